@@ -1,0 +1,4 @@
+from . import solar_site
+from . import solar_device
+from . import res_partner
+from . import project_project

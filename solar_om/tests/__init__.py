@@ -1,0 +1,3 @@
+from . import test_solar_site
+from . import test_solar_device
+from . import test_security

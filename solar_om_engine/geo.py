@@ -1,0 +1,58 @@
+"""Site geometry checks shared by the Odoo models and the reading parser.
+
+One place decides what a valid coordinate or time zone is, so a site that
+Odoo accepts is a site the engine can evaluate.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class GeoError(ValueError):
+    """A coordinate or time zone that cannot describe a real site."""
+
+
+def check_coordinates(latitude: float | None, longitude: float | None) -> None:
+    if latitude is not None and not (
+        isinstance(latitude, (int, float)) and math.isfinite(latitude)
+    ):
+        raise GeoError(f"latitude must be a number, got {latitude!r}")
+    if longitude is not None and not (
+        isinstance(longitude, (int, float)) and math.isfinite(longitude)
+    ):
+        raise GeoError(f"longitude must be a number, got {longitude!r}")
+    if latitude is not None and not -90.0 <= latitude <= 90.0:
+        raise GeoError(f"latitude must be between -90 and 90 degrees, got {latitude}")
+    if longitude is not None and not -180.0 <= longitude <= 180.0:
+        raise GeoError(
+            f"longitude must be between -180 and 180 degrees, got {longitude}"
+        )
+
+
+@lru_cache(maxsize=1024)
+def zone(name: str) -> ZoneInfo:
+    """The ZoneInfo for an IANA name, or GeoError naming the bad value."""
+    if not isinstance(name, str) or not name or name != name.strip():
+        raise GeoError(f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError) as err:
+        raise GeoError(
+            f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin"
+        ) from err
+
+
+def check_timezone(name: str) -> None:
+    zone(name)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), enough to find a site's neighbours."""
+    rlat1, rlat2 = math.radians(lat1), math.radians(lat2)
+    dlat = rlat2 - rlat1
+    dlon = math.radians(lon2 - lon1)
+    a = math.sin(dlat / 2) ** 2 + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
