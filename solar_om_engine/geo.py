@@ -36,7 +36,9 @@ def check_coordinates(latitude: float | None, longitude: float | None) -> None:
 def zone(name: str) -> ZoneInfo:
     """The ZoneInfo for an IANA name, or GeoError naming the bad value."""
     if not isinstance(name, str) or not name or name != name.strip():
-        raise GeoError(f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin")
+        raise GeoError(
+            f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin"
+        )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, IsADirectoryError) as err:
@@ -54,5 +56,8 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     rlat1, rlat2 = math.radians(lat1), math.radians(lat2)
     dlat = rlat2 - rlat1
     dlon = math.radians(lon2 - lon1)
-    a = math.sin(dlat / 2) ** 2 + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
+    a = (
+        math.sin(dlat / 2) ** 2
+        + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
+    )
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))

@@ -21,7 +21,7 @@ class SolarDevice(models.Model):
     _rec_names_search = ["serial_number", "model_name", "brand"]
 
     site_id = fields.Many2one(
-        "solar.site", string="Site", required=True, index=True, ondelete="cascade"
+        "solar.site", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="site_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="site_id.partner_id", string="Customer")
@@ -45,17 +45,18 @@ class SolarDevice(models.Model):
     install_date = fields.Date()
     warranty_end_date = fields.Date()
     state = fields.Selection(
-        [("in_service", "In Service"), ("replaced", "Replaced"), ("removed", "Removed")],
+        [
+            ("in_service", "In Service"),
+            ("replaced", "Replaced"),
+            ("removed", "Removed"),
+        ],
         default="in_service",
         required=True,
         tracking=True,
     )
-    replaced_by_id = fields.Many2one(
-        "solar.device", string="Replaced By", readonly=True, copy=False
-    )
+    replaced_by_id = fields.Many2one("solar.device", readonly=True, copy=False)
     replaces_id = fields.Many2one(
         "solar.device",
-        string="Replaces",
         compute="_compute_replaces_id",
         help="The device this one took over from.",
     )
@@ -138,7 +139,11 @@ class SolarDevice(models.Model):
         )
         self.child_ids.write({"parent_id": new_device.id})
         self.write(
-            {"state": "replaced", "replaced_by_id": new_device.id, "replacement_date": date}
+            {
+                "state": "replaced",
+                "replaced_by_id": new_device.id,
+                "replacement_date": date,
+            }
         )
         self.message_post(
             body=self.env._(

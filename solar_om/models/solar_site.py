@@ -33,9 +33,7 @@ class SolarSite(models.Model):
         tracking=True,
         check_company=True,
     )
-    project_id = fields.Many2one(
-        "project.project", string="Project", index=True, check_company=True
-    )
+    project_id = fields.Many2one("project.project", index=True, check_company=True)
     # Address: kept on the site because the array is not always at the
     # customer's billing address (rented roofs, second homes, leases).
     street = fields.Char()
@@ -43,9 +41,9 @@ class SolarSite(models.Model):
     zip = fields.Char()
     city = fields.Char()
     state_id = fields.Many2one(
-        "res.country.state", string="State", domain="[('country_id', '=?', country_id)]"
+        "res.country.state", domain="[('country_id', '=?', country_id)]"
     )
-    country_id = fields.Many2one("res.country", string="Country")
+    country_id = fields.Many2one("res.country")
     latitude = fields.Float(digits=(10, 7))
     longitude = fields.Float(digits=(10, 7))
     tz = fields.Selection(
@@ -113,9 +111,7 @@ class SolarSite(models.Model):
     def _compute_map_url(self):
         for site in self:
             site.map_url = (
-                "https://www.openstreetmap.org/?mlat={0}&mlon={1}#map=18/{0}/{1}".format(
-                    site.latitude, site.longitude
-                )
+                f"https://www.openstreetmap.org/?mlat={site.latitude}&mlon={site.longitude}#map=18/{site.latitude}/{site.longitude}"
                 if site.latitude or site.longitude
                 else False
             )
