@@ -14,36 +14,41 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 class GeoError(ValueError):
     """A coordinate or time zone that cannot describe a real site."""
 
+    def __init__(self, field: str, problem: str):
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field} {problem}")
+
 
 def check_coordinates(latitude: float | None, longitude: float | None) -> None:
     if latitude is not None and not (
         isinstance(latitude, (int, float)) and math.isfinite(latitude)
     ):
-        raise GeoError(f"latitude must be a number, got {latitude!r}")
+        raise GeoError("latitude", f"must be a number, got {latitude!r}")
     if longitude is not None and not (
         isinstance(longitude, (int, float)) and math.isfinite(longitude)
     ):
-        raise GeoError(f"longitude must be a number, got {longitude!r}")
+        raise GeoError("longitude", f"must be a number, got {longitude!r}")
     if latitude is not None and not -90.0 <= latitude <= 90.0:
-        raise GeoError(f"latitude must be between -90 and 90 degrees, got {latitude}")
+        raise GeoError("latitude", f"must be between -90 and 90 degrees, got {latitude}")
     if longitude is not None and not -180.0 <= longitude <= 180.0:
-        raise GeoError(
-            f"longitude must be between -180 and 180 degrees, got {longitude}"
-        )
+        raise GeoError("longitude", f"must be between -180 and 180 degrees, got {longitude}")
 
 
-@lru_cache(maxsize=1024)
 def zone(name: str) -> ZoneInfo:
     """The ZoneInfo for an IANA name, or GeoError naming the bad value."""
     if not isinstance(name, str) or not name or name != name.strip():
-        raise GeoError(
-            f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin"
-        )
+        raise GeoError("time zone", f"{name!r} is unknown: use an IANA name such as Europe/Berlin")
+    return _zone(name)
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, IsADirectoryError) as err:
         raise GeoError(
-            f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin"
+            "time zone", f"{name!r} is unknown: use an IANA name such as Europe/Berlin"
         ) from err
 
 
@@ -56,8 +61,5 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     rlat1, rlat2 = math.radians(lat1), math.radians(lat2)
     dlat = rlat2 - rlat1
     dlon = math.radians(lon2 - lon1)
-    a = (
-        math.sin(dlat / 2) ** 2
-        + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
-    )
+    a = math.sin(dlat / 2) ** 2 + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))

@@ -24,11 +24,9 @@ def test_edges_and_missing_coordinates_are_valid():
     check_coordinates(None, None)
 
 
-@pytest.mark.parametrize(
-    "name", ["Mars/Olympus_Mons", "", " Europe/Berlin", "../etc/passwd", None]
-)
+@pytest.mark.parametrize("name", ["Mars/Olympus_Mons", "", " Europe/Berlin", "../etc/passwd", None])
 def test_unknown_time_zone_is_refused(name):
-    with pytest.raises(GeoError, match="unknown time zone"):
+    with pytest.raises(GeoError, match="is unknown: use an IANA name"):
         check_timezone(name)
 
 

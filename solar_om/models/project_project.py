@@ -22,9 +22,7 @@ class ProjectProject(models.Model):
 
     def action_view_solar_sites(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "solar_om.solar_site_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("solar_om.solar_site_action")
         action["domain"] = [("project_id", "=", self.id)]
         action["context"] = {
             "default_project_id": self.id,

@@ -32,9 +32,7 @@ class ResPartner(models.Model):
 
     def action_view_solar_sites(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "solar_om.solar_site_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("solar_om.solar_site_action")
         action["domain"] = [("partner_id", "child_of", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action

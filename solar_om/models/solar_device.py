@@ -20,14 +20,10 @@ class SolarDevice(models.Model):
     _order = "site_id, device_type, serial_number, id"
     _rec_names_search = ["serial_number", "model_name", "brand"]
 
-    site_id = fields.Many2one(
-        "solar.site", required=True, index=True, ondelete="cascade"
-    )
+    site_id = fields.Many2one("solar.site", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="site_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="site_id.partner_id", string="Customer")
-    device_type = fields.Selection(
-        DEVICE_TYPES, string="Type", required=True, default="inverter"
-    )
+    device_type = fields.Selection(DEVICE_TYPES, string="Type", required=True, default="inverter")
     brand = fields.Char(required=True)
     model_name = fields.Char(string="Model")
     serial_number = fields.Char(required=True, tracking=True)
@@ -38,8 +34,7 @@ class SolarDevice(models.Model):
         index=True,
         ondelete="set null",
         domain="[('site_id', '=', site_id)]",
-        help="The device this one hangs off: an optimizer's inverter, a "
-        "microinverter's gateway.",
+        help="The device this one hangs off: an optimizer's inverter, a microinverter's gateway.",
     )
     child_ids = fields.One2many("solar.device", "parent_id", string="Connected Devices")
     install_date = fields.Date()
@@ -79,8 +74,7 @@ class SolarDevice(models.Model):
 
     def _compute_replaces_id(self):
         previous = {
-            d.replaced_by_id.id: d
-            for d in self.search([("replaced_by_id", "in", self.ids)])
+            d.replaced_by_id.id: d for d in self.search([("replaced_by_id", "in", self.ids)])
         }
         for device in self:
             device.replaces_id = previous.get(device.id, False)
@@ -106,9 +100,7 @@ class SolarDevice(models.Model):
                     )
                 )
             if device.parent_id and device._has_cycle():
-                raise ValidationError(
-                    self.env._("A device cannot be connected to itself.")
-                )
+                raise ValidationError(self.env._("A device cannot be connected to itself."))
 
     def replace_with(self, serial_number, model_name=None, firmware=None, date=None):
         """Put a new device in this one's place and keep this one as history.
@@ -121,8 +113,7 @@ class SolarDevice(models.Model):
         if self.state != "in_service":
             raise UserError(
                 self.env._(
-                    "%(device)s is already %(state)s: only a device in service can "
-                    "be replaced.",
+                    "%(device)s is already %(state)s: only a device in service can be replaced.",
                     device=self.display_name,
                     state=dict(self._fields["state"].selection)[self.state],
                 )
@@ -146,9 +137,7 @@ class SolarDevice(models.Model):
             }
         )
         self.message_post(
-            body=self.env._(
-                "Replaced by %(serial)s on %(date)s.", serial=serial_number, date=date
-            )
+            body=self.env._("Replaced by %(serial)s on %(date)s.", serial=serial_number, date=date)
         )
         return new_device
 

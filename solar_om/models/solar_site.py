@@ -40,9 +40,7 @@ class SolarSite(models.Model):
     street2 = fields.Char()
     zip = fields.Char()
     city = fields.Char()
-    state_id = fields.Many2one(
-        "res.country.state", domain="[('country_id', '=?', country_id)]"
-    )
+    state_id = fields.Many2one("res.country.state", domain="[('country_id', '=?', country_id)]")
     country_id = fields.Many2one("res.country")
     latitude = fields.Float(digits=(10, 7))
     longitude = fields.Float(digits=(10, 7))
@@ -51,8 +49,7 @@ class SolarSite(models.Model):
         string="Time Zone",
         required=True,
         default=lambda self: self._default_tz(),
-        help="IANA time zone of the array: daylight windows and vendor "
-        "timestamps are read in it.",
+        help="IANA time zone of the array: daylight windows and vendor timestamps are read in it.",
     )
     map_url = fields.Char(compute="_compute_map_url", string="Map")
     capacity_dc_kwp = fields.Float(
@@ -83,8 +80,7 @@ class SolarSite(models.Model):
     contract_fee = fields.Monetary(
         string="Annual O&M Fee",
         groups="solar_om.group_solar_om_user",
-        help="What the customer pays a year for the O&M contract. Hidden from "
-        "technicians.",
+        help="What the customer pays a year for the O&M contract. Hidden from technicians.",
     )
     lease_end_date = fields.Date(groups="solar_om.group_solar_om_user")
     device_ids = fields.One2many("solar.device", "site_id", string="Equipment")
@@ -101,10 +97,7 @@ class SolarSite(models.Model):
         partner_id = self.env.context.get("default_partner_id")
         partner = self.env["res.partner"].browse(partner_id) if partner_id else None
         return (
-            (partner and partner.tz)
-            or self.env.company.partner_id.tz
-            or self.env.user.tz
-            or "UTC"
+            (partner and partner.tz) or self.env.company.partner_id.tz or self.env.user.tz or "UTC"
         )
 
     @api.depends("latitude", "longitude")
@@ -198,9 +191,7 @@ class SolarSite(models.Model):
 
     def action_view_devices(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "solar_om.solar_device_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("solar_om.solar_device_action")
         action["domain"] = [("site_id", "=", self.id)]
         action["context"] = {"default_site_id": self.id}
         return action

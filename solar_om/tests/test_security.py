@@ -40,9 +40,7 @@ class TestSolarOmSecurity(SolarOmCommon):
         self.assertFalse(site.exists())
 
     def test_plain_employee_sees_no_site(self):
-        employee = new_test_user(
-            self.env, login="om_employee", groups="base.group_user"
-        )
+        employee = new_test_user(self.env, login="om_employee", groups="base.group_user")
         with self.assertRaises(AccessError):
             self.site.with_user(employee).read(["name"])
 

@@ -1,0 +1,194 @@
+"""What the three vendor clients share: the HTTP session, the error types,
+the site reference they are asked about and the result they return."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import requests
+
+from ..quota import QuotaExhausted, QuotaLedger
+from ..readings import Reading, ReadingError
+
+_logger = logging.getLogger(__name__)
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+DEFAULT_TIMEOUT = (5.0, 20.0)  # connect, read (seconds)
+
+
+class VendorError(Exception):
+    """A vendor call failed; the message never holds a credential."""
+
+
+class AuthError(VendorError):
+    """Credentials refused (401/403, bad signature): a person must act."""
+
+
+class GoneError(VendorError):
+    """HTTP 410: the vendor retired this API version."""
+
+
+class TransientError(VendorError):
+    """Time-out, connection error or 5xx: try again next check."""
+
+
+class PayloadError(VendorError):
+    """The answer was not the JSON the client expects (truncated, wrong types)."""
+
+
+@dataclass(frozen=True)
+class SiteRef:
+    """A site as the poller knows it: our key, the vendor's id, and what the
+    vendor cannot be trusted to say (coordinates, zone, capacity)."""
+
+    key: str
+    vendor_ref: str
+    account: str
+    latitude: float
+    longitude: float
+    timezone: str
+    capacity_w: float
+    meter_expected: bool = False
+    connection: str | None = None
+
+
+@dataclass
+class PollResult:
+    readings: list[Reading] = field(default_factory=list)
+    # site key -> what went wrong for that site only
+    site_errors: dict[str, str] = field(default_factory=dict)
+    # what stopped the whole account (quota spent, auth refused, vendor down)
+    account_error: str = ""
+    calls: int = 0
+
+
+def check_base_url(url: str) -> str:
+    """Vendors are reached over verified TLS only; plain HTTP is allowed for
+    the project's own simulator on the loopback interface and nowhere else."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return url.rstrip("/")
+    if parts.scheme == "http" and parts.hostname in LOOPBACK:
+        return url.rstrip("/")
+    raise ValueError(
+        f"refusing base URL {url!r}: vendor APIs need https (plain http only on 127.0.0.1)"
+    )
+
+
+_SECRET_PATTERNS = [
+    re.compile(r"(?i)(api[_-]?key|key|access_token|refresh_token|token|secret)=[^&\s]+"),
+    re.compile(r"(?i)(bearer)\s+[A-Za-z0-9._~+/=-]+"),
+]
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(lambda m: m.group(1) + ("=***" if "=" in m.group(0) else " ***"), text)
+    return text
+
+
+class BaseClient:
+    vendor = ""
+
+    def __init__(
+        self,
+        base_url: str,
+        ledger: QuotaLedger,
+        timeout=DEFAULT_TIMEOUT,
+        session: requests.Session | None = None,
+    ):
+        self.base_url = check_base_url(base_url)
+        self.ledger = ledger
+        self.timeout = timeout
+        self.session = session or requests.Session()
+        self.session.verify = True
+        self.calls = 0
+
+    # subclasses list every credential they hold, so errors can hide them
+    def _secrets(self) -> tuple[str, ...]:
+        return ()
+
+    def _fail(self, cls, message: str):
+        return cls(redact(f"{self.vendor}: {message}", self._secrets()))
+
+    def _send(self, method: str, path: str, **kwargs) -> requests.Response:
+        self.ledger.acquire()
+        self.calls += 1
+        url = self.base_url + path
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.Timeout as err:
+            raise self._fail(TransientError, f"{method} {path} timed out") from err
+        except requests.RequestException as err:
+            raise self._fail(
+                TransientError, f"{method} {path} failed: {type(err).__name__}"
+            ) from err
+        _logger.debug("%s %s -> %s", method, redact(path, self._secrets()), response.status_code)
+        return response
+
+    def _json(self, response: requests.Response, path: str):
+        try:
+            return response.json()
+        except (ValueError, json.JSONDecodeError) as err:
+            raise self._fail(
+                PayloadError,
+                f"{path} answered {response.status_code} with invalid JSON "
+                f"({len(response.content)} bytes)",
+            ) from err
+
+    def _raise_for_status(self, response: requests.Response, path: str) -> None:
+        code = response.status_code
+        if code < 400:
+            return
+        if code in (401, 403):
+            raise self._fail(AuthError, f"{path} refused the credentials ({code})")
+        if code == 410:
+            raise self._fail(GoneError, f"{path} answered 410 Gone: this API version is retired")
+        if code == 429:
+            raise self._fail(TransientError, f"{path} answered 429 Too Many Requests")
+        if code >= 500:
+            raise self._fail(TransientError, f"{path} answered {code}")
+        raise self._fail(VendorError, f"{path} answered {code}")
+
+    def poll(self, sites: list[SiteRef], at: datetime) -> PollResult:
+        """One reading per site; an error on one site never stops the others,
+        an error that concerns the account (auth, quota, outage) stops the poll."""
+        result = PollResult()
+        try:
+            self._poll(sites, at, result)
+        except QuotaExhausted as err:
+            result.account_error = str(err)
+        except VendorError as err:
+            result.account_error = str(err)
+        result.calls = self.calls
+        return result
+
+    def _poll(self, sites: list[SiteRef], at: datetime, result: PollResult) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _add(result: PollResult, site: SiteRef, build) -> None:
+        try:
+            result.readings.append(build())
+        except (ReadingError, PayloadError, KeyError, TypeError, ValueError) as err:
+            result.site_errors[site.key] = redact(str(err))
+
+
+def number(value, what: str):
+    """A vendor number that may come as a string ("12.3") or null."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise PayloadError(f"{what} is not a number: {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError) as err:
+        raise PayloadError(f"{what} is not a number: {value!r}") from err

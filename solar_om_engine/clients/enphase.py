@@ -1,0 +1,198 @@
+"""Enphase Enlighten Systems API v4: OAuth2 bearer token plus the
+application's API key. `/systems` lists 100 systems a call with status,
+`last_report_at` and connection type, so the fleet's freshness costs one call
+per hundred sites; `/systems/{id}/summary` (energy today, current power) is
+spent only on the sites the caller names.
+
+A 429 body says which `period` (minute or month) is spent and `period_end`:
+the ledger blocks until then instead of hammering a spent monthly quota.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from ..readings import parse_reading
+from .base import (
+    AuthError,
+    BaseClient,
+    PayloadError,
+    PollResult,
+    SiteRef,
+    TransientError,
+    VendorError,
+    number,
+)
+
+DEFAULT_URL = "https://api.enphaseenergy.com"
+
+
+def _iso(epoch):
+    if epoch in (None, "", -1):
+        return None
+    if isinstance(epoch, bool) or not isinstance(epoch, (int, float)):
+        raise PayloadError(f"timestamp is not epoch seconds: {epoch!r}")
+    return datetime.fromtimestamp(epoch, timezone.utc).isoformat()
+
+
+class EnphaseClient(BaseClient):
+    vendor = "enphase"
+
+    def __init__(
+        self,
+        base_url,
+        ledger,
+        api_key: str,
+        client_id: str = "",
+        client_secret: str = "",
+        access_token: str = "",
+        refresh_token: str = "",
+        on_tokens: Callable[[dict], None] | None = None,
+        **kwargs,
+    ):
+        super().__init__(base_url or DEFAULT_URL, ledger, **kwargs)
+        self._api_key = api_key
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._access_token = access_token
+        self._refresh_token = refresh_token
+        self._on_tokens = on_tokens
+        self.summary_sites: set[str] | None = None  # None: every site
+
+    def _secrets(self):
+        return (
+            self._api_key,
+            self._client_secret,
+            self._access_token,
+            self._refresh_token,
+        )
+
+    def refresh_tokens(self) -> None:
+        """Refresh tokens rotate: hand both new tokens to the caller at once,
+        so it can persist them in one write before using them."""
+        if not self._refresh_token:
+            raise self._fail(AuthError, "access token refused and no refresh token")
+        basic = base64.b64encode(f"{self._client_id}:{self._client_secret}".encode()).decode()
+        response = self._send(
+            "POST",
+            "/oauth/token",
+            params={"grant_type": "refresh_token", "refresh_token": self._refresh_token},
+            headers={"Authorization": f"Basic {basic}"},
+        )
+        if response.status_code in (400, 401, 403):
+            raise self._fail(AuthError, f"token refresh refused ({response.status_code})")
+        self._raise_for_status(response, "/oauth/token")
+        data = self._json(response, "/oauth/token")
+        try:
+            tokens = {
+                "access_token": data["access_token"],
+                "refresh_token": data["refresh_token"],
+                "expires_in": int(data.get("expires_in") or 0),
+            }
+        except (KeyError, TypeError, ValueError) as err:
+            raise self._fail(PayloadError, "token answer without tokens") from err
+        self._access_token = tokens["access_token"]
+        self._refresh_token = tokens["refresh_token"]
+        if self._on_tokens:
+            self._on_tokens(tokens)
+
+    def _get(self, path: str, params=None, retried=False):
+        query = dict(params or {}, key=self._api_key)
+        response = self._send(
+            "GET",
+            "/api/v4" + path,
+            params=query,
+            headers={"Authorization": f"Bearer {self._access_token}"},
+        )
+        if response.status_code == 401 and not retried:
+            self.refresh_tokens()
+            return self._get(path, params, retried=True)
+        if response.status_code == 429:
+            self._block_from_429(response, path)
+        self._raise_for_status(response, path)
+        return self._json(response, path)
+
+    def _block_from_429(self, response, path):
+        try:
+            body = response.json()
+            period = str(body.get("period") or "minute")
+            until = datetime.fromtimestamp(float(body["period_end"]), timezone.utc)
+        except (ValueError, KeyError, TypeError):
+            period, until = "minute", datetime.fromtimestamp(self.ledger.clock() + 60, timezone.utc)
+        self.ledger.block(period, until)
+        raise self._fail(
+            TransientError, f"{path} answered 429: {period} quota spent until {until.isoformat()}"
+        )
+
+    def list_systems(self) -> list[dict]:
+        systems, page = [], 1
+        while True:
+            data = self._get("/systems", {"page": page, "size": 100})
+            try:
+                items = data["systems"]
+                total = int(data["total"])
+            except (KeyError, TypeError, ValueError) as err:
+                raise self._fail(PayloadError, "/systems: no systems list") from err
+            if not isinstance(items, list):
+                raise self._fail(PayloadError, "/systems: systems is not a list")
+            systems.extend(items)
+            if not items or len(systems) >= total:
+                return systems
+            page += 1
+
+    def summary(self, system_id: str) -> dict:
+        return self._get(f"/systems/{system_id}/summary")
+
+    def _poll(self, sites: list[SiteRef], at: datetime, result: PollResult) -> None:
+        wanted = {s.vendor_ref: s for s in sites}
+        listed = {}
+        for system in self.list_systems():
+            if isinstance(system, dict) and str(system.get("system_id")) in wanted:
+                listed[str(system["system_id"])] = system
+        for ref, site in wanted.items():
+            system = listed.get(ref)
+            if system is None:
+                result.site_errors[site.key] = f"enphase: system {ref} is not in the account"
+                continue
+            summary = None
+            if self.summary_sites is None or site.key in self.summary_sites:
+                try:
+                    summary = self.summary(ref)
+                except (PayloadError, TransientError) as err:
+                    if "429" in str(err):
+                        raise
+                    result.site_errors[site.key] = str(err)
+                    continue
+                except VendorError as err:
+                    result.site_errors[site.key] = str(err)
+                    continue
+            self._add(result, site, lambda s=site, y=system, m=summary: self._reading(s, y, m))
+
+    def _reading(self, site: SiteRef, system: dict, summary: dict | None):
+        summary = summary or {}
+        energy = summary.get("energy_today", system.get("energy_today"))
+        return parse_reading(
+            {
+                "site": site.key,
+                "account": site.account,
+                "vendor": self.vendor,
+                "latitude": site.latitude,
+                "longitude": site.longitude,
+                "timezone": site.timezone,
+                "capacity_w": site.capacity_w,
+                "last_report_at": _iso(summary.get("last_report_at", system.get("last_report_at"))),
+                "power_w": number(summary.get("current_power"), "current_power"),
+                # the list answers -1 for energy: only a summary knows
+                "energy_today_wh": None if energy in (None, -1) else number(energy, "energy_today"),
+                "devices_total": summary.get("modules"),
+                "devices_reporting": summary.get("modules_reporting"),
+                "meter_energy_today_wh": number(
+                    summary.get("meter_energy_today"), "meter_energy_today"
+                ),
+                "vendor_status": system.get("status"),
+                "connection": system.get("connection_type") or site.connection,
+                "meter_expected": site.meter_expected,
+            }
+        )

@@ -1,0 +1,231 @@
+"""Vendor quotas: what each plan allows, a ledger of what was spent, and a
+planner that spreads the month's budget over the fleet's daylight hours.
+
+The vendors count calls per minute and per month (APsystems and SolarEdge v2
+expose no monthly counter at all), so the ledger counts locally and is saved
+by the caller between checks.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+
+
+@dataclass(frozen=True)
+class Tier:
+    per_minute: int
+    per_month: int
+
+
+# Published plan limits (see README "Vendor quotas").
+TIERS: dict[str, dict[str, Tier]] = {
+    "solaredge": {"free": Tier(10, 2_000)},
+    "enphase": {
+        "watt": Tier(10, 1_000),
+        "kilowatt": Tier(50, 50_000),
+        "megawatt": Tier(100, 300_000),
+        "partner": Tier(300, 1_500_000),
+    },
+    # APsystems documents no per-minute limit; 10/min keeps clear of 7002.
+    "apsystems": {
+        "lv0": Tier(10, 1_000),
+        "lv1": Tier(60, 100_000),
+        "lv2": Tier(120, 500_000),
+        "lv3": Tier(300, 1_000_000),
+    },
+}
+# Test and benchmark tier: the simulator accepts it, real vendors do not exist at it.
+UNLIMITED = Tier(1_000_000, 10**12)
+
+
+def tier_for(vendor: str, name: str) -> Tier:
+    if name == "unlimited":
+        return UNLIMITED
+    try:
+        return TIERS[vendor][name]
+    except KeyError as err:
+        known = ", ".join(TIERS.get(vendor, {})) or "none"
+        raise ValueError(f"unknown quota tier {name!r} for {vendor} (known: {known})") from err
+
+
+class QuotaExhausted(Exception):
+    """No call may be made before `until` (UTC)."""
+
+    def __init__(self, vendor: str, period: str, until: datetime):
+        self.vendor = vendor
+        self.period = period
+        self.until = until
+        super().__init__(f"{vendor} {period} quota spent until {until.isoformat()}")
+
+
+def _month_key(at: datetime) -> str:
+    return at.astimezone(timezone.utc).strftime("%Y-%m")
+
+
+def _month_end(at: datetime) -> datetime:
+    at = at.astimezone(timezone.utc)
+    first = at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+@dataclass
+class QuotaLedger:
+    """Calls spent, per month and in the current minute, and any block the
+    vendor imposed with a 429. Serialisable with `to_dict`/`from_dict`."""
+
+    vendor: str
+    tier: Tier
+    month: str = ""
+    month_used: int = 0
+    minute_calls: list[float] = field(default_factory=list)  # epoch seconds
+    blocked_until: float = 0.0  # epoch seconds
+    blocked_period: str = ""
+    # the vendor's own per-minute figures, when it sends them
+    remaining_minute: int | None = None
+
+    clock = staticmethod(time.time)
+    sleep = staticmethod(time.sleep)
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), timezone.utc)
+
+    def _roll(self) -> None:
+        key = _month_key(self._now())
+        if key != self.month:
+            self.month, self.month_used = key, 0
+        cutoff = self.clock() - 60
+        self.minute_calls = [t for t in self.minute_calls if t > cutoff]
+
+    def month_remaining(self) -> int:
+        self._roll()
+        return max(self.tier.per_month - self.month_used, 0)
+
+    def acquire(self, max_wait: float = 65.0) -> None:
+        """Wait for a free slot in the minute; raise when the month is spent
+        or the vendor told us to stop for longer than `max_wait` seconds."""
+        self._roll()
+        now = self.clock()
+        if self.blocked_until > now:
+            if self.blocked_until - now > max_wait:
+                raise QuotaExhausted(
+                    self.vendor,
+                    self.blocked_period or "minute",
+                    datetime.fromtimestamp(self.blocked_until, timezone.utc),
+                )
+            self.sleep(self.blocked_until - now)
+        if self.month_used >= self.tier.per_month:
+            raise QuotaExhausted(self.vendor, "month", _month_end(self._now()))
+        if len(self.minute_calls) >= self.tier.per_minute or self.remaining_minute == 0:
+            wait = (self.minute_calls[0] + 60 - self.clock()) if self.minute_calls else 60.0
+            if wait > max_wait:
+                raise QuotaExhausted(self.vendor, "minute", self._now() + timedelta(seconds=wait))
+            self.sleep(max(wait, 0))
+            self.remaining_minute = None
+            self._roll()
+        self.minute_calls.append(self.clock())
+        self.month_used += 1
+
+    def block(self, period: str, until: datetime) -> None:
+        self.blocked_period = period
+        self.blocked_until = max(self.blocked_until, until.timestamp())
+        if period == "month":
+            self.month_used = max(self.month_used, self.tier.per_month)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("tier")
+        return data
+
+    @classmethod
+    def from_dict(cls, vendor: str, tier: Tier, data: dict | None) -> QuotaLedger:
+        data = dict(data or {})
+        data.pop("vendor", None)
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(vendor=vendor, tier=tier, **known)
+
+
+# ---------------------------------------------------------------- planning
+
+# API calls one check costs, per site and per account (see the clients)
+CALLS = {
+    # per-site overview; fleet alerts once per check
+    "solaredge": {"per_site": 1.0, "per_check": 1, "list_page": 0},
+    # one /systems page lists 100 systems with status and last report; a
+    # summary (energy today) per site is fetched on a rotation
+    "enphase": {"per_site": 0.0, "per_check": 0, "list_page": 100},
+    # system details (light) and summary per site
+    "apsystems": {"per_site": 2.0, "per_check": 0, "list_page": 0},
+}
+
+
+@dataclass(frozen=True)
+class PollPlan:
+    vendor: str
+    sites: int
+    calls_per_check: int
+    checks_per_day: float
+    interval_minutes: float
+    month_budget: int
+    month_needed: int
+    worst_case_detect_minutes: float
+    note: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def calls_per_check(vendor: str, sites: int) -> int:
+    c = CALLS[vendor]
+    pages = math.ceil(sites / c["list_page"]) if c["list_page"] else 0
+    return int(math.ceil(c["per_site"] * sites) + c["per_check"] + pages)
+
+
+def plan(
+    vendor: str,
+    tier: Tier,
+    sites: int,
+    daylight_hours: float = 12.0,
+    days: int = 30,
+    stale_after_minutes: float = 45.0,
+    min_interval_minutes: float = 15.0,
+    reserve: float = 0.1,
+) -> PollPlan:
+    """How often the whole fleet can be checked within the plan.
+
+    The month's budget, less a reserve for re-checks of suspect sites, is
+    spread over the daylight hours; a check never runs faster than the
+    vendor's data refresh (15 min) nor than the per-minute limit allows.
+    Worst case to detect a comms loss: the staleness limit plus one interval.
+    """
+    per_check = max(calls_per_check(vendor, sites), 1)
+    budget = int(tier.per_month * (1 - reserve))
+    checks_month = budget / per_check
+    daylight_minutes = daylight_hours * 60 * days
+    interval = max(
+        daylight_minutes / checks_month if checks_month else math.inf, min_interval_minutes
+    )
+    # a check must fit in its interval at the per-minute limit
+    interval = max(interval, per_check / tier.per_minute)
+    checks_day = daylight_hours * 60 / interval if math.isfinite(interval) else 0.0
+    needed = int(per_check * daylight_hours * 60 / min_interval_minutes * days)
+    note = (
+        "fleet checked every data refresh"
+        if interval <= min_interval_minutes + 1e-9
+        else "plan limits the cadence"
+    )
+    if checks_day < 1:
+        note = "plan too small: the fleet cannot be checked once a day"
+    return PollPlan(
+        vendor=vendor,
+        sites=sites,
+        calls_per_check=per_check,
+        checks_per_day=round(checks_day, 2),
+        interval_minutes=round(interval, 1),
+        month_budget=tier.per_month,
+        month_needed=needed,
+        worst_case_detect_minutes=round(stale_after_minutes + interval, 1),
+        note=note,
+    )
