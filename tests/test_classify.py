@@ -90,7 +90,9 @@ def test_zero_power_while_reporting_is_inverter_fault():
 
 
 def test_zero_power_when_peers_make_nothing_either_is_not_a_fault():
-    storm = [reading(f"p{i}", lat=48.1 + i * 0.01, power_w=0.0, energy_today_wh=300.0) for i in range(4)]
+    storm = [
+        reading(f"p{i}", lat=48.1 + i * 0.01, power_w=0.0, energy_today_wh=300.0) for i in range(4)
+    ]
     site = reading(power_w=0.0, energy_today_wh=300.0)
     result = classify_fleet([site, *storm], NOON)
     assert result.by_site()["s1"].kind != "inverter_fault"
@@ -195,7 +197,9 @@ def test_solaredge_silence_counts_only_after_a_full_lit_window():
 )
 def test_polar_night_and_polar_day_neither_crash_nor_alarm(day, expected):
     at = datetime.fromisoformat(day)
-    site = reading(lat=69.649, lon=18.955, tz="Europe/Oslo", at=at, power_w=1200.0, energy_today_wh=500.0)
+    site = reading(
+        lat=69.649, lon=18.955, tz="Europe/Oslo", at=at, power_w=1200.0, energy_today_wh=500.0
+    )
     th = Thresholds(min_elevation_deg=2.0)
     v = verdict_of(site, at=at, peers=False, th=th)
     assert v.kind == expected

@@ -1,0 +1,185 @@
+"""Vendor clients against the project's simulator over real HTTP on 127.0.0.1."""
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+import requests
+
+from solar_om_engine.clients import CLIENTS, SiteRef
+from solar_om_engine.clients.base import check_base_url, redact
+from solar_om_engine.quota import QuotaLedger, Tier, tier_for
+
+AT = datetime(2026, 6, 21, 10, 0, tzinfo=timezone.utc)
+
+
+def client_for(sim, account, tier=Tier(1000, 100000), **over):
+    ledger = QuotaLedger(account.vendor, tier)
+    url = sim.base_url(account.vendor)
+    if account.vendor == "solaredge":
+        return CLIENTS["solaredge"](url, ledger, api_key=over.get("api_key", account.api_key))
+    if account.vendor == "enphase":
+        return CLIENTS["enphase"](
+            url,
+            ledger,
+            api_key=account.api_key,
+            client_id=f"{account.key}-client",
+            client_secret=account.secret,
+            access_token=over.get("access_token", account.access_token),
+            refresh_token=account.refresh_token,
+            on_tokens=over.get("on_tokens"),
+        )
+    return CLIENTS["apsystems"](
+        url, ledger, app_id=account.api_key, app_secret=over.get("secret", account.secret)
+    )
+
+
+def refs(fleet, account):
+    return [
+        SiteRef(s.ref, s.ref, s.account, s.latitude, s.longitude, s.timezone, s.capacity_w)
+        for s in fleet.sites.values()
+        if s.account == account.key
+    ]
+
+
+def control(sim, path, **data):
+    return requests.post(f"{sim.url}/_sim/{path}", json=data, timeout=5).json()
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(fleet):
+    fleet.set_clock(AT)
+
+
+@pytest.mark.parametrize("vendor", ["solaredge", "enphase", "apsystems"])
+def test_each_vendor_gives_one_reading_per_site(sim, fleet, vendor):
+    account = next(a for a in fleet.accounts.values() if a.vendor == vendor)
+    result = client_for(sim, account).poll(refs(fleet, account), AT)
+    assert result.account_error == ""
+    assert result.site_errors == {}
+    assert len(result.readings) == 10
+    assert all(r.last_report_at is not None and r.last_report_at.tzinfo for r in result.readings)
+
+
+def test_enphase_lists_a_hundred_systems_per_call(fleet):
+    from solar_om_engine.simulator import Simulator, make_fleet
+
+    big = make_fleet(750, seed=1)  # 250 Enphase systems
+    big.set_clock(AT)
+    with Simulator(big) as server:
+        account = next(a for a in big.accounts.values() if a.vendor == "enphase")
+        client = client_for(server, account)
+        client.summary_sites = set()  # freshness only
+        result = client.poll(refs(big, account), AT)
+    assert len(result.readings) == 250
+    assert result.calls == 3  # pages of 100, 100, 50
+
+
+def test_solaredge_v1_paths_answer_410_and_say_so(sim, fleet):
+    account = next(a for a in fleet.accounts.values() if a.vendor == "solaredge")
+    client = client_for(sim, account)
+    client.base_url = sim.url + "/solaredge"  # a v1 base URL
+    result = client.poll(refs(fleet, account)[:1], AT)
+    assert "410" in result.site_errors.get(refs(fleet, account)[0].key, "") or (
+        "410" in result.account_error
+    )
+
+
+def test_wrong_api_key_is_an_account_error_without_the_key(sim, fleet):
+    account = next(a for a in fleet.accounts.values() if a.vendor == "solaredge")
+    client = client_for(sim, account, api_key="sekrit-wrong-key")
+    result = client.poll(refs(fleet, account), AT)
+    assert "refused the credentials (401)" in result.account_error
+    assert "sekrit" not in result.account_error
+
+
+def test_apsystems_bad_signature_is_code_4000_inside_http_200(sim, fleet):
+    account = next(a for a in fleet.accounts.values() if a.vendor == "apsystems")
+    result = client_for(sim, account, secret="not-the-secret").poll(refs(fleet, account), AT)
+    assert "code 4000" in result.account_error
+    assert result.readings == []
+
+
+def test_apsystems_7002_blocks_the_minute(sim, fleet):
+    account = next(a for a in fleet.accounts.values() if a.vendor == "apsystems")
+    account.per_minute = 3
+    client = client_for(sim, account)
+    result = client.poll(refs(fleet, account), AT)
+    assert "code 7002" in result.account_error
+    assert client.ledger.blocked_period == "minute"
+    assert len(result.readings) == 1  # 3 calls: details+minutely, then details refused
+
+
+def test_enphase_429_month_stops_until_period_end(sim, fleet):
+    account = next(a for a in fleet.accounts.values() if a.vendor == "enphase")
+    account.per_month = 2
+    client = client_for(sim, account)
+    first = client.poll(refs(fleet, account), AT)
+    assert "month quota spent" in first.account_error
+    calls_before = sim.calls
+    second = client.poll(refs(fleet, account), AT)
+    assert "month quota spent" in second.account_error
+    assert sim.calls == calls_before  # no call was made against a spent month
+
+
+def test_enphase_minute_429_is_told_apart_from_month(sim, fleet):
+    account = next(a for a in fleet.accounts.values() if a.vendor == "enphase")
+    account.per_minute = 1
+    client = client_for(sim, account)
+    result = client.poll(refs(fleet, account), AT)
+    assert "minute quota spent" in result.account_error
+    assert client.ledger.blocked_period == "minute"
+
+
+def test_enphase_expired_token_is_refreshed_and_rotation_handed_over(sim, fleet):
+    account = next(a for a in fleet.accounts.values() if a.vendor == "enphase")
+    seen = []
+    client = client_for(sim, account, access_token="expired", on_tokens=seen.append)
+    result = client.poll(refs(fleet, account), AT)
+    assert result.account_error == ""
+    assert len(seen) == 1
+    assert seen[0]["refresh_token"] == account.refresh_token  # rotated, and handed over
+    assert seen[0]["access_token"] == account.access_token
+
+
+@pytest.mark.parametrize("mode", ["500", "malformed", "truncated", "wrong_types"])
+def test_bad_answers_are_reported_per_site_and_the_rest_go_on(sim, fleet, mode):
+    account = next(a for a in fleet.accounts.values() if a.vendor == "solaredge")
+    control(sim, "api_fault", vendor="solaredge", account=account.key, mode=mode, count=2)
+    result = client_for(sim, account).poll(refs(fleet, account), AT)
+    assert result.account_error == ""
+    assert len(result.site_errors) == 2
+    assert len(result.readings) == 8
+    message = next(iter(result.site_errors.values()))
+    assert any(word in message for word in ("500", "invalid JSON", "not a number"))
+
+
+def test_timeouts_are_transient_site_errors(sim, fleet):
+    account = next(a for a in fleet.accounts.values() if a.vendor == "solaredge")
+    sim.api_faults["_timeout_seconds"] = [1.0, -1]
+    control(sim, "api_fault", vendor="solaredge", account=account.key, mode="timeout", count=1)
+    client = client_for(sim, account)
+    client.timeout = (1.0, 0.3)
+    result = client.poll(refs(fleet, account), AT)
+    assert "timed out" in next(iter(result.site_errors.values()))
+    assert len(result.readings) == 9
+
+
+def test_only_https_or_loopback_http():
+    assert check_base_url("https://monitoringapi.solaredge.com/v2/")
+    assert check_base_url("http://127.0.0.1:8765/solaredge/v2")
+    with pytest.raises(ValueError, match="need https"):
+        check_base_url("http://monitoringapi.solaredge.com/v2")
+    with pytest.raises(ValueError, match="need https"):
+        check_base_url("http://10.0.0.5/v2")
+
+
+def test_redact_hides_keys_and_tokens():
+    text = redact("GET /x?key=abc123&size=1 Authorization: Bearer tok.en", ("abc123",))
+    assert "abc123" not in text and "tok.en" not in text
+    assert json.dumps(text)
+
+
+def test_unknown_tier_names_the_known_ones():
+    with pytest.raises(ValueError, match="known: watt, kilowatt, megawatt, partner"):
+        tier_for("enphase", "gigawatt")
