@@ -56,6 +56,12 @@ def check_timezone(name: str) -> None:
     zone(name)
 
 
+def has_coordinates(latitude: float | None, longitude: float | None) -> bool:
+    """Odoo stores an unset float as 0.0: (0, 0) in the Gulf of Guinea is taken
+    as "no coordinates", never as a site."""
+    return latitude is not None and longitude is not None and (latitude, longitude) != (0.0, 0.0)
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (haversine), enough to find a site's neighbours."""
     rlat1, rlat2 = math.radians(lat1), math.radians(lat2)

@@ -153,12 +153,26 @@ class QuotaLedger:
 CALLS = {
     # per-site overview; fleet alerts once per check
     "solaredge": {"per_site": 1.0, "per_check": 1, "list_page": 0},
-    # one /systems page lists 100 systems with status and last report; a
-    # summary (energy today) per site is fetched on a rotation
-    "enphase": {"per_site": 0.0, "per_check": 0, "list_page": 100},
+    # one /systems page lists 100 systems with status and last report, then
+    # a summary (energy today, power, modules reporting) per site
+    "enphase": {"per_site": 1.0, "per_check": 0, "list_page": 100},
     # system details (light) and summary per site
     "apsystems": {"per_site": 2.0, "per_check": 0, "list_page": 0},
 }
+
+
+def next_check_in(interval_minutes: float, faulty: bool) -> timedelta:
+    """Faulty or recovering sites are looked at twice as often (but not
+    faster than the vendors refresh their data), healthy ones on the plan."""
+    minutes = max(interval_minutes / 2, 15.0) if faulty else interval_minutes
+    return timedelta(minutes=minutes)
+
+
+def sites_per_run(tier: Tier, vendor: str, minutes: float = 5.0) -> int:
+    """How many sites one run may poll so it fits in `minutes` at the
+    vendor's per-minute limit; the rest stay due for the next run."""
+    per_site = max(CALLS[vendor]["per_site"], 0.01)
+    return max(1, int(tier.per_minute * minutes / per_site))
 
 
 @dataclass(frozen=True)

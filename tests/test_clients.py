@@ -13,7 +13,10 @@ from solar_om_engine.quota import QuotaLedger, Tier, tier_for
 AT = datetime(2026, 6, 21, 10, 0, tzinfo=timezone.utc)
 
 
-def client_for(sim, account, tier=Tier(1000, 100000), **over):
+ROOMY = Tier(1000, 100000)
+
+
+def client_for(sim, account, tier=ROOMY, **over):
     ledger = QuotaLedger(account.vendor, tier)
     url = sim.base_url(account.vendor)
     if account.vendor == "solaredge":
@@ -159,7 +162,7 @@ def test_timeouts_are_transient_site_errors(sim, fleet):
     sim.api_faults["_timeout_seconds"] = [1.0, -1]
     control(sim, "api_fault", vendor="solaredge", account=account.key, mode="timeout", count=1)
     client = client_for(sim, account)
-    client.timeout = (1.0, 0.3)
+    client.timeout = 0.5
     result = client.poll(refs(fleet, account), AT)
     assert "timed out" in next(iter(result.site_errors.values()))
     assert len(result.readings) == 9

@@ -103,23 +103,24 @@ class APsystemsClient(BaseClient):
 
     def _poll(self, sites: list[SiteRef], at: datetime, result: PollResult) -> None:
         for site in sites:
-            try:
-                details = self.details(site.vendor_ref)
-                if not isinstance(details, dict):
-                    raise PayloadError(f"details of {site.vendor_ref} is not an object")
-                ecus = details.get("ecu") or []
-                local_day = at.astimezone(zone(site.timezone)).date().isoformat()
-                minutely = self.ecu_minutely(site.vendor_ref, ecus[0], local_day) if ecus else None
-            except (PayloadError, TransientError, VendorError) as err:
-                if "429" in str(err) or isinstance(err, AuthError):
-                    raise
-                result.site_errors[site.key] = str(err)
+            fetched = self._site_call(result, site, lambda s=site: self._fetch(s, at))
+            if site.key in result.site_errors:
                 continue
+            details, minutely, day = fetched
             self._add(
                 result,
                 site,
-                lambda s=site, d=details, m=minutely, day=local_day: self._reading(s, d, m, day),
+                lambda s=site, d=details, m=minutely, dd=day: self._reading(s, d, m, dd),
             )
+
+    def _fetch(self, site: SiteRef, at: datetime):
+        details = self.details(site.vendor_ref)
+        if not isinstance(details, dict):
+            raise PayloadError(f"details of {site.vendor_ref} is not an object")
+        ecus = details.get("ecu") or []
+        local_day = at.astimezone(zone(site.timezone)).date().isoformat()
+        minutely = self.ecu_minutely(site.vendor_ref, ecus[0], local_day) if ecus else None
+        return details, minutely, local_day
 
     def _reading(self, site: SiteRef, details: dict, minutely: dict | None, day: str):
         tz = zone(site.timezone)

@@ -22,7 +22,6 @@ from .base import (
     PollResult,
     SiteRef,
     TransientError,
-    VendorError,
     number,
 )
 
@@ -158,15 +157,8 @@ class EnphaseClient(BaseClient):
                 continue
             summary = None
             if self.summary_sites is None or site.key in self.summary_sites:
-                try:
-                    summary = self.summary(ref)
-                except (PayloadError, TransientError) as err:
-                    if "429" in str(err):
-                        raise
-                    result.site_errors[site.key] = str(err)
-                    continue
-                except VendorError as err:
-                    result.site_errors[site.key] = str(err)
+                summary = self._site_call(result, site, lambda r=ref: self.summary(r))
+                if site.key in result.site_errors:
                     continue
             self._add(result, site, lambda s=site, y=system, m=summary: self._reading(s, y, m))
 

@@ -74,14 +74,11 @@ class SolarEdgeClient(BaseClient):
 
     def _poll(self, sites: list[SiteRef], at: datetime, result: PollResult) -> None:
         for site in sites:
-            try:
-                data = self.overview(site.vendor_ref, site.timezone, at)
-            except (PayloadError, TransientError) as err:
-                if "429" in str(err):
-                    raise
-                result.site_errors[site.key] = str(err)
-                continue
-            self._add(result, site, lambda s=site, d=data: self._reading(s, d))
+            data = self._site_call(
+                result, site, lambda s=site: self.overview(s.vendor_ref, s.timezone, at)
+            )
+            if site.key not in result.site_errors:
+                self._add(result, site, lambda s=site, d=data: self._reading(s, d))
 
     def _reading(self, site: SiteRef, data: dict):
         if not isinstance(data, dict):

@@ -220,8 +220,10 @@ VENDORS = ("solaredge", "enphase", "apsystems")
 REF_PREFIX = {"solaredge": "SE", "enphase": "EN", "apsystems": "AP"}
 
 
-def make_account(vendor: str, index: int) -> Account:
-    key = f"{vendor}-{index}"
+def make_account(vendor: str, index: int, key: str = "") -> Account:
+    """Credentials follow the key: `<key>-key`, `<key>-secret`, Enphase
+    client id `<key>-client`, tokens `<key>-access` / `<key>-refresh`."""
+    key = key or f"{vendor}-{index}"
     return Account(
         key=key,
         vendor=vendor,
@@ -281,10 +283,7 @@ def demo_fleet(seed: int = 7) -> Fleet:
         ("3003", "apsystems", 69.6492, 18.9553, "Europe/Oslo", 4400, "Tromsø"),
     ]
     rng = random.Random(seed)
-    accounts = {v: make_account(v, 1) for v in VENDORS}
-    for account in accounts.values():
-        account.key = f"demo-{account.vendor}"
-        account.api_key = f"demo-{account.vendor}-key"
+    accounts = {v: make_account(v, 1, key=f"demo-{v}") for v in VENDORS}
     sites = []
     for ref, vendor, lat, lon, tz, cap, city in demo:
         sites.append(

@@ -1,0 +1,26 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class HelpdeskTicketCategory(models.Model):
+    _inherit = "helpdesk.ticket.category"
+
+    solar_case_code = fields.Char(
+        string="Case Type Code",
+        index=True,
+        help="The monitoring's case type that files tickets here "
+        "(inverter_fault, string_mlpe_fault, underperformance, meter_fault, "
+        "configuration_issue).",
+    )
+    solar_auto_open = fields.Boolean(
+        string="Opened by Monitoring",
+        help="The health check opens tickets of this type by itself.",
+    )
+    solar_team_id = fields.Many2one(
+        "helpdesk.ticket.team", string="Routes To", help="Team that receives these tickets."
+    )
+
+    _solar_case_code_uniq = models.Constraint(
+        "unique(solar_case_code, company_id)", "A case type code is used once per company."
+    )

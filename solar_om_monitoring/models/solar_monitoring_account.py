@@ -1,0 +1,198 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from solar_om_engine import quota
+from solar_om_engine.clients import CLIENTS
+
+_logger = logging.getLogger(__name__)
+
+MANAGERS = "solar_om.group_solar_om_manager"
+TIERS = [
+    ("free", "SolarEdge: Free (2,000/month)"),
+    ("watt", "Enphase: Watt (1,000/month)"),
+    ("kilowatt", "Enphase: Kilowatt (50,000/month)"),
+    ("megawatt", "Enphase: Megawatt (300,000/month)"),
+    ("partner", "Enphase: Partner (1.5 M/month)"),
+    ("lv0", "APsystems: Lv0 (1,000/month)"),
+    ("lv1", "APsystems: Lv1 (100,000/month)"),
+    ("lv2", "APsystems: Lv2 (500,000/month)"),
+    ("lv3", "APsystems: Lv3 (1 M/month)"),
+    ("unlimited", "Simulator: unlimited"),
+]
+DEFAULT_TIER = {"solaredge": "free", "enphase": "watt", "apsystems": "lv0"}
+
+
+class SolarMonitoringAccount(models.Model):
+    """A login to one vendor's monitoring cloud, and its quota.
+
+    Credentials are fields of the manager group only: agents and
+    technicians can neither read nor write them, and they never reach logs,
+    chatter or exception texts (the engine's clients redact them).
+    """
+
+    _name = "solar.monitoring.account"
+    _description = "Monitoring Account"
+    _inherit = ["mail.thread"]
+    _order = "vendor, name"
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    vendor = fields.Selection(
+        [("solaredge", "SolarEdge"), ("enphase", "Enphase"), ("apsystems", "APsystems")],
+        required=True,
+        tracking=True,
+    )
+    base_url = fields.Char(
+        string="API URL",
+        help="Leave empty for the vendor's own API. For the simulator: "
+        "http://127.0.0.1:8765/solaredge/v2, /enphase or /apsystems.",
+    )
+    quota_tier = fields.Selection(TIERS, required=True, tracking=True)
+    # --- credentials: managers only
+    api_key = fields.Char(
+        string="API Key / App Id",
+        groups=MANAGERS,
+        copy=False,
+        help="SolarEdge X-API-Key, Enphase application key, APsystems App Id.",
+    )
+    account_key = fields.Char(string="SolarEdge Account Key", groups=MANAGERS, copy=False)
+    client_id = fields.Char(string="OAuth Client Id", groups=MANAGERS, copy=False)
+    client_secret = fields.Char(
+        string="OAuth Client Secret / App Secret", groups=MANAGERS, copy=False
+    )
+    access_token = fields.Char(groups=MANAGERS, copy=False)
+    refresh_token = fields.Char(groups=MANAGERS, copy=False)
+    token_refreshed_at = fields.Datetime(readonly=True, copy=False)
+    apsystems_profile = fields.Selection(
+        [("user", "End user"), ("installer", "Installer")], default="installer"
+    )
+    # --- state the health check keeps
+    quota_state = fields.Json(readonly=True, copy=False)
+    last_check_at = fields.Datetime(readonly=True, copy=False)
+    last_error = fields.Char(readonly=True, copy=False)
+    site_ids = fields.One2many("solar.site", "account_id", string="Sites")
+    site_count = fields.Integer(compute="_compute_site_count")
+    # --- the planner, per account
+    calls_this_month = fields.Integer(compute="_compute_plan")
+    quota_headroom = fields.Integer(
+        compute="_compute_plan", help="Calls left this month before the plan's limit."
+    )
+    check_interval_minutes = fields.Float(
+        compute="_compute_plan", help="How often the whole account can be checked in daylight."
+    )
+    worst_case_detect_minutes = fields.Float(
+        string="Worst-case Time to Detect (min)",
+        compute="_compute_plan",
+        help="Staleness limit plus one check interval: the longest a comms loss "
+        "can go unnoticed in daylight.",
+    )
+    plan_note = fields.Char(compute="_compute_plan")
+
+    @api.onchange("vendor")
+    def _onchange_vendor(self):
+        if self.vendor and not self.quota_tier:
+            self.quota_tier = DEFAULT_TIER[self.vendor]
+
+    @api.constrains("vendor", "quota_tier")
+    def _check_tier(self):
+        for account in self:
+            try:
+                quota.tier_for(account.vendor, account.quota_tier)
+            except ValueError as err:
+                raise ValidationError(
+                    self.env._("Account %(name)s: %(error)s", name=account.name, error=err)
+                ) from err
+
+    def _compute_site_count(self):
+        counts = dict(
+            self.env["solar.site"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        for account in self:
+            account.site_count = counts.get(account, 0)
+
+    @api.depends("quota_state", "quota_tier", "site_ids")
+    def _compute_plan(self):
+        for account in self:
+            tier = account._tier()
+            ledger = account._ledger()
+            plan = quota.plan(account.vendor, tier, account.site_count)
+            account.calls_this_month = ledger.month_used
+            account.quota_headroom = ledger.month_remaining()
+            account.check_interval_minutes = plan.interval_minutes
+            account.worst_case_detect_minutes = plan.worst_case_detect_minutes
+            account.plan_note = plan.note
+
+    # ------------------------------------------------------------ engine glue
+    def _tier(self):
+        self.ensure_one()
+        return quota.tier_for(self.vendor, self.quota_tier)
+
+    def _ledger(self):
+        self.ensure_one()
+        return quota.QuotaLedger.from_dict(self.vendor, self._tier(), self.quota_state)
+
+    def _make_client(self, ledger):
+        """The engine client with this account's credentials (read as sudo:
+        the cron and a manager's "Check now" both need them, nobody sees them)."""
+        self.ensure_one()
+        secret = self.sudo()
+        base_url = self.base_url or None
+        if self.vendor == "solaredge":
+            return CLIENTS["solaredge"](
+                base_url, ledger, api_key=secret.api_key or "", account_key=secret.account_key or ""
+            )
+        if self.vendor == "enphase":
+            return CLIENTS["enphase"](
+                base_url,
+                ledger,
+                api_key=secret.api_key or "",
+                client_id=secret.client_id or "",
+                client_secret=secret.client_secret or "",
+                access_token=secret.access_token or "",
+                refresh_token=secret.refresh_token or "",
+                on_tokens=self._save_rotated_tokens,
+            )
+        return CLIENTS["apsystems"](
+            base_url,
+            ledger,
+            app_id=secret.api_key or "",
+            app_secret=secret.client_secret or "",
+            profile=self.apsystems_profile or "installer",
+        )
+
+    def _save_rotated_tokens(self, tokens):
+        """Enphase rotates the refresh token on every refresh: the old one is
+        dead the moment the new one is issued. Both are written in one
+        UPDATE and, in the cron, committed at once, so a crash later in the
+        check cannot lose the only valid refresh token."""
+        self.ensure_one()
+        self.sudo().write(
+            {
+                "access_token": tokens["access_token"],
+                "refresh_token": tokens["refresh_token"],
+                "token_refreshed_at": fields.Datetime.now(),
+            }
+        )
+        if self.env.context.get("solar_om_commit"):
+            self.env.cr.commit()
+        _logger.info("monitoring account %s: OAuth tokens refreshed", self.id)
+
+    def action_check_now(self):
+        self.env["solar.health.check"].run(accounts=self, force=True)
+        return True
+
+    def action_view_sites(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("solar_om.solar_site_action")
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id, "default_vendor": self.vendor}
+        return action

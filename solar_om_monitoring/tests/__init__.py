@@ -1,0 +1,2 @@
+from . import test_health_check
+from . import test_account_security

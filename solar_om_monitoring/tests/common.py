@@ -1,0 +1,145 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime, timedelta, timezone
+
+from odoo.tests import new_test_user
+
+from odoo.addons.base.tests.common import BaseCommon
+
+from solar_om_engine.simulator import Simulator
+from solar_om_engine.simulator.fleet import Fleet, SimSite, make_account
+
+# Munich, 21 June 2026, 12:00 local: high sun
+NOON = datetime(2026, 6, 21, 10, 0, tzinfo=timezone.utc)
+MIDNIGHT = datetime(2026, 6, 21, 22, 0, tzinfo=timezone.utc)
+STEP = timedelta(minutes=20)
+
+
+class MonitoringCommon(BaseCommon):
+    """A real simulator on 127.0.0.1 and Odoo sites that match its fleet:
+    six SolarEdge sites around Munich (neighbours for each other) and three
+    Enphase sites around Vienna."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        se, en = make_account("solaredge", 1), make_account("enphase", 1)
+        sim_sites = [
+            SimSite(
+                f"SE{i}",
+                "solaredge",
+                se.key,
+                f"Munich {i}",
+                48.13 + i * 0.01,
+                11.57 + i * 0.01,
+                "Europe/Berlin",
+                8000 + 500 * i,
+                "Munich",
+            )
+            for i in range(6)
+        ] + [
+            SimSite(
+                f"EN{i}",
+                "enphase",
+                en.key,
+                f"Vienna {i}",
+                48.2 + i * 0.01,
+                16.37,
+                "Europe/Vienna",
+                7000,
+                "Vienna",
+            )
+            for i in range(3)
+        ]
+        cls.fleet = Fleet(sim_sites, [se, en], seed=5)
+        cls.fleet.set_clock(NOON)
+        cls.sim = Simulator(cls.fleet).start()
+        cls.addClassCleanup(cls.sim.stop)
+
+        cls.manager = new_test_user(
+            cls.env,
+            login="mon_manager",
+            groups="solar_om.group_solar_om_manager,helpdesk_mgmt.group_helpdesk_manager",
+        )
+        cls.agent = new_test_user(
+            cls.env,
+            login="mon_agent",
+            groups="solar_om.group_solar_om_user,helpdesk_mgmt.group_helpdesk_user",
+        )
+        cls.technician = new_test_user(
+            cls.env,
+            login="mon_tech",
+            groups="solar_om.group_solar_om_technician,fieldservice.group_fsm_user",
+        )
+        Account = cls.env["solar.monitoring.account"]
+        cls.se_account = Account.create(
+            {
+                "name": "SE test",
+                "vendor": "solaredge",
+                "quota_tier": "unlimited",
+                "base_url": cls.sim.base_url("solaredge"),
+                "api_key": se.api_key,
+            }
+        )
+        cls.en_account = Account.create(
+            {
+                "name": "EN test",
+                "vendor": "enphase",
+                "quota_tier": "unlimited",
+                "base_url": cls.sim.base_url("enphase"),
+                "api_key": en.api_key,
+                "client_id": f"{en.key}-client",
+                "client_secret": en.secret,
+                "access_token": en.access_token,
+                "refresh_token": en.refresh_token,
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Maria Sonnenschein", "email": "maria@example.com"}
+        )
+        cls.project = cls.env["project.project"].create({"name": "Sonnenschein O&M"})
+        accounts = {"solaredge": cls.se_account, "enphase": cls.en_account}
+        cls.sites = cls.env["solar.site"].create(
+            [
+                {
+                    "name": s.name,
+                    "partner_id": cls.customer.id,
+                    "project_id": cls.project.id,
+                    "latitude": s.latitude,
+                    "longitude": s.longitude,
+                    "tz": s.timezone,
+                    "capacity_dc_kwp": s.capacity_w / 1000,
+                    "vendor": s.vendor,
+                    "vendor_site_ref": s.ref,
+                    "account_id": accounts[s.vendor].id,
+                    "connection": "ethernet",
+                }
+                for s in sim_sites
+            ]
+        )
+        cls.site = cls.sites.filtered(lambda s: s.vendor_site_ref == "SE0")
+        cls.env.ref("solar_om_monitoring.helpdesk_team_solar_service").user_ids |= cls.agent
+
+    def setUp(self):
+        super().setUp()
+        self.fleet.set_clock(NOON)
+        for ref in self.fleet.sites:
+            self.fleet.inject(ref, None)
+        for account in self.fleet.accounts.values():
+            account.outage_since = None
+            # the simulator outlives each test's rollback: give it back the
+            # tokens the database holds again
+            account.access_token = f"{account.key}-access"
+            account.refresh_token = f"{account.key}-refresh"
+        self.sim.api_faults.clear()
+
+    def check(self, at=NOON, **kwargs):
+        self.fleet.set_clock(at)
+        kwargs.setdefault("accounts", self.se_account | self.en_account)
+        return self.env["solar.health.check"].run(at=at, force=True, **kwargs)
+
+    def tickets(self, site=None):
+        domain = [("solar_monitoring", "=", True)]
+        if site:
+            domain.append(("solar_site_id", "=", site.id))
+        return self.env["helpdesk.ticket"].search(domain)

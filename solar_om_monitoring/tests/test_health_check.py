@@ -1,0 +1,177 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import tagged
+
+from .common import MIDNIGHT, NOON, STEP, MonitoringCommon
+
+
+@tagged("post_install", "-at_install")
+class TestHealthCheck(MonitoringCommon):
+    def test_healthy_fleet_opens_nothing_and_records_production(self):
+        stats = self.check()
+        self.assertEqual(stats["sites_polled"], 9)
+        self.assertFalse(self.tickets())
+        self.assertEqual(set(self.sites.mapped("health_state")), {"ok"})
+        self.assertGreater(self.site.last_energy_today_kwh, 5)
+        daily = self.site.production_ids
+        self.assertEqual(len(daily), 1)
+        self.assertEqual(str(daily.day), "2026-06-21")
+        self.assertAlmostEqual(daily.energy_kwh, self.site.last_energy_today_kwh, places=1)
+
+    def test_one_fault_makes_one_ticket_across_many_checks(self):
+        self.fleet.inject("SE0", "zero_production", NOON - STEP * 3)
+        for n in range(4):
+            self.check(NOON + STEP * n)
+        faults = self.site.fault_ids
+        self.assertEqual(len(faults), 1)
+        self.assertEqual(faults.kind, "inverter_fault")
+        self.assertEqual(faults.last_seen, (NOON + STEP * 3).replace(tzinfo=None))
+        ticket = self.tickets(self.site)
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket, faults.ticket_id)
+        # linked to the site, the customer and the project, with its case type
+        self.assertEqual(ticket.partner_id, self.customer)
+        self.assertEqual(ticket.project_id, self.project)
+        self.assertEqual(ticket.category_id.name, "Inverter Fault")
+        self.assertEqual(ticket.category_id.parent_id.name, "Production")
+        self.assertEqual(ticket.team_id.name, "Solar Service")
+        self.assertEqual(ticket.name, "Munich 0: Inverter Fault (Zero Production)")
+        self.assertIn("Zero Production", ticket.description)
+        self.assertIn("Last heard from", ticket.description)
+        # the agent finds it among the open tickets
+        open_for_agent = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.agent)
+            .search([("closed", "=", False), ("solar_site_id", "=", self.site.id)])
+        )
+        self.assertEqual(open_for_agent, ticket)
+        # the other sites stay clean
+        self.assertEqual(len(self.tickets()), 1)
+
+    def test_recovery_closes_fault_and_ticket_with_a_reason(self):
+        self.fleet.inject("SE0", "zero_production", NOON - STEP)
+        self.check(NOON)
+        ticket = self.tickets(self.site)
+        self.fleet.inject("SE0", None)
+        self.check(NOON + STEP)
+        self.assertEqual(self.site.fault_ids.state, "recovering")
+        self.assertFalse(ticket.closed)
+        self.check(NOON + STEP * 2)
+        self.assertEqual(self.site.fault_ids.state, "closed")
+        self.assertTrue(ticket.closed)
+        self.assertIn(
+            "report normally for 2 consecutive daylight checks", ticket.message_ids[0].body
+        )
+        open_for_agent = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.agent)
+            .search([("closed", "=", False), ("solar_monitoring", "=", True)])
+        )
+        self.assertFalse(open_for_agent)
+
+    def test_a_ticket_in_a_persons_hands_gets_the_note_not_the_close(self):
+        self.fleet.inject("SE0", "zero_production", NOON - STEP)
+        self.check(NOON)
+        ticket = self.tickets(self.site)
+        ticket.with_user(self.agent).assign_to_me()
+        self.fleet.inject("SE0", None)
+        self.check(NOON + STEP)
+        self.check(NOON + STEP * 2)
+        self.assertEqual(self.site.fault_ids.state, "closed")
+        self.assertFalse(ticket.closed)
+        self.assertIn("has this ticket in hand", ticket.message_ids[0].body)
+
+    def test_fault_back_after_recovery_is_a_new_ticket(self):
+        self.fleet.inject("SE0", "zero_production", NOON - STEP)
+        self.check(NOON)
+        self.fleet.inject("SE0", None)
+        self.check(NOON + STEP)
+        self.check(NOON + STEP * 2)
+        self.fleet.inject("SE0", "zero_production", NOON + STEP * 2)
+        self.check(NOON + STEP * 3)
+        self.assertEqual(len(self.tickets(self.site)), 2)
+        self.assertEqual(len(self.site.fault_ids.filtered(lambda f: f.state != "closed")), 1)
+
+    def test_comms_loss_is_told_from_zero_power_and_loses_no_production(self):
+        self.fleet.inject("SE1", "comms_loss", NOON - STEP * 6)
+        self.check(NOON)
+        site = self.sites.filtered(lambda s: s.vendor_site_ref == "SE1")
+        self.assertEqual(site.health_state, "comms_loss")
+        self.assertEqual(site.fault_ids.kind, "comms_loss")
+        self.assertEqual(self.tickets(site).category_id.name, "String/MLPE Fault")
+        # the stale energy is not recorded as the day's production
+        self.assertFalse(site.production_ids)
+
+    def test_no_alarm_at_night_and_no_call_spent(self):
+        self.fleet.inject("SE0", "comms_loss", NOON)
+        stats = self.check(MIDNIGHT)
+        self.assertEqual(stats.get("api_calls", 0), 0)
+        self.assertEqual(stats["sites_night"], 9)
+        self.assertEqual(self.site.health_state, "night")
+        self.assertFalse(self.tickets(self.site))
+
+    def test_vendor_outage_is_one_incident(self):
+        self.fleet.outage(self.fleet.sites["SE0"].account, True, NOON - STEP * 6)
+        self.check(NOON)
+        self.check(NOON + STEP)
+        self.assertFalse(self.tickets().filtered("solar_site_id"))
+        incident = self.tickets().filtered(lambda t: not t.solar_site_id)
+        self.assertEqual(len(incident), 1)
+        self.assertIn("SolarEdge cloud outage: 6 sites silent", incident.name)
+        self.assertEqual(
+            set(self.sites.filtered(lambda s: s.vendor == "solaredge").mapped("health_state")),
+            {"vendor_outage"},
+        )
+        # the cloud comes back: the incident closes after the recovery checks
+        self.fleet.outage(self.fleet.sites["SE0"].account, False)
+        self.check(NOON + STEP * 2)
+        self.check(NOON + STEP * 3)
+        self.assertTrue(incident.closed)
+
+    def test_one_bad_site_never_stops_the_others(self):
+        self.sites.filtered(lambda s: s.vendor_site_ref == "SE2").vendor_site_ref = "SE-GONE"
+        self.fleet.inject("SE3", "zero_production", NOON - STEP)
+        self.sim.api_faults[("solaredge", "*")] = ["malformed", 1]
+        stats = self.check()
+        gone = self.sites.filtered(lambda s: s.vendor_site_ref == "SE-GONE")
+        self.assertIn("404", gone.poll_error)
+        self.assertEqual(gone.health_state, "unknown")
+        self.assertFalse(self.tickets(gone))
+        self.assertEqual(len(self.tickets()), 1)  # SE3's fault still opened
+        self.assertGreaterEqual(stats["sites_polled"], 9)
+
+    def test_refused_credentials_are_an_account_error_not_site_faults(self):
+        self.se_account.api_key = "wrong-key"
+        self.check()
+        self.assertIn("refused the credentials (401)", self.se_account.last_error)
+        self.assertNotIn("wrong-key", self.se_account.last_error)
+        self.assertFalse(self.tickets())
+
+    def test_underperformance_and_partial_outage_against_neighbours(self):
+        self.fleet.inject("SE4", "underperformance", NOON.replace(hour=0))
+        self.fleet.inject("SE5", "partial_outage", NOON.replace(hour=0))
+        self.check()
+        kinds = {t.solar_site_id.vendor_site_ref: t.category_id.name for t in self.tickets()}
+        self.assertEqual(kinds, {"SE4": "Underperformance", "SE5": "String/MLPE Fault"})
+
+    def test_enphase_devices_not_reporting_and_token_refresh(self):
+        self.en_account.access_token = "expired-token"
+        self.fleet.inject("EN1", "partial_outage", NOON - STEP)
+        self.check()
+        en1 = self.sites.filtered(lambda s: s.vendor_site_ref == "EN1")
+        self.assertEqual(en1.fault_ids.kind, "string_mlpe_fault")
+        # the rotated tokens were saved, both of them
+        account = self.en_account.with_user(self.manager)
+        self.assertTrue(
+            account.refresh_token.startswith("enphase-1-refresh-"), account.refresh_token
+        )
+        self.assertTrue(account.access_token.startswith("enphase-1-access-"))
+        self.assertTrue(account.token_refreshed_at)
+
+    def test_quota_is_counted_and_the_plan_shown(self):
+        self.check()
+        self.assertEqual(self.se_account.calls_this_month, 6)
+        self.assertEqual(self.en_account.calls_this_month, 4)  # 1 list page + 3 summaries
+        watt = self.en_account.copy({"name": "Watt", "quota_tier": "watt"})
+        self.assertEqual(watt.plan_note, "plan limits the cadence")
+        self.assertGreater(self.en_account.worst_case_detect_minutes, 45)
