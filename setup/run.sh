@@ -57,5 +57,6 @@ cat <<MSG
   Database: ${DB}    Login: admin    Password: admin   (O&M manager)
 
 MSG
+cd /tmp
 exec "$ODOO_PYTHON" -m odoo -d "$DB" --addons-path="$REPO" --db-filter="^${DB}\$" \
     --http-interface=127.0.0.1 --http-port="$HTTP_PORT" --max-cron-threads=1 --log-level=info

@@ -10,12 +10,13 @@ one upsert, one INSERT of faults), never a query per site.
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from markupsafe import Markup, escape
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from solar_om_engine import quota
 from solar_om_engine.classify import Thresholds, classify_fleet
@@ -29,6 +30,8 @@ from .solar_fault import FAULT_KINDS
 _logger = logging.getLogger(__name__)
 
 BATCH = 500
+# a claimed site is not due again before this, even if its worker died
+LEASE = timedelta(minutes=10)
 SITE_FIELDS = [
     "name",
     "vendor_site_ref",
@@ -80,7 +83,7 @@ class SolarHealthCheck(models.AbstractModel):
         if not accounts:
             return dict(stats)
         self.env.flush_all()
-        rows = self._due_sites(accounts, at, force)
+        rows = self._due_sites(accounts, at, force, commit)
         stats["sites_due"] = len(rows)
         lit, dark, unplaced = [], [], []
         for row in rows:
@@ -106,8 +109,9 @@ class SolarHealthCheck(models.AbstractModel):
         reading_by_site = {r.site: r for r in readings}
         plans = {a.id: quota.plan(a.vendor, a._tier(), a.site_count) for a in accounts}
         recovery_checks = self._recovery_checks()
-        for start in range(0, len(polled), BATCH):
-            batch = polled[start : start + BATCH]
+        size = self._batch_size()
+        for start in range(0, len(polled), size):
+            batch = polled[start : start + size]
             self._apply_batch(
                 batch, verdicts, reading_by_site, errors, at, plans, recovery_checks, stats
             )
@@ -133,20 +137,57 @@ class SolarHealthCheck(models.AbstractModel):
         return Thresholds(min_elevation_deg=float(get("solar_om_monitoring.min_elevation_deg", 10)))
 
     @api.model
+    def _batch_size(self):
+        get = self.env["ir.config_parameter"].sudo().get_param
+        return max(int(get("solar_om_monitoring.batch_size", BATCH)), 1)
+
+    @api.model
     def _recovery_checks(self):
         get = self.env["ir.config_parameter"].sudo().get_param
         return max(int(get("solar_om_monitoring.recovery_checks", 2)), 1)
 
     # ------------------------------------------------------------ selection and polling
     @api.model
-    def _due_sites(self, accounts, at, force):
-        domain = [
-            ("account_id", "in", accounts.ids),
-            ("vendor_site_ref", "!=", False),
-        ]
-        if not force:
-            domain += ["|", ("next_check_at", "=", False), ("next_check_at", "<=", _naive(at))]
-        sites = self.env["solar.site"].sudo().search_read(domain, SITE_FIELDS, order="id")
+    def _due_sites(self, accounts, at, force, commit):
+        """Claim the due sites: one UPDATE moves their next check past a
+        lease and skips rows another worker holds, so several workers split
+        the fleet and no site is checked twice. In the cron the claim is
+        committed at once, making it visible to the other workers."""
+        due = (
+            SQL("TRUE")
+            if force
+            else SQL("(next_check_at IS NULL OR next_check_at <= %s)", _naive(at))
+        )
+        claim = SQL(
+            """
+            UPDATE solar_site SET next_check_at = %s
+            WHERE id IN (
+                SELECT id FROM solar_site
+                WHERE account_id = ANY(%s) AND active AND vendor_site_ref IS NOT NULL AND %s
+                ORDER BY id FOR UPDATE SKIP LOCKED)
+            RETURNING id
+            """,
+            _naive(at + LEASE),
+            accounts.ids,
+            due,
+        )
+        for attempt in range(3):
+            if commit:
+                self.env.cr.commit()  # a fresh snapshot for the claim
+            try:
+                with mute_logger("odoo.sql_db"):
+                    self.env.cr.execute(claim)
+                ids = [row[0] for row in self.env.cr.fetchall()]
+                break
+            except SerializationFailure:
+                # another worker committed its claim on a row while ours ran
+                if not commit or attempt == 2:
+                    raise
+                self.env.cr.rollback()
+        if commit:
+            self.env.cr.commit()
+        self.env["solar.site"].invalidate_model(["next_check_at"])
+        sites = self.env["solar.site"].sudo().browse(ids).read(SITE_FIELDS)
         for row in sites:
             row["account_id"] = row["account_id"][0]
             row["company_id"] = row["company_id"][0]

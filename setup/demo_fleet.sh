@@ -1,0 +1,33 @@
+# Sourced by setup/run.sh: serve the demo fleet from the simulator on
+# 127.0.0.1, inject a few faults, and run a first health check so tickets
+# are there when the user logs in.
+SIM_URL="http://127.0.0.1:${SIM_PORT}"
+if curl -sf "$SIM_URL/_sim/stats" >/dev/null 2>&1; then
+    say "simulator already answering on $SIM_URL"
+else
+    say "starting the fleet simulator on $SIM_URL (log: var/simulator.log)"
+    (cd /tmp && nohup "$ODOO_PYTHON" -m solar_om_engine.simulator --demo --port "$SIM_PORT" \
+        > "$VAR/simulator.log" 2>&1 & echo $! > "$VAR/simulator.pid")
+    for _ in $(seq 50); do curl -sf "$SIM_URL/_sim/stats" >/dev/null 2>&1 && break; sleep 0.2; done
+    curl -sf "$SIM_URL/_sim/stats" >/dev/null || die "the simulator did not start: see var/simulator.log"
+fi
+# One fault per region, so whichever part of the world is in daylight now
+# shows tickets: comms loss, zero production and a partial outage.
+for spec in 1001:comms_loss 1002:zero_production 2001:zero_production 2002:partial_outage \
+            3001:comms_loss 3002:zero_production; do
+    curl -sf -X POST "$SIM_URL/_sim/fault" \
+        -d "{\"site\": \"${spec%%:*}\", \"kind\": \"${spec##*:}\", \"since\": \"$(date -u -d '-2 hours' +%FT%TZ)\"}" >/dev/null
+done
+say "first health check of the demo fleet"
+odoo_cmd shell -d "$DB" --addons-path="$REPO" --no-http --log-level=warn <<'PY'
+stats = env["solar.health.check"].run(force=True)
+env.cr.commit()
+print("[solar-om] health check:", {k: v for k, v in stats.items() if v})
+PY
+cat <<MSG
+[solar-om] The simulator serves the demo fleet on $SIM_URL and the health check
+[solar-om] runs every 15 minutes (Solar O&M > Configuration > Monitoring Accounts > Check now).
+[solar-om] Sites in daylight with an injected fault now have a ticket (Helpdesk, filter "From Monitoring").
+[solar-om] Repair one and watch its ticket close after two normal checks:
+[solar-om]   curl -X POST $SIM_URL/_sim/fault -d '{"site": "1002", "kind": null}'
+MSG
