@@ -114,6 +114,10 @@ class _Quota(Exception):
 class _Handler(BaseHTTPRequestHandler):
     sim: Simulator
     protocol_version = "HTTP/1.1"
+    # one write per answer and no Nagle delay: otherwise every keep-alive
+    # request waits ~40 ms for a delayed ACK
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):  # keep test output quiet
         _logger.debug(fmt, *args)

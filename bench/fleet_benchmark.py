@@ -1,0 +1,243 @@
+"""Fleet benchmark: a simulated fleet served by the project's simulator on
+127.0.0.1, polled through the real health check into PostgreSQL.
+
+    setup/bench.sh [SITES ...]      (default: 1000 10000)
+
+For each fleet size it prints and returns: wall time of a full check (cold:
+faults and tickets opened; warm: the same fault seen again), SQL queries per
+site, Odoo-side CPU per site, API calls per site, peak memory, the growth
+from the smallest to the largest fleet, and the worst-case time to detect a
+comms loss per vendor quota tier. Not a test: figures, for the README.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+AT = datetime(2026, 6, 21, 10, 0, tzinfo=timezone.utc)
+FAULT_SHARE = 0.01
+
+
+def http(url, data=None):
+    body = json.dumps(data).encode() if data is not None else None
+    req = urllib.request.Request(url, data=body, method="POST" if body else "GET")
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        return json.loads(resp.read())
+
+
+def start_simulator(sites, port):
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "solar_om_engine.simulator",
+            "--sites",
+            str(sites),
+            "--port",
+            str(port),
+            "--seed",
+            "7",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd="/tmp",
+    )
+    info = json.loads(proc.stdout.readline())
+    return proc, info["url"]
+
+
+def install_db(db):
+    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-d",
+            db,
+            f"--addons-path={REPO}",
+            "-i",
+            "solar_om_monitoring",
+            "--stop-after-init",
+            "--log-level=warn",
+            "--max-cron-threads=0",
+            "--http-interface=127.0.0.1",
+            "--http-port=8398",
+        ],
+        check=True,
+        cwd="/tmp",
+    )
+
+
+def measure(env, at):
+    cr = env.cr
+    queries0, cpu0, wall0 = cr.sql_log_count, time.process_time(), time.perf_counter()
+    stats = env["solar.health.check"].run(at=at, force=True, commit=True)
+    return {
+        "wall_s": time.perf_counter() - wall0,
+        "cpu_s": time.process_time() - cpu0,
+        "queries": cr.sql_log_count - queries0,
+        "stats": stats,
+    }
+
+
+def bench(n_sites, port):
+    import odoo
+    from odoo.modules.registry import Registry
+
+    db = f"solar_om_bench_{n_sites}"
+    install_db(db)
+    sim, url = start_simulator(n_sites, port)
+    try:
+        http(f"{url}/_sim/clock", {"at": AT.isoformat()})
+        fleet = http(f"{url}/_sim/sites")
+        accounts = sorted({s["account"] for s in fleet})
+        registry = Registry(db)
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            customer = env["res.partner"].create({"name": "Benchmark customer"})
+            base = {"solaredge": "/solaredge/v2", "enphase": "/enphase", "apsystems": "/apsystems"}
+            odoo_accounts = {}
+            for key in accounts:
+                vendor = key.rsplit("-", 1)[0]
+                odoo_accounts[key] = env["solar.monitoring.account"].create(
+                    {
+                        "name": key,
+                        "vendor": vendor,
+                        "quota_tier": "unlimited",
+                        "base_url": url + base[vendor],
+                        "api_key": f"{key}-key",
+                        "client_id": f"{key}-client",
+                        "client_secret": f"{key}-secret",
+                        "access_token": f"{key}-access",
+                        "refresh_token": f"{key}-refresh",
+                        "apsystems_profile": "installer",
+                    }
+                )
+            env["solar.site"].create(
+                [
+                    {
+                        "name": s["name"],
+                        "partner_id": customer.id,
+                        "vendor_site_ref": s["ref"],
+                        "vendor": odoo_accounts[s["account"]].vendor,
+                        "account_id": odoo_accounts[s["account"]].id,
+                        "latitude": s["latitude"],
+                        "longitude": s["longitude"],
+                        "tz": s["timezone"],
+                        "capacity_dc_kwp": s["capacity_w"] / 1000,
+                        "connection": s["connection"],
+                    }
+                    for s in fleet
+                ]
+            )
+            cr.commit()
+            lit_refs = [s["ref"] for s in fleet if s["connection"] != "cellular"]
+            for ref in lit_refs[:: int(1 / FAULT_SHARE)]:
+                http(
+                    f"{url}/_sim/fault",
+                    {
+                        "site": ref,
+                        "kind": "zero_production",
+                        "since": AT.replace(hour=8).isoformat(),
+                    },
+                )
+            calls0 = http(f"{url}/_sim/stats")["calls"]
+            cold = measure(env, AT)
+            calls1 = http(f"{url}/_sim/stats")["calls"]
+            warm = measure(env, AT.replace(minute=20))
+            calls2 = http(f"{url}/_sim/stats")["calls"]
+            cold["api_calls"], warm["api_calls"] = calls1 - calls0, calls2 - calls1
+        registry.delete(db) if hasattr(Registry, "delete") else None
+    finally:
+        sim.terminate()
+        sim.wait(timeout=30)
+    subprocess.run(["dropdb", "--if-exists", "--force", db], check=False)
+    return {"sites": n_sites, "cold": cold, "warm": warm}
+
+
+def detect_table():
+    from solar_om_engine import quota
+
+    rows = []
+    for vendor, tier_name in (
+        ("solaredge", "free"),
+        ("enphase", "watt"),
+        ("enphase", "kilowatt"),
+        ("enphase", "partner"),
+        ("apsystems", "lv0"),
+        ("apsystems", "lv1"),
+    ):
+        tier = quota.tier_for(vendor, tier_name)
+        for sites in (1, 10, 100, 1000, 10000):
+            plan = quota.plan(vendor, tier, sites)
+            rows.append(
+                (
+                    vendor,
+                    tier_name,
+                    sites,
+                    plan.interval_minutes,
+                    plan.worst_case_detect_minutes,
+                    plan.note,
+                )
+            )
+    return rows
+
+
+def main(argv):
+    from odoo.tools import config
+
+    sizes = [int(a) for a in argv] or [1000, 10000]
+    config.parse_config([f"--addons-path={REPO}", "--log-level=warn", "--http-interface=127.0.0.1"])
+    results = [bench(n, 8766 + i) for i, n in enumerate(sizes)]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines = [
+        "| sites | check | wall (s) | sites polled | SQL queries / site | CPU ms / site "
+        "| API calls / site | faults opened |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        for label in ("cold", "warm"):
+            m = r[label]
+            n = r["sites"]
+            polled = max(m["stats"].get("sites_polled", 0), 1)
+            lines.append(
+                f"| {n:,} | {label} | {m['wall_s']:.1f} | {polled:,} | {m['queries'] / n:.3f} | "
+                f"{1000 * m['cpu_s'] / n:.2f} | {m['api_calls'] / polled:.2f} | "
+                f"{m['stats'].get('faults_opened', 0)} |"
+            )
+    if len(results) > 1:
+        a, b = results[0], results[-1]
+        scale = b["sites"] / a["sites"]
+        for label in ("cold", "warm"):
+            lines.append(
+                f"\nGrowth {a['sites']:,} -> {b['sites']:,} sites ({scale:.0f}x), {label}: wall "
+                f"x{b[label]['wall_s'] / a[label]['wall_s']:.1f}, queries "
+                f"x{b[label]['queries'] / max(a[label]['queries'], 1):.1f}"
+            )
+    lines.append(f"\nPeak memory of the Odoo process: {peak_mb:.0f} MB")
+    lines.append(
+        "\n| vendor | plan | sites | whole fleet checked every (min) "
+        "| worst-case time to detect a comms loss (min) | note |"
+    )
+    lines.append("|---|---|---:|---:|---:|---|")
+    for vendor, tier, sites, interval, detect, note in detect_table():
+        lines.append(f"| {vendor} | {tier} | {sites:,} | {interval} | {detect} | {note} |")
+    text = "\n".join(lines)
+    print(text)
+    out = REPO / "var" / "benchmark.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(text + "\n")
+    print(f"\n(written to {out})")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
