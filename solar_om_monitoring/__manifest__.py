@@ -28,6 +28,7 @@
         "views/solar_fault_views.xml",
         "views/solar_site_views.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/fsm_order_views.xml",
         "views/solar_om_monitoring_menus.xml",
     ],
     "demo": ["demo/solar_om_monitoring_demo.xml"],

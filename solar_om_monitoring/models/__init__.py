@@ -5,3 +5,5 @@ from . import solar_production_daily
 from . import solar_site
 from . import helpdesk_ticket
 from . import solar_health_check
+from . import fsm_order
+from . import solar_device_replace

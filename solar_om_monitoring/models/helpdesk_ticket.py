@@ -1,6 +1,9 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class HelpdeskTicket(models.Model):
@@ -21,3 +24,123 @@ class HelpdeskTicket(models.Model):
             self.partner_id = site.partner_id
             if site.project_id:
                 self.project_id = site.project_id
+
+    # ------------------------------------------------------------ work orders
+    def _solar_order_values(self):
+        self.ensure_one()
+        site = self.solar_site_id
+        order_model = self.env["fsm.order"]
+        faults = self.solar_fault_ids.filtered(lambda f: f.state != "closed")
+        equipment = site.device_ids.filtered(lambda d: d.state == "in_service")
+        description = Markup("<p><strong>%s</strong></p>") % self.name
+        if faults:
+            description += Markup("<ul>%s</ul>") % Markup("").join(
+                Markup("<li>%s: %s (since %s)</li>")
+                % (dict(f._fields["kind"].selection)[f.kind], f.reason or "", f.first_seen)
+                for f in faults
+            )
+        description += Markup("<p>%s</p>") % self.env._(
+            "Last heard from %(seen)s; power %(power).0f W; energy today %(energy).1f kWh.",
+            seen=site.last_report_at or self.env._("never"),
+            power=site.last_power_w,
+            energy=site.last_energy_today_kwh,
+        )
+        description += Markup("<p><strong>%s</strong></p><ul>%s</ul>") % (
+            self.env._("Equipment"),
+            Markup("").join(Markup("<li>%s</li>") % device.display_name for device in equipment),
+        )
+        return {
+            "location_id": site.fsm_location_id.id,
+            "ticket_id": self.id,
+            "solar_site_id": site.id,
+            "priority": order_model._solar_priority(self.priority),
+            "description": description,
+            "todo": brand_checklist(equipment.mapped("brand")),
+            "company_id": self.company_id.id,
+        }
+
+    def action_create_solar_order(self):
+        """One click from the ticket: a work order at the site's location with
+        the fault, the last readings, the equipment and the brand's checklist."""
+        self.ensure_one()
+        self.check_access("write")
+        if not self.solar_site_id:
+            raise UserError(self.env._("Link the ticket to a solar site first."))
+        order = self._solar_create_orders()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "fsm.order",
+            "res_id": order.id,
+            "view_mode": "form",
+        }
+
+    def _solar_create_orders(self):
+        # agents work tickets; creating the order for them is the point of the button
+        self.solar_site_id.sudo()._sync_fsm_location()
+        orders = self.env["fsm.order"].sudo().create([t._solar_order_values() for t in self])
+        for ticket, order in zip(self, orders, strict=True):
+            ticket.message_post(
+                body=Markup("%s") % self.env._("Work order %(order)s created.", order=order.name),
+                subtype_xmlid="mail.mt_note",
+            )
+        return orders
+
+    def _solar_stage(self, xmlid):
+        return self.env.ref(xmlid)
+
+    def _solar_to_verifying(self):
+        for ticket in self:
+            ticket.stage_id = self._solar_stage(
+                "solar_om_monitoring.helpdesk_ticket_stage_verifying"
+            )
+            ticket.message_post(
+                body=self.env._(
+                    "All work orders are done: the ticket waits for the monitoring to see "
+                    "the site healthy before it closes."
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _solar_reopen(self, evidence):
+        """Signed off, yet the monitoring still sees the fault: back to the team."""
+        for ticket in self:
+            ticket.stage_id = self._solar_stage("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+            ticket.message_post(
+                body=self.env._(
+                    "Reopened: the work order was signed off but the site is still faulty. "
+                    "The monitoring saw: %(evidence)s",
+                    evidence=evidence,
+                ),
+                subtype_xmlid="mail.mt_comment",
+            )
+
+
+def brand_checklist(brands):
+    """The brand's check procedure, as the order's instructions."""
+    items = []
+    for brand in sorted(set(filter(None, brands))):
+        steps = BRAND_CHECKS.get(brand.lower())
+        if steps:
+            items.append(
+                Markup("<p><strong>%s</strong></p><ol>%s</ol>")
+                % (brand, Markup("").join(Markup("<li>%s</li>") % step for step in steps))
+            )
+    return Markup("").join(items) or False
+
+
+BRAND_CHECKS = {
+    "solaredge": [
+        "Inverter screen shows every optimizer reporting (e.g. 25/25).",
+        "Fewer reporting: pair again with SetApp, then check the cellular kit.",
+        "Still missing: call SolarEdge support with the inverter serial.",
+    ],
+    "enphase": [
+        "Combiner box: all three lights green.",
+        "Installer app, Devices & Array: every microinverter reporting.",
+        "Gateway connected (Ethernet/Wi-Fi/cellular) and reporting.",
+    ],
+    "apsystems": [
+        "EMA app, module view: every module producing.",
+        "ECU online and uploading (check its network).",
+    ],
+}

@@ -21,6 +21,12 @@ class HelpdeskTicketCategory(models.Model):
         "helpdesk.ticket.team", string="Routes To", help="Team that receives these tickets."
     )
 
+    solar_dispatch_after_hours = fields.Float(
+        string="Dispatch After (h)",
+        help="Open a work order by itself when a monitoring ticket of this type is "
+        "still open this many hours after it was opened. 0: only by hand.",
+    )
+
     _solar_case_code_uniq = models.Constraint(
         "unique(solar_case_code, company_id)", "A case type code is used once per company."
     )

@@ -123,6 +123,7 @@ class SolarHealthCheck(models.AbstractModel):
             v.account for v in result.verdicts if v.kind not in ("night", "indeterminate")
         )
         self._apply_incidents(accounts, result.fleet_verdicts, judged, at, recovery_checks, stats)
+        self._auto_dispatch(at, stats)
         for verdict in result.verdicts:
             stats[f"verdict_{verdict.kind}"] += 1
         if commit:
@@ -177,7 +178,7 @@ class SolarHealthCheck(models.AbstractModel):
             try:
                 with mute_logger("odoo.sql_db"):
                     self.env.cr.execute(claim)
-                ids = [row[0] for row in self.env.cr.fetchall()]
+                ids = sorted(row[0] for row in self.env.cr.fetchall())
                 break
             except SerializationFailure:
                 # another worker committed its claim on a row while ours ran
@@ -300,11 +301,53 @@ class SolarHealthCheck(models.AbstractModel):
         rows_by_key = {str(row["id"]): row for row in batch}
         self._open_faults(actions.to_open, rows_by_key, readings, at, stats)
         self._touch_faults(actions.still_present, actions.recovering, at)
+        self._reopen_unfixed(actions.still_present, verdicts, stats)
         self._close_faults(actions.to_close, at, recovery_checks, stats)
         for verdict in actions.suppressed:
             stats["suppressed"] += 1
             _logger.info("site %s: %s suppressed (outage expected)", verdict.site, verdict.kind)
         self.env["solar.fault"].invalidate_model()
+
+    @api.model
+    def _reopen_unfixed(self, fault_ids, verdicts, stats):
+        """A ticket waiting in Verifying whose fault is seen again was signed
+        off too early: it goes back to the team with what the check saw."""
+        if not fault_ids:
+            return
+        verifying = self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying")
+        faults = self.env["solar.fault"].sudo().browse(fault_ids)
+        for fault in faults.filtered(lambda f: f.ticket_id.stage_id == verifying):
+            verdict = verdicts.get(str(fault.site_id.id))
+            fault.ticket_id._solar_reopen(verdict.reason if verdict else fault.reason)
+            stats["tickets_reopened"] += 1
+
+    @api.model
+    def _auto_dispatch(self, at, stats):
+        """Monitoring tickets of a type set to dispatch, still open and without
+        a work order after its grace period, get one."""
+        tickets = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .search(
+                [
+                    ("solar_monitoring", "=", True),
+                    ("solar_site_id", "!=", False),
+                    ("closed", "=", False),
+                    ("fsm_order_ids", "=", False),
+                    ("category_id.solar_dispatch_after_hours", ">", 0),
+                ]
+            )
+        )
+        now = _naive(at)
+        due = tickets.filtered(
+            lambda t: (
+                (now - t.create_date).total_seconds()
+                >= t.category_id.solar_dispatch_after_hours * 3600
+            )
+        )
+        if due:
+            due._solar_create_orders()
+            stats["orders_dispatched"] += len(due)
 
     @api.model
     def _suppressed_sites(self, batch, at):
@@ -592,13 +635,17 @@ class SolarHealthCheck(models.AbstractModel):
         note only: the person decides."""
         if ticket.closed:
             return 0
+        verifying = ticket.stage_id == self.env.ref(
+            "solar_om_monitoring.helpdesk_ticket_stage_verifying"
+        )
         note = self.env._(
             "The monitoring saw this site report normally for %(n)s consecutive "
             "daylight checks: the fault is over.",
             n=recovery_checks,
         )
         owner = ticket.user_id
-        if owner and not owner._is_superuser() and owner != self.env.ref("base.user_root"):
+        # once signed off and waiting in Verifying, closing is the monitoring's call
+        if not verifying and owner and not owner._is_superuser():
             ticket.message_post(
                 body=note
                 + " "

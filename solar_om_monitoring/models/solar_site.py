@@ -1,6 +1,6 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .solar_fault import FAULT_KINDS
 
@@ -13,6 +13,20 @@ HEALTH = [
 ]
 
 
+LOCATION_FIELDS = {
+    "name",
+    "partner_id",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "country_id",
+    "latitude",
+    "longitude",
+}
+
+
 class SolarSite(models.Model):
     _inherit = "solar.site"
 
@@ -22,6 +36,9 @@ class SolarSite(models.Model):
         index=True,
         check_company=True,
         tracking=True,
+    )
+    fsm_location_id = fields.Many2one(
+        "fsm.location", string="Service Location", readonly=True, copy=False, index=True
     )
     connection = fields.Selection(
         [("ethernet", "Ethernet"), ("wifi", "Wi-Fi"), ("cellular", "Cellular")],
@@ -83,3 +100,48 @@ class SolarSite(models.Model):
         )
         action["domain"] = [("site_id", "=", self.id)]
         return action
+
+    # ------------------------------------------------------------ field service
+    def _fsm_location_values(self):
+        self.ensure_one()
+        return {
+            "name": self.name,
+            "owner_id": self.partner_id.id,
+            "street": self.street,
+            "street2": self.street2,
+            "zip": self.zip,
+            "city": self.city,
+            "state_id": self.state_id.id,
+            "country_id": self.country_id.id,
+            "partner_latitude": self.latitude,
+            "partner_longitude": self.longitude,
+            "company_id": self.company_id.id,
+        }
+
+    def _sync_fsm_location(self):
+        """Each site has its field-service location (OCA `fsm.location`),
+        created here and kept in step with the site's customer and address.
+        It is created without `partner_id`: fieldservice would otherwise
+        rename the customer's own contact after the site."""
+        missing = self.filtered(lambda s: not s.fsm_location_id)
+        locations = (
+            self.env["fsm.location"]
+            .sudo()
+            .create([site._fsm_location_values() for site in missing])
+        )
+        for site, location in zip(missing, locations, strict=True):
+            site.fsm_location_id = location
+        for site in self - missing:
+            site.fsm_location_id.sudo().write(site._fsm_location_values())
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        sites = super().create(vals_list)
+        sites._sync_fsm_location()
+        return sites
+
+    def write(self, vals):
+        result = super().write(vals)
+        if LOCATION_FIELDS & set(vals) and not self.env.context.get("solar_no_sync"):
+            self.filtered("fsm_location_id")._sync_fsm_location()
+        return result

@@ -1,2 +1,3 @@
 from . import test_health_check
 from . import test_account_security
+from . import test_work_orders

@@ -1,0 +1,49 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class FsmOrder(models.Model):
+    _inherit = "fsm.order"
+
+    solar_site_id = fields.Many2one(
+        "solar.site", string="Solar Site", index=True, readonly=True, copy=False
+    )
+    solar_device_ids = fields.One2many(related="solar_site_id.device_ids", string="Site Equipment")
+    solar_map_url = fields.Char(related="solar_site_id.map_url", string="Map")
+
+    def action_complete(self):
+        """A solar ticket is not closed by a sign-off: when its last order is
+        done it waits in *Verifying* until the monitoring sees the site
+        healthy (the health check closes it, or reopens it with evidence)."""
+        result = super().action_complete()
+        solar = self.ticket_id.filtered("solar_site_id")
+        for ticket in solar:
+            if ticket.fsm_order_ids and all(ticket.fsm_order_ids.mapped("is_closed")):
+                ticket.sudo()._solar_to_verifying()
+        if (
+            solar
+            and isinstance(result, dict)
+            and result.get("res_model") == "fsm.order.close.wizard"
+        ):
+            return True
+        return result
+
+    def action_solar_replace_device(self):
+        """The technician swaps a device from the order: the old one stays on
+        the site as history, the new serial is added, the order says so."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Replace Device"),
+            "res_model": "solar.device.replace",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"solar_fsm_order_id": self.id, "solar_site_id": self.solar_site_id.id},
+        }
+
+    @api.model
+    def _solar_priority(self, helpdesk_priority):
+        # helpdesk: 0 low, 1 medium, 2 high, 3 very high
+        # fieldservice: 1 low, 0 normal, 2 high, 3 urgent
+        return {"0": "1", "1": "0", "2": "2", "3": "3"}.get(helpdesk_priority, "0")

@@ -1,0 +1,121 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo.tests import Form, tagged
+
+from .common import NOON, STEP, MonitoringCommon
+
+
+@tagged("post_install", "-at_install")
+class TestWorkOrders(MonitoringCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.inverter = cls.env["solar.device"].create(
+            {
+                "site_id": cls.site.id,
+                "device_type": "inverter",
+                "brand": "SolarEdge",
+                "model_name": "SE7600H",
+                "serial_number": "7E-WO-0001",
+            }
+        )
+        cls.worker = cls.env["fsm.person"].create({"partner_id": cls.technician.partner_id.id})
+
+    def _faulty_ticket(self):
+        self.fleet.inject("SE0", "zero_production", NOON - STEP)
+        self.check(NOON)
+        return self.tickets(self.site)
+
+    def _dispatch(self, ticket):
+        action = ticket.with_user(self.agent).action_create_solar_order()
+        order = self.env["fsm.order"].browse(action["res_id"])
+        order.person_id = self.worker
+        return order
+
+    def test_each_site_has_its_service_location_without_renaming_the_customer(self):
+        location = self.site.fsm_location_id
+        self.assertTrue(location)
+        self.assertEqual(location.owner_id, self.customer)
+        self.assertEqual(location.name, "Munich 0")
+        self.assertEqual(self.customer.name, "Maria Sonnenschein")
+        self.site.write({"street": "Sonnenstraße 1", "city": "München"})
+        self.assertEqual(location.street, "Sonnenstraße 1")
+        self.assertEqual(location.city, "München")
+
+    def test_agent_dispatches_one_order_at_the_sites_location(self):
+        ticket = self._faulty_ticket()
+        order = self._dispatch(ticket)
+        self.assertEqual(ticket.fsm_order_ids, order)
+        self.assertEqual(order.location_id, self.site.fsm_location_id)
+        self.assertEqual(order.solar_site_id, self.site)
+        self.assertIn("Zero Production", order.description)
+        self.assertIn("7E-WO-0001", order.description)
+        self.assertIn("SetApp", order.todo)
+        self.assertEqual(order.priority, "2")  # helpdesk High -> fsm High
+
+    def test_sign_off_waits_for_monitoring_and_reopens_if_still_faulty(self):
+        ticket = self._faulty_ticket()
+        order = self._dispatch(ticket)
+        result = order.with_user(self.technician).action_complete()
+        self.assertTrue(result)  # no close wizard for a solar ticket
+        self.assertEqual(ticket.stage_id.name, "Verifying")
+        self.assertFalse(ticket.closed)
+        # the repair did not hold: the next check still sees zero production
+        self.check(NOON + STEP)
+        self.assertEqual(ticket.stage_id.name, "In Progress")
+        self.assertIn("still faulty", ticket.message_ids[0].body)
+        self.assertIn("Zero Production", ticket.message_ids[0].body)
+        # a return visit, and this time the site recovers
+        order2 = self._dispatch(ticket)
+        self.fleet.inject("SE0", None)
+        order2.with_user(self.technician).action_complete()
+        self.assertEqual(len(ticket.fsm_order_ids), 2)
+        self.check(NOON + STEP * 2)
+        self.assertFalse(ticket.closed)
+        self.check(NOON + STEP * 3)
+        self.assertTrue(ticket.closed)
+
+    def test_verified_ticket_closes_even_when_an_agent_holds_it(self):
+        ticket = self._faulty_ticket()
+        ticket.with_user(self.agent).assign_to_me()
+        order = self._dispatch(ticket)
+        self.fleet.inject("SE0", None)
+        order.with_user(self.technician).action_complete()
+        self.check(NOON + STEP)
+        self.check(NOON + STEP * 2)
+        self.assertTrue(ticket.closed)
+
+    def test_technician_replaces_the_inverter_from_the_order(self):
+        order = self._dispatch(self._faulty_ticket())
+        action = order.with_user(self.technician).action_solar_replace_device()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(self.technician)
+            .with_context(**action["context"])
+        )
+        wizard.device_id = self.inverter
+        wizard.serial_number = "7E-WO-0002"
+        wizard.save().action_replace()
+        self.assertEqual(self.inverter.state, "replaced")
+        new = self.inverter.replaced_by_id
+        self.assertEqual(new.serial_number, "7E-WO-0002")
+        self.assertEqual(new.site_id, self.site)
+        self.assertIn("7E-WO-0001 by 7E-WO-0002", order.message_ids[0].body)
+        self.assertIn(new, order.solar_device_ids)
+
+    def test_inverter_faults_dispatch_themselves_after_the_grace_period(self):
+        ticket = self._faulty_ticket()
+        self.check(NOON + STEP)
+        self.assertFalse(ticket.fsm_order_ids)  # 24 h grace period
+        ticket.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
+            ((NOON - timedelta(hours=25)).replace(tzinfo=None), ticket.id),
+        )
+        ticket.invalidate_recordset(["create_date"])
+        self.check(NOON + STEP * 2)
+        self.check(NOON + STEP * 3)
+        self.assertEqual(len(ticket.fsm_order_ids), 1)
+        self.assertEqual(ticket.fsm_order_ids.location_id, self.site.fsm_location_id)
