@@ -20,6 +20,7 @@
     ],
     "external_dependencies": {"python": ["solar-om-engine"]},
     "data": [
+        "security/solar_om_monitoring_groups.xml",
         "security/ir.model.access.csv",
         "security/solar_om_monitoring_rules.xml",
         "data/helpdesk_data.xml",

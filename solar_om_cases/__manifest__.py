@@ -1,0 +1,24 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Solar O&M Cases",
+    "summary": "Case-type taxonomy, suppression windows, End Of Lease, customer "
+    "authentication, escalation and reactivation rules on helpdesk tickets",
+    "version": "19.0.1.0.0",
+    "category": "Services/Helpdesk",
+    "website": "https://github.com/solar-om/solar-om",
+    "author": "Solar O&M",
+    "license": "AGPL-3",
+    "installable": True,
+    "development_status": "Beta",
+    "depends": ["solar_om_monitoring"],
+    "external_dependencies": {"python": ["solar-om-engine"]},
+    "data": [
+        "data/helpdesk_team_data.xml",
+        "data/case_type_data.xml",
+        "data/ir_cron.xml",
+        "views/helpdesk_ticket_category_views.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/solar_site_views.xml",
+    ],
+}

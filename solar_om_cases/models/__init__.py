@@ -1,0 +1,4 @@
+from . import helpdesk_ticket_category
+from . import solar_site
+from . import helpdesk_ticket
+from . import solar_health_check

@@ -1,0 +1,16 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class HelpdeskTicketCategory(models.Model):
+    _inherit = "helpdesk.ticket.category"
+
+    solar_definition = fields.Text(
+        string="Definition", translate=True, help="When to use this case type."
+    )
+    solar_suppress_days = fields.Integer(
+        string="Suppress Monitoring (days)",
+        help="A case of this type makes an outage expected (panel move, fire...): "
+        "the site's production tickets are held back for this many days.",
+    )

@@ -1,0 +1,21 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class SolarSite(models.Model):
+    _inherit = "solar.site"
+
+    handover_approved = fields.Boolean(
+        string="Handover Approved (M3)",
+        tracking=True,
+        help="The installer handed the system over. Before that, service questions "
+        "go to the installer's contact.",
+    )
+    installer_contact_id = fields.Many2one("res.partner", string="Installer Contact")
+    suppress_until = fields.Datetime(
+        string="Monitoring Suppressed Until",
+        tracking=True,
+        help="No production ticket is opened before this time: an outage is expected.",
+    )
+    suppress_reason = fields.Char(string="Suppressed Because")
