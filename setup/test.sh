@@ -22,6 +22,15 @@ else
     "$PY" -m pip install -q --disable-pip-version-check -e "$REPO[test]" \
         || die "pip could not install the engine's test dependencies"
 fi
+if "$PY" -m ruff --version >/dev/null 2>&1; then
+    say "lint: ruff and pylint-odoo (the .pre-commit-config.yaml checks)"
+    "$PY" -m ruff check --no-fix "$REPO"
+    "$PY" -m ruff format --check "$REPO" >/dev/null
+    if "$PY" -c 'import pylint_odoo' 2>/dev/null; then
+        "$PY" -m pylint --rcfile="$REPO/.pylintrc-mandatory" --output-format=text \
+            $(for m in "$REPO"/*/__manifest__.py; do dirname "$m"; done)
+    fi
+fi
 say "engine tier: pytest tests/ (no Odoo)"
 "$PY" -m pytest -q -p no:cacheprovider -p no:odoo -m "not odoo" tests/
 

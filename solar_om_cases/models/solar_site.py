@@ -12,7 +12,7 @@ class SolarSite(models.Model):
         help="The installer handed the system over. Before that, service questions "
         "go to the installer's contact.",
     )
-    installer_contact_id = fields.Many2one("res.partner", string="Installer Contact")
+    installer_contact_id = fields.Many2one("res.partner")
     suppress_until = fields.Datetime(
         string="Monitoring Suppressed Until",
         tracking=True,

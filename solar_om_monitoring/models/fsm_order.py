@@ -6,9 +6,7 @@ from odoo import api, fields, models
 class FsmOrder(models.Model):
     _inherit = "fsm.order"
 
-    solar_site_id = fields.Many2one(
-        "solar.site", string="Solar Site", index=True, readonly=True, copy=False
-    )
+    solar_site_id = fields.Many2one("solar.site", index=True, readonly=True, copy=False)
     solar_device_ids = fields.One2many(related="solar_site_id.device_ids", string="Site Equipment")
     solar_map_url = fields.Char(related="solar_site_id.map_url", string="Map")
 

@@ -9,9 +9,7 @@ from odoo.exceptions import UserError
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
-    solar_site_id = fields.Many2one(
-        "solar.site", string="Solar Site", index=True, tracking=True, check_company=True
-    )
+    solar_site_id = fields.Many2one("solar.site", index=True, tracking=True, check_company=True)
     solar_fault_ids = fields.One2many("solar.fault", "ticket_id", string="Monitoring Faults")
     solar_monitoring = fields.Boolean(
         string="Opened by Monitoring", readonly=True, help="Opened by the health check."

@@ -76,7 +76,9 @@ class SolarHealthCheck(models.AbstractModel):
         if at.tzinfo is None:
             at = at.replace(tzinfo=timezone.utc)
         th = self._thresholds()
-        accounts = (accounts or self.env["solar.monitoring.account"].search([])).filtered("active")
+        if accounts is None:
+            accounts = self.env["solar.monitoring.account"].search([("active", "=", True)])
+        accounts = accounts.filtered("active")
         if commit:
             accounts = accounts.with_context(solar_om_commit=True)
         stats = defaultdict(int)
@@ -672,7 +674,7 @@ class SolarHealthCheck(models.AbstractModel):
         stages = (
             ticket.team_id._get_applicable_stages()
             if ticket.team_id
-            else self.env["helpdesk.ticket.stage"].search([])
+            else self.env["helpdesk.ticket.stage"].search([("closed", "=", True)])
         )
         if done and done in stages:
             return done

@@ -57,10 +57,10 @@ class SolarSite(models.Model):
     last_power_w = fields.Float(string="Power (W)", readonly=True)
     last_energy_today_kwh = fields.Float(string="Energy Today (kWh)", readonly=True, digits=(16, 2))
     poll_error = fields.Char(readonly=True, help="Why the last check could not read this site.")
-    fault_ids = fields.One2many("solar.fault", "site_id", string="Faults")
+    fault_ids = fields.One2many("solar.fault", "site_id")
     open_fault_count = fields.Integer(compute="_compute_open_fault_count")
-    production_ids = fields.One2many("solar.production.daily", "site_id", string="Production")
-    ticket_ids = fields.One2many("helpdesk.ticket", "solar_site_id", string="Tickets")
+    production_ids = fields.One2many("solar.production.daily", "site_id")
+    ticket_ids = fields.One2many("helpdesk.ticket", "solar_site_id")
     ticket_count = fields.Integer(compute="_compute_open_fault_count")
 
     def _compute_open_fault_count(self):
