@@ -23,6 +23,7 @@
         "security/solar_om_monitoring_groups.xml",
         "security/ir.model.access.csv",
         "security/solar_om_monitoring_rules.xml",
+        "security/fsm_order_own_rule.xml",
         "data/helpdesk_data.xml",
         "data/ir_cron.xml",
         "views/solar_monitoring_account_views.xml",

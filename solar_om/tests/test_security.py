@@ -9,18 +9,18 @@ from .common import SolarOmCommon
 @tagged("post_install", "-at_install")
 class TestSolarOmSecurity(SolarOmCommon):
     def test_technician_reads_sites_and_equipment(self):
-        site = self.site.with_user(self.technician)
-        self.assertEqual(site.name, "Lisbon rooftop")
-        self.assertEqual(
-            site.device_ids.mapped("serial_number"),
-            ["7E-TEST-0001", "OPT-TEST-0", "OPT-TEST-1"],
-        )
+        # which sites a technician reads is narrowed by the addons that give
+        # them work orders; here, what the role itself grants
+        for model in ("solar.site", "solar.device"):
+            records = self.env[model].with_user(self.technician)
+            self.assertTrue(records.has_access("read"), model)
+            self.assertFalse(records.has_access("write"), model)
+            self.assertFalse(records.has_access("create"), model)
 
     def test_technician_does_not_see_contract_money(self):
         site = self.site.with_user(self.technician)
-        with self.assertRaises(AccessError):
-            site.read(["contract_fee"])
         self.assertNotIn("contract_fee", site.fields_get())
+        self.assertNotIn("lease_end_date", site.fields_get())
         # the back office does
         self.assertEqual(self.site.with_user(self.back_office).contract_fee, 240.0)
 

@@ -61,6 +61,7 @@ class SolarSite(models.Model):
     open_fault_count = fields.Integer(compute="_compute_open_fault_count")
     production_ids = fields.One2many("solar.production.daily", "site_id")
     ticket_ids = fields.One2many("helpdesk.ticket", "solar_site_id")
+    fsm_order_ids = fields.One2many("fsm.order", "solar_site_id", string="Work Orders")
     ticket_count = fields.Integer(compute="_compute_open_fault_count")
 
     def _compute_open_fault_count(self):

@@ -1,3 +1,4 @@
 from . import test_health_check
 from . import test_account_security
 from . import test_work_orders
+from . import test_access

@@ -69,7 +69,7 @@ class MonitoringCommon(BaseCommon):
         cls.technician = new_test_user(
             cls.env,
             login="mon_tech",
-            groups="solar_om.group_solar_om_technician,fieldservice.group_fsm_user",
+            groups="solar_om.group_solar_om_technician",
         )
         Account = cls.env["solar.monitoring.account"]
         cls.se_account = Account.create(

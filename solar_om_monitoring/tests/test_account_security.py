@@ -36,6 +36,14 @@ class TestAccountSecurity(MonitoringCommon):
             self.se_account.with_user(self.agent).export_data(["api_key"])
 
     def test_technician_reads_site_health_not_accounts_secrets(self):
+        worker = self.env["fsm.person"].create({"partner_id": self.technician.partner_id.id})
+        self.env["fsm.order"].create(
+            {
+                "location_id": self.site.fsm_location_id.id,
+                "solar_site_id": self.site.id,
+                "person_id": worker.id,
+            }
+        )
         site = self.site.with_user(self.technician)
         self.assertEqual(site.health_state, "unknown")
         self.assertEqual(site.account_id.name, "SE test")
