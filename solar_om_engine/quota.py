@@ -134,6 +134,20 @@ class QuotaLedger:
         if period == "month":
             self.month_used = max(self.month_used, self.tier.per_month)
 
+    def merge(self, other: QuotaLedger, spent: int) -> None:
+        """Fold in what another worker spent (`spent` calls this month) and
+        the limits it ran into, so the stored ledger counts every call."""
+        self._roll()
+        if other.month == self.month:
+            self.month_used += spent
+        elif other.month > self.month:
+            self.month, self.month_used = other.month, other.month_used
+        self.minute_calls = sorted(set(self.minute_calls) | set(other.minute_calls))[-1000:]
+        if other.blocked_until > self.blocked_until:
+            self.blocked_until, self.blocked_period = other.blocked_until, other.blocked_period
+        if other.remaining_minute is not None:
+            self.remaining_minute = other.remaining_minute
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data.pop("tier")

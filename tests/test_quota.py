@@ -66,3 +66,19 @@ def test_plan_watt_tier_cannot_watch_a_big_fleet_every_15_minutes():
     assert 15.0 <= partner.interval_minutes < 20
     huge = plan("enphase", tier_for("enphase", "partner"), 10_000)
     assert huge.note == "plan limits the cadence" and huge.interval_minutes > 120
+
+
+def test_two_workers_spending_on_one_account_add_up():
+    clock = Clock(datetime(2026, 6, 1, tzinfo=timezone.utc).timestamp())
+    stored = ledger(Tier(100, 1000), clock)
+    a = QuotaLedger.from_dict("enphase", Tier(100, 1000), stored.to_dict())
+    b = QuotaLedger.from_dict("enphase", Tier(100, 1000), stored.to_dict())
+    for q in (a, b):
+        q.clock, q.sleep = clock, clock.sleep
+    for _ in range(3):
+        a.acquire()
+    for _ in range(5):
+        b.acquire()
+    stored.merge(a, 3)
+    stored.merge(b, 5)
+    assert stored.month_used == 8

@@ -85,8 +85,38 @@ class SolarHealthCheck(models.AbstractModel):
         if not accounts:
             return dict(stats)
         self.env.flush_all()
-        rows = self._due_sites(accounts, at, force, commit)
-        stats["sites_due"] = len(rows)
+        plans = {a.id: quota.plan(a.vendor, a._tier(), a.site_count) for a in accounts}
+        recovery_checks = self._recovery_checks()
+        claim_size = None if force else self._claim_size()
+        fleet_verdicts, judged = [], set()
+        while True:
+            rows = self._due_sites(accounts, at, force, commit, limit=claim_size)
+            stats["sites_due"] += len(rows)
+            result = self._check_chunk(
+                rows, accounts, at, th, plans, recovery_checks, commit, stats
+            )
+            fleet_verdicts += result.fleet_verdicts
+            judged |= {
+                v.account for v in result.verdicts if v.kind not in ("night", "indeterminate")
+            }
+            for verdict in result.verdicts:
+                stats[f"verdict_{verdict.kind}"] += 1
+            if claim_size is None or len(rows) < claim_size:
+                break
+            if commit and self.env["ir.cron"]._commit_progress(0) < 60:
+                break  # the cron is near its time limit: the rest stays due
+        self._apply_incidents(
+            accounts, fleet_verdicts, frozenset(judged), at, recovery_checks, stats
+        )
+        self._auto_dispatch(at, stats)
+        if commit:
+            self.env["ir.cron"]._commit_progress(0)
+        _logger.info("solar health check: %s", dict(stats))
+        return dict(stats)
+
+    @api.model
+    def _check_chunk(self, rows, accounts, at, th, plans, recovery_checks, commit, stats):
+        """Poll, classify and persist one claimed chunk of sites."""
         lit, dark, unplaced = [], [], []
         for row in rows:
             if not has_coordinates(row["latitude"], row["longitude"]):
@@ -103,14 +133,13 @@ class SolarHealthCheck(models.AbstractModel):
             at,
             "no coordinates: set the site's latitude and longitude so its daylight is known",
         )
-        stats["sites_night"], stats["sites_no_coordinates"] = len(dark), len(unplaced)
+        stats["sites_night"] += len(dark)
+        stats["sites_no_coordinates"] += len(unplaced)
         readings, errors, deferred = self._poll(accounts, lit, at, stats)
         result = classify_fleet(readings, at, th)
         verdicts = {v.site: v for v in result.verdicts}
         polled = [r for r in lit if str(r["id"]) not in deferred]
         reading_by_site = {r.site: r for r in readings}
-        plans = {a.id: quota.plan(a.vendor, a._tier(), a.site_count) for a in accounts}
-        recovery_checks = self._recovery_checks()
         size = self._batch_size()
         for start in range(0, len(polled), size):
             batch = polled[start : start + size]
@@ -118,22 +147,18 @@ class SolarHealthCheck(models.AbstractModel):
                 batch, verdicts, reading_by_site, errors, at, plans, recovery_checks, stats
             )
             if commit:
-                self.env["ir.cron"]._commit_progress(
-                    len(batch), remaining=max(len(polled) - start - len(batch), 0)
-                )
-        judged = frozenset(
-            v.account for v in result.verdicts if v.kind not in ("night", "indeterminate")
-        )
-        self._apply_incidents(accounts, result.fleet_verdicts, judged, at, recovery_checks, stats)
-        self._auto_dispatch(at, stats)
-        for verdict in result.verdicts:
-            stats[f"verdict_{verdict.kind}"] += 1
-        if commit:
-            self.env["ir.cron"]._commit_progress(0)
-        _logger.info("solar health check: %s", dict(stats))
-        return dict(stats)
+                self.env["ir.cron"]._commit_progress(len(batch))
+        return result
 
     # ------------------------------------------------------------ settings
+    @api.model
+    def _claim_size(self):
+        """Sites one worker claims at a time: several cron workers then share
+        a big fleet. Claims follow the map, so a site's neighbours (its
+        expected energy) are mostly in the same chunk."""
+        get = self.env["ir.config_parameter"].sudo().get_param
+        return max(int(get("solar_om_monitoring.claim_size", 2000)), 1)
+
     @api.model
     def _thresholds(self):
         get = self.env["ir.config_parameter"].sudo().get_param
@@ -151,7 +176,7 @@ class SolarHealthCheck(models.AbstractModel):
 
     # ------------------------------------------------------------ selection and polling
     @api.model
-    def _due_sites(self, accounts, at, force, commit):
+    def _due_sites(self, accounts, at, force, commit, limit=None):
         """Claim the due sites: one UPDATE moves their next check past a
         lease and skips rows another worker holds, so several workers split
         the fleet and no site is checked twice. In the cron the claim is
@@ -167,12 +192,15 @@ class SolarHealthCheck(models.AbstractModel):
             WHERE id IN (
                 SELECT id FROM solar_site
                 WHERE account_id = ANY(%s) AND active AND vendor_site_ref IS NOT NULL AND %s
-                ORDER BY id FOR UPDATE SKIP LOCKED)
+                ORDER BY floor(latitude), floor(longitude), id
+                LIMIT %s
+                FOR UPDATE SKIP LOCKED)
             RETURNING id
             """,
             _naive(at + LEASE),
             accounts.ids,
             due,
+            limit,
         )
         for attempt in range(3):
             if commit:
@@ -209,6 +237,7 @@ class SolarHealthCheck(models.AbstractModel):
             if not todo:
                 continue
             ledger = account._ledger()
+            spent_before = ledger.month_used
             share = quota.sites_per_run(ledger.tier, account.vendor)
             for row in todo[share:]:
                 deferred.add(str(row["id"]))
@@ -234,13 +263,7 @@ class SolarHealthCheck(models.AbstractModel):
             else:
                 result = client.poll(refs, at)
                 result_error = result.account_error
-            account.sudo().write(
-                {
-                    "quota_state": ledger.to_dict(),
-                    "last_check_at": _naive(at),
-                    "last_error": result_error or False,
-                }
-            )
+            self._save_account_state(account, ledger, spent_before, result_error, at)
             if result is None or result_error:
                 _logger.warning("monitoring account %s: %s", account.id, result_error)
                 for ref in refs:
@@ -255,6 +278,38 @@ class SolarHealthCheck(models.AbstractModel):
             stats["sites_polled"] += len(refs)
         stats["sites_deferred"] = len(deferred)
         return readings, errors, deferred
+
+    @api.model
+    def _save_account_state(self, account, ledger, spent_before, error, at):
+        """Record the calls spent and the account's last error. Several
+        workers may poll one account at once: in the cron the ledger row is
+        locked and merged (calls added up) in its own short transaction,
+        retried when another worker's merge lands first."""
+        values = {"last_check_at": _naive(at), "last_error": error or False}
+        if not account.env.context.get("solar_om_commit"):
+            account.sudo().write(dict(values, quota_state=ledger.to_dict()))
+            return
+        spent = ledger.month_used - spent_before
+        for attempt in range(5):
+            try:
+                with self.env.registry.cursor() as cr:
+                    cr.execute(
+                        "SELECT quota_state FROM solar_monitoring_account WHERE id = %s FOR UPDATE",
+                        [account.id],
+                    )
+                    stored = quota.QuotaLedger.from_dict(
+                        account.vendor, ledger.tier, cr.fetchone()[0]
+                    )
+                    stored.merge(ledger, spent)
+                    env = self.env(cr=cr, su=True)
+                    env[account._name].browse(account.id).write(
+                        dict(values, quota_state=stored.to_dict())
+                    )
+                break
+            except SerializationFailure:
+                if attempt == 4:
+                    raise
+        account.invalidate_recordset(["quota_state", "last_check_at", "last_error"])
 
     # ------------------------------------------------------------ persisting
     @api.model
@@ -482,10 +537,13 @@ class SolarHealthCheck(models.AbstractModel):
     def _open_faults(self, verdicts, rows_by_key, readings, at, stats):
         if not verdicts:
             return
+        # a site fault names no account: with a foreign key to the account
+        # row, every insert would lock it, and another worker's quota write
+        # on that row would break this transaction (repeatable read)
         rows = [
             (
                 int(v.site),
-                rows_by_key[v.site]["account_id"],
+                None,
                 rows_by_key[v.site]["company_id"],
                 v.kind,
                 _naive(at),

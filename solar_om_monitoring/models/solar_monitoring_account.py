@@ -172,18 +172,24 @@ class SolarMonitoringAccount(models.Model):
     def _save_rotated_tokens(self, tokens):
         """Enphase rotates the refresh token on every refresh: the old one is
         dead the moment the new one is issued. Both are written in one
-        UPDATE and, in the cron, committed at once, so a crash later in the
-        check cannot lose the only valid refresh token."""
+        UPDATE; in the cron, on a cursor of their own that commits at once,
+        so neither a crash later in the check nor a rollback can lose the
+        only valid refresh token."""
         self.ensure_one()
-        self.sudo().write(
-            {
-                "access_token": tokens["access_token"],
-                "refresh_token": tokens["refresh_token"],
-                "token_refreshed_at": fields.Datetime.now(),
-            }
-        )
-        if self.env.context.get("solar_om_commit"):
-            self.env.cr.commit()
+        values = {
+            "access_token": tokens["access_token"],
+            "refresh_token": tokens["refresh_token"],
+            "token_refreshed_at": fields.Datetime.now(),
+        }
+        if not self.env.context.get("solar_om_commit"):
+            self.sudo().write(values)
+        else:
+            with self.env.registry.cursor() as cr:
+                cr.execute(
+                    "SELECT id FROM solar_monitoring_account WHERE id = %s FOR UPDATE", [self.id]
+                )
+                self.env(cr=cr, su=True)[self._name].browse(self.id).write(values)
+            self.invalidate_recordset(list(values))
         _logger.info("monitoring account %s: OAuth tokens refreshed", self.id)
 
     def action_check_now(self):

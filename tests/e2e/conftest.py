@@ -112,11 +112,12 @@ def db(template_db):
     subprocess.run(["dropdb", "--if-exists", "--force", name], check=False)
 
 
-def load_fleet(db, sim, fleet, batch_size=500):
+def load_fleet(db, sim, fleet, batch_size=500, claim_size=2000):
     """Create one Odoo account per simulator account and one site per
     simulated site (in one create per account)."""
     spec = {
         "batch_size": batch_size,
+        "claim_size": claim_size,
         "accounts": [
             {
                 "key": a.key,
@@ -146,6 +147,7 @@ def load_fleet(db, sim, fleet, batch_size=500):
     code = """
 spec = json.load(open(os.environ["SOLAR_E2E_SPEC"]))
 env["ir.config_parameter"].set_param("solar_om_monitoring.batch_size", spec["batch_size"])
+env["ir.config_parameter"].set_param("solar_om_monitoring.claim_size", spec["claim_size"])
 customer = env["res.partner"].create({"name": "E2E customer"})
 accounts = {}
 for a in spec["accounts"]:
@@ -179,7 +181,10 @@ print("STATS" + json.dumps(stats))
 """
 
 
-def run_check(db, at):
-    out = shell(db, CHECK_CODE, {"SOLAR_E2E_AT": at.isoformat()})
+def stats_of(out):
     line = next(line for line in out.splitlines() if line.startswith("STATS"))
     return json.loads(line[5:])
+
+
+def run_check(db, at):
+    return stats_of(shell(db, CHECK_CODE, {"SOLAR_E2E_AT": at.isoformat()}))
