@@ -13,6 +13,7 @@ comms loss per vendor quota tier. Not a test: figures, for the README.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -55,7 +56,7 @@ def start_simulator(sites, port):
 
 
 def install_db(db):
-    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
     subprocess.run(
         [
             sys.executable,
@@ -156,12 +157,82 @@ def bench(n_sites, port):
             warm = measure(env, AT.replace(minute=20))
             calls2 = http(f"{url}/_sim/stats")["calls"]
             cold["api_calls"], warm["api_calls"] = calls1 - calls0, calls2 - calls1
-        registry.delete(db) if hasattr(Registry, "delete") else None
+            env["ir.config_parameter"].set_param("solar_om_monitoring.claim_size", 1000)
+            cr.commit()
+        workers = {n: spread(db, url, n, AT.replace(minute=40 + 10 * n)) for n in (1, 2)}
     finally:
         sim.terminate()
         sim.wait(timeout=30)
     subprocess.run(["dropdb", "--if-exists", "--force", db], check=False)
-    return {"sites": n_sites, "cold": cold, "warm": warm}
+    return {"sites": n_sites, "cold": cold, "warm": warm, "workers": workers}
+
+
+WORKER_CODE = """
+import json, os
+from datetime import datetime
+stats = env["solar.health.check"].run(at=datetime.fromisoformat(os.environ["AT"]), commit=True)
+env.cr.commit()
+print("STATS" + json.dumps(stats))
+"""
+
+
+def spread(db, url, n_workers, at):
+    """The same check run by `n_workers` Odoo processes at once, each claiming
+    chunks of due sites: wall time, sites per worker, duplicates."""
+    subprocess.run(
+        ["psql", "-d", db, "-qc", "UPDATE solar_site SET next_check_at = NULL"], check=True
+    )
+    http(f"{url}/_sim/clock", {"at": at.isoformat()})
+    env = dict(os.environ, AT=at.isoformat())
+    start = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "odoo",
+                "shell",
+                "-d",
+                db,
+                f"--addons-path={REPO}",
+                "--no-http",
+                "--log-level=warn",
+                "--max-cron-threads=0",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd="/tmp",
+            env=env,
+        )
+        for _ in range(n_workers)
+    ]
+    outputs = [p.communicate(WORKER_CODE, timeout=1800)[0] for p in procs]
+    wall = time.perf_counter() - start
+    stats = [
+        json.loads(next(x for x in out.splitlines() if x.startswith("STATS"))[5:])
+        for out in outputs
+    ]
+    dupes = subprocess.run(
+        [
+            "psql",
+            "-d",
+            db,
+            "-Atc",
+            "SELECT count(*) FROM (SELECT site_id, kind FROM solar_fault"
+            " WHERE state != 'closed' GROUP BY 1, 2 HAVING count(*) > 1) d",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return {
+        "wall_s": wall,
+        "sites_per_worker": [s.get("sites_due", 0) for s in stats],
+        "polled_per_worker": [s.get("sites_polled", 0) for s in stats],
+        "duplicate_faults": int(dupes),
+    }
 
 
 def detect_table():
@@ -224,6 +295,17 @@ def main(argv):
                 f"x{b[label]['queries'] / max(a[label]['queries'], 1):.1f}"
             )
     lines.append(f"\nPeak memory of the Odoo process: {peak_mb:.0f} MB")
+    lines.append(
+        "\n| sites | Odoo workers | wall incl. start-up (s) | sites claimed per worker "
+        "| sites polled per worker | duplicate open faults |"
+    )
+    lines.append("|---:|---:|---:|---|---|---:|")
+    for r in results:
+        for n, w in sorted(r["workers"].items()):
+            lines.append(
+                f"| {r['sites']:,} | {n} | {w['wall_s']:.1f} | {w['sites_per_worker']} "
+                f"| {w['polled_per_worker']} | {w['duplicate_faults']} |"
+            )
     lines.append(
         "\n| vendor | plan | sites | whole fleet checked every (min) "
         "| worst-case time to detect a comms loss (min) | note |"

@@ -15,7 +15,6 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from ..geo import zone
-from ..readings import parse_reading
 from .base import (
     AuthError,
     BaseClient,
@@ -145,20 +144,10 @@ class APsystemsClient(BaseClient):
             light = int(details.get("light")) if details.get("light") is not None else None
         except (TypeError, ValueError) as err:
             raise PayloadError(f"light is not a number: {details.get('light')!r}") from err
-        return parse_reading(
-            {
-                "site": site.key,
-                "account": site.account,
-                "vendor": self.vendor,
-                "latitude": site.latitude,
-                "longitude": site.longitude,
-                "timezone": site.timezone,
-                "capacity_w": site.capacity_w,
-                "last_report_at": last_report,
-                "power_w": power,
-                "energy_today_wh": energy,
-                "vendor_status": LIGHT_STATUS.get(light),
-                "connection": site.connection,
-                "meter_expected": site.meter_expected,
-            }
+        return self._site_reading(
+            site,
+            last_report_at=last_report,
+            power_w=power,
+            energy_today_wh=energy,
+            vendor_status=LIGHT_STATUS.get(light),
         )

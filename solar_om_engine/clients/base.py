@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import requests
 
 from ..quota import QuotaExhausted, QuotaLedger
-from ..readings import Reading, ReadingError
+from ..readings import Reading, ReadingError, parse_reading
 
 _logger = logging.getLogger(__name__)
 
@@ -189,6 +189,23 @@ class BaseClient:
         except VendorError as err:
             result.site_errors[site.key] = str(err)
         return None
+
+    def _site_reading(self, site: SiteRef, **measured) -> Reading:
+        """The normalised reading: what we know of the site, plus what the
+        vendor measured (validated by `parse_reading`, like any input)."""
+        data = {
+            "site": site.key,
+            "account": site.account,
+            "vendor": self.vendor,
+            "latitude": site.latitude,
+            "longitude": site.longitude,
+            "timezone": site.timezone,
+            "capacity_w": site.capacity_w,
+            "connection": site.connection,
+            "meter_expected": site.meter_expected,
+        }
+        data.update(measured)
+        return parse_reading(data)
 
     @staticmethod
     def _add(result: PollResult, site: SiteRef, build) -> None:

@@ -14,7 +14,6 @@ import base64
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from ..readings import parse_reading
 from .base import (
     AuthError,
     BaseClient,
@@ -165,26 +164,15 @@ class EnphaseClient(BaseClient):
     def _reading(self, site: SiteRef, system: dict, summary: dict | None):
         summary = summary or {}
         energy = summary.get("energy_today", system.get("energy_today"))
-        return parse_reading(
-            {
-                "site": site.key,
-                "account": site.account,
-                "vendor": self.vendor,
-                "latitude": site.latitude,
-                "longitude": site.longitude,
-                "timezone": site.timezone,
-                "capacity_w": site.capacity_w,
-                "last_report_at": _iso(summary.get("last_report_at", system.get("last_report_at"))),
-                "power_w": number(summary.get("current_power"), "current_power"),
-                # the list answers -1 for energy: only a summary knows
-                "energy_today_wh": None if energy in (None, -1) else number(energy, "energy_today"),
-                "devices_total": summary.get("modules"),
-                "devices_reporting": summary.get("modules_reporting"),
-                "meter_energy_today_wh": number(
-                    summary.get("meter_energy_today"), "meter_energy_today"
-                ),
-                "vendor_status": system.get("status"),
-                "connection": system.get("connection_type") or site.connection,
-                "meter_expected": site.meter_expected,
-            }
+        return self._site_reading(
+            site,
+            last_report_at=_iso(summary.get("last_report_at", system.get("last_report_at"))),
+            power_w=number(summary.get("current_power"), "current_power"),
+            # the list answers -1 for energy: only a summary knows
+            energy_today_wh=None if energy in (None, -1) else number(energy, "energy_today"),
+            devices_total=summary.get("modules"),
+            devices_reporting=summary.get("modules_reporting"),
+            meter_energy_today_wh=number(summary.get("meter_energy_today"), "meter_energy_today"),
+            vendor_status=system.get("status"),
+            connection=system.get("connection_type") or site.connection,
         )

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from ..geo import zone
-from ..readings import parse_reading
 from .base import BaseClient, PayloadError, PollResult, SiteRef, TransientError, number
 
 DEFAULT_URL = "https://monitoringapi.solaredge.com/v2"
@@ -85,22 +84,12 @@ class SolarEdgeClient(BaseClient):
             raise PayloadError(f"overview of site {site.vendor_ref} is not an object")
         production = data.get("production") or {}
         power = (data.get("currentPower") or {}).get("power")
-        return parse_reading(
-            {
-                "site": site.key,
-                "account": site.account,
-                "vendor": self.vendor,
-                "latitude": site.latitude,
-                "longitude": site.longitude,
-                "timezone": site.timezone,
-                "capacity_w": site.capacity_w,
-                "last_report_at": data.get("lastUpdateTime"),
-                "power_w": number(power, "currentPower.power"),
-                "energy_today_wh": number(production.get("total"), "production.total"),
-                "meter_energy_today_wh": number(
-                    (data.get("meter") or {}).get("production"), "meter.production"
-                ),
-                "meter_expected": site.meter_expected,
-                "connection": site.connection,
-            }
+        return self._site_reading(
+            site,
+            last_report_at=data.get("lastUpdateTime"),
+            power_w=number(power, "currentPower.power"),
+            energy_today_wh=number(production.get("total"), "production.total"),
+            meter_energy_today_wh=number(
+                (data.get("meter") or {}).get("production"), "meter.production"
+            ),
         )
