@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -159,7 +159,7 @@ def bench(n_sites, port):
             cold["api_calls"], warm["api_calls"] = calls1 - calls0, calls2 - calls1
             env["ir.config_parameter"].set_param("solar_om_monitoring.claim_size", 1000)
             cr.commit()
-        workers = {n: spread(db, url, n, AT.replace(minute=40 + 10 * n)) for n in (1, 2)}
+        workers = {n: spread(db, url, n, AT + timedelta(minutes=40 + 20 * n)) for n in (1, 2)}
     finally:
         sim.terminate()
         sim.wait(timeout=30)
@@ -208,7 +208,12 @@ def spread(db, url, n_workers, at):
         )
         for _ in range(n_workers)
     ]
-    outputs = [p.communicate(WORKER_CODE, timeout=1800)[0] for p in procs]
+    for proc in procs:  # every worker gets its code before any is waited for
+        proc.stdin.write(WORKER_CODE)
+        proc.stdin.close()
+    outputs = [proc.stdout.read() for proc in procs]
+    for proc in procs:
+        proc.wait(timeout=1800)
     wall = time.perf_counter() - start
     stats = [
         json.loads(next(x for x in out.splitlines() if x.startswith("STATS"))[5:])

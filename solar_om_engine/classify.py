@@ -86,6 +86,9 @@ class Thresholds:
     # peers: same fleet, within this radius, at least this many
     peer_radius_km: float = 50.0
     min_peers: int = 3
+    # a median of this many neighbours is as good as of all of them, and
+    # keeps a dense city of thousands of sites linear to judge
+    max_peers: int = 25
     # meter vs inverter energy disagreeing by more than this is an outlier
     meter_tolerance: float = 0.25
     # most of one account's judged sites stale together: the vendor's cloud
@@ -288,6 +291,10 @@ def classify_site(
 # ---------------------------------------------------------------- fleet
 
 
+# own cell first: the nearest neighbours are most likely there
+NEIGHBOUR_CELLS = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
+
+
 def _grid_key(lat: float, lon: float, cell: float) -> tuple[int, int]:
     return int(lat // cell), int(lon // cell)
 
@@ -310,14 +317,18 @@ def peer_stats(
     result: dict[str, PeerStats | None] = {}
     for r in readings:
         gx, gy = _grid_key(r.latitude, r.longitude, cell)
-        near = [
-            p
-            for dx in (-1, 0, 1)
-            for dy in (-1, 0, 1)
-            for p in grid.get((gx + dx, gy + dy), ())
-            if p.site != r.site
-            and distance_km(r.latitude, r.longitude, p.latitude, p.longitude) <= th.peer_radius_km
-        ]
+        near = []
+        for dx, dy in NEIGHBOUR_CELLS:
+            for p in grid.get((gx + dx, gy + dy), ()):
+                if p.site != r.site and (
+                    distance_km(r.latitude, r.longitude, p.latitude, p.longitude)
+                    <= th.peer_radius_km
+                ):
+                    near.append(p)
+                    if len(near) >= th.max_peers:
+                        break
+            if len(near) >= th.max_peers:
+                break
         if len(near) < th.min_peers:
             result[r.site] = None
             continue

@@ -276,7 +276,7 @@ class SolarHealthCheck(models.AbstractModel):
                 _logger.warning("site %s: %s", key, message)
             stats["api_calls"] += result.calls
             stats["sites_polled"] += len(refs)
-        stats["sites_deferred"] = len(deferred)
+        stats["sites_deferred"] += len(deferred)
         return readings, errors, deferred
 
     @api.model
