@@ -101,6 +101,17 @@ class Fleet:
         self.lock = threading.Lock()
         self.clock_offset = timedelta(0)
         self.frozen_at: datetime | None = None
+        self._by_account: dict[str, list[SimSite]] | None = None
+
+    def sites_of(self, account: str) -> list[SimSite]:
+        """An account's sites, indexed once: a list endpoint must not scan
+        the whole fleet on every request."""
+        if self._by_account is None:
+            index: dict[str, list[SimSite]] = {}
+            for site in self.sites.values():
+                index.setdefault(site.account, []).append(site)
+            self._by_account = index
+        return self._by_account.get(account, [])
 
     # ----------------------------------------------------------- time
     def now(self) -> datetime:

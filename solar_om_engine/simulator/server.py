@@ -257,7 +257,7 @@ class _Handler(BaseHTTPRequestHandler):
             "x-ratelimit-remaining-minute": remaining,
         }
         sub = path[len("/v2") :]
-        sites = [s for s in fleet.sites.values() if s.account == account.key]
+        sites = fleet.sites_of(account.key)
         if sub == "/sites":
             start = int(self.query.get("startIndex", 0))
             size = min(int(self.query.get("size", 100)), 100)
@@ -402,7 +402,7 @@ class _Handler(BaseHTTPRequestHandler):
             ) from q
         self._maybe_fail("enphase", account.key)
         sub = path[len("/api/v4") :]
-        sites = [s for s in fleet.sites.values() if s.account == account.key]
+        sites = fleet.sites_of(account.key)
         if sub == "/systems":
             page = max(int(self.query.get("page", 1)), 1)
             size = min(int(self.query.get("size", 10)), 100)
