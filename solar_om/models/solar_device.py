@@ -143,11 +143,4 @@ class SolarDevice(models.Model):
 
     def action_replace(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Replace Device"),
-            "res_model": "solar.device.replace",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_device_id": self.id},
-        }
+        return self.env["solar.device.replace"].action_open({"default_device_id": self.id})

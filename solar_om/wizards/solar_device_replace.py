@@ -1,6 +1,6 @@
 # Copyright 2026 Solar O&M
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SolarDeviceReplace(models.TransientModel):
@@ -12,6 +12,18 @@ class SolarDeviceReplace(models.TransientModel):
     model_name = fields.Char(string="New Model")
     firmware = fields.Char()
     date = fields.Date(required=True, default=fields.Date.context_today)
+
+    @api.model
+    def action_open(self, context):
+        """The wizard in a dialog, from a device or from a work order."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Replace Device"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
 
     def action_replace(self):
         self.ensure_one()

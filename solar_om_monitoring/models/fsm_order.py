@@ -31,14 +31,9 @@ class FsmOrder(models.Model):
         """The technician swaps a device from the order: the old one stays on
         the site as history, the new serial is added, the order says so."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Replace Device"),
-            "res_model": "solar.device.replace",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"solar_fsm_order_id": self.id, "solar_site_id": self.solar_site_id.id},
-        }
+        return self.env["solar.device.replace"].action_open(
+            {"solar_fsm_order_id": self.id, "solar_site_id": self.solar_site_id.id}
+        )
 
     @api.model
     def _solar_priority(self, helpdesk_priority):
