@@ -100,6 +100,19 @@ ensure_postgres() {
     psql -d postgres -Atc 'select 1' >/dev/null || die "the private PostgreSQL did not start: see var/postgres.log"
 }
 
+# Odoo's tours run in headless Chromium (Debian's package): install it when
+# missing and we may; otherwise Odoo skips the browser tests and says so.
+ensure_chromium() {
+    command -v chromium >/dev/null 2>&1 && return 0
+    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        say "installing Debian's chromium for the browser tests"
+        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+            || say "could not install chromium: the browser tests will be skipped"
+    else
+        say "no chromium: the browser tests will be skipped (install Debian's chromium package)"
+    fi
+}
+
 # The free TCP port nearest above $1 on 127.0.0.1.
 free_port() {
     python3 - "$1" <<'PY'

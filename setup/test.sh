@@ -41,6 +41,7 @@ fi
 
 # ---- Odoo tier -----------------------------------------------------------
 ensure_postgres
+ensure_chromium
 ADDONS="$(for m in "$REPO"/*/__manifest__.py; do basename "$(dirname "$m")"; done | paste -sd,)"
 TEST_TAGS="$(echo "$ADDONS" | sed 's|\([^,]*\)|/\1|g')"
 DB="solar_om_test_$$"

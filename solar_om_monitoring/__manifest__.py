@@ -34,4 +34,7 @@
         "views/solar_om_monitoring_menus.xml",
     ],
     "demo": ["demo/solar_om_monitoring_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["solar_om_monitoring/static/tests/tours/*.js"],
+    },
 }

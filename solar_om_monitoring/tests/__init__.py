@@ -2,3 +2,4 @@ from . import test_health_check
 from . import test_account_security
 from . import test_work_orders
 from . import test_access
+from . import test_technician_tour

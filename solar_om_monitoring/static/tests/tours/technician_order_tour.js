@@ -1,0 +1,34 @@
+import { registry } from "@web/core/registry";
+
+// A technician on a phone: opens their work order, checks the site and its
+// equipment (serial numbers), and signs the repair off.
+registry.category("web_tour.tours").add("solar_om_technician_order", {
+    steps: () => [
+        {
+            content: "the order shows the solar site",
+            trigger: ".o_form_view .o_field_widget[name=solar_site_id]:contains('Tour roof')",
+        },
+        {
+            content: "and a map link to it",
+            trigger: ".o_form_view .o_field_widget[name=solar_map_url] a",
+        },
+        {
+            content: "open the site's equipment",
+            trigger: ".o_notebook a.nav-link:contains('Equipment')",
+            run: "click",
+        },
+        {
+            content: "the inverter's serial number is there",
+            trigger: ".o_field_widget[name=solar_device_ids] td:contains('7E-TOUR-0001')",
+        },
+        {
+            content: "sign the repair off",
+            trigger: ".o_form_view button[name=action_complete]:visible",
+            run: "click",
+        },
+        {
+            content: "the order is done: nothing left to complete",
+            trigger: ".o_form_view:not(:has(button[name=action_complete]:visible))",
+        },
+    ],
+});
