@@ -14,11 +14,14 @@
     "depends": ["solar_om_monitoring"],
     "external_dependencies": {"python": ["solar-om-engine"]},
     "data": [
+        "security/ir.model.access.csv",
         "data/helpdesk_team_data.xml",
+        "data/solar_rma_data.xml",
         "data/case_type_data.xml",
         "data/ir_cron.xml",
         "views/helpdesk_ticket_category_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/solar_site_views.xml",
+        "views/solar_rma_views.xml",
     ],
 }

@@ -2,3 +2,5 @@ from . import helpdesk_ticket_category
 from . import solar_site
 from . import helpdesk_ticket
 from . import solar_health_check
+from . import solar_labour_programme
+from . import solar_rma

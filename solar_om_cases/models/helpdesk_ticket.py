@@ -44,11 +44,29 @@ class HelpdeskTicket(models.Model):
         "helpdesk.ticket", string="Complaint About", readonly=True, tracking=True
     )
     payment_date = fields.Date(help="When the customer paid, for a reactivation request.")
+    rma_ids = fields.One2many("solar.rma", "ticket_id", string="RMAs")
+    rma_count = fields.Integer(compute="_compute_rma_count")
     solar_category_definition = fields.Text(
         related="category_id.solar_definition", string="Case Type Definition"
     )
     solar_handover_approved = fields.Boolean(related="solar_site_id.handover_approved")
     solar_installer_contact_id = fields.Many2one(related="solar_site_id.installer_contact_id")
+
+    def _compute_rma_count(self):
+        counts = dict(
+            self.env["solar.rma"]._read_group(
+                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
+            )
+        )
+        for ticket in self:
+            ticket.rma_count = counts.get(ticket, 0)
+
+    def action_view_rmas(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("solar_om_cases.solar_rma_action")
+        action["domain"] = [("ticket_id", "=", self.id)]
+        action["context"] = {"default_ticket_id": self.id}
+        return action
 
     @api.onchange("category_id")
     def _onchange_category_route(self):
