@@ -69,3 +69,29 @@ class TestRma(MonitoringCommon):
         visit = rma.activity_ids.filtered(lambda a: "schedule the visit" in a.summary)
         self.assertEqual(visit.user_id, self.agent | self.manager)
         self.assertIn(rma, rma.ticket_id.rma_ids)
+
+    def test_replacement_path_reminds_the_regulatory_documents(self):
+        inverter = self._device("inverter", "SolarEdge", date(2024, 1, 1), "SE-REG")
+        ticket = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Replace inverter",
+                "description": "x",
+                "solar_site_id": self.site.id,
+                "resolution_path": "visit_replacement",
+            }
+        )
+        order = ticket._solar_create_orders()
+        order.person_id = self.env["fsm.person"].create(
+            {"partner_id": self.technician.partner_id.id}
+        )
+        action = order.with_user(self.technician).action_solar_replace_device()
+        wizard = (
+            self.env["solar.device.replace"]
+            .with_user(self.technician)
+            .with_context(**action["context"])
+            .create({"device_id": inverter.id, "serial_number": "SE-REG-2"})
+        )
+        wizard.action_replace()
+        reminder = ticket.activity_ids.filtered(lambda a: "regulatory" in a.summary)
+        self.assertEqual(len(reminder), 1)
+        self.assertIn("SE-REG was replaced by SE-REG-2", reminder.note)

@@ -1,5 +1,7 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -81,12 +83,43 @@ class HelpdeskTicket(models.Model):
                 body=Markup("%s") % self.env._("Work order %(order)s created.", order=order.name),
                 subtype_xmlid="mail.mt_note",
             )
+            ticket._solar_follow_up("before")
         return orders
+
+    def _solar_follow_up(self, moment):
+        """Customer follow-up around a visit, as activities on the ticket: a
+        welcome call before (and the customer's requests), a satisfaction call
+        after, once crew and monitoring agree the site is back."""
+        today = fields.Date.context_today(self)
+        summary, note, days = {
+            "before": (
+                self.env._("Welcome call before the visit"),
+                self.env._("Introduce the visit, agree a time, ask for the customer's requests."),
+                0,
+            ),
+            "after": (
+                self.env._("Satisfaction call after the visit"),
+                self.env._(
+                    "Ask how it went; confirm with the crew, and on the monitoring, that the "
+                    "system communicates and produces at its normal peak."
+                ),
+                2,
+            ),
+        }[moment]
+        for ticket in self:
+            ticket.sudo().activity_schedule(
+                "mail.mail_activity_data_call",
+                date_deadline=today + timedelta(days=days),
+                summary=summary,
+                note=note,
+                user_id=(ticket.user_id or ticket.team_id.user_id or self.env.user).id,
+            )
 
     def _solar_stage(self, xmlid):
         return self.env.ref(xmlid)
 
     def _solar_to_verifying(self):
+        self._solar_follow_up("after")
         for ticket in self:
             ticket.stage_id = self._solar_stage(
                 "solar_om_monitoring.helpdesk_ticket_stage_verifying"

@@ -54,6 +54,7 @@ class TestWorkOrders(MonitoringCommon):
         self.assertIn("7E-WO-0001", order.description)
         self.assertIn("SetApp", order.todo)
         self.assertEqual(order.priority, "2")  # helpdesk High -> fsm High
+        self.assertIn("Welcome call before the visit", ticket.activity_ids.mapped("summary"))
 
     def test_sign_off_waits_for_monitoring_and_reopens_if_still_faulty(self):
         ticket = self._faulty_ticket()
@@ -62,6 +63,7 @@ class TestWorkOrders(MonitoringCommon):
         self.assertTrue(result)  # no close wizard for a solar ticket
         self.assertEqual(ticket.stage_id.name, "Verifying")
         self.assertFalse(ticket.closed)
+        self.assertIn("Satisfaction call after the visit", ticket.activity_ids.mapped("summary"))
         # the repair did not hold: the next check still sees zero production
         self.check(NOON + STEP)
         self.assertEqual(ticket.stage_id.name, "In Progress")
