@@ -159,7 +159,7 @@ def test_bad_answers_are_reported_per_site_and_the_rest_go_on(sim, fleet, mode):
 
 def test_timeouts_are_transient_site_errors(sim, fleet):
     account = next(a for a in fleet.accounts.values() if a.vendor == "solaredge")
-    sim.api_faults["_timeout_seconds"] = [1.0, -1]
+    sim.timeout_seconds = 1.0
     control(sim, "api_fault", vendor="solaredge", account=account.key, mode="timeout", count=1)
     client = client_for(sim, account)
     client.timeout = 0.5

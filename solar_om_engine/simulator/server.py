@@ -49,6 +49,8 @@ class Simulator:
         self.fleet = fleet
         # injected API failures: (vendor, account or "*") -> [mode, remaining count]
         self.api_faults: dict[tuple[str, str], list] = {}
+        # how long an injected "timeout" keeps the client waiting
+        self.timeout_seconds = 3.0
         self.calls = 0
         handler = type("Handler", (_Handler,), {"sim": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)
@@ -167,7 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
         if mode is None:
             return
         if mode == "timeout":
-            time.sleep(float(self.sim.api_faults.get("_timeout_seconds", [3])[0]))
+            time.sleep(self.sim.timeout_seconds)
             raise _Reply(504, {"message": "gateway timeout"})
         if mode in ("500", "502", "503"):
             raise _Reply(int(mode), {"message": "internal error"})

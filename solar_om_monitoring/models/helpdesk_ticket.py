@@ -115,15 +115,10 @@ class HelpdeskTicket(models.Model):
                 user_id=(ticket.user_id or ticket.team_id.user_id or self.env.user).id,
             )
 
-    def _solar_stage(self, xmlid):
-        return self.env.ref(xmlid)
-
     def _solar_to_verifying(self):
         self._solar_follow_up("after")
         for ticket in self:
-            ticket.stage_id = self._solar_stage(
-                "solar_om_monitoring.helpdesk_ticket_stage_verifying"
-            )
+            ticket.stage_id = self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying")
             ticket.message_post(
                 body=self.env._(
                     "All work orders are done: the ticket waits for the monitoring to see "
@@ -135,7 +130,7 @@ class HelpdeskTicket(models.Model):
     def _solar_reopen(self, evidence):
         """Signed off, yet the monitoring still sees the fault: back to the team."""
         for ticket in self:
-            ticket.stage_id = self._solar_stage("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+            ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
             ticket.message_post(
                 body=self.env._(
                     "Reopened: the work order was signed off but the site is still faulty. "

@@ -19,7 +19,7 @@ from odoo import api, models
 from odoo.tools import SQL, mute_logger
 
 from solar_om_engine import quota
-from solar_om_engine.classify import Thresholds, classify_fleet
+from solar_om_engine.classify import CASE_TYPES, Thresholds, classify_fleet
 from solar_om_engine.clients import SiteRef
 from solar_om_engine.daylight import is_daylight
 from solar_om_engine.faults import OpenFault, decide
@@ -586,8 +586,6 @@ class SolarHealthCheck(models.AbstractModel):
 
     @api.model
     def _case_category(self, kind, company):
-        from solar_om_engine.classify import CASE_TYPES
-
         code = CASE_TYPES.get(kind)
         if not code:
             return self.env["helpdesk.ticket.category"]

@@ -58,13 +58,13 @@ class SolarSite(models.Model):
     last_energy_today_kwh = fields.Float(string="Energy Today (kWh)", readonly=True, digits=(16, 2))
     poll_error = fields.Char(readonly=True, help="Why the last check could not read this site.")
     fault_ids = fields.One2many("solar.fault", "site_id")
-    open_fault_count = fields.Integer(compute="_compute_open_fault_count")
+    open_fault_count = fields.Integer(compute="_compute_monitoring_counts")
     production_ids = fields.One2many("solar.production.daily", "site_id")
     ticket_ids = fields.One2many("helpdesk.ticket", "solar_site_id")
     fsm_order_ids = fields.One2many("fsm.order", "solar_site_id", string="Work Orders")
-    ticket_count = fields.Integer(compute="_compute_open_fault_count")
+    ticket_count = fields.Integer(compute="_compute_monitoring_counts")
 
-    def _compute_open_fault_count(self):
+    def _compute_monitoring_counts(self):
         faults = dict(
             self.env["solar.fault"]._read_group(
                 [("site_id", "in", self.ids), ("state", "!=", "closed")], ["site_id"], ["__count"]
