@@ -56,6 +56,20 @@ class SolarDevice(models.Model):
         help="The device this one took over from.",
     )
     replacement_date = fields.Date(readonly=True, copy=False)
+    # one row per device, so the averages below are true rates in any grouping
+    failure_count = fields.Integer(
+        string="Failures",
+        compute="_compute_failure",
+        store=True,
+        help="1 for a device taken out of service by a replacement.",
+    )
+    failure_rate = fields.Float(
+        string="Failure Rate (%)",
+        compute="_compute_failure",
+        store=True,
+        aggregator="avg",
+        digits=(5, 1),
+    )
     under_warranty = fields.Boolean(compute="_compute_under_warranty")
 
     _brand_serial_uniq = models.Constraint(
@@ -78,6 +92,13 @@ class SolarDevice(models.Model):
         }
         for device in self:
             device.replaces_id = previous.get(device.id, False)
+
+    @api.depends("state")
+    def _compute_failure(self):
+        for device in self:
+            failed = device.state == "replaced"
+            device.failure_count = int(failed)
+            device.failure_rate = 100.0 if failed else 0.0
 
     @api.depends("warranty_end_date")
     def _compute_under_warranty(self):
