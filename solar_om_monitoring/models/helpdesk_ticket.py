@@ -49,8 +49,10 @@ class HelpdeskTicket(models.Model):
             self.env._("Equipment"),
             Markup("").join(Markup("<li>%s</li>") % device.display_name for device in equipment),
         )
+        # team: fieldservice takes it from the location, which mirrors the site
         return {
             "location_id": site.fsm_location_id.id,
+            "person_id": site._fsm_assignee().id,
             "ticket_id": self.id,
             "solar_site_id": site.id,
             "priority": order_model._solar_priority(self.priority),
@@ -126,6 +128,19 @@ class HelpdeskTicket(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+
+    def _solar_closed_stage(self):
+        """The team's *Done* stage, else its first closed one."""
+        self.ensure_one()
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done", raise_if_not_found=False)
+        stages = (
+            self.team_id._get_applicable_stages()
+            if self.team_id
+            else self.env["helpdesk.ticket.stage"].search([("closed", "=", True)])
+        )
+        if done and done in stages:
+            return done
+        return stages.filtered("closed")[:1]
 
     def _solar_reopen(self, evidence):
         """Signed off, yet the monitoring still sees the fault: back to the team."""

@@ -719,22 +719,10 @@ class SolarHealthCheck(models.AbstractModel):
                 subtype_xmlid="mail.mt_note",
             )
             return 0
-        stage = self._closed_stage(ticket)
+        stage = ticket._solar_closed_stage()
         ticket.write({"stage_id": stage.id})
         ticket.message_post(body=note + " " + self.env._("Closed automatically."))
         return 1
-
-    @api.model
-    def _closed_stage(self, ticket):
-        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done", raise_if_not_found=False)
-        stages = (
-            ticket.team_id._get_applicable_stages()
-            if ticket.team_id
-            else self.env["helpdesk.ticket.stage"].search([("closed", "=", True)])
-        )
-        if done and done in stages:
-            return done
-        return stages.filtered("closed")[:1]
 
     # ------------------------------------------------------------ vendor outages
     @api.model

@@ -24,6 +24,8 @@ LOCATION_FIELDS = {
     "country_id",
     "latitude",
     "longitude",
+    "fsm_team_id",
+    "territory_id",
 }
 
 
@@ -39,6 +41,19 @@ class SolarSite(models.Model):
     )
     fsm_location_id = fields.Many2one(
         "fsm.location", string="Service Location", readonly=True, copy=False, index=True
+    )
+    # who serves the site: field-service concepts (OCA), mirrored on its location
+    fsm_team_id = fields.Many2one(
+        "fsm.team",
+        string="Field Service Team",
+        tracking=True,
+        help="Work orders for this site go to this team.",
+    )
+    territory_id = fields.Many2one(
+        "res.territory",
+        tracking=True,
+        help="Work orders for this site go to the territory's primary field worker "
+        "unless the service location names its own workers.",
     )
     connection = fields.Selection(
         [("ethernet", "Ethernet"), ("wifi", "Wi-Fi"), ("cellular", "Cellular")],
@@ -116,8 +131,17 @@ class SolarSite(models.Model):
             "country_id": self.country_id.id,
             "partner_latitude": self.latitude,
             "partner_longitude": self.longitude,
+            "team_id": self.fsm_team_id.id,
+            "territory_id": self.territory_id.id,
             "company_id": self.company_id.id,
         }
+
+    def _fsm_assignee(self):
+        """The field worker an order for this site goes to: the location's
+        first worker, else its territory's primary assignment."""
+        self.ensure_one()
+        location = self.fsm_location_id
+        return location.person_ids[:1].person_id or location.territory_id.person_id
 
     def _sync_fsm_location(self):
         """Each site has its field-service location (OCA `fsm.location`),
