@@ -2,8 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Solar O&M Cases",
-    "summary": "Case-type taxonomy, suppression windows, End Of Lease, customer "
-    "authentication, escalation and reactivation rules on helpdesk tickets",
+    "summary": "Case-type taxonomy, service flow with resolution paths and outcomes, "
+    "suppression windows, End Of Lease, triage and routing rules on helpdesk tickets",
     "version": "19.0.1.0.0",
     "category": "Services/Helpdesk",
     "website": "https://github.com/solar-om/solar-om",
@@ -23,5 +23,10 @@
         "views/helpdesk_ticket_views.xml",
         "views/solar_site_views.xml",
         "views/solar_rma_views.xml",
+        "wizards/solar_service_decision_views.xml",
+        "report/solar_service_report_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["solar_om_cases/static/tests/tours/*.js"],
+    },
 }

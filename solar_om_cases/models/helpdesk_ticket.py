@@ -7,6 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from solar_om_engine import service
 from solar_om_engine.cases import REACTIVATION_DAYS, reactivation_advice
 
 RESOLUTION_PATHS = [
@@ -18,10 +19,43 @@ RESOLUTION_PATHS = [
 ]
 OUTCOMES = [
     ("resolved", "Resolved"),
-    ("not_resolved", "Not Resolved"),
-    ("visit_required", "Site Visit Required"),
-    ("unable", "Unable to Resolve"),
+    ("visit_required", "Not Resolved: Site Visit Required"),
     ("return_visit", "Return to Site Required"),
+    ("unable", "Unable to Resolve"),
+]
+SERVICE_PHASES = [
+    ("requesting", "Requesting"),
+    ("investigating", "Investigating"),
+    ("servicing", "Servicing"),
+    ("reviewing", "Reviewing"),
+    ("completed", "Completed"),
+]
+# the case type (and so the team) a concern routes to, once past handover
+CONCERN_CATEGORIES = {
+    "savings": "solar_om_cases.case_type_savings_analysis",
+    "service": "solar_om_cases.case_type_system_check",
+}
+PLATFORM_SETUP = {
+    "solaredge": [
+        "Install the mySolarEdge app and sign up with the e-mail address the installer "
+        "registered for the site.",
+        "No invitation arrived: the installer re-sends it from the SolarEdge monitoring "
+        "platform (site admin, access control).",
+    ],
+    "enphase": [
+        "Install the Enphase App and log in with the e-mail address the installer registered.",
+        "No activation e-mail: the installer re-sends it from Enphase Installer Portal.",
+    ],
+    "apsystems": [
+        "Install the EMA App and log in with the account the installer created on EMA.",
+        "Forgotten password: reset it from the EMA login page; no account: the installer "
+        "registers the ECU on EMA.",
+    ],
+}
+CONCERNS = [
+    ("savings", "Savings / High Bills"),
+    ("service", "Maintenance, Repair or Outage"),
+    ("platform", "Monitoring Platform Set-up"),
 ]
 
 
@@ -36,7 +70,40 @@ class HelpdeskTicket(models.Model):
     authenticated_by_id = fields.Many2one("res.users", readonly=True)
     authenticated_at = fields.Datetime(readonly=True)
     resolution_path = fields.Selection(RESOLUTION_PATHS, tracking=True)
-    resolution_outcome = fields.Selection(OUTCOMES, tracking=True)
+    resolution_outcome = fields.Selection(OUTCOMES, string="Outcome", tracking=True)
+    solar_service_phase = fields.Selection(
+        SERVICE_PHASES,
+        string="Service Progress",
+        compute="_compute_solar_service",
+        store=True,
+        index=True,
+        tracking=True,
+        help="Follows the resolution path, the outcomes recorded and the site visits.",
+    )
+    solar_visit_count = fields.Integer(
+        string="Visits",
+        compute="_compute_solar_service",
+        store=True,
+        help="Work orders not cancelled.",
+    )
+    solar_return_visit_count = fields.Integer(
+        string="Return Visits", compute="_compute_solar_service", store=True
+    )
+    solar_first_time_fix = fields.Selection(
+        [("yes", "Fixed at the First Visit"), ("no", "Needed More")],
+        string="First-Time Fix",
+        compute="_compute_solar_service",
+        store=True,
+        help="Empty until the case is completed, and for cases solved without a visit.",
+    )
+    solar_concern = fields.Selection(
+        CONCERNS,
+        string="Customer's Concern",
+        tracking=True,
+        help="Routes the case: savings to Savings Analysis, repairs to the service team, "
+        "platform set-up to the manufacturer's instructions. Systems not past the "
+        "installer handover go to the installer.",
+    )
     solar_lease_end_date = fields.Date(
         string="Lease End", readonly=True, help="The lease end an End Of Lease case is for."
     )
@@ -61,6 +128,107 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.rma_count = counts.get(ticket, 0)
 
+    @api.depends(
+        "resolution_path", "resolution_outcome", "stage_id.closed", "fsm_order_ids.stage_id"
+    )
+    def _compute_solar_service(self):
+        cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
+        for ticket in self:
+            state = ticket._solar_service_state(cancelled)
+            fixed = service.first_time_fix(state)
+            ticket.solar_service_phase = service.service_phase(state)
+            ticket.solar_visit_count = state.open_visits + state.done_visits
+            ticket.solar_return_visit_count = service.return_visits(state)
+            ticket.solar_first_time_fix = None if fixed is None else ("yes" if fixed else "no")
+
+    def _solar_service_state(self, cancelled=None):
+        self.ensure_one()
+        cancelled = cancelled or self.env.ref("fieldservice.fsm_stage_cancelled")
+        visits = self.fsm_order_ids.filtered(lambda o: o.stage_id != cancelled)
+        done = visits.filtered("is_closed")
+        return service.ServiceState(
+            path=self.resolution_path or None,
+            outcome=self.resolution_outcome or None,
+            open_visits=len(visits - done),
+            done_visits=len(done),
+            closed=self.stage_id.closed,
+        )
+
+    def action_solar_decide(self):
+        """The button for the step the case is at: choose the path, record
+        the investigation's outcome, or review the visit."""
+        self.ensure_one()
+        step = service.STEP_OF_PHASE.get(self.solar_service_phase)
+        if not step:
+            raise UserError(
+                self.env._(
+                    "%(ticket)s is %(phase)s: there is nothing to decide until the visit is done.",
+                    ticket=self.display_name,
+                    phase=dict(SERVICE_PHASES)[self.solar_service_phase],
+                )
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "solar_om_cases.solar_service_decision_action"
+        )
+        action["name"] = dict(self.env["solar.service.decision"]._fields["step"].selection)[step]
+        action["context"] = {"default_ticket_id": self.id, "default_step": step}
+        return action
+
+    def _solar_decide(self, step, choice, note=None):
+        """Record a decision of the service flow and carry out what it sets
+        off: a visit (work order) to the site, or the case's end."""
+        self.ensure_one()
+        self.check_access("write")
+        try:
+            effect = service.decide(self._solar_service_state(), step, choice)
+        except ValueError as error:
+            raise UserError(
+                self.env._("%(ticket)s: %(error)s", ticket=self.display_name, error=error)
+            ) from error
+        if effect == "visit" and not self.solar_site_id:
+            raise UserError(
+                self.env._(
+                    "%(ticket)s has no solar site: link it to the site to visit first.",
+                    ticket=self.display_name,
+                )
+            )
+        field = "resolution_path" if step == "path" else "resolution_outcome"
+        self.write({field: choice})
+        if note:
+            self.message_post(body=note, subtype_xmlid="mail.mt_note")
+        if effect == "close":
+            self._solar_finish()
+            return self.env["fsm.order"]
+        self._solar_start_work()
+        if effect == "visit":
+            return self._solar_create_orders()
+        return self.env["fsm.order"]
+
+    def _solar_start_work(self):
+        """A path chosen means the case is being worked: out of *New*."""
+        new = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new", raise_if_not_found=False)
+        if new and self.stage_id == new:
+            self.sudo().stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+
+    def _solar_finish(self):
+        still_faulty = bool(self.solar_fault_ids.filtered(lambda f: f.state != "closed"))
+        if service.closing_stage(self.resolution_outcome, still_faulty) == "verifying":
+            stage = self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying")
+        else:
+            stage = self._solar_closed_stage()
+        if self.stage_id != stage:
+            self.sudo().stage_id = stage
+
+    def _solar_create_orders(self):
+        # a visit before anyone chose a path (a dispatch from monitoring) is an audit
+        self.filtered(lambda t: not t.resolution_path).write({"resolution_path": "visit_audit"})
+        return super()._solar_create_orders()
+
+    def _solar_reopen(self, evidence):
+        # the site is still faulty: the review has to be made again
+        self.filtered("resolution_outcome").write({"resolution_outcome": False})
+        return super()._solar_reopen(evidence)
+
     def action_view_rmas(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("solar_om_cases.solar_rma_action")
@@ -77,6 +245,7 @@ class HelpdeskTicket(models.Model):
     def create(self, vals_list):
         tickets = super().create(vals_list)
         tickets._apply_suppression()
+        tickets.filtered("solar_concern")._solar_route_concern()
         return tickets
 
     def write(self, vals):
@@ -87,7 +256,62 @@ class HelpdeskTicket(models.Model):
         result = super().write(vals)
         if "category_id" in vals or "solar_site_id" in vals:
             self._apply_suppression()
+        if vals.get("solar_concern"):
+            self._solar_route_concern()
         return result
+
+    def _solar_route_concern(self):
+        """Route by what the customer raises. Until the installer handover
+        (M3) the installer answers for the system; after it, savings go to
+        Savings Analysis, repairs to the service team as a service request,
+        platform set-up gets the manufacturer's instructions."""
+        for ticket in self:
+            site = ticket.solar_site_id
+            concern = dict(CONCERNS)[ticket.solar_concern]
+            if site and not site.handover_approved:
+                ticket._solar_refer_to_installer(concern)
+                continue
+            if ticket.solar_concern == "platform":
+                ticket._solar_post_platform_instructions()
+                continue
+            category = self.env.ref(CONCERN_CATEGORIES[ticket.solar_concern])
+            values = {"team_id": category.solar_team_id.id}
+            # a repair keeps the case type it already has (an inverter fault stays one)
+            if ticket.solar_concern == "savings" or not ticket.category_id:
+                values["category_id"] = category.id
+            ticket.write(values)
+
+    def _solar_refer_to_installer(self, concern):
+        installer = self.solar_site_id.installer_contact_id
+        note = self.env._(
+            "%(site)s is not past the installer handover (M3): the installer answers for it. "
+            "Disposition: referred to %(installer)s for %(concern)s.",
+            site=self.solar_site_id.name,
+            installer=installer.display_name or self.env._("the installer (no contact set)"),
+            concern=concern,
+        )
+        self.message_post(body=note, subtype_xmlid="mail.mt_note")
+        self.activity_schedule(
+            "mail.mail_activity_data_call",
+            summary=self.env._("Refer the customer to the installer"),
+            note=note,
+            user_id=(self.user_id or self.env.user).id,
+        )
+
+    def _solar_post_platform_instructions(self):
+        vendor = self.solar_site_id.vendor
+        steps = PLATFORM_SETUP.get(vendor)
+        if not steps:
+            body = self.env._(
+                "No set-up instructions are known for this site's monitoring platform: "
+                "ask the manufacturer."
+            )
+        else:
+            body = Markup("<p>%s</p><ol>%s</ol>") % (
+                self.env._("Monitoring platform set-up, the manufacturer's instructions:"),
+                Markup("").join(Markup("<li>%s</li>") % step for step in steps),
+            )
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _apply_suppression(self):
         """A case that makes an outage expected (panel move, lease transfer,

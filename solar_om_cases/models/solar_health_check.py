@@ -19,3 +19,12 @@ class SolarHealthCheck(models.AbstractModel):
             .search_read([("id", "in", ids), ("suppress_until", ">", moment)], ["id"])
         )
         return super()._suppressed_sites(batch, at) | frozenset(str(s["id"]) for s in sites)
+
+    @api.model
+    def _close_recovered_ticket(self, ticket, recovery_checks):
+        """The monitoring closing a case after a visit is the proof it was
+        resolved: the outcome says so, and the first-time-fix figures count it."""
+        closed = super()._close_recovered_ticket(ticket, recovery_checks)
+        if closed and ticket.resolution_path and not ticket.resolution_outcome:
+            ticket.resolution_outcome = "resolved"
+        return closed

@@ -130,27 +130,3 @@ class TestCases(MonitoringCommon):
         self.assertEqual(complaint.escalated_case_id, case)
         self.assertEqual(case.priority, "2")
         self.assertEqual(case.activity_ids.user_id, self.manager)
-
-    def test_resolution_paths_are_reportable(self):
-        for path, outcome in (
-            ("internal", "resolved"),
-            ("visit_replacement", "return_visit"),
-            ("internal", "resolved"),
-        ):
-            self._ticket(
-                "solar_om_cases.case_type_system_check",
-                resolution_path=path,
-                resolution_outcome=outcome,
-            )
-        groups = (
-            self.env["helpdesk.ticket"]
-            .with_user(self.manager)
-            ._read_group(
-                [("resolution_path", "!=", False)],
-                ["resolution_path", "resolution_outcome"],
-                ["__count"],
-            )
-        )
-        counts = {(p, o): n for p, o, n in groups}
-        self.assertEqual(counts[("internal", "resolved")], 2)
-        self.assertEqual(counts[("visit_replacement", "return_visit")], 1)

@@ -1,0 +1,1 @@
+from . import solar_service_decision
