@@ -105,8 +105,13 @@ class TestCases(MonitoringCommon):
         far.write({"ownership": "lease", "lease_end_date": date.today() + timedelta(days=400)})
         self.assertFalse(Ticket._cron_end_of_lease().filtered(lambda t: t.solar_site_id == far))
 
-    def test_authentication_is_recorded(self):
-        ticket = self._ticket("solar_om_cases.case_type_account_inquiry")
+    def test_authentication_is_recorded_for_a_call_or_chat(self):
+        channels = self.env["helpdesk.ticket.channel"].with_user(self.agent).search([])
+        self.assertLessEqual({"Phone", "Chat", "Email"}, set(channels.mapped("name")))
+        ticket = self._ticket(
+            "solar_om_cases.case_type_account_inquiry",
+            channel_id=channels.filtered(lambda c: c.name == "Chat").id,
+        )
         ticket.with_user(self.agent).customer_authenticated = True
         self.assertEqual(ticket.authenticated_by_id, self.agent)
         self.assertTrue(ticket.authenticated_at)

@@ -9,6 +9,14 @@ class FsmOrder(models.Model):
     solar_site_id = fields.Many2one("solar.site", index=True, readonly=True, copy=False)
     solar_device_ids = fields.One2many(related="solar_site_id.device_ids", string="Site Equipment")
     solar_map_url = fields.Char(related="solar_site_id.map_url", string="Map")
+    solar_photo_ids = fields.Many2many(
+        "ir.attachment",
+        "fsm_order_solar_photo_rel",
+        "order_id",
+        "attachment_id",
+        string="Photos",
+        help="Photos and videos taken on site: readings, labels, damage, the repair.",
+    )
 
     def action_complete(self):
         """A solar ticket is not closed by a sign-off: when its last order is

@@ -86,20 +86,33 @@ class HelpdeskTicket(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
             ticket._solar_follow_up("before")
+            ticket._solar_follow_up("during")
         return orders
 
     def _solar_follow_up(self, moment):
         """Customer follow-up around a visit, as activities on the ticket: a
-        welcome call before (and the customer's requests), a satisfaction call
-        after, once crew and monitoring agree the site is back."""
+        welcome call before (and the customer's requests), a text when the
+        crew is on its way, a satisfaction call after, once crew and
+        monitoring agree the site is back."""
         today = fields.Date.context_today(self)
-        summary, note, days = {
+        activity_type, summary, note, days = {
             "before": (
+                "mail.mail_activity_data_call",
                 self.env._("Welcome call before the visit"),
                 self.env._("Introduce the visit, agree a time, ask for the customer's requests."),
                 0,
             ),
+            "during": (
+                "mail.mail_activity_data_todo",
+                self.env._("Text the customer on the day of the visit"),
+                self.env._(
+                    "Tell the customer the crew is on its way; ask them to keep the inverter, "
+                    "meter and gateway accessible."
+                ),
+                1,
+            ),
             "after": (
+                "mail.mail_activity_data_call",
                 self.env._("Satisfaction call after the visit"),
                 self.env._(
                     "Ask how it went; confirm with the crew, and on the monitoring, that the "
@@ -110,7 +123,7 @@ class HelpdeskTicket(models.Model):
         }[moment]
         for ticket in self:
             ticket.sudo().activity_schedule(
-                "mail.mail_activity_data_call",
+                activity_type,
                 date_deadline=today + timedelta(days=days),
                 summary=summary,
                 note=note,

@@ -54,7 +54,9 @@ class TestWorkOrders(MonitoringCommon):
         self.assertIn("7E-WO-0001", order.description)
         self.assertIn("SetApp", order.todo)
         self.assertEqual(order.priority, "2")  # helpdesk High -> fsm High
-        self.assertIn("Welcome call before the visit", ticket.activity_ids.mapped("summary"))
+        follow_up = ticket.activity_ids.mapped("summary")
+        self.assertIn("Welcome call before the visit", follow_up)
+        self.assertIn("Text the customer on the day of the visit", follow_up)
 
     def test_sign_off_waits_for_monitoring_and_reopens_if_still_faulty(self):
         ticket = self._faulty_ticket()
@@ -88,6 +90,26 @@ class TestWorkOrders(MonitoringCommon):
         self.check(NOON + STEP)
         self.check(NOON + STEP * 2)
         self.assertTrue(ticket.closed)
+
+    def test_technician_adds_photos_and_notes_to_their_order(self):
+        order = self._dispatch(self._faulty_ticket())
+        as_tech = order.with_user(self.technician)
+        photo = (
+            self.env["ir.attachment"]
+            .with_user(self.technician)
+            .create(
+                {
+                    "name": "inverter-display.jpg",
+                    "raw": b"\xff\xd8\xff\xe0 not really a jpeg",
+                    "res_model": "fsm.order",
+                    "res_id": order.id,
+                }
+            )
+        )
+        as_tech.write({"solar_photo_ids": [(4, photo.id)], "resolution": "<p>Fan replaced.</p>"})
+        ticket = order.ticket_id.with_user(self.agent)
+        self.assertEqual(ticket.fsm_order_ids.solar_photo_ids.name, "inverter-display.jpg")
+        self.assertIn("Fan replaced", ticket.fsm_order_ids.resolution)
 
     def test_technician_replaces_the_inverter_from_the_order(self):
         order = self._dispatch(self._faulty_ticket())

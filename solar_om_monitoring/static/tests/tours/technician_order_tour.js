@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 
 // A technician on a phone: opens their work order, checks the site and its
-// equipment (serial numbers), and signs the repair off.
+// equipment (serial numbers), can add photos, and signs the repair off.
 registry.category("web_tour.tours").add("solar_om_technician_order", {
     steps: () => [
         {
@@ -11,6 +11,10 @@ registry.category("web_tour.tours").add("solar_om_technician_order", {
         {
             content: "and a map link to it",
             trigger: ".o_form_view .o_field_widget[name=solar_map_url] a",
+        },
+        {
+            content: "photos can be added from the phone",
+            trigger: ".o_form_view .o_field_widget[name=solar_photo_ids]",
         },
         {
             content: "open the site's equipment",
