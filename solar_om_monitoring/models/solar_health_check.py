@@ -266,8 +266,11 @@ class SolarHealthCheck(models.AbstractModel):
             self._save_account_state(account, ledger, spent_before, result_error, at)
             if result is None or result_error:
                 _logger.warning("monitoring account %s: %s", account.id, result_error)
+                # sites read before the account stopped (a 429 mid-poll) were read
+                read = {r.site for r in result.readings} if result else set()
                 for ref in refs:
-                    errors[ref.key] = f"{account.name}: {result_error}"
+                    if ref.key not in read:
+                        errors[ref.key] = f"{account.name}: {result_error}"
                 if result is None:
                     continue
             readings.extend(result.readings)

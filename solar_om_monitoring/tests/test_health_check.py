@@ -140,6 +140,21 @@ class TestHealthCheck(MonitoringCommon):
         self.assertEqual(len(self.tickets()), 1)  # SE3's fault still opened
         self.assertGreaterEqual(stats["sites_polled"], 9)
 
+    def test_a_quota_stop_mid_poll_blames_only_the_sites_left_unread(self):
+        sim_account = self.fleet.accounts[self.fleet.sites["SE0"].account]
+        self.addCleanup(setattr, sim_account, "per_minute", sim_account.per_minute)
+        sim_account.per_minute = 3
+        self.check()
+        solaredge = self.sites.filtered(lambda s: s.vendor == "solaredge")
+        read = solaredge.filtered(lambda s: s.health_state == "ok")
+        unread = solaredge - read
+        self.assertEqual((len(read), len(unread)), (3, 3))
+        self.assertFalse(any(read.mapped("poll_error")))
+        for site in unread:
+            self.assertIn("429", site.poll_error)
+        self.assertIn("429", self.se_account.last_error)
+        self.assertFalse(self.tickets())
+
     def test_refused_credentials_are_an_account_error_not_site_faults(self):
         self.se_account.api_key = "wrong-key"
         self.check()
