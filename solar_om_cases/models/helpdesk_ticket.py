@@ -204,12 +204,6 @@ class HelpdeskTicket(models.Model):
             return self._solar_create_orders()
         return self.env["fsm.order"]
 
-    def _solar_start_work(self):
-        """A path chosen means the case is being worked: out of *New*."""
-        new = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new", raise_if_not_found=False)
-        if new and self.stage_id == new:
-            self.sudo().stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
-
     def _solar_finish(self):
         still_faulty = bool(self.solar_fault_ids.filtered(lambda f: f.state != "closed"))
         if service.closing_stage(self.resolution_outcome, still_faulty) == "verifying":

@@ -80,6 +80,7 @@ class HelpdeskTicket(models.Model):
         # agents work tickets; creating the order for them is the point of the button
         self.solar_site_id.sudo()._sync_fsm_location()
         orders = self.env["fsm.order"].sudo().create([t._solar_order_values() for t in self])
+        self._solar_start_work()
         for ticket, order in zip(self, orders, strict=True):
             ticket.message_post(
                 body=Markup("%s") % self.env._("Work order %(order)s created.", order=order.name),
@@ -88,6 +89,12 @@ class HelpdeskTicket(models.Model):
             ticket._solar_follow_up("before")
             ticket._solar_follow_up("during")
         return orders
+
+    def _solar_start_work(self):
+        """A visit sent or a path chosen: the case is being worked, out of *New*."""
+        new = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new", raise_if_not_found=False)
+        in_progress = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+        self.filtered(lambda t: new and t.stage_id == new).sudo().stage_id = in_progress
 
     def _solar_follow_up(self, moment):
         """Customer follow-up around a visit, as activities on the ticket: a

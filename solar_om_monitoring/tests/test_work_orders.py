@@ -48,6 +48,7 @@ class TestWorkOrders(MonitoringCommon):
         ticket = self._faulty_ticket()
         order = self._dispatch(ticket)
         self.assertEqual(ticket.fsm_order_ids, order)
+        self.assertEqual(ticket.stage_id.name, "In Progress")
         self.assertEqual(order.location_id, self.site.fsm_location_id)
         self.assertEqual(order.solar_site_id, self.site)
         self.assertIn("Zero Production", order.description)
