@@ -17,6 +17,7 @@
         "security/ir.model.access.csv",
         "data/helpdesk_team_data.xml",
         "data/helpdesk_channel_data.xml",
+        "data/helpdesk_tag_data.xml",
         "data/solar_rma_data.xml",
         "data/case_type_data.xml",
         "data/ir_cron.xml",

@@ -1,4 +1,5 @@
 from . import helpdesk_ticket_category
+from . import helpdesk_ticket_tag
 from . import solar_site
 from . import helpdesk_ticket
 from . import solar_health_check

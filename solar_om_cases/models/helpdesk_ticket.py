@@ -116,6 +116,7 @@ class HelpdeskTicket(models.Model):
     solar_category_definition = fields.Text(
         related="category_id.solar_definition", string="Case Type Definition"
     )
+    solar_requires_grounds = fields.Boolean(related="category_id.solar_requires_grounds")
     solar_handover_approved = fields.Boolean(related="solar_site_id.handover_approved")
     solar_installer_contact_id = fields.Many2one(related="solar_site_id.installer_contact_id")
 
@@ -243,6 +244,11 @@ class HelpdeskTicket(models.Model):
         return tickets
 
     def write(self, vals):
+        if (
+            vals.get("stage_id")
+            and self.env["helpdesk.ticket.stage"].browse(vals["stage_id"]).closed
+        ):
+            self._check_complaint_grounds()
         if vals.get("customer_authenticated"):
             vals = dict(
                 vals, authenticated_by_id=self.env.uid, authenticated_at=fields.Datetime.now()
@@ -306,6 +312,22 @@ class HelpdeskTicket(models.Model):
                 Markup("").join(Markup("<li>%s</li>") % step for step in steps),
             )
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _check_complaint_grounds(self):
+        missing = self.filtered(
+            lambda t: (
+                t.category_id.solar_requires_grounds
+                and not t.tag_ids.filtered("solar_complaint_ground")
+            )
+        )
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Record the grounds of %(tickets)s (tags marked Complaint Ground) "
+                    "before closing it.",
+                    tickets=", ".join(missing.mapped("display_name")),
+                )
+            )
 
     def _apply_suppression(self):
         """A case that makes an outage expected (panel move, lease transfer,

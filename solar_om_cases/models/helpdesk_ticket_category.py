@@ -9,6 +9,11 @@ class HelpdeskTicketCategory(models.Model):
     solar_definition = fields.Text(
         string="Definition", translate=True, help="When to use this case type."
     )
+    solar_requires_grounds = fields.Boolean(
+        string="Requires Complaint Grounds",
+        help="A case of this type is closed only once its grounds are recorded as tags "
+        "marked Complaint Ground.",
+    )
     solar_suppress_days = fields.Integer(
         string="Suppress Monitoring (days)",
         help="A case of this type makes an outage expected (panel move, fire...): "

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from odoo.addons.solar_om_monitoring.tests.common import NOON, STEP, MonitoringCommon
@@ -135,3 +136,16 @@ class TestCases(MonitoringCommon):
         self.assertEqual(complaint.escalated_case_id, case)
         self.assertEqual(case.priority, "2")
         self.assertEqual(case.activity_ids.user_id, self.manager)
+
+    def test_formal_complaint_closes_only_with_its_grounds(self):
+        complaint = self._ticket("solar_om_cases.case_type_formal_complaint")
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        as_agent = complaint.with_user(self.agent)
+        with self.assertRaisesRegex(UserError, "Record the grounds of .* before closing it"):
+            as_agent.stage_id = done
+        self.assertFalse(complaint.closed)
+        grounds = self.env["helpdesk.ticket.tag"].search([("solar_complaint_ground", "=", True)])
+        self.assertIn("Grounds: Workmanship", grounds.mapped("name"))
+        as_agent.tag_ids = grounds.filtered(lambda t: t.name == "Grounds: Workmanship")
+        as_agent.stage_id = done
+        self.assertTrue(complaint.closed)
