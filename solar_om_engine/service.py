@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 PATHS = ("manufacturer", "internal", "visit_audit", "visit_replacement", "not_required")
 VISIT_PATHS = frozenset({"visit_audit", "visit_replacement"})
-PHASES = ("requesting", "investigating", "servicing", "reviewing", "completed")
 
 # What may be decided at each step of the flow.
 STEP_CHOICES = {

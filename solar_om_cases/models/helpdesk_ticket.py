@@ -133,18 +133,17 @@ class HelpdeskTicket(models.Model):
         "resolution_path", "resolution_outcome", "stage_id.closed", "fsm_order_ids.stage_id"
     )
     def _compute_solar_service(self):
-        cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
         for ticket in self:
-            state = ticket._solar_service_state(cancelled)
+            state = ticket._solar_service_state()
             fixed = service.first_time_fix(state)
             ticket.solar_service_phase = service.service_phase(state)
             ticket.solar_visit_count = state.open_visits + state.done_visits
             ticket.solar_return_visit_count = service.return_visits(state)
             ticket.solar_first_time_fix = None if fixed is None else ("yes" if fixed else "no")
 
-    def _solar_service_state(self, cancelled=None):
+    def _solar_service_state(self):
         self.ensure_one()
-        cancelled = cancelled or self.env.ref("fieldservice.fsm_stage_cancelled")
+        cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
         visits = self.fsm_order_ids.filtered(lambda o: o.stage_id != cancelled)
         done = visits.filtered("is_closed")
         return service.ServiceState(
@@ -206,7 +205,7 @@ class HelpdeskTicket(models.Model):
         return self.env["fsm.order"]
 
     def _solar_finish(self):
-        still_faulty = bool(self.solar_fault_ids.filtered(lambda f: f.state != "closed"))
+        still_faulty = bool(self._solar_open_faults())
         if service.closing_stage(self.resolution_outcome, still_faulty) == "verifying":
             stage = self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying")
         else:

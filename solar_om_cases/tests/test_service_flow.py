@@ -57,6 +57,11 @@ class TestServiceFlow(MonitoringCommon):
             return self.env["fsm.order"].browse(result["res_id"])
         return result
 
+    def _dispatch(self, ticket):
+        """The agent's Create Work Order button on a monitoring ticket."""
+        action = ticket.with_user(self.agent).action_create_solar_order()
+        return self.env["fsm.order"].browse(action["res_id"])
+
     def _visit(self, order):
         order.with_user(self.technician).action_complete()
 
@@ -116,12 +121,8 @@ class TestServiceFlow(MonitoringCommon):
         self.assertEqual(ticket.solar_service_phase, "servicing")
 
     def test_monitoring_confirms_a_first_time_fix(self):
-        self.fleet.inject("SE0", "zero_production", NOON - STEP)
-        self.check(NOON)
-        ticket = self.tickets(self.site)
-        order = self.env["fsm.order"].browse(
-            ticket.with_user(self.agent).action_create_solar_order()["res_id"]
-        )
+        ticket = self.faulty_ticket()
+        order = self._dispatch(ticket)
         self.assertEqual(ticket.resolution_path, "visit_audit")
         self.fleet.inject("SE0", None)
         self._visit(order)
@@ -135,12 +136,8 @@ class TestServiceFlow(MonitoringCommon):
         self.assertEqual(ticket.solar_first_time_fix, "yes")
 
     def test_reopened_by_monitoring_the_review_is_made_again(self):
-        self.fleet.inject("SE0", "zero_production", NOON - STEP)
-        self.check(NOON)
-        ticket = self.tickets(self.site)
-        order = self.env["fsm.order"].browse(
-            ticket.with_user(self.agent).action_create_solar_order()["res_id"]
-        )
+        ticket = self.faulty_ticket()
+        order = self._dispatch(ticket)
         self._visit(order)
         # the reviewer is satisfied, but only the monitoring closes it
         self._decide(ticket, "resolved")

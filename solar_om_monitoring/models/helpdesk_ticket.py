@@ -25,12 +25,15 @@ class HelpdeskTicket(models.Model):
             if site.project_id:
                 self.project_id = site.project_id
 
+    def _solar_open_faults(self):
+        return self.solar_fault_ids.filtered(lambda f: f.state != "closed")
+
     # ------------------------------------------------------------ work orders
     def _solar_order_values(self):
         self.ensure_one()
         site = self.solar_site_id
         order_model = self.env["fsm.order"]
-        faults = self.solar_fault_ids.filtered(lambda f: f.state != "closed")
+        faults = self._solar_open_faults()
         equipment = site.device_ids.filtered(lambda d: d.state == "in_service")
         description = Markup("<p><strong>%s</strong></p>") % self.name
         if faults:

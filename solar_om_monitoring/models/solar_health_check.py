@@ -685,7 +685,7 @@ class SolarHealthCheck(models.AbstractModel):
         faults.write({"state": "closed", "closed_at": _naive(at), "ok_streak": recovery_checks})
         stats["faults_closed"] += len(faults)
         for ticket in faults.ticket_id:
-            if ticket.solar_fault_ids.filtered(lambda f: f.state != "closed"):
+            if ticket._solar_open_faults():
                 continue
             stats["tickets_closed"] += self._close_recovered_ticket(ticket, recovery_checks)
 

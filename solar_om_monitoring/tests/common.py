@@ -138,6 +138,12 @@ class MonitoringCommon(BaseCommon):
         kwargs.setdefault("accounts", self.se_account | self.en_account)
         return self.env["solar.health.check"].run(at=at, force=True, **kwargs)
 
+    def faulty_ticket(self):
+        """Site SE0 at zero production since before noon: its monitoring ticket."""
+        self.fleet.inject("SE0", "zero_production", NOON - STEP)
+        self.check(NOON)
+        return self.tickets(self.site)
+
     def tickets(self, site=None):
         domain = [("solar_monitoring", "=", True)]
         if site:

@@ -23,11 +23,6 @@ class TestWorkOrders(MonitoringCommon):
         )
         cls.worker = cls.env["fsm.person"].create({"partner_id": cls.technician.partner_id.id})
 
-    def _faulty_ticket(self):
-        self.fleet.inject("SE0", "zero_production", NOON - STEP)
-        self.check(NOON)
-        return self.tickets(self.site)
-
     def _dispatch(self, ticket):
         action = ticket.with_user(self.agent).action_create_solar_order()
         order = self.env["fsm.order"].browse(action["res_id"])
@@ -45,7 +40,7 @@ class TestWorkOrders(MonitoringCommon):
         self.assertEqual(location.city, "München")
 
     def test_agent_dispatches_one_order_at_the_sites_location(self):
-        ticket = self._faulty_ticket()
+        ticket = self.faulty_ticket()
         order = self._dispatch(ticket)
         self.assertEqual(ticket.fsm_order_ids, order)
         self.assertEqual(ticket.stage_id.name, "In Progress")
@@ -60,7 +55,7 @@ class TestWorkOrders(MonitoringCommon):
         self.assertIn("Text the customer on the day of the visit", follow_up)
 
     def test_sign_off_waits_for_monitoring_and_reopens_if_still_faulty(self):
-        ticket = self._faulty_ticket()
+        ticket = self.faulty_ticket()
         order = self._dispatch(ticket)
         result = order.with_user(self.technician).action_complete()
         self.assertTrue(result)  # no close wizard for a solar ticket
@@ -83,7 +78,7 @@ class TestWorkOrders(MonitoringCommon):
         self.assertTrue(ticket.closed)
 
     def test_verified_ticket_closes_even_when_an_agent_holds_it(self):
-        ticket = self._faulty_ticket()
+        ticket = self.faulty_ticket()
         ticket.with_user(self.agent).assign_to_me()
         order = self._dispatch(ticket)
         self.fleet.inject("SE0", None)
@@ -93,7 +88,7 @@ class TestWorkOrders(MonitoringCommon):
         self.assertTrue(ticket.closed)
 
     def test_technician_adds_photos_and_notes_to_their_order(self):
-        order = self._dispatch(self._faulty_ticket())
+        order = self._dispatch(self.faulty_ticket())
         as_tech = order.with_user(self.technician)
         photo = (
             self.env["ir.attachment"]
@@ -113,7 +108,7 @@ class TestWorkOrders(MonitoringCommon):
         self.assertIn("Fan replaced", ticket.fsm_order_ids.resolution)
 
     def test_technician_replaces_the_inverter_from_the_order(self):
-        order = self._dispatch(self._faulty_ticket())
+        order = self._dispatch(self.faulty_ticket())
         action = order.with_user(self.technician).action_solar_replace_device()
         wizard = Form(
             self.env[action["res_model"]]
@@ -131,7 +126,7 @@ class TestWorkOrders(MonitoringCommon):
         self.assertIn(new, order.solar_device_ids)
 
     def test_inverter_faults_dispatch_themselves_after_the_grace_period(self):
-        ticket = self._faulty_ticket()
+        ticket = self.faulty_ticket()
         self.check(NOON + STEP)
         self.assertFalse(ticket.fsm_order_ids)  # 24 h grace period
         ticket.flush_recordset()
