@@ -50,8 +50,10 @@ odoo_cmd() {
 # environment; pip makes a second run a no-op.
 install_odoo_side() {
     local stamp="$VAR/.odoo-deps-$(sha1sum "$REPO/setup/requirements-odoo.txt" "$REPO/pyproject.toml" | sha1sum | cut -c1-12)"
-    if [[ -f "$stamp" ]] && "$ODOO_PYTHON" -c 'import solar_om_engine, astral' 2>/dev/null \
-        && [[ "$("$ODOO_PYTHON" -c 'import solar_om_engine,os;print(os.path.dirname(os.path.dirname(solar_om_engine.__file__)))')" == "$REPO" ]]; then
+    # asked from /tmp: from the repository the package would import from the
+    # working directory and hide an install that points elsewhere
+    if [[ -f "$stamp" ]] && (cd /tmp && "$ODOO_PYTHON" -c 'import solar_om_engine, astral') 2>/dev/null \
+        && [[ "$(cd /tmp && "$ODOO_PYTHON" -c 'import solar_om_engine,os;print(os.path.dirname(os.path.dirname(solar_om_engine.__file__)))')" == "$REPO" ]]; then
         return 0
     fi
     say "installing the engine and the OCA addons into $ODOO_PYTHON"
