@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from . import clearsky
 from .daylight import lit_since, sun_elevation
+from .expected import SiteModel, site_model
 from .geo import distance_km
 from .readings import Reading
 
@@ -47,6 +47,13 @@ ENPHASE_STATUS = {
     "meter_issue": "meter_fault",
     "iq_collar": "meter_fault",
 }
+# a vendor's own production alarm in daylight is evidence of a fault even
+# when the numbers alone do not prove one
+VENDOR_FAULT_STATUS = {
+    "power": "underperformance",
+    "error": "inverter_fault",
+    "rma": "inverter_fault",
+}
 INDETERMINATE_STATUS = frozenset(
     {
         "unknown",
@@ -64,7 +71,8 @@ INDETERMINATE_STATUS = frozenset(
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Every number the classifier uses; the defaults are documented policy."""
+    """Every number the classifier uses; the defaults are documented policy
+    (README, "How the health check decides")."""
 
     # judge a site only with the sun at least this high (degrees)
     min_elevation_deg: float = 10.0
@@ -72,25 +80,35 @@ class Thresholds:
     stale_after: timedelta = timedelta(minutes=45)
     stale_after_cellular: timedelta = timedelta(hours=13)
     # "zero production": at most this fraction of capacity ...
-    zero_power_fraction: float = 0.01
-    # ... while the peers (or clear sky) say at least this fraction is due
-    zero_power_min_expected_fraction: float = 0.10
-    # ratios to expected energy so far today
-    underperformance_ratio: float = 0.70
-    partial_outage_low: float = 0.40
-    partial_outage_high: float = 0.60
-    # no ratio is judged before this much energy was due (kWh per kWp)
-    min_expected_kwh_per_kwp: float = 0.5
-    # clear sky is an upper bound: without peers only a far lower ratio counts
-    clear_sky_underperformance_ratio: float = 0.30
+    zero_power_fraction: float = 0.005
+    # ... while the lowest plausible modelled output under the sky the peers
+    # saw is at least this fraction of capacity
+    zero_power_min_expected_fraction: float = 0.05
+    # the sky assumed for a site without usable peers (a dull overcast: a
+    # fraction of the clear-sky irradiance), for Zero Production only
+    isolated_sky: float = 0.2
+    # energy so far today below this share of the modelled energy (roof
+    # geometry, the peers' sky, the site's own history) is Underperformance
+    underperformance_ratio: float = 0.65
+    # no ratio is judged before this much energy was due (kWh per kWp) ...
+    min_expected_kwh_per_kwp: float = 0.4
+    # ... nor under a sky darker than this (heavy overcast: all roofs alike)
+    min_sky: float = 0.15
     # peers: same fleet, within this radius, at least this many
     peer_radius_km: float = 50.0
     min_peers: int = 3
     # a median of this many neighbours is as good as of all of them, and
     # keeps a dense city of thousands of sites linear to judge
-    max_peers: int = 25
-    # meter vs inverter energy disagreeing by more than this is an outlier
+    max_peers: int = 12
+    # meter vs inverter energy disagreeing by more than this is a Meter Fault,
+    # once at least this much energy (kWh per kWp) was produced
     meter_tolerance: float = 0.25
+    meter_min_kwh_per_kwp: float = 0.1
+    # power or energy this many times what the site could make under a clear
+    # sky is implausible data (wrong capacity, wrong site): Configuration Issue
+    implausible_factor: float = 1.5
+    # arrays of more DC than this many times the AC capacity are a typo
+    max_dc_ac_ratio: float = 3.0
     # most of one account's judged sites stale together: the vendor's cloud
     vendor_outage_fraction: float = 0.8
     vendor_outage_min_sites: int = 3
@@ -171,15 +189,6 @@ def _is_stale(reading: Reading, at: datetime, th: Thresholds) -> tuple[bool, str
     )
 
 
-@dataclass(frozen=True)
-class PeerStats:
-    """What a site's healthy neighbours did: medians, per W of capacity."""
-
-    yield_wh_per_w: float
-    power_fraction: float
-    count: int
-
-
 def _pre_checks(reading: Reading, at: datetime, th: Thresholds) -> Verdict | None:
     """Night, indeterminate, comms loss and vendor status: no energy maths."""
     elevation = sun_elevation(reading.latitude, reading.longitude, at)
@@ -218,43 +227,142 @@ def _pre_checks(reading: Reading, at: datetime, th: Thresholds) -> Verdict | Non
     return None
 
 
+@dataclass(frozen=True)
+class Sky:
+    """The sky a site's neighbours saw, as a fraction of clear-sky irradiance
+    (the clear-sky index): `today` from energy so far (neighbours with known
+    roofs only), `now_low` from power now, the darkest sky consistent with
+    every neighbour (an unknown roof is taken as the most favourable one).
+    None where too few neighbours could tell."""
+
+    today: float | None
+    now_low: float | None
+    count: int
+
+
+@dataclass(frozen=True)
+class Witness:
+    """What one site says about the sky (None where its roof cannot tell)."""
+
+    oriented: bool
+    today: float | None
+    now_low: float | None
+
+
+def witness(reading: Reading, model: SiteModel) -> Witness:
+    calibration = reading.history_ratio or 1.0
+    energy, power = reading.energy_today_wh, reading.power_w
+    if model.oriented:
+        today = None if energy is None else model.sky_from_energy(energy / calibration)
+        now = None if power is None else model.sky_from_power(power / calibration)
+        return Witness(True, today, now)
+    # unknown roof: the sky that explains the output on the most favourable
+    # plausible roof is the darkest the sky can have been
+    return Witness(False, None, None if power is None else model.sky_from_power_max(power))
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(q * len(ordered)), len(ordered) - 1)]
+
+
 def classify_site(
-    reading: Reading, at: datetime, th: Thresholds, peers: PeerStats | None
+    reading: Reading,
+    at: datetime,
+    th: Thresholds,
+    model: SiteModel,
+    sky: Sky,
 ) -> Verdict:
-    """Judge one site; `peers` are its healthy neighbours, None when too few."""
+    """Judge one site against its physical model under its neighbours' sky."""
     early = _pre_checks(reading, at, th)
     if early is not None:
         return early
+    verdict = _judge(reading, th, model, sky)
+    status = (reading.vendor_status or "").lower()
+    if status in VENDOR_FAULT_STATUS and not verdict.is_fault:
+        return Verdict(
+            reading.site,
+            VENDOR_FAULT_STATUS[status],
+            f"vendor status {status!r} in daylight ({verdict.reason})",
+            reading.account,
+            verdict.evidence,
+        )
+    return verdict
+
+
+def _implausible(reading: Reading, th: Thresholds, model: SiteModel) -> str:
+    """What makes the reading impossible for the site as configured, if anything."""
+    cap, energy, power = reading.capacity_w, reading.energy_today_wh, reading.power_w
+    check = " (check the capacity, the arrays and the vendor site id)"
+    if power is not None and power > th.implausible_factor * cap:
+        return f"{power:.0f} W reported on a site of {cap:.0f} W AC{check}"
+    if model.oriented and model.dc_w > th.max_dc_ac_ratio * cap:
+        return f"arrays of {model.dc_w / 1000:.1f} kWp on {cap / 1000:.1f} kW AC{check}"
+    ceiling = model.energy_ceiling_wh
+    if energy is not None and energy > th.implausible_factor * ceiling + 100.0 * model.dc_w / 1000:
+        return (
+            f"{energy / 1000:.1f} kWh today where no roof of this size could have made more "
+            f"than {ceiling / 1000:.1f} kWh{check}"
+        )
+    return ""
+
+
+def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verdict:
     cap = reading.capacity_w
+    dc_kwp = model.dc_w / 1000.0
     energy, power = reading.energy_today_wh, reading.power_w
-    if peers is not None:
-        expected_wh, source = peers.yield_wh_per_w * cap, "peers"
-        due_fraction = peers.power_fraction
-    else:
-        lat, lon = reading.latitude, reading.longitude
-        expected_wh = clearsky.expected_energy_today_wh(lat, lon, reading.timezone, cap, at)
-        source = "clear_sky"
-        due_fraction = clearsky.expected_power_w(lat, lon, cap, at) / cap
-    ev = {
-        "expected_wh": round(expected_wh),
-        "expected_from": source,
+    calibration = reading.history_ratio or 1.0
+    ev: dict = {
         "energy_today_wh": energy,
         "power_w": power,
+        "orientation": "known" if model.oriented else "unknown",
+        "peers": sky.count,
+        "clear_sky_power_w": round(model.power(1.0) * calibration),
+        "clear_sky_energy_wh": round(model.energy(1.0) * calibration),
     }
+    if sky.today is not None:
+        ev["sky_today"] = round(sky.today, 2)
+    if sky.now_low is not None:
+        ev["sky_now"] = round(sky.now_low, 2)
 
     def verdict(kind, reason):
         return Verdict(reading.site, kind, reason, reading.account, ev)
 
-    if (
-        power is not None
-        and power <= th.zero_power_fraction * cap
-        and due_fraction >= th.zero_power_min_expected_fraction
-    ):
+    implausible = _implausible(reading, th, model)
+    if implausible:
+        return verdict("configuration_issue", f"implausible data: {implausible}")
+
+    # Zero Production: nothing, while the darkest sky the neighbours allow
+    # still gives clearly more than nothing on the least favourable roof
+    if power is not None and power <= th.zero_power_fraction * cap:
+        sky_now = sky.now_low if sky.now_low is not None else th.isolated_sky
+        due = model.power_min(sky_now) * calibration
+        ev["due_power_w"] = round(due)
+        source = "the neighbours' sky" if sky.now_low is not None else "an overcast sky"
+        if due >= th.zero_power_min_expected_fraction * cap:
+            return verdict(
+                "inverter_fault",
+                f"Zero Production: reporting {power:.0f} W while at least {due:.0f} W "
+                f"({due / cap:.0%} of capacity) is due under {source}",
+            )
+        silent = bool(reading.devices_total) and reading.devices_reporting == 0
+        clear_due = model.power_min(1.0) * calibration
+        if silent and clear_due >= th.zero_power_min_expected_fraction * cap:
+            return verdict(
+                "inverter_fault",
+                f"Zero Production: 0 of {reading.devices_total} devices reporting at "
+                f"{power:.0f} W in daylight",
+            )
         return verdict(
-            "inverter_fault",
-            f"Zero Production: reporting {power:.0f} W while {due_fraction:.0%} of "
-            f"capacity is due ({source.replace('_', ' ')})",
+            "indeterminate",
+            f"reporting {power:.0f} W, but under {source} only {due:.0f} W is due: "
+            "too dark to tell a fault from the weather",
         )
+
     if (
         reading.devices_total
         and reading.devices_reporting is not None
@@ -264,28 +372,61 @@ def classify_site(
             "string_mlpe_fault",
             f"{reading.devices_reporting} of {reading.devices_total} devices reporting",
         )
-    if reading.meter_expected and energy:
-        meter = reading.meter_energy_today_wh
+
+    meter = reading.meter_energy_today_wh
+    if energy and (meter is not None or reading.meter_expected):
         if meter is None:
             return verdict("meter_fault", "no data from the meter while the inverter reports")
-        if abs(meter - energy) > th.meter_tolerance * energy:
+        enough = max(meter, energy) >= th.meter_min_kwh_per_kwp * dc_kwp * 1000.0
+        if enough and abs(meter - energy) > th.meter_tolerance * energy:
             return verdict(
                 "meter_fault",
-                f"meter says {meter / 1000:.1f} kWh, inverter {energy / 1000:.1f} kWh today",
+                f"meter says {meter / 1000:.1f} kWh, inverter {energy / 1000:.1f} kWh today "
+                f"(more than {th.meter_tolerance:.0%} apart)",
             )
-    if energy is None or expected_wh < th.min_expected_kwh_per_kwp * cap:
-        return verdict("ok", "producing; too early in the day to compare energy")
-    ratio = energy / expected_wh
+
+    if energy is None:
+        return verdict("ok", "producing; no energy total to compare")
+    if not model.oriented:
+        return verdict(
+            "ok",
+            "producing; roof orientation unknown, so energy is not compared "
+            "(enter the site's arrays to judge Underperformance)",
+        )
+    if sky.today is None:
+        clear = model.energy(1.0) * calibration
+        if clear and energy >= th.underperformance_ratio * clear:
+            ev["ratio"] = round(energy / clear, 3)
+            return verdict("ok", f"producing normally: {energy / clear:.0%} of the clear-sky model")
+        return verdict(
+            "indeterminate",
+            f"{energy / 1000:.1f} kWh today and no neighbours to tell clouds from a fault",
+        )
+    if sky.today < th.min_sky:
+        return verdict(
+            "indeterminate",
+            f"heavy overcast: the neighbours saw {sky.today:.0%} of a clear sky; not judged",
+        )
+    modelled = model.energy(sky.today)
+    expected = modelled * calibration
+    ev["expected_wh"] = round(expected)
+    ev["expected_from"] = "model"
+    if expected < th.min_expected_kwh_per_kwp * dc_kwp * 1000.0:
+        return verdict(
+            "indeterminate",
+            f"too little energy due so far today ({expected / 1000:.1f} kWh) to judge it",
+        )
+    ratio = energy / expected
     ev["ratio"] = round(ratio, 3)
-    pct = f"{ratio:.0%} of expected ({energy / 1000:.1f} of {expected_wh / 1000:.1f} kWh"
-    if source == "peers":
-        if th.partial_outage_low <= ratio <= th.partial_outage_high:
-            return verdict("string_mlpe_fault", f"partial outage: {pct} from nearby sites)")
-        if ratio <= th.underperformance_ratio:
-            return verdict("underperformance", f"{pct} from nearby sites)")
-    elif ratio <= th.clear_sky_underperformance_ratio:
-        return verdict("underperformance", f"{pct} under clear sky; no nearby sites)")
-    return verdict("ok", f"producing normally: {pct})")
+    # what the addon keeps, on good days, as the site's history ratio
+    ev["model_ratio"] = round(energy / modelled, 3)
+    pct = (
+        f"{ratio:.0%} of expected ({energy / 1000:.1f} of {expected / 1000:.1f} kWh for this "
+        f"roof under the sky {sky.count} neighbours saw)"
+    )
+    if ratio <= th.underperformance_ratio:
+        return verdict("underperformance", pct)
+    return verdict("ok", f"producing normally: {pct}")
 
 
 # ---------------------------------------------------------------- fleet
@@ -299,45 +440,46 @@ def _grid_key(lat: float, lon: float, cell: float) -> tuple[int, int]:
     return int(lat // cell), int(lon // cell)
 
 
-def peer_stats(
-    readings: list[Reading], candidates: set[str], th: Thresholds
-) -> dict[str, PeerStats | None]:
-    """Each site's neighbours' median specific yield and power, or None.
+def neighbour_skies(
+    readings: list[Reading], witnesses: dict[str, Witness], th: Thresholds
+) -> dict[str, Sky]:
+    """Each site's neighbours' sky: the median of their clear-sky indices.
 
-    Only `candidates` (sites reporting energy) serve as peers; the median
-    keeps one broken neighbour from moving the expectation. Readings are
-    bucketed in cells about one peer radius wide, so the cost stays linear
-    in the size of the fleet.
-    """
+    Only `witnesses` (sites judged in daylight, reporting energy) serve.
+    Readings are bucketed in cells about one peer radius wide, so the cost
+    stays linear in the size of the fleet; the median keeps one broken
+    neighbour from moving the estimate."""
     cell = max(th.peer_radius_km / 111.0, 0.05)
     grid: dict[tuple[int, int], list[Reading]] = defaultdict(list)
     for r in readings:
-        if r.site in candidates:
+        if r.site in witnesses:
             grid[_grid_key(r.latitude, r.longitude, cell)].append(r)
-    result: dict[str, PeerStats | None] = {}
+    skies: dict[str, Sky] = {}
     for r in readings:
         gx, gy = _grid_key(r.latitude, r.longitude, cell)
-        near = []
+        near: list[tuple[float, Witness]] = []
         for dx, dy in NEIGHBOUR_CELLS:
             for p in grid.get((gx + dx, gy + dy), ()):
-                if p.site != r.site and (
-                    distance_km(r.latitude, r.longitude, p.latitude, p.longitude)
-                    <= th.peer_radius_km
-                ):
-                    near.append(p)
-                    if len(near) >= th.max_peers:
-                        break
-            if len(near) >= th.max_peers:
-                break
-        if len(near) < th.min_peers:
-            result[r.site] = None
-            continue
-        result[r.site] = PeerStats(
-            statistics.median(p.energy_today_wh / p.capacity_w for p in near),
-            statistics.median((p.power_w or 0.0) / p.capacity_w for p in near),
-            len(near),
+                if p.site == r.site:
+                    continue
+                km = distance_km(r.latitude, r.longitude, p.latitude, p.longitude)
+                if km <= th.peer_radius_km:
+                    near.append((km, witnesses[p.site]))
+        # the nearest see the same clouds: under a moving cloud field the
+        # sky two streets away says more than one 40 km away
+        near.sort(key=lambda item: item[0])
+        today = [w.today for _, w in near if w.today is not None][: th.max_peers]
+        now = [w.now_low for _, w in near if w.now_low is not None][: th.max_peers]
+        # a neighbour at ~0 W is more likely broken than the sky black: the
+        # sky now is the lower quartile of those producing something
+        lit = [k for k in now if k > 0.0]
+        enough_today = len(today) >= th.min_peers
+        skies[r.site] = Sky(
+            _median(today) if enough_today else None,
+            _quantile(lit, 0.25) if len(lit) >= th.min_peers else None,
+            len(now),
         )
-    return result
+    return skies
 
 
 def classify_fleet(
@@ -345,11 +487,16 @@ def classify_fleet(
 ) -> FleetResult:
     th = th or Thresholds()
     early = {r.site: _pre_checks(r, at, th) for r in readings}
-    candidates = {
-        r.site for r in readings if early[r.site] is None and r.energy_today_wh is not None
+    models = {r.site: site_model(r, at) for r in readings if early[r.site] is None}
+    witnesses = {
+        site: witness(r, models[site])
+        for r in readings
+        if (site := r.site) in models and r.energy_today_wh is not None
     }
-    peers = peer_stats(readings, candidates, th)
-    verdicts = [early[r.site] or classify_site(r, at, th, peers[r.site]) for r in readings]
+    skies = neighbour_skies(readings, witnesses, th)
+    verdicts = [
+        early[r.site] or classify_site(r, at, th, models[r.site], skies[r.site]) for r in readings
+    ]
     return _fold_vendor_outages(verdicts, th)
 
 

@@ -28,6 +28,16 @@ class ReadingError(ValueError):
 
 
 @dataclass(frozen=True)
+class Array:
+    """One roof plane: DC peak power, tilt from horizontal and azimuth
+    clockwise from north (180 = south), in degrees."""
+
+    dc_kwp: float
+    tilt: float
+    azimuth: float
+
+
+@dataclass(frozen=True)
 class Reading:
     site: str
     account: str
@@ -47,6 +57,11 @@ class Reading:
     # report every 6 h) and whether the site has a production meter.
     connection: str | None = None
     meter_expected: bool = False
+    # Optional: the site's roof arrays (empty: orientation unknown) and its
+    # own ratio to the physical model on recent good days (permanent shading
+    # and design losses), which the addon stores and passes back.
+    arrays: tuple[Array, ...] = ()
+    history_ratio: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -107,6 +122,29 @@ def parse_timestamp(site: str, field: str, value: Any) -> datetime | None:
     return parsed
 
 
+def _arrays(site, value) -> tuple[Array, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ReadingError(site, "arrays", f"must be a list of arrays, got {value!r}")
+    arrays = []
+    for index, item in enumerate(value):
+        field = f"arrays[{index}]"
+        if not isinstance(item, dict):
+            raise ReadingError(site, field, f"must be an object, got {item!r}")
+        kwp = _number(site, f"{field}.dc_kwp", item.get("dc_kwp"), required=True)
+        tilt = _number(site, f"{field}.tilt", item.get("tilt"), required=True)
+        azimuth = _number(site, f"{field}.azimuth", item.get("azimuth"), required=True)
+        if kwp <= 0:
+            raise ReadingError(site, f"{field}.dc_kwp", f"must be > 0, got {kwp!r}")
+        if not 0.0 <= tilt <= 90.0:
+            raise ReadingError(site, f"{field}.tilt", f"must be 0-90 degrees, got {tilt!r}")
+        if not 0.0 <= azimuth <= 360.0:
+            raise ReadingError(site, f"{field}.azimuth", f"must be 0-360 degrees, got {azimuth!r}")
+        arrays.append(Array(kwp, tilt, azimuth % 360.0))
+    return tuple(arrays)
+
+
 def parse_reading(data: Any) -> Reading:
     if not isinstance(data, dict):
         raise ReadingError("?", "(reading)", f"must be a JSON object, got {type(data).__name__}")
@@ -164,4 +202,13 @@ def parse_reading(data: Any) -> Reading:
         vendor_status=_text(site, "vendor_status", data.get("vendor_status")),
         connection=connection,
         meter_expected=meter_expected,
+        arrays=_arrays(site, data.get("arrays")),
+        history_ratio=_history_ratio(site, data.get("history_ratio")),
     )
+
+
+def _history_ratio(site, value):
+    ratio = _number(site, "history_ratio", value)
+    if ratio is not None and not 0.05 <= ratio <= 2.0:
+        raise ReadingError(site, "history_ratio", f"must be between 0.05 and 2, got {ratio!r}")
+    return ratio

@@ -1,6 +1,8 @@
-"""The simulated fleet: sites at real coordinates, production that follows
-the sun (astral elevation, Haurwitz clear sky), clouds shared by nearby
-sites, and faults injected per site or per account."""
+"""The simulated fleet: sites at real coordinates with real roofs (tilt and
+azimuth per array), production from the same physics the classifier expects
+(`solar_om_engine.expected`: pvlib solar position, clear sky, transposition,
+temperature, clipping), clouds shared by nearby sites, and faults injected
+per site or per account."""
 
 from __future__ import annotations
 
@@ -11,9 +13,9 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from ..clearsky import clear_sky_ghi
-from ..daylight import sun_elevation
+from ..expected import ac_power
 from ..geo import zone
+from ..readings import Array
 
 FAULTS = (
     "comms_loss",  # last report freezes
@@ -25,7 +27,6 @@ FAULTS = (
 )
 FACTOR = {"partial_outage": 0.5, "underperformance": 0.65}
 SLOT = timedelta(minutes=15)
-PERFORMANCE_RATIO = 0.8
 
 # (city, latitude, longitude, IANA zone)
 CITIES = [
@@ -85,6 +86,9 @@ class SimSite:
     has_meter: bool = False
     fault: str | None = None
     fault_since: datetime | None = None
+    # roof planes; empty means one plane of the whole capacity, 30° tilt,
+    # facing the equator
+    arrays: tuple[Array, ...] = ()
     _energy_cache: tuple = (None, None, 0.0)  # (local date, last slot start, Wh)
 
 
@@ -141,9 +145,24 @@ class Fleet:
 
         return value(h0) * (1 - w) + value(h0 + 1) * w
 
+    @staticmethod
+    def roofs(site: SimSite) -> tuple[Array, ...]:
+        if site.arrays:
+            return site.arrays
+        return (Array(site.capacity_w / 1000, 30.0, 180.0 if site.latitude >= 0 else 0.0),)
+
+    def healthy_powers(self, site: SimSite, times: list[datetime]) -> list[float]:
+        """AC power at each of `times`: one vectorised physics call."""
+        if not times:
+            return []
+        sky = [self.cloud_factor(site, t) for t in times]
+        power = ac_power(
+            site.latitude, site.longitude, self.roofs(site), site.capacity_w, times, sky
+        )
+        return [float(p) for p in power]
+
     def healthy_power(self, site: SimSite, at: datetime) -> float:
-        ghi = clear_sky_ghi(sun_elevation(site.latitude, site.longitude, at))
-        return ghi / 1000 * site.capacity_w * PERFORMANCE_RATIO * self.cloud_factor(site, at)
+        return self.healthy_powers(site, [at])[0]
 
     def _factor(self, site: SimSite, at: datetime) -> float:
         if site.fault and site.fault_since and at >= site.fault_since:
@@ -165,9 +184,12 @@ class Fleet:
         if cached_day != day or slot is None or slot > local:
             slot, energy = midnight, 0.0
         hours = SLOT.total_seconds() / 3600
+        mids = []
         while slot + SLOT <= local:
-            energy += self.power(site, slot + SLOT / 2) * hours
+            mids.append(slot + SLOT / 2)
             slot += SLOT
+        powers = self.healthy_powers(site, mids)
+        energy += sum(p * self._factor(site, t) for p, t in zip(powers, mids)) * hours
         site._energy_cache = (day, slot, energy)
         partial = (local - slot).total_seconds() / 3600
         return energy + self.power(site, at) * partial

@@ -1,0 +1,153 @@
+"""Detection benchmark: the health check's verdicts on a labelled,
+physics-based fleet (`bench/physics_fleet.py`), with and without roof
+orientation in the readings.
+
+    python bench/detection_benchmark.py [--seed 14] [--write DIR]
+
+Prints, for each run, a confusion matrix (truth rows, verdict columns),
+precision and recall per fault kind, and false alarms on healthy daylight
+checks (any fault verdict on a healthy site with the sun at least 10° up),
+plus alarms at night. `--write DIR` also saves each instant's readings as
+JSON, the input of `python -m solar_om_engine check READINGS.json --at ISO`.
+Not a test: figures for the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from physics_fleet import FAULTS, generate  # noqa: E402
+
+from solar_om_engine.classify import FAULT_KINDS, classify_fleet  # noqa: E402
+from solar_om_engine.readings import parse_reading  # noqa: E402
+
+COLUMNS = ["ok", "indeterminate", "night", *FAULTS, "vendor_outage"]
+
+
+def run(checks, oriented: bool, write: Path | None = None):
+    by_instant = defaultdict(list)
+    for check in checks:
+        by_instant[check.at].append(check)
+    confusion: dict[str, Counter] = defaultdict(Counter)
+    false_alarms, night_alarms, healthy_daylight, sites_judged = [], 0, 0, 0
+    started = time.perf_counter()
+    for at, items in sorted(by_instant.items()):
+        data = []
+        for check in items:
+            reading = dict(check.reading)
+            if not oriented:
+                reading.pop("arrays", None)
+            data.append(reading)
+        if write:
+            tag = "oriented" if oriented else "unoriented"
+            name = f"{tag}-{at.strftime('%Y%m%dT%H%M')}.json"
+            (write / name).write_text(json.dumps({"at": at.isoformat(), "readings": data}))
+        result = classify_fleet([parse_reading(d) for d in data], at)
+        sites_judged += len(items)
+        verdicts = result.by_site()
+        for check in items:
+            verdict = verdicts[check.reading["site"]]
+            if check.label == "skip":
+                continue
+            daylight = check.elevation >= 10.0
+            if check.label == "healthy":
+                if daylight:
+                    healthy_daylight += 1
+                    confusion["healthy"][verdict.kind] += 1
+                    if verdict.kind in FAULT_KINDS:
+                        false_alarms.append((check, verdict))
+                elif verdict.kind in FAULT_KINDS:
+                    night_alarms += 1
+                continue
+            if daylight:
+                confusion[check.label][verdict.kind] += 1
+    elapsed = time.perf_counter() - started
+    return confusion, false_alarms, night_alarms, healthy_daylight, elapsed, sites_judged
+
+
+def report(title, confusion, false_alarms, night_alarms, healthy_daylight, elapsed, judged):
+    print(f"\n## {title}\n")
+    width = max(len(c) for c in COLUMNS)
+    print("truth \\ verdict".ljust(20) + "".join(c[:width].rjust(width + 1) for c in COLUMNS))
+    for row in ["healthy", *FAULTS]:
+        counts = confusion.get(row, Counter())
+        print(row.ljust(20) + "".join(str(counts[c]).rjust(width + 1) for c in COLUMNS))
+    print()
+    print(f"{'kind':22}{'precision':>10}{'recall':>10}{'cases':>8}")
+    for kind in FAULTS:
+        truth = sum(confusion[kind].values())
+        hits = confusion[kind][kind]
+        called = sum(confusion[row][kind] for row in confusion)
+        precision = hits / called if called else float("nan")
+        recall = hits / truth if truth else float("nan")
+        print(f"{kind:22}{precision:>10.1%}{recall:>10.1%}{truth:>8}")
+    rate = len(false_alarms) / healthy_daylight if healthy_daylight else 0.0
+    print(
+        f"\nfalse alarms on healthy daylight checks: {len(false_alarms)} of "
+        f"{healthy_daylight} ({rate:.2%}); alarms at night: {night_alarms}"
+    )
+    print(f"classified {judged} site-checks in {elapsed:.1f} s ({elapsed / judged * 1000:.1f} ms each)")
+    for check, verdict in false_alarms[:10]:
+        roofs = ", ".join(f"{r.tilt:.0f}°/{r.azimuth:.0f}°" for r in check.site.roofs)
+        print(
+            f"  FALSE {check.site.ref} {check.at:%Y-%m-%d %H:%M} elev {check.elevation:.0f}° "
+            f"roofs {roofs}: {verdict.kind}: {verdict.reason}"
+        )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--write", type=Path)
+    parser.add_argument("--misses", action="store_true", help="list missed faults")
+    args = parser.parse_args(argv)
+    if args.write:
+        args.write.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    checks = generate(args.seed)
+    sites = len({c.site.ref for c in checks})
+    print(
+        f"physics fleet (seed {args.seed}): {sites} sites, {len(checks)} site-checks, "
+        f"generated in {time.perf_counter() - started:.0f} s"
+    )
+    print("labels:", dict(Counter(c.label for c in checks)))
+    for oriented in (True, False):
+        title = "with orientation" if oriented else "without orientation"
+        result = run(checks, oriented, args.write)
+        report(title, *result)
+        if args.misses:
+            _misses(checks, oriented)
+    return 0
+
+
+def _misses(checks, oriented):
+    by_instant = defaultdict(list)
+    for check in checks:
+        if check.label not in ("healthy", "skip") and check.elevation >= 10:
+            by_instant[check.at].append(check)
+    shown = 0
+    for at, items in sorted(by_instant.items()):
+        every = [c for c in checks if c.at == at]
+        data = []
+        for c in every:
+            reading = dict(c.reading)
+            if not oriented:
+                reading.pop("arrays", None)
+            data.append(reading)
+        verdicts = classify_fleet([parse_reading(d) for d in data], at).by_site()
+        for c in items:
+            v = verdicts[c.reading["site"]]
+            if v.kind != c.label and shown < 25:
+                shown += 1
+                print(f"  MISS {c.site.ref} {c.label} -> {v.kind}: {v.reason} {v.evidence}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
