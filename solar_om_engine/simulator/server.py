@@ -86,9 +86,17 @@ class Simulator:
 
     # ------------------------------------------------------------ quota and faults
     def _spend(self, account_key: str) -> None:
+        """Count a call. Minutes and months are those of the simulated clock,
+        so a test with the clock frozen sees a minute that never rolls over
+        however slow the machine, and one that moves the clock into the next
+        month finds the monthly quota renewed."""
         account = self.fleet.accounts[account_key]
-        now = time.time()
+        moment = self.fleet.now()
+        now = moment.timestamp()
         with self.fleet.lock:
+            month = moment.strftime("%Y-%m")
+            if account.month != month:
+                account.month, account.calls_month = month, 0
             account.minute_calls = [t for t in account.minute_calls if t > now - 60]
             if account.calls_month >= account.per_month:
                 raise _Quota("month", account)
