@@ -30,6 +30,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from enum import Enum
+from functools import lru_cache
 
 from .daylight import sun_elevation
 from .quota import Tier
@@ -354,3 +356,89 @@ def _note(sites, per_day, every_days, interval, pass_calls, tier) -> str:
             f"the plan cannot pay a daily production judgment: each site every {every_days} days"
         )
     return lead + "the plan pays for liveness only: no production judgments"
+
+
+# ---------------------------------------------------------------- running the plan
+
+
+def liveness_due(plan: Plan, last_pass_at: datetime | None, at: datetime) -> bool:
+    """Whether the account's next liveness pass is due at `at`."""
+    if plan.liveness_every_min < 0 or plan.liveness_calls_per_pass == 0:
+        return False  # quota spent, or nothing to watch
+    if last_pass_at is None:
+        return True
+    # a cron that starts a few seconds late must not skip a whole interval
+    return (at - last_pass_at).total_seconds() >= plan.liveness_every_min * 60 - 30
+
+
+@lru_cache(maxsize=20_000)
+def _slots_cached(lat: float, lon: float, day: date, count: int, min_elevation: float):
+    return tuple(production_slots(lat, lon, day, count, min_elevation))
+
+
+def next_judgment_at(
+    plan: Plan,
+    latitude: float,
+    longitude: float,
+    after: datetime,
+    rotation: int,
+    min_elevation: float = MIN_ELEVATION,
+) -> datetime | None:
+    """The next production slot of one site after `after`: solar noon and,
+    at two a day, mid-afternoon; judged every k days, a site takes the days
+    its `rotation` (its id) picks, so the fleet's judgments spread evenly.
+    None when the plan pays for no judgment this month. Sites share slot
+    times within a 1°-by-0.5° cell (a couple of minutes)."""
+    per_day = plan.production_judgments_per_site_per_day
+    if per_day <= 0 or plan.production_every_days <= 0:
+        return None
+    count = MAX_JUDGMENTS if per_day >= MAX_JUDGMENTS else 1
+    lat, lon = round(latitude), round(longitude * 2) / 2
+    start = after.astimezone(timezone.utc).date() - timedelta(days=1)
+    for offset in range(0, 62):
+        day = start + timedelta(days=offset)
+        if (day.toordinal() + rotation) % plan.production_every_days:
+            continue
+        for slot in _slots_cached(lat, lon, day, count, min_elevation):
+            if slot > after:
+                return slot
+    return None
+
+
+class Blindness(str, Enum):
+    """Why an account's sites are not being watched at all."""
+
+    QUOTA_SPENT = "quota_spent"
+    CREDENTIALS_REFUSED = "credentials_refused"
+    API_RETIRED = "api_retired"
+    UNREACHABLE = "unreachable"
+
+
+BLINDNESS_WORDS = {
+    Blindness.QUOTA_SPENT: "the month's API quota is spent",
+    Blindness.CREDENTIALS_REFUSED: "the vendor refuses the account's credentials",
+    Blindness.API_RETIRED: "the vendor retired the API version we call (410 Gone)",
+    Blindness.UNREACHABLE: "the vendor's cloud cannot be reached",
+}
+
+
+def blindness(
+    error_kind: str, failing_since: datetime | None, at: datetime, plan: Plan | None
+) -> Blindness | None:
+    """Whether an account is blind after a poll that ended with `error_kind`
+    ('' when it worked; 'quota_month', 'quota_minute', 'auth', 'gone',
+    'transient', as the clients say), failing since `failing_since`. A
+    passing error (a minute's quota, a time-out) only blinds the account
+    once it has lasted longer than the liveness window, the time the plan
+    promises to see a comms loss in."""
+    if error_kind == "quota_month":
+        return Blindness.QUOTA_SPENT
+    if error_kind == "auth":
+        return Blindness.CREDENTIALS_REFUSED
+    if error_kind == "gone":
+        return Blindness.API_RETIRED
+    if error_kind == "transient" and failing_since is not None:
+        window = plan.worst_case_comms_detect_min if plan else STALE_AFTER_MIN
+        if window < 0 or at - failing_since > timedelta(minutes=window):
+            return Blindness.UNREACHABLE
+    return None

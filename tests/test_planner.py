@@ -11,9 +11,13 @@ from solar_om_engine.planner import (
     COSTS,
     DETECT_SLACK,
     STALE_AFTER_MIN,
+    Blindness,
     PlanError,
+    blindness,
     daylight_minutes,
+    liveness_due,
     make_plan,
+    next_judgment_at,
     production_slots,
 )
 from solar_om_engine.quota import TIERS, Tier, tier_for
@@ -180,3 +184,78 @@ def test_cli_names_what_was_wrong():
     assert "unknown quota tier 'gigawatt' for enphase" in done.stderr
     done = run_cli("--vendor", "enphase", "--plan", "watt", "--sites", "3", "--date", "June")
     assert done.returncode == 2 and "--date must be YYYY-MM-DD" in done.stderr
+
+
+def test_liveness_is_due_once_per_interval():
+    plan = make_plan("enphase", tier_for("enphase", "watt"), 100, JUNE, locations=PHOENIX)
+    noon = datetime(2026, 6, 1, 19, 30, tzinfo=timezone.utc)
+    assert liveness_due(plan, None, noon)
+    assert not liveness_due(plan, noon, noon + timedelta(minutes=plan.liveness_every_min - 2))
+    assert liveness_due(plan, noon, noon + timedelta(minutes=plan.liveness_every_min))
+    spent = make_plan("enphase", tier_for("enphase", "watt"), 100, JUNE, month_used=1_000)
+    assert not liveness_due(spent, None, noon)
+
+
+def test_judgments_rotate_over_the_days_at_noon_and_mid_afternoon():
+    tier = tier_for("enphase", "kilowatt")
+    twice = make_plan("enphase", tier, 100, JUNE, locations=PHOENIX)
+    morning = datetime(2026, 6, 2, 14, 0, tzinfo=timezone.utc)
+    first = next_judgment_at(twice, 33.4, -112.0, morning, rotation=7)
+    second = next_judgment_at(twice, 33.4, -112.0, first, rotation=7)
+    assert first.date() == second.date() == date(2026, 6, 2)
+    assert timedelta(hours=2) < second - first < timedelta(hours=4)
+    every_other = make_plan("enphase", tier, 1_000, JUNE, locations=PHOENIX)
+    assert every_other.production_every_days == 2
+    days = {
+        next_judgment_at(every_other, 33.4, -112.0, morning, rotation=site).date()
+        for site in range(10)
+    }
+    assert days == {date(2026, 6, 2), date(2026, 6, 3)}  # half the fleet each day
+    none = make_plan("solaredge", tier_for("solaredge", "free"), 5_000, JUNE, locations=PHOENIX)
+    assert next_judgment_at(none, 33.4, -112.0, morning, rotation=1) is None
+
+
+def test_an_account_is_blind_when_nothing_can_be_read():
+    plan = make_plan("enphase", tier_for("enphase", "watt"), 100, JUNE, locations=PHOENIX)
+    at = datetime(2026, 6, 10, 18, 0, tzinfo=timezone.utc)
+    assert blindness("quota_month", at, at, plan) is Blindness.QUOTA_SPENT
+    assert blindness("auth", at, at, plan) is Blindness.CREDENTIALS_REFUSED
+    assert blindness("gone", at, at, plan) is Blindness.API_RETIRED
+    assert blindness("quota_minute", at, at, plan) is None  # the next minute comes
+    window = timedelta(minutes=plan.worst_case_comms_detect_min)
+    assert blindness("transient", at - window + timedelta(minutes=5), at, plan) is None
+    assert blindness("transient", at - window - timedelta(minutes=5), at, plan) is (
+        Blindness.UNREACHABLE
+    )
+    assert blindness("", None, at, plan) is None
+
+
+def test_a_liveness_pass_ends_a_comms_loss_but_not_a_production_fault():
+    from solar_om_engine.classify import classify_liveness
+    from solar_om_engine.faults import OpenFault, decide
+    from solar_om_engine.readings import parse_reading
+
+    noon = datetime(2026, 6, 21, 10, 0, tzinfo=timezone.utc)
+
+    def seen(site, minutes_ago):
+        return parse_reading(
+            {
+                "site": site,
+                "account": "acc",
+                "vendor": "enphase",
+                "latitude": 48.137,
+                "longitude": 11.575,
+                "timezone": "Europe/Berlin",
+                "capacity_w": 10000,
+                "last_report_at": (noon - timedelta(minutes=minutes_ago)).isoformat(),
+                "vendor_status": "normal",
+            }
+        )
+
+    result = classify_liveness([seen("a", 10), seen("b", 120), seen("c", 5)], noon)
+    kinds = {v.site: v.kind for v in result.verdicts}
+    assert kinds == {"a": "reporting", "b": "comms_loss", "c": "reporting"}
+    open_faults = [OpenFault(1, "a", "comms_loss", 1), OpenFault(2, "c", "underperformance", 1)]
+    actions = decide(result.verdicts, [], open_faults, recovery_checks=2)
+    assert actions.to_close == [1]  # heard from again: the comms loss is over
+    assert [v.site for v in actions.to_open] == ["b"]  # and a new one opens
