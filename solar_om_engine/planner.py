@@ -442,3 +442,52 @@ def blindness(
         if window < 0 or at - failing_since > timedelta(minutes=window):
             return Blindness.UNREACHABLE
     return None
+
+
+# ---------------------------------------------------------------- in words
+
+
+def _duration(minutes: float) -> str:
+    if minutes < 120:
+        return f"{minutes:.0f} minutes"
+    return f"{minutes / 60:,.1f} hours of daylight"
+
+
+def describe(plan: Plan) -> dict[str, str]:
+    """The plan in sentences an O&M manager reads on the account's form."""
+    sites = f"all {plan.sites:,} sites" if plan.sites != 1 else "the site"
+    if plan.liveness_every_min < 0:
+        cadence = f"Not watching {sites}: the month's calls are spent."
+        detect = "A site that stops reporting is not noticed until the quota renews."
+    elif plan.sites == 0:
+        cadence, detect = "No sites to watch.", ""
+    else:
+        calls = plan.liveness_calls_per_pass
+        cadence = (
+            f"Checks that {sites} are still reporting every "
+            f"{_duration(plan.liveness_every_min)} in daylight "
+            f"({calls:,} call{'s' if calls != 1 else ''} each time)."
+        )
+        detect = (
+            f"A site that stops reporting is noticed within "
+            f"{_duration(plan.worst_case_comms_detect_min)} "
+            f"(the best this plan allows: {_duration(plan.bound_comms_detect_min)})."
+        )
+    per_day = plan.production_judgments_per_site_per_day
+    if per_day >= 2:
+        production = "Judges each site's production twice a day: at solar noon and mid-afternoon."
+    elif per_day >= 1:
+        production = "Judges each site's production once a day, at solar noon."
+    elif plan.production_every_days:
+        production = (
+            f"Judges each site's production every {plan.production_every_days} days, at "
+            "solar noon: the plan cannot pay for a daily judgment of every site."
+        )
+    else:
+        production = "Does not judge production: the plan pays for the reporting checks only."
+    left = max(plan.month_limit - plan.month_used, 0)
+    usage = (
+        f"{plan.month_used:,} of {plan.month_limit:,} calls used this month, {left:,} left; "
+        f"at this pace about {plan.calls_per_month:,} by the end of the month."
+    )
+    return {"cadence": cadence, "production": production, "detect": detect, "usage": usage}

@@ -15,6 +15,7 @@ from solar_om_engine.planner import (
     PlanError,
     blindness,
     daylight_minutes,
+    describe,
     liveness_due,
     make_plan,
     next_judgment_at,
@@ -259,3 +260,15 @@ def test_a_liveness_pass_ends_a_comms_loss_but_not_a_production_fault():
     actions = decide(result.verdicts, [], open_faults, recovery_checks=2)
     assert actions.to_close == [1]  # heard from again: the comms loss is over
     assert [v.site for v in actions.to_open] == ["b"]  # and a new one opens
+
+
+def test_the_plan_in_words():
+    plan = make_plan("enphase", tier_for("enphase", "watt"), 100, JUNE, locations=PHOENIX)
+    words = describe(plan)
+    assert words["cadence"].startswith("Checks that all 100 sites are still reporting every")
+    assert "(1 call each time)" in words["cadence"]
+    assert "noticed within 73 minutes (the best this plan allows: 67 minutes)" in words["detect"]
+    assert "every 21 days" in words["production"]
+    assert words["usage"].startswith("0 of 1,000 calls used this month, 1,000 left")
+    spent = make_plan("enphase", tier_for("enphase", "watt"), 100, JUNE, month_used=1_000)
+    assert "calls are spent" in describe(spent)["cadence"]
