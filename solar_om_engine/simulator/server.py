@@ -20,7 +20,7 @@ import logging
 import re
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -388,15 +388,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.sim._spend(account.key)
         except _Quota as q:
             now = int(time.time())
+            month_start = fleet.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
             end = (
                 now - now % 60 + 60
                 if q.period == "minute"
-                else int(
-                    (
-                        fleet.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-                    ).timestamp()
-                )
-                + 32 * 86400
+                # the first instant of the next (simulated) month
+                else int((month_start + timedelta(days=32)).replace(day=1).timestamp())
             )
             raise _Reply(
                 429,
