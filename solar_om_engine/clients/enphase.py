@@ -140,9 +140,10 @@ class EnphaseClient(BaseClient):
             TransientError, f"{path} answered 429: {period} quota spent until {until.isoformat()}"
         )
 
-    def list_systems(self) -> list[dict]:
-        """Every system of the account, 100 a call (`page` from 1)."""
-        systems, page = [], 1
+    def list_systems(self, wanted: set[str] | None = None) -> list[dict]:
+        """The account's systems, 100 a call (`page` from 1); with `wanted`
+        (system ids), paging stops once all of them were seen."""
+        systems, seen, page = [], set(), 1
         while True:
             data = self._get("/systems", {"page": page, "size": 100})
             items = data.get("systems") if isinstance(data, dict) else None
@@ -154,8 +155,12 @@ class EnphaseClient(BaseClient):
                 ) from err
             if not isinstance(items, list):
                 raise self._fail(PayloadError, "/systems: systems is not a list")
+            ids = {str(s.get("system_id")) for s in items if isinstance(s, dict)}
+            if not ids - seen:  # an empty or repeated page: nothing more to come
+                return systems
+            seen |= ids
             systems.extend(items)
-            if not items or len(systems) >= total:
+            if len(systems) >= total or (wanted is not None and wanted <= seen):
                 return systems
             page += 1
 
@@ -166,7 +171,7 @@ class EnphaseClient(BaseClient):
         wanted = set(refs)
         return {
             str(system.get("system_id")): system
-            for system in self.list_systems()
+            for system in self.list_systems(wanted)
             if isinstance(system, dict) and str(system.get("system_id")) in wanted
         }
 
