@@ -84,7 +84,10 @@ class SolarEdgeClient(BaseClient):
             if month_left == 0:
                 self.ledger.block("month", _month_end(now))
                 raise self._fail(TransientError, f"{path} answered 429: month quota spent")
-            wait = number(response.headers.get("Retry-After"), "Retry-After") or 60.0
+            try:
+                wait = float(response.headers.get("Retry-After") or 60)
+            except ValueError:  # an HTTP date: a minute is the documented window
+                wait = 60.0
             self.ledger.block("minute", now + timedelta(seconds=wait))
             raise self._fail(TransientError, f"{path} answered 429: minute limit reached")
         if response.status_code == 404:
