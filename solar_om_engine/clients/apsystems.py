@@ -162,6 +162,7 @@ class APsystemsClient(BaseClient):
                 f"apsystems: all {refused} systems answered code 4000 (request parameter "
                 "exception): check the app id and secret"
             )
+            result.account_error_kind = "auth"
 
     def _liveness(self, sites: list[SiteRef], at: datetime, result: LivenessResult) -> None:
         for site in sites:

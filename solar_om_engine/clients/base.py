@@ -74,6 +74,8 @@ class LivenessResult:
     # vendor site id -> what went wrong for that site only
     site_errors: dict[str, str] = field(default_factory=dict)
     account_error: str = ""
+    # what kind of stop: quota_month, quota_minute, auth, gone, transient or ""
+    account_error_kind: str = ""
     calls: int = 0
 
 
@@ -84,6 +86,8 @@ class PollResult:
     site_errors: dict[str, str] = field(default_factory=dict)
     # what stopped the whole account (quota spent, auth refused, vendor down)
     account_error: str = ""
+    # what kind of stop: quota_month, quota_minute, auth, gone, transient or ""
+    account_error_kind: str = ""
     calls: int = 0
 
 
@@ -201,11 +205,26 @@ class BaseClient:
             run()
         except (QuotaExhausted, VendorError) as err:
             result.account_error = redact(str(err), self._secrets())
+            result.account_error_kind = self._error_kind(err)
         except Exception as err:  # noqa: BLE001 - a poll must never raise
             _logger.exception("%s poll failed", self.vendor)
             result.account_error = redact(
                 f"{self.vendor}: unexpected {type(err).__name__}: {err}", self._secrets()
             )
+            result.account_error_kind = "transient"
+
+    def _error_kind(self, err: Exception) -> str:
+        """The account's stop, for callers that act on it without parsing
+        the message."""
+        if isinstance(err, QuotaExhausted):
+            return "quota_month" if err.period == "month" else "quota_minute"
+        if isinstance(err, AuthError):
+            return "auth"
+        if isinstance(err, GoneError):
+            return "gone"
+        if "429" in str(err):
+            return "quota_month" if self.ledger.blocked_period == "month" else "quota_minute"
+        return "transient"
 
     def _poll(self, sites: list[SiteRef], at: datetime, result: PollResult) -> None:
         raise NotImplementedError

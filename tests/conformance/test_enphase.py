@@ -167,3 +167,15 @@ def test_simulator_speaks_the_documented_shapes():
         fleet.inject("5550101", "meter_fault")
         account.per_minute = 100
         assert get("/systems/5550101/summary").json()["status"] == "meter"
+
+
+def test_account_stops_say_their_kind():
+    for fixture, kind in (
+        ("too_many_minute", "quota_minute"),
+        ("too_many_month", "quota_month"),
+        ("unauthorized", "auth"),
+    ):
+        result, _, _ = poll(routes(**{"/api/v4/systems": load("enphase", fixture)}), sites())
+        assert result.account_error_kind == kind, fixture
+    result, _, _ = poll(routes(), sites())
+    assert result.account_error_kind == ""
