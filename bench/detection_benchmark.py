@@ -93,7 +93,8 @@ def report(title, confusion, false_alarms, night_alarms, healthy_daylight, elaps
         f"\nfalse alarms on healthy daylight checks: {len(false_alarms)} of "
         f"{healthy_daylight} ({rate:.2%}); alarms at night: {night_alarms}"
     )
-    print(f"classified {judged} site-checks in {elapsed:.1f} s ({elapsed / judged * 1000:.1f} ms each)")
+    per = elapsed / judged * 1000
+    print(f"classified {judged} site-checks in {elapsed:.1f} s ({per:.1f} ms each)")
     for check, verdict in false_alarms[:10]:
         roofs = ", ".join(f"{r.tilt:.0f}°/{r.azimuth:.0f}°" for r in check.site.roofs)
         print(

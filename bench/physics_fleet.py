@@ -164,8 +164,10 @@ def build_sites(seed: int, per_region: int = 70, isolated_per_region: int = 8) -
                     devices_total=(
                         rng.randint(8, 30) if vendor in ("enphase", "apsystems") else None
                     ),
-                    has_meter=vendor == "enphase" and rng.random() < 0.4
-                    or vendor == "solaredge" and rng.random() < 0.2,
+                    has_meter=vendor == "enphase"
+                    and rng.random() < 0.4
+                    or vendor == "solaredge"
+                    and rng.random() < 0.2,
                     isolated=isolated,
                     x_km=x,
                     y_km=y,
@@ -236,9 +238,11 @@ def _series(site: Site, day: date, cloud: CloudField, temps: dict, rng: random.R
     dni = np.nan_to_num(split["dni"].to_numpy())
     dhi = np.nan_to_num(split["dhi"].to_numpy())
     dni_extra = irradiance.get_extra_radiation(times).to_numpy()
-    airmass = location.Location(site.latitude, site.longitude).get_airmass(
-        times, solar_position=solpos
-    )["airmass_relative"].to_numpy()
+    airmass = (
+        location.Location(site.latitude, site.longitude)
+        .get_airmass(times, solar_position=solpos)["airmass_relative"]
+        .to_numpy()
+    )
     air = temps[day.month] + rng.uniform(-4, 4) + 6 * np.sin(np.pi * np.clip(hours - 6, 0, 12) / 12)
     wind = rng.uniform(0.5, 5)
     params = temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][site.mount]
@@ -296,7 +300,8 @@ def _assign_faults(rng: random.Random, sites: list[Site], day: date, share: floa
             detail["factor"] = rng.uniform(0.25, 0.58)
         elif kind == "meter_fault":
             detail["mode"] = rng.choice(["silent", "high", "low"])
-            detail["factor"] = rng.uniform(1.4, 10) if detail["mode"] == "high" else rng.uniform(0, 0.6)
+            high = detail["mode"] == "high"
+            detail["factor"] = rng.uniform(1.4, 10) if high else rng.uniform(0, 0.6)
         elif kind == "configuration_issue":
             detail["mode"] = rng.choice(["capacity", "no_data"])
         site.faults[day] = (kind, detail)
@@ -316,7 +321,15 @@ def generate(seed: int = 14, fault_share: float = 0.3) -> list[Check]:
     return checks
 
 
-def _checks(rng, site, day, times, ac, elevation):
+def _array(roof: Roof) -> dict:
+    return {
+        "dc_kwp": round(roof.dc_kwp, 3),
+        "tilt": round(roof.tilt, 1),
+        "azimuth": round(roof.azimuth, 1),
+    }
+
+
+def _checks(rng, site, day, times, ac, elevation):  # noqa: C901 - one branch per fault kind
     kind, detail = site.faults[day]
     hours = np.asarray((times - times[0]).total_seconds() / 3600.0)
     power = ac.copy()
@@ -372,10 +385,7 @@ def _checks(rng, site, day, times, ac, elevation):
             "last_report_at": (times[0].to_pydatetime() + timedelta(hours=seen_h)).isoformat(),
             "power_w": round(p, 1),
             "energy_today_wh": round(e, 1),
-            "arrays": [
-                {"dc_kwp": round(r.dc_kwp, 3), "tilt": round(r.tilt, 1), "azimuth": round(r.azimuth, 1)}
-                for r in site.roofs
-            ],
+            "arrays": [_array(r) for r in site.roofs],
         }
         if site.devices_total:
             reading["devices_total"] = site.devices_total

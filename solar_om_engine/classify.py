@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from .daylight import lit_since, sun_elevation
-from .expected import SiteModel, site_model
+from .expected import SiteModel, site_capacity, site_model
 from .geo import distance_km
 from .readings import Reading
 
@@ -22,6 +22,8 @@ CASE_TYPES = {
     "night": None,
     "ok": None,
     "indeterminate": None,
+    # heard from in a liveness pass; production is judged at its own times
+    "reporting": None,
     # a whole site silent is a device communication issue, which the
     # taxonomy files under String/MLPE Fault
     "comms_loss": "string_mlpe_fault",
@@ -33,7 +35,9 @@ CASE_TYPES = {
     # one incident about the vendor's cloud, not a production case per site
     "vendor_outage": None,
 }
-FAULT_KINDS = frozenset(k for k in CASE_TYPES if k not in ("night", "ok", "indeterminate"))
+FAULT_KINDS = frozenset(
+    k for k in CASE_TYPES if k not in ("night", "ok", "indeterminate", "reporting")
+)
 
 # Enphase's grid-powered gateway uploads around the clock. SolarEdge inverters
 # sleep at night and APsystems' freshness is the ECU's last production sample,
@@ -193,6 +197,8 @@ def _pre_checks(reading: Reading, at: datetime, th: Thresholds) -> Verdict | Non
     """Night, indeterminate, comms loss and vendor status: no energy maths."""
     elevation = sun_elevation(reading.latitude, reading.longitude, at)
     ev = {"sun_elevation": round(elevation, 1)}
+    if reading.notes:
+        ev["reading_notes"] = list(reading.notes)
 
     def verdict(kind, reason):
         return Verdict(reading.site, kind, reason, reading.account, ev)
@@ -274,13 +280,15 @@ def classify_site(
     reading: Reading,
     at: datetime,
     th: Thresholds,
-    model: SiteModel,
+    model: SiteModel | None,
     sky: Sky,
 ) -> Verdict:
     """Judge one site against its physical model under its neighbours' sky."""
     early = _pre_checks(reading, at, th)
     if early is not None:
         return early
+    if model is None:
+        return _classify_without_capacity(reading, th)
     verdict = _judge(reading, th, model, sky)
     status = (reading.vendor_status or "").lower()
     if status in VENDOR_FAULT_STATUS and not verdict.is_fault:
@@ -296,7 +304,7 @@ def classify_site(
 
 def _implausible(reading: Reading, th: Thresholds, model: SiteModel) -> str:
     """What makes the reading impossible for the site as configured, if anything."""
-    cap, energy, power = reading.capacity_w, reading.energy_today_wh, reading.power_w
+    cap, energy, power = model.ac_w, reading.energy_today_wh, reading.power_w
     check = " (check the capacity, the arrays and the vendor site id)"
     if power is not None and power > th.implausible_factor * cap:
         return f"{power:.0f} W reported on a site of {cap:.0f} W AC{check}"
@@ -312,7 +320,7 @@ def _implausible(reading: Reading, th: Thresholds, model: SiteModel) -> str:
 
 
 def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verdict:
-    cap = reading.capacity_w
+    cap = model.ac_w
     dc_kwp = model.dc_w / 1000.0
     energy, power = reading.energy_today_wh, reading.power_w
     calibration = reading.history_ratio or 1.0
@@ -328,6 +336,8 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
         ev["sky_today"] = round(sky.today, 2)
     if sky.now_low is not None:
         ev["sky_now"] = round(sky.now_low, 2)
+    if reading.notes:
+        ev["reading_notes"] = list(reading.notes)
 
     def verdict(kind, reason):
         return Verdict(reading.site, kind, reason, reading.account, ev)
@@ -373,20 +383,20 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
             f"{reading.devices_reporting} of {reading.devices_total} devices reporting",
         )
 
-    meter = reading.meter_energy_today_wh
-    if energy and (meter is not None or reading.meter_expected):
-        if meter is None:
-            return verdict("meter_fault", "no data from the meter while the inverter reports")
-        enough = max(meter, energy) >= th.meter_min_kwh_per_kwp * dc_kwp * 1000.0
-        if enough and abs(meter - energy) > th.meter_tolerance * energy:
-            return verdict(
-                "meter_fault",
-                f"meter says {meter / 1000:.1f} kWh, inverter {energy / 1000:.1f} kWh today "
-                f"(more than {th.meter_tolerance:.0%} apart)",
-            )
+    meter = _meter_verdict(reading, th, dc_kwp)
+    if meter:
+        return verdict("meter_fault", meter)
 
     if energy is None:
         return verdict("ok", "producing; no energy total to compare")
+    return _judge_energy(reading, th, model, sky, ev, verdict)
+
+
+def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, ev: dict, verdict):
+    """Energy so far against the roof's model under the neighbours' sky."""
+    energy = reading.energy_today_wh
+    dc_kwp = model.dc_w / 1000.0
+    calibration = reading.history_ratio or 1.0
     if not model.oriented:
         return verdict(
             "ok",
@@ -427,6 +437,52 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
     if ratio <= th.underperformance_ratio:
         return verdict("underperformance", pct)
     return verdict("ok", f"producing normally: {pct}")
+
+
+def _meter_verdict(reading: Reading, th: Thresholds, dc_kwp: float | None = None) -> str:
+    """Why the meter looks faulty, or "". A meter that reports is judged
+    whether or not the site was flagged as metered; a flagged one that is
+    silent is a fault. Tiny totals at dawn are not compared."""
+    energy = reading.energy_today_wh
+    meter = reading.meter_energy_today_wh
+    if not energy or (meter is None and not reading.meter_expected):
+        return ""
+    if meter is None:
+        return "no data from the meter while the inverter reports"
+    floor = th.meter_min_kwh_per_kwp * dc_kwp * 1000.0 if dc_kwp else 0.0
+    if max(meter, energy) >= floor and abs(meter - energy) > th.meter_tolerance * energy:
+        return (
+            f"meter says {meter / 1000:.1f} kWh, inverter {energy / 1000:.1f} kWh today "
+            f"(more than {th.meter_tolerance:.0%} apart)"
+        )
+    return ""
+
+
+def _classify_without_capacity(reading: Reading, th: Thresholds | None = None) -> Verdict:
+    """Capacity unknown: only what needs none (device counts, the meter)."""
+    th = th or Thresholds()
+    ev = {
+        "energy_today_wh": reading.energy_today_wh,
+        "power_w": reading.power_w,
+        "reading_notes": list(reading.notes),
+    }
+    if (
+        reading.devices_total
+        and reading.devices_reporting is not None
+        and reading.devices_reporting < reading.devices_total
+    ):
+        reason = f"{reading.devices_reporting} of {reading.devices_total} devices reporting"
+        return Verdict(reading.site, "string_mlpe_fault", reason, reading.account, ev)
+    meter = _meter_verdict(reading, th)
+    if meter:
+        return Verdict(reading.site, "meter_fault", meter, reading.account, ev)
+    return Verdict(
+        reading.site,
+        "ok",
+        "reporting; capacity unknown, so production is not compared with what was due",
+        reading.account,
+        ev,
+    )
 
 
 # ---------------------------------------------------------------- fleet
@@ -473,11 +529,13 @@ def neighbour_skies(
         # a neighbour at ~0 W is more likely broken than the sky black: the
         # sky now is the lower quartile of those producing something
         lit = [k for k in now if k > 0.0]
-        enough_today = len(today) >= th.min_peers
+        if len(lit) >= th.min_peers and len(lit) * 2 > len(now):
+            now_low = _quantile(lit, 0.25)
+        else:
+            # most neighbours dark too (snow, a grid outage): the sky says nothing
+            now_low = _median(now) if len(now) >= th.min_peers else None
         skies[r.site] = Sky(
-            _median(today) if enough_today else None,
-            _quantile(lit, 0.25) if len(lit) >= th.min_peers else None,
-            len(now),
+            _median(today) if len(today) >= th.min_peers else None, now_low, len(now)
         )
     return skies
 
@@ -487,7 +545,9 @@ def classify_fleet(
 ) -> FleetResult:
     th = th or Thresholds()
     early = {r.site: _pre_checks(r, at, th) for r in readings}
-    models = {r.site: site_model(r, at) for r in readings if early[r.site] is None}
+    models = {
+        r.site: site_model(r, at) for r in readings if early[r.site] is None and site_capacity(r)
+    }
     witnesses = {
         site: witness(r, models[site])
         for r in readings
@@ -495,8 +555,31 @@ def classify_fleet(
     }
     skies = neighbour_skies(readings, witnesses, th)
     verdicts = [
-        early[r.site] or classify_site(r, at, th, models[r.site], skies[r.site]) for r in readings
+        early[r.site] or classify_site(r, at, th, models.get(r.site), skies[r.site])
+        for r in readings
     ]
+    return _fold_vendor_outages(verdicts, th)
+
+
+def classify_liveness(
+    readings: list[Reading], at: datetime, th: Thresholds | None = None
+) -> FleetResult:
+    """Judge a liveness pass: freshness and the vendor's own status only.
+    A site heard from in time is `reporting` (which ends a comms loss but
+    says nothing of production: only a production judgment clears those)."""
+    th = th or Thresholds()
+    verdicts = []
+    for reading in readings:
+        early = _pre_checks(reading, at, th)
+        if early is None or early.kind == "configuration_issue":
+            early = Verdict(
+                reading.site,
+                "reporting",
+                f"heard from at {reading.last_report_at.isoformat()}",
+                reading.account,
+                {},
+            )
+        verdicts.append(early)
     return _fold_vendor_outages(verdicts, th)
 
 

@@ -122,14 +122,24 @@ def _invert(curve: np.ndarray, value: float) -> float | None:
     return float(np.interp(value, mono, KC_GRID))
 
 
+def site_capacity(reading: Reading) -> float | None:
+    """The AC limit: the site's capacity, else its arrays' DC (no clipping
+    known), else None (nothing can be modelled)."""
+    if reading.capacity_w:
+        return reading.capacity_w
+    if reading.arrays:
+        return sum(a.dc_kwp for a in reading.arrays) * 1000.0
+    return None
+
+
 def default_arrays(reading: Reading) -> tuple[Array, ...]:
     """Without arrays: the capacity as one roof facing the equator, 25° tilt."""
     azimuth = 180.0 if reading.latitude >= 0 else 0.0
-    return (Array(reading.capacity_w / 1000.0, 25.0, azimuth),)
+    return (Array(site_capacity(reading) / 1000.0, 25.0, azimuth),)
 
 
 def candidate_roofs(reading: Reading) -> list[tuple[Array, ...]]:
-    kwp = reading.capacity_w / 1000.0
+    kwp = site_capacity(reading) / 1000.0
     roofs = [(Array(kwp, 0.0, 180.0),)]
     roofs += [(Array(kwp, t, a),) for t in UNKNOWN_TILTS for a in UNKNOWN_AZIMUTHS]
     return roofs
@@ -198,9 +208,7 @@ def _sun_at(lat: float, lon: float, times: pd.DatetimeIndex, weights: np.ndarray
     phi = math.radians(lat)
     azimuth = (
         np.degrees(
-            np.arctan2(
-                np.sin(h), np.cos(h) * math.sin(phi) - np.tan(declination) * math.cos(phi)
-            )
+            np.arctan2(np.sin(h), np.cos(h) * math.sin(phi) - np.tan(declination) * math.cos(phi))
         )
         + 180.0
     ) % 360.0
@@ -280,7 +288,7 @@ def ac_power(
 def site_model(reading: Reading, at: datetime) -> SiteModel:
     """The modelled output of `reading`'s site at `at` for each sky state."""
     sun = _sun(reading, at)
-    ac_w = reading.capacity_w
+    ac_w = site_capacity(reading)
     if reading.arrays:
         power = _site_power(sun, reading.arrays, ac_w)
         energy = power @ sun.weights
@@ -297,7 +305,7 @@ def site_model(reading: Reading, at: datetime) -> SiteModel:
     energies, powers = np.array(energies), np.array(powers)
     return SiteModel(
         False,
-        reading.capacity_w,
+        ac_w,
         ac_w,
         nominal @ sun.weights,
         nominal[:, -1],
@@ -305,5 +313,5 @@ def site_model(reading: Reading, at: datetime) -> SiteModel:
         energies.max(axis=0),
         powers.min(axis=0),
         powers.max(axis=0),
-        sun.energy_ceiling(reading.capacity_w, ac_w),
+        sun.energy_ceiling(ac_w, ac_w),
     )

@@ -50,7 +50,7 @@ def test_healthy_site_is_ok():
     v = verdict_of(reading())
     assert v.kind == "ok"
     assert v.case_type is None
-    assert "100% of expected" in v.reason
+    assert "orientation unknown" in v.reason
 
 
 def test_night_is_never_judged_even_when_silent_and_dark():
@@ -104,18 +104,6 @@ def test_devices_not_reporting_is_string_mlpe_fault():
     assert v.reason == "15 of 20 devices reporting"
 
 
-def test_half_the_energy_of_neighbours_is_a_partial_outage():
-    v = verdict_of(reading(energy_today_wh=15000.0, power_w=3000.0))
-    assert v.kind == "string_mlpe_fault"
-    assert "partial outage: 50% of expected" in v.reason
-
-
-def test_two_thirds_of_neighbours_is_underperformance():
-    v = verdict_of(reading(energy_today_wh=20000.0, power_w=4000.0))
-    assert v.kind == "underperformance"
-    assert "67% of expected" in v.reason
-
-
 def test_meter_silent_while_inverter_reports_is_meter_fault():
     v = verdict_of(reading(meter_expected=True))
     assert v.kind == "meter_fault"
@@ -160,15 +148,6 @@ def test_one_silent_site_among_many_is_still_comms_loss():
     result = classify_fleet(readings, NOON)
     assert result.fleet_verdicts == []
     assert result.by_site()["s1"].kind == "comms_loss"
-
-
-def test_without_peers_clear_sky_sets_expectations_loosely():
-    # 67 % of peers would be underperformance; against clear sky it is not
-    v = verdict_of(reading(energy_today_wh=20000.0), peers=False)
-    assert v.evidence["expected_from"] == "clear_sky"
-    assert v.kind == "ok"
-    dismal = verdict_of(reading(energy_today_wh=3000.0, power_w=900.0), peers=False)
-    assert dismal.kind == "underperformance"
 
 
 def test_solaredge_silence_counts_only_after_a_full_lit_window():
@@ -224,6 +203,6 @@ def test_dst_change_days_keep_local_day_and_judgement(utc):
 def test_sites_on_both_sides_of_the_date_line():
     at = datetime(2026, 1, 10, 23, 0, tzinfo=timezone.utc)  # noon in Auckland and Apia
     for lat, lon, tz in ((-36.85, 174.76, "Pacific/Auckland"), (-13.83, -171.77, "Pacific/Apia")):
-        site = reading(lat=lat, lon=lon, tz=tz, at=at, energy_today_wh=25000.0)
+        site = reading(lat=lat, lon=lon, tz=tz, at=at, energy_today_wh=15000.0)
         v = verdict_of(site, at=at, peers=False)
         assert v.kind == "ok", v.reason

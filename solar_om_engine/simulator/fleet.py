@@ -67,6 +67,7 @@ class Account:
     per_month: int = 10**12
     outage_since: datetime | None = None
     calls_month: int = 0
+    month: str = ""  # the simulated month calls_month counts ("YYYY-MM")
     minute_calls: list = field(default_factory=list)
 
 
@@ -84,6 +85,10 @@ class SimSite:
     connection: str = "ethernet"
     devices_total: int = 20
     has_meter: bool = False
+    # APsystems: ECUs of the system, and whether it is a shared sub-user's
+    # view (ECU ids listed as `main-virtual`)
+    ecus: int = 1
+    shared: bool = False
     fault: str | None = None
     fault_since: datetime | None = None
     # roof planes; empty means one plane of the whole capacity, 30° tilt,
@@ -189,7 +194,7 @@ class Fleet:
             mids.append(slot + SLOT / 2)
             slot += SLOT
         powers = self.healthy_powers(site, mids)
-        energy += sum(p * self._factor(site, t) for p, t in zip(powers, mids)) * hours
+        energy += sum(p * self._factor(site, t) for p, t in zip(powers, mids, strict=True)) * hours
         site._energy_cache = (day, slot, energy)
         partial = (local - slot).total_seconds() / 3600
         return energy + self.power(site, at) * partial
