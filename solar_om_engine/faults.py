@@ -22,6 +22,8 @@ class OpenFault:
     kind: str
     ok_streak: int = 0
     account: str = ""
+    # the fault's ticket, if that ticket is still open
+    ticket: int | None = None
 
 
 @dataclass
@@ -32,6 +34,29 @@ class FaultActions:
     recovering: dict[int, int] = field(default_factory=dict)  # fault id -> ok streak
     to_close: list[int] = field(default_factory=list)
     suppressed: list[Verdict] = field(default_factory=list)
+    # one open ticket per site problem: a new fault on a site whose ticket is
+    # open joins it (site -> ticket id) ...
+    attach: dict[str, int] = field(default_factory=dict)
+    # ... and the ticket's case type moves to the new kind when it is more
+    # severe than every open fault on it (ticket id -> kind)
+    escalate: dict[int, str] = field(default_factory=dict)
+
+
+# most severe first: no output at all, then part of it lost, then output
+# unknown, then the numbers themselves wrong
+SEVERITY = (
+    "inverter_fault",
+    "string_mlpe_fault",
+    "underperformance",
+    "comms_loss",
+    "meter_fault",
+    "configuration_issue",
+)
+
+
+def severity(kind: str) -> int:
+    """Rank of a fault kind, 0 the most severe (unknown kinds last)."""
+    return SEVERITY.index(kind) if kind in SEVERITY else len(SEVERITY)
 
 
 # faults judged on energy so far today: an "ok, too early to compare" in the
@@ -48,6 +73,22 @@ def _clears(fault_kind: str, verdict: Verdict) -> bool:
     if verdict.kind == "ok":
         return fault_kind not in RATIO_FAULTS or "ratio" in verdict.evidence
     return fault_kind == "comms_loss" and verdict.kind not in NO_EVIDENCE | {"comms_loss"}
+
+
+def _join_open_ticket(actions: FaultActions, verdict: Verdict, faults: list[OpenFault]):
+    """A new fault kind on a site whose monitoring ticket is still open is
+    the same site problem: it joins that ticket."""
+    ticketed = [f for f in faults if f.ticket is not None]
+    if not ticketed:
+        return
+    ticket = min(ticketed, key=lambda f: f.id).ticket
+    actions.attach[verdict.site] = ticket
+    on_ticket = [f.kind for f in ticketed if f.ticket == ticket]
+    current = min((severity(k) for k in on_ticket), default=len(SEVERITY))
+    if ticket in actions.escalate:
+        current = min(current, severity(actions.escalate[ticket]))
+    if severity(verdict.kind) < current:
+        actions.escalate[ticket] = verdict.kind
 
 
 def decide(
@@ -80,6 +121,7 @@ def decide(
                 actions.suppressed.append(verdict)
             else:
                 actions.to_open.append(verdict)
+                _join_open_ticket(actions, verdict, faults)
         for fault in faults:
             if fault.kind != verdict.kind and _clears(fault.kind, verdict):
                 streak = fault.ok_streak + 1

@@ -163,7 +163,9 @@ def parse_timestamp(site: str, field: str, value: Any, tz: str | None = None) ->
     return parsed
 
 
-def _arrays(site, value) -> tuple[Array, ...]:
+def parse_arrays(site: str, value: Any) -> tuple[Array, ...]:
+    """Roof arrays as the reading carries them, or ReadingError naming the
+    array and field (also what the site form checks)."""
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -259,7 +261,7 @@ def parse_reading(data: Any) -> Reading:
         vendor_status=_text(site, "vendor_status", data.get("vendor_status")),
         connection=connection,
         meter_expected=meter_expected,
-        arrays=_arrays(site, data.get("arrays")),
+        arrays=parse_arrays(site, data.get("arrays")),
         history_ratio=_history_ratio(site, data.get("history_ratio")),
         notes=tuple(notes),
     )

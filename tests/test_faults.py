@@ -54,3 +54,29 @@ def test_vendor_outage_is_one_incident_that_closes_when_the_cloud_is_back():
     assert decide([], [outage], [incident]).still_present == [9]
     back = decide([v("s1", "ok", 1.0)], [], [incident], 1, judged_accounts=frozenset({"acc"}))
     assert back.to_close == [9]
+
+
+def test_a_new_kind_on_a_site_with_an_open_ticket_joins_that_ticket():
+    under = OpenFault(7, "s1", "underperformance", ticket=70)
+    zero = Verdict("s1", "inverter_fault", "Zero Production: reporting 0 W")
+    actions = decide([zero], [], [under])
+    # the database still gets a fault of the new kind ...
+    assert [v.kind for v in actions.to_open] == ["inverter_fault"]
+    # ... on the same ticket, whose case type moves to the more severe kind
+    assert actions.attach == {"s1": 70}
+    assert actions.escalate == {70: "inverter_fault"}
+
+
+def test_a_milder_kind_joins_the_ticket_without_changing_its_case_type():
+    zero = OpenFault(7, "s1", "inverter_fault", ticket=70)
+    meter = Verdict("s1", "meter_fault", "meter says 0.0 kWh")
+    actions = decide([meter], [], [zero])
+    assert actions.attach == {"s1": 70}
+    assert actions.escalate == {}
+
+
+def test_without_an_open_ticket_a_new_kind_opens_its_own():
+    closed_ticket = OpenFault(7, "s1", "underperformance", ticket=None)
+    zero = Verdict("s1", "inverter_fault", "Zero Production")
+    actions = decide([zero], [], [closed_ticket])
+    assert actions.attach == {} and len(actions.to_open) == 1

@@ -56,6 +56,16 @@ class SolarSite(models.Model):
         string="DC Capacity (kWp)", digits=(16, 3), required=True, tracking=True
     )
     capacity_ac_kw = fields.Float(string="AC Capacity (kW)", digits=(16, 3))
+    roof_orientation = fields.Selection(
+        [("unknown", "Unknown"), ("arrays", "As the arrays below")],
+        default="unknown",
+        required=True,
+        tracking=True,
+        help="The health check compares energy with what the roof should produce only when "
+        "it knows which way the panels face; with an unknown roof it still catches zero "
+        "production, devices down, meter and data faults, but not underperformance.",
+    )
+    array_ids = fields.One2many("solar.site.array", "site_id", string="Roof Arrays", copy=True)
     install_date = fields.Date()
     commissioning_date = fields.Date()
     vendor = fields.Selection(VENDORS, string="Monitoring Vendor", tracking=True)
@@ -141,6 +151,25 @@ class SolarSite(models.Model):
                 raise ValidationError(
                     self.env._("Site %(site)s: %(error)s", site=site.name, error=err)
                 ) from err
+
+    @api.constrains("roof_orientation", "array_ids")
+    def _check_roof(self):
+        for site in self:
+            if site.roof_orientation == "arrays" and not site.array_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Site %(site)s: enter at least one roof array (DC kWp, tilt, azimuth), "
+                        "or set the roof orientation to Unknown.",
+                        site=site.name,
+                    )
+                )
+
+    def _engine_arrays(self):
+        """The roof as the engine's reading carries it: [] when unknown."""
+        self.ensure_one()
+        if self.roof_orientation != "arrays":
+            return []
+        return [array._engine_array() for array in self.array_ids]
 
     @api.constrains("capacity_dc_kwp", "capacity_ac_kw")
     def _check_capacity(self):

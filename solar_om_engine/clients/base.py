@@ -55,6 +55,8 @@ class SiteRef:
     capacity_w: float | None
     meter_expected: bool = False
     connection: str | None = None
+    # roof arrays as the reading carries them ({"dc_kwp", "tilt", "azimuth"})
+    arrays: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,7 @@ class BaseClient:
             "capacity_w": site.capacity_w or None,
             "connection": site.connection,
             "meter_expected": site.meter_expected,
+            "arrays": list(site.arrays) or None,
         }
         data.update(measured)
         return parse_reading(data)

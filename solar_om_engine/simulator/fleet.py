@@ -21,11 +21,11 @@ FAULTS = (
     "comms_loss",  # last report freezes
     "zero_production",  # reports, daylight, 0 W
     "partial_outage",  # some optimizers/micros silent, ~50 % energy
-    "underperformance",  # soiling/snow/shading, ~65 % energy
+    "underperformance",  # soiling/snow/shading, ~55 % energy
     "meter_fault",  # meter silent while the inverter reports
     "configuration_issue",  # no energy data ever visible
 )
-FACTOR = {"partial_outage": 0.5, "underperformance": 0.65}
+FACTOR = {"partial_outage": 0.5, "underperformance": 0.55}
 SLOT = timedelta(minutes=15)
 
 # (city, latitude, longitude, IANA zone)

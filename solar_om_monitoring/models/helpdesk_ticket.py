@@ -127,6 +127,41 @@ class HelpdeskTicket(models.Model):
             "priority": "2",
         }
 
+    def _solar_add_fault(self, fault, verdict, escalate_to=None):
+        """One open ticket per site problem: a new fault kind on the site
+        joins this ticket with a line in the chatter; a more severe kind
+        moves the ticket's case type (and its title) to that kind."""
+        self.ensure_one()
+        kinds = dict(FAULT_KINDS)
+        self.message_post(
+            body=self.env._(
+                "The monitoring now also sees at this site: %(kind)s. %(reason)s",
+                kind=kinds[fault.kind],
+                reason=verdict.reason,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        if not escalate_to:
+            return
+        category = self._solar_case_category(escalate_to, fault.site_id.company_id)
+        if not category or category == self.category_id:
+            return
+        before = self.category_id.name or ""
+        self.write(
+            {
+                "category_id": category.id,
+                "name": f"{fault.site_id.name}: {kinds[escalate_to]}",
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "Case type moved from %(before)s to %(after)s: the more severe problem now.",
+                before=before,
+                after=category.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
     def _solar_close_recovered(self, recovery_checks):
         """Close a ticket whose faults all went away, and say why; returns 1
         if it closed. A ticket a person has taken in hand, or with work

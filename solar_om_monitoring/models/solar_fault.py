@@ -78,9 +78,27 @@ class SolarFault(models.Model):
         """The sites' faults still open, as the engine's `OpenFault`s."""
         rows = self.sudo().search_read(
             [("site_id", "in", site_ids), ("state", "!=", "closed")],
-            ["site_id", "kind", "ok_streak"],
+            ["site_id", "kind", "ok_streak", "ticket_id"],
         )
-        return [OpenFault(f["id"], str(f["site_id"][0]), f["kind"], f["ok_streak"]) for f in rows]
+        ticket_ids = {f["ticket_id"][0] for f in rows if f["ticket_id"]}
+        open_tickets = set(
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .search([("id", "in", list(ticket_ids)), ("closed", "=", False)])
+            .ids
+        )
+        return [
+            OpenFault(
+                f["id"],
+                str(f["site_id"][0]),
+                f["kind"],
+                f["ok_streak"],
+                ticket=f["ticket_id"][0]
+                if f["ticket_id"] and f["ticket_id"][0] in open_tickets
+                else None,
+            )
+            for f in rows
+        ]
 
     @api.model
     def _health_open_incidents(self, accounts):
@@ -126,8 +144,10 @@ class SolarFault(models.Model):
         return self.sudo().browse([r[0] for r in self.env.cr.fetchall()])
 
     @api.model
-    def _health_open_for_sites(self, verdicts, batch, evidence, run):
-        """A fault and its ticket for each new site verdict."""
+    def _health_open_for_sites(self, verdicts, batch, evidence, run, actions=None):
+        """A fault for each new site verdict, and its ticket: a new one, or
+        the site's open monitoring ticket (`actions.attach`), whose case type
+        moves to a more severe kind (`actions.escalate`)."""
         if not verdicts:
             return
         company = {str(row["id"]): row["company_id"] for row in batch}
@@ -143,6 +163,20 @@ class SolarFault(models.Model):
         )
         run.stats["faults_opened"] += len(faults)
         by_site_kind = {(str(v.site), v.kind): v for v in verdicts}
+        attach = actions.attach if actions else {}
+        joining = faults.filtered(lambda f: str(f.site_id.id) in attach)
+        if joining:
+            joined = (
+                self.env["helpdesk.ticket"]
+                .sudo()
+                .browse([attach[str(f.site_id.id)] for f in joining])
+            )
+            joining._link_tickets(joined)
+            for fault, ticket in zip(joining, joined, strict=True):
+                verdict = by_site_kind[(str(fault.site_id.id), fault.kind)]
+                ticket._solar_add_fault(fault, verdict, actions.escalate.get(ticket.id))
+            run.stats["tickets_joined"] += len(joining)
+        faults -= joining
         tickets = (
             self.env["helpdesk.ticket"]
             .sudo()

@@ -159,7 +159,7 @@ class SolarHealthCheck(models.AbstractModel):
             run.recovery_checks,
             suppressed_sites=self.env["solar.site"]._health_suppressed(batch, run.at),
         )
-        faults._health_open_for_sites(actions.to_open, batch, evidence, run)
+        faults._health_open_for_sites(actions.to_open, batch, evidence, run, actions)
         faults._health_touch(actions.still_present, actions.recovering, run.at)
         run.stats["tickets_reopened"] += faults.browse(actions.still_present)._reopen_signed_off(
             verdicts

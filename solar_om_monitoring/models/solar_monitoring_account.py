@@ -251,9 +251,11 @@ class SolarMonitoringAccount(models.Model):
             latitude=row["latitude"],
             longitude=row["longitude"],
             timezone=row["tz"],
-            capacity_w=row["capacity_dc_kwp"] * 1000,
+            # the inverter's AC limit where known: the physics clips there
+            capacity_w=(row["capacity_ac_kw"] or row["capacity_dc_kwp"]) * 1000,
             meter_expected=row["meter_expected"],
             connection=row["connection"] or None,
+            arrays=tuple(row.get("arrays", ())),
         )
 
     def _save_poll_state(self, ledger, spent_before, error, at):

@@ -1,5 +1,6 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
 from datetime import timedelta
 
 from psycopg2.errors import SerializationFailure
@@ -32,6 +33,7 @@ CHECK_FIELDS = [
     "longitude",
     "tz",
     "capacity_dc_kwp",
+    "capacity_ac_kw",
     "connection",
     "meter_expected",
 ]
@@ -250,10 +252,30 @@ class SolarSite(models.Model):
             self.env["ir.cron"]._commit_progress(0)
         self.invalidate_model(["next_check_at"])
         rows = self.sudo().browse(ids).read(CHECK_FIELDS)
+        arrays = self._health_arrays(ids)
         for row in rows:
             row["account_id"] = row["account_id"][0]
             row["company_id"] = row["company_id"][0]
+            row["arrays"] = arrays.get(row["id"], [])
         return rows
+
+    @api.model
+    def _health_arrays(self, ids):
+        """Site id -> its roof arrays as the engine reads them, for the sites
+        whose orientation is known (one query for the whole chunk)."""
+        arrays = defaultdict(list)
+        for array in (
+            self.env["solar.site.array"]
+            .sudo()
+            .search_read(
+                [("site_id", "in", ids), ("site_id.roof_orientation", "=", "arrays")],
+                ["site_id", "dc_kwp", "tilt", "azimuth"],
+            )
+        ):
+            arrays[array["site_id"][0]].append(
+                {"dc_kwp": array["dc_kwp"], "tilt": array["tilt"], "azimuth": array["azimuth"]}
+            )
+        return arrays
 
     @api.model
     def _health_mark_unpolled(self, rows, state, at, reason=None, error=None):

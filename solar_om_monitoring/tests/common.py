@@ -2,10 +2,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime, timedelta, timezone
 
+from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
 
+from solar_om_engine.readings import Array
 from solar_om_engine.simulator import Simulator
 from solar_om_engine.simulator.fleet import Fleet, SimSite, make_account
 
@@ -51,6 +53,9 @@ class MonitoringCommon(BaseCommon):
             )
             for i in range(3)
         ]
+        # SE2 is an east/west roof and SE3 faces west: healthy all the same
+        sim_sites[2].arrays = (Array(4.5, 15.0, 90.0), Array(4.5, 15.0, 270.0))
+        sim_sites[3].arrays = (Array(9.5, 35.0, 265.0),)
         cls.fleet = Fleet(sim_sites, [se, en], seed=5)
         cls.fleet.set_clock(NOON)
         cls.sim = Simulator(cls.fleet).start()
@@ -113,6 +118,12 @@ class MonitoringCommon(BaseCommon):
                     "vendor_site_ref": s.ref,
                     "account_id": accounts[s.vendor].id,
                     "connection": "ethernet",
+                    # the roofs the simulator's physics produces from
+                    "roof_orientation": "arrays",
+                    "array_ids": [
+                        Command.create({"dc_kwp": a.dc_kwp, "tilt": a.tilt, "azimuth": a.azimuth})
+                        for a in Fleet.roofs(s)
+                    ],
                 }
                 for s in sim_sites
             ]

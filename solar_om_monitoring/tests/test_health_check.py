@@ -1,5 +1,6 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo.tests import tagged
@@ -173,12 +174,55 @@ class TestHealthCheck(MonitoringCommon):
         self.assertNotIn("wrong-key", self.se_account.last_error)
         self.assertFalse(self.tickets())
 
-    def test_underperformance_and_partial_outage_against_neighbours(self):
+    def test_underperformance_against_the_roofs_and_the_neighbours_sky(self):
         self.fleet.inject("SE4", "underperformance", NOON.replace(hour=0))
+        # half the output with no device counts (SolarEdge) is Underperformance:
+        # String/MLPE needs devices seen missing
         self.fleet.inject("SE5", "partial_outage", NOON.replace(hour=0))
         self.check()
         kinds = {t.solar_site_id.vendor_site_ref: t.category_id.name for t in self.tickets()}
-        self.assertEqual(kinds, {"SE4": "Underperformance", "SE5": "String/MLPE Fault"})
+        self.assertEqual(kinds, {"SE4": "Underperformance", "SE5": "Underperformance"})
+
+    def test_without_roof_orientation_no_energy_alarm_but_zero_still_caught(self):
+        se4 = self.sites.filtered(lambda s: s.vendor_site_ref == "SE4")
+        se4.roof_orientation = "unknown"
+        self.fleet.inject("SE4", "underperformance", NOON.replace(hour=0))
+        self.check()
+        self.assertFalse(self.tickets(se4))
+        self.assertIn("orientation unknown", se4.health_reason)
+        self.fleet.inject("SE4", "zero_production", NOON - STEP)
+        self.check(NOON + STEP)
+        self.assertEqual(self.tickets(se4).category_id.name, "Inverter Fault")
+
+    def test_one_open_ticket_per_site_problem(self):
+        site = self.sites.filtered(lambda s: s.vendor_site_ref == "SE4")
+        self.fleet.inject("SE4", "underperformance", NOON.replace(hour=0))
+        self.check()
+        ticket = self.tickets(site)
+        self.assertEqual(ticket.category_id.name, "Underperformance")
+        # the same site stops producing: one problem, still one ticket
+        self.fleet.inject("SE4", "zero_production", NOON + STEP)
+        self.check(NOON + STEP * 2)
+        self.assertEqual(self.tickets(site), ticket)
+        self.assertEqual(ticket.category_id.name, "Inverter Fault")
+        self.assertEqual(
+            sorted(site.fault_ids.filtered(lambda f: f.state != "closed").mapped("kind")),
+            ["inverter_fault", "underperformance"],
+        )
+        self.assertEqual(ticket.solar_fault_ids, site.fault_ids)
+        chatter = " ".join(ticket.message_ids.mapped("body"))
+        self.assertIn("now also sees at this site: Inverter Fault (Zero Production)", chatter)
+        self.assertIn("Case type moved from Underperformance to Inverter Fault", chatter)
+        # next day the site reports normally: two normal checks close it, once
+        self.fleet.inject("SE4", None)
+        tomorrow = NOON + timedelta(days=1)
+        self.check(tomorrow)
+        self.assertFalse(ticket.closed)
+        self.check(tomorrow + STEP)
+        self.assertTrue(ticket.closed)
+        self.assertEqual(set(site.fault_ids.mapped("state")), {"closed"})
+        closing = [m for m in ticket.message_ids if "consecutive" in (m.body or "")]
+        self.assertEqual(len(closing), 1)
 
     def test_enphase_devices_not_reporting_and_token_refresh(self):
         self.en_account.access_token = "expired-token"
