@@ -5,4 +5,4 @@ from . import helpdesk_ticket
 from . import solar_health_check
 from . import solar_labour_programme
 from . import solar_rma
-from . import solar_device_replace
+from . import solar_platform_instruction
