@@ -204,6 +204,14 @@ class HelpdeskTicket(models.Model):
         self.filtered("resolution_outcome").write({"resolution_outcome": False})
         return super()._solar_reopen(evidence)
 
+    def _solar_close_recovered(self, recovery_checks):
+        """The monitoring closing a case after a visit is the proof it was
+        resolved: the outcome says so, and the first-time-fix figures count it."""
+        closed = super()._solar_close_recovered(recovery_checks)
+        if closed and self.resolution_path and not self.resolution_outcome:
+            self.resolution_outcome = "resolved"
+        return closed
+
     def action_view_rmas(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("solar_om_cases.solar_rma_action")
@@ -249,7 +257,7 @@ class HelpdeskTicket(models.Model):
                 has_case_type=bool(ticket.category_id),
             )
             if route.action == cases.ConcernAction.REFER_TO_INSTALLER:
-                ticket._solar_refer_to_installer(dict(CONCERNS)[ticket.solar_concern])
+                site._solar_refer_to_installer(ticket, dict(CONCERNS)[ticket.solar_concern])
             elif route.action == cases.ConcernAction.POST_INSTRUCTIONS:
                 ticket._solar_post_platform_instructions()
             else:
@@ -258,23 +266,6 @@ class HelpdeskTicket(models.Model):
                 if route.replace_case_type:
                     values["category_id"] = category.id
                 ticket.write(values)
-
-    def _solar_refer_to_installer(self, concern):
-        installer = self.solar_site_id.installer_contact_id
-        note = self.env._(
-            "%(site)s is not past the installer handover (M3): the installer answers for it. "
-            "Disposition: referred to %(installer)s for %(concern)s.",
-            site=self.solar_site_id.name,
-            installer=installer.display_name or self.env._("the installer (no contact set)"),
-            concern=concern,
-        )
-        self.message_post(body=note, subtype_xmlid="mail.mt_note")
-        self.activity_schedule(
-            "mail.mail_activity_data_call",
-            summary=self.env._("Refer the customer to the installer"),
-            note=note,
-            user_id=(self.user_id or self.env.user).id,
-        )
 
     def _solar_post_platform_instructions(self):
         body = self.env["solar.platform.instruction"]._render(self.solar_site_id.vendor)

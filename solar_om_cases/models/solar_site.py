@@ -1,5 +1,7 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timezone
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -46,6 +48,26 @@ class SolarSite(models.Model):
                 type=ticket.category_id.name,
             ),
             subtype_xmlid="mail.mt_note",
+        )
+
+    def _solar_refer_to_installer(self, ticket, concern):
+        """Before the handover the installer answers for the system: the
+        disposition on the ticket and a call for whoever holds it."""
+        self.ensure_one()
+        note = self.env._(
+            "%(site)s is not past the installer handover (M3): the installer answers for it. "
+            "Disposition: referred to %(installer)s for %(concern)s.",
+            site=self.name,
+            installer=self.installer_contact_id.display_name
+            or self.env._("the installer (no contact set)"),
+            concern=concern,
+        )
+        ticket.message_post(body=note, subtype_xmlid="mail.mt_note")
+        ticket.activity_schedule(
+            "mail.mail_activity_data_call",
+            summary=self.env._("Refer the customer to the installer"),
+            note=note,
+            user_id=(ticket.user_id or self.env.user).id,
         )
 
     @api.model
@@ -96,3 +118,12 @@ class SolarSite(models.Model):
                 for site in due
             ]
         )
+
+    @api.model
+    def _health_suppressed(self, batch, at):
+        """Sites inside a suppression window set by a damage or admin case."""
+        moment = at.astimezone(timezone.utc).replace(tzinfo=None)
+        sites = self.sudo().search_read(
+            [("id", "in", [row["id"] for row in batch]), ("suppress_until", ">", moment)], ["id"]
+        )
+        return super()._health_suppressed(batch, at) | frozenset(str(s["id"]) for s in sites)
