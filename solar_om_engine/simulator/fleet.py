@@ -66,6 +66,7 @@ class Account:
     per_month: int = 10**12
     outage_since: datetime | None = None
     calls_month: int = 0
+    month: str = ""  # the simulated month calls_month counts ("YYYY-MM")
     minute_calls: list = field(default_factory=list)
 
 
@@ -83,6 +84,10 @@ class SimSite:
     connection: str = "ethernet"
     devices_total: int = 20
     has_meter: bool = False
+    # APsystems: ECUs of the system, and whether it is a shared sub-user's
+    # view (ECU ids listed as `main-virtual`)
+    ecus: int = 1
+    shared: bool = False
     fault: str | None = None
     fault_since: datetime | None = None
     _energy_cache: tuple = (None, None, 0.0)  # (local date, last slot start, Wh)
