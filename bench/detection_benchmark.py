@@ -80,14 +80,18 @@ def report(title, confusion, false_alarms, night_alarms, healthy_daylight, elaps
         counts = confusion.get(row, Counter())
         print(row.ljust(20) + "".join(str(counts[c]).rjust(width + 1) for c in COLUMNS))
     print()
-    print(f"{'kind':22}{'precision':>10}{'recall':>10}{'cases':>8}")
+    # "judged": leaving out the checks where the engine abstained
+    # (indeterminate: too little energy yet, heavy overcast, no neighbours)
+    print(f"{'kind':22}{'precision':>10}{'recall':>10}{'judged':>10}{'cases':>8}{'abstained':>10}")
     for kind in FAULTS:
         truth = sum(confusion[kind].values())
         hits = confusion[kind][kind]
+        abstained = confusion[kind]["indeterminate"]
         called = sum(confusion[row][kind] for row in confusion)
         precision = hits / called if called else float("nan")
         recall = hits / truth if truth else float("nan")
-        print(f"{kind:22}{precision:>10.1%}{recall:>10.1%}{truth:>8}")
+        judged = hits / (truth - abstained) if truth > abstained else float("nan")
+        print(f"{kind:22}{precision:>10.1%}{recall:>10.1%}{judged:>10.1%}{truth:>8}{abstained:>10}")
     rate = len(false_alarms) / healthy_daylight if healthy_daylight else 0.0
     print(
         f"\nfalse alarms on healthy daylight checks: {len(false_alarms)} of "

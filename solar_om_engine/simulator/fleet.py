@@ -27,6 +27,9 @@ FAULTS = (
 )
 FACTOR = {"partial_outage": 0.5, "underperformance": 0.55}
 SLOT = timedelta(minutes=15)
+# the healthy power curve of a day is computed at this step and interpolated
+CURVE_STEP = timedelta(minutes=5)
+CURVE_POINTS = 24 * 12 + 2  # a 25-hour day (DST) and one point to spare
 
 # (city, latitude, longitude, IANA zone)
 CITIES = [
@@ -111,6 +114,7 @@ class Fleet:
         self.clock_offset = timedelta(0)
         self.frozen_at: datetime | None = None
         self._by_account: dict[str, list[SimSite]] | None = None
+        self._curves: dict[tuple[str, datetime], list[float]] = {}
 
     def sites_of(self, account: str) -> list[SimSite]:
         """An account's sites, indexed once: a list endpoint must not scan
@@ -156,18 +160,34 @@ class Fleet:
             return site.arrays
         return (Array(site.capacity_w / 1000, 30.0, 180.0 if site.latitude >= 0 else 0.0),)
 
-    def healthy_powers(self, site: SimSite, times: list[datetime]) -> list[float]:
-        """AC power at each of `times`: one vectorised physics call."""
-        if not times:
-            return []
-        sky = [self.cloud_factor(site, t) for t in times]
-        power = ac_power(
-            site.latitude, site.longitude, self.roofs(site), site.capacity_w, times, sky
-        )
-        return [float(p) for p in power]
+    def _day_curve(self, site: SimSite, day_start: datetime) -> list[float]:
+        """The site's healthy AC power every CURVE_STEP of one local day,
+        computed in one vectorised physics call and kept: API requests then
+        cost an interpolation, not a pvlib run."""
+        key = (site.ref, day_start)
+        curve = self._curves.get(key)
+        if curve is None:
+            if len(self._curves) > 100_000:
+                self._curves.clear()
+            times = [day_start + CURVE_STEP * i for i in range(CURVE_POINTS)]
+            sky = [self.cloud_factor(site, t) for t in times]
+            power = ac_power(
+                site.latitude, site.longitude, self.roofs(site), site.capacity_w, times, sky
+            )
+            curve = self._curves[key] = [float(p) for p in power]
+        return curve
 
     def healthy_power(self, site: SimSite, at: datetime) -> float:
-        return self.healthy_powers(site, [at])[0]
+        local = at.astimezone(zone(site.timezone))
+        day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        curve = self._day_curve(site, day_start)
+        position = (local - day_start) / CURVE_STEP
+        i = min(int(position), CURVE_POINTS - 2)
+        w = position - i
+        return curve[i] * (1 - w) + curve[i + 1] * w
+
+    def healthy_powers(self, site: SimSite, times: list[datetime]) -> list[float]:
+        return [self.healthy_power(site, t) for t in times]
 
     def _factor(self, site: SimSite, at: datetime) -> float:
         if site.fault and site.fault_since and at >= site.fault_since:
