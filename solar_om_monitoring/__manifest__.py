@@ -24,6 +24,7 @@
         "security/ir.model.access.csv",
         "security/solar_om_monitoring_rules.xml",
         "security/fsm_order_own_rule.xml",
+        "security/mail_activity_plan_rules.xml",
         "data/helpdesk_data.xml",
         "data/ir_cron.xml",
         "data/mail_activity_plan_data.xml",
@@ -33,6 +34,7 @@
         "views/helpdesk_ticket_views.xml",
         "views/fsm_order_views.xml",
         "views/solar_om_monitoring_menus.xml",
+        "views/mail_activity_plan_views.xml",
     ],
     "demo": ["demo/solar_om_monitoring_demo.xml"],
     "assets": {
