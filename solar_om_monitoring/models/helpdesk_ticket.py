@@ -29,6 +29,13 @@ class HelpdeskTicket(models.Model):
         return self.solar_fault_ids.filtered(lambda f: f.state != "closed")
 
     # ------------------------------------------------------------ work orders
+    def _solar_local(self, moment):
+        """A stored UTC time as the reading user sees it: their time zone,
+        to the minute, zone named."""
+        if not moment:
+            return ""
+        return fields.Datetime.context_timestamp(self, moment).strftime("%Y-%m-%d %H:%M %Z")
+
     def _solar_order_values(self):
         self.ensure_one()
         site = self.solar_site_id
@@ -39,12 +46,16 @@ class HelpdeskTicket(models.Model):
         if faults:
             description += Markup("<ul>%s</ul>") % Markup("").join(
                 Markup("<li>%s: %s (since %s)</li>")
-                % (dict(f._fields["kind"].selection)[f.kind], f.reason or "", f.first_seen)
+                % (
+                    dict(f._fields["kind"].selection)[f.kind],
+                    f.reason or "",
+                    self._solar_local(f.first_seen),
+                )
                 for f in faults
             )
         description += Markup("<p>%s</p>") % self.env._(
             "Last heard from %(seen)s; power %(power).0f W; energy today %(energy).1f kWh.",
-            seen=site.last_report_at or self.env._("never"),
+            seen=self._solar_local(site.last_report_at) or self.env._("never"),
             power=site.last_power_w,
             energy=site.last_energy_today_kwh,
         )

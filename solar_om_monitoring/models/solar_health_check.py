@@ -50,6 +50,13 @@ def _naive(moment):
     return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment else None
 
 
+def _expected_kwh(verdict):
+    """The energy the site should have made so far today, as the verdict's
+    evidence gives it (None when the check did not judge production)."""
+    expected_wh = verdict.evidence.get("expected_wh") if verdict else None
+    return expected_wh / 1000 if expected_wh is not None else None
+
+
 def _values(rows):
     return SQL(", ").join(SQL("(%s)", SQL(", ").join(SQL("%s", v) for v in row)) for row in rows)
 
@@ -424,6 +431,7 @@ class SolarHealthCheck(models.AbstractModel):
             faulty = key in faulty_sites or bool(verdict and verdict.is_fault)
             next_at = at + quota.next_check_in(plan.interval_minutes, faulty)
             energy = reading.energy_today_wh if reading else None
+            expected = _expected_kwh(verdict)
             rows.append(
                 (
                     row["id"],
@@ -433,6 +441,7 @@ class SolarHealthCheck(models.AbstractModel):
                     _naive(reading.last_report_at) if reading else None,
                     reading.power_w if reading else None,
                     energy / 1000 if energy is not None else None,
+                    expected,
                     errors.get(key),
                 )
             )
@@ -447,8 +456,10 @@ class SolarHealthCheck(models.AbstractModel):
                     last_report_at = COALESCE(v.report_at::timestamp, s.last_report_at),
                     last_power_w = COALESCE(v.power::float8, s.last_power_w),
                     last_energy_today_kwh = COALESCE(v.energy::float8, s.last_energy_today_kwh),
+                    expected_energy_today_kwh = v.expected::float8,
                     poll_error = v.error
-                FROM (VALUES %s) AS v(id, state, reason, next_at, report_at, power, energy, error)
+                FROM (VALUES %s)
+                    AS v(id, state, reason, next_at, report_at, power, energy, expected, error)
                 WHERE s.id = v.id
                 """,
                 _naive(at),
@@ -464,6 +475,7 @@ class SolarHealthCheck(models.AbstractModel):
                 "last_report_at",
                 "last_power_w",
                 "last_energy_today_kwh",
+                "expected_energy_today_kwh",
                 "poll_error",
             ]
         )
@@ -482,7 +494,16 @@ class SolarHealthCheck(models.AbstractModel):
                 continue
             day = reading.last_report_at.astimezone(zone(row["tz"])).date()
             kwh = reading.energy_today_wh / 1000
-            rows.append((row["id"], row["company_id"], day, kwh, kwh / row["capacity_dc_kwp"]))
+            rows.append(
+                (
+                    row["id"],
+                    row["company_id"],
+                    day,
+                    kwh,
+                    kwh / row["capacity_dc_kwp"],
+                    _expected_kwh(verdict),
+                )
+            )
         if not rows:
             return
         uid, now = self.env.uid, _naive(at)
@@ -490,15 +511,17 @@ class SolarHealthCheck(models.AbstractModel):
             SQL(
                 """
                 INSERT INTO solar_production_daily
-                    (site_id, company_id, day, energy_kwh, specific_yield,
+                    (site_id, company_id, day, energy_kwh, specific_yield, expected_kwh,
                      create_uid, write_uid, create_date, write_date)
                 SELECT v.site_id, v.company_id, v.day::date, v.kwh::float8, v.yield::float8,
-                       %s, %s, %s, %s
-                FROM (VALUES %s) AS v(site_id, company_id, day, kwh, yield)
+                       v.expected::float8, %s, %s, %s, %s
+                FROM (VALUES %s) AS v(site_id, company_id, day, kwh, yield, expected)
                 ON CONFLICT (site_id, day) DO UPDATE SET
                     energy_kwh = GREATEST(solar_production_daily.energy_kwh, EXCLUDED.energy_kwh),
                     specific_yield = GREATEST(
                         solar_production_daily.specific_yield, EXCLUDED.specific_yield),
+                    expected_kwh = GREATEST(
+                        solar_production_daily.expected_kwh, EXCLUDED.expected_kwh),
                     write_date = EXCLUDED.write_date
                 """,
                 uid,

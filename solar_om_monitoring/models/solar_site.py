@@ -1,6 +1,7 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .solar_fault import FAULT_KINDS
 
@@ -12,6 +13,25 @@ HEALTH = [
     *FAULT_KINDS,
 ]
 
+
+# What is wrong right now comes first: faults, then silence, then the sites
+# nobody can judge, then the healthy ones. Colours are the kanban palette
+# (1 red, 2 orange, 3 yellow, 4 light blue, 10 green, 0 none).
+HEALTH_RANK_COLOR = {
+    "inverter_fault": (10, 1),
+    "string_mlpe_fault": (11, 1),
+    "meter_fault": (12, 1),
+    "underperformance": (13, 1),
+    "configuration_issue": (14, 1),
+    "vendor_outage": (15, 2),
+    "comms_loss": (20, 2),
+    "not_watched": (30, 3),
+    "indeterminate": (40, 4),
+    "unknown": (50, 0),
+    "ok": (60, 10),
+    "night": (70, 0),
+}
+PROBLEM_STATES = tuple(k for k, (rank, _color) in HEALTH_RANK_COLOR.items() if rank < 30)
 
 LOCATION_FIELDS = {
     "name",
@@ -72,12 +92,51 @@ class SolarSite(models.Model):
     last_power_w = fields.Float(string="Power (W)", readonly=True)
     last_energy_today_kwh = fields.Float(string="Energy Today (kWh)", readonly=True, digits=(16, 2))
     poll_error = fields.Char(readonly=True, help="Why the last check could not read this site.")
+    expected_energy_today_kwh = fields.Float(
+        string="Expected Today (kWh)",
+        readonly=True,
+        digits=(16, 2),
+        help="What the site should have made so far today, as the last check judged it "
+        "(nearby sites, else clear sky).",
+    )
+    production_ratio = fields.Float(
+        string="Of Expected",
+        compute="_compute_health_display",
+        help="Energy today over the energy expected so far today.",
+    )
+    health_rank = fields.Integer(
+        string="Urgency",
+        compute="_compute_health_display",
+        help="Faults first, then comms loss, then sites nobody can judge, then healthy ones.",
+    )
+    health_color = fields.Integer(compute="_compute_health_display")
+    production_count = fields.Integer(compute="_compute_monitoring_counts")
     fault_ids = fields.One2many("solar.fault", "site_id")
     open_fault_count = fields.Integer(compute="_compute_monitoring_counts")
     production_ids = fields.One2many("solar.production.daily", "site_id")
     ticket_ids = fields.One2many("helpdesk.ticket", "solar_site_id")
     fsm_order_ids = fields.One2many("fsm.order", "solar_site_id", string="Work Orders")
     ticket_count = fields.Integer(compute="_compute_monitoring_counts")
+
+    @api.depends("health_state", "last_energy_today_kwh", "expected_energy_today_kwh")
+    def _compute_health_display(self):
+        for site in self:
+            rank, color = HEALTH_RANK_COLOR.get(site.health_state, (50, 0))
+            site.health_rank, site.health_color = rank, color
+            expected = site.expected_energy_today_kwh
+            site.production_ratio = site.last_energy_today_kwh / expected if expected else 0.0
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        # the urgency is a CASE over the stored health: sortable and
+        # groupable in SQL, so "problems first" costs no query per site
+        if field_expr == "health_rank":
+            health = super()._field_to_sql(alias, "health_state", query)
+            cases = SQL(" ").join(
+                SQL("WHEN %s THEN %s", state, rank)
+                for state, (rank, _color) in HEALTH_RANK_COLOR.items()
+            )
+            return SQL("(CASE %s %s ELSE 50 END)", health, cases)
+        return super()._field_to_sql(alias, field_expr, query)
 
     def _compute_monitoring_counts(self):
         faults = dict(
@@ -92,9 +151,15 @@ class SolarSite(models.Model):
                 ["__count"],
             )
         )
+        days = dict(
+            self.env["solar.production.daily"]._read_group(
+                [("site_id", "in", self.ids)], ["site_id"], ["__count"]
+            )
+        )
         for site in self:
             site.open_fault_count = faults.get(site, 0)
             site.ticket_count = tickets.get(site, 0)
+            site.production_count = days.get(site, 0)
 
     def action_view_tickets(self):
         self.ensure_one()
@@ -107,6 +172,15 @@ class SolarSite(models.Model):
             "default_partner_id": self.partner_id.id,
             "search_default_open": 1,
         }
+        return action
+
+    def action_view_production(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "solar_om_monitoring.solar_production_daily_action"
+        )
+        action["domain"] = [("site_id", "=", self.id)]
+        action["context"] = {"search_default_last_30_days": 1}
         return action
 
     def action_view_faults(self):

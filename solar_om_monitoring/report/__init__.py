@@ -1,0 +1,3 @@
+from . import solar_production_series
+from . import solar_fleet_report
+from . import solar_fleet_overview
