@@ -13,6 +13,7 @@
     "development_status": "Beta",
     "depends": [
         "solar_om",
+        "portal",
         "helpdesk_mgmt",
         "helpdesk_mgmt_project",
         "fieldservice",
@@ -34,6 +35,7 @@
         "views/fsm_order_views.xml",
         "report/solar_production_report_views.xml",
         "report/solar_fleet_overview_views.xml",
+        "views/portal_templates.xml",
         "views/solar_om_monitoring_menus.xml",
     ],
     "demo": ["demo/solar_om_monitoring_demo.xml"],

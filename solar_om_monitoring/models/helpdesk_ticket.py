@@ -16,6 +16,34 @@ class HelpdeskTicket(models.Model):
     solar_monitoring = fields.Boolean(
         string="Opened by Monitoring", readonly=True, help="Opened by the health check."
     )
+    solar_currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    solar_lost_energy_kwh = fields.Float(
+        string="Lost Energy (kWh)",
+        compute="_compute_solar_lost_energy",
+        digits=(16, 1),
+        help="Expected minus actual energy on the days its faults were open; comms loss "
+        "excluded (a silent site may be producing).",
+    )
+    solar_lost_value = fields.Monetary(
+        string="Lost Value",
+        compute="_compute_solar_lost_energy",
+        currency_field="solar_currency_id",
+        help="The lost energy at the site's energy rate (tariff or PPA price).",
+    )
+
+    def _compute_solar_lost_energy(self):
+        lost = {
+            ticket.id: (kwh, value)
+            for ticket, kwh, value in self.env["solar.lost.energy.report"]
+            .sudo()
+            ._read_group(
+                [("ticket_id", "in", self.ids)],
+                ["ticket_id"],
+                ["lost_kwh:sum", "lost_value:sum"],
+            )
+        }
+        for ticket in self:
+            ticket.solar_lost_energy_kwh, ticket.solar_lost_value = lost.get(ticket.id, (0.0, 0.0))
 
     @api.onchange("solar_site_id")
     def _onchange_solar_site_id(self):

@@ -1,5 +1,7 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -111,6 +113,11 @@ class SolarSite(models.Model):
     )
     health_color = fields.Integer(compute="_compute_health_display")
     production_count = fields.Integer(compute="_compute_monitoring_counts")
+    solar_energy_rate = fields.Monetary(
+        string="Energy Rate (per kWh)",
+        help="What a kWh of this site is worth to the customer: their tariff, or the PPA "
+        "price. Values the energy a fault loses.",
+    )
     fault_ids = fields.One2many("solar.fault", "site_id")
     open_fault_count = fields.Integer(compute="_compute_monitoring_counts")
     production_ids = fields.One2many("solar.production.daily", "site_id")
@@ -190,6 +197,69 @@ class SolarSite(models.Model):
         )
         action["domain"] = [("site_id", "=", self.id)]
         return action
+
+    # ------------------------------------------------------------ portal
+    def _portal_health(self):
+        """The site's health for its owner: (tone, plain words)."""
+        self.ensure_one()
+        _ = self.env._
+        words = {
+            "ok": ("success", _("Working normally.")),
+            "night": ("secondary", _("Resting for the night.")),
+            "unknown": ("secondary", _("Not checked yet.")),
+            "indeterminate": (
+                "info",
+                _("We cannot tell right now: your system reports rarely; we will check again."),
+            ),
+            "not_watched": ("secondary", _("Not watched by our monitoring.")),
+            "comms_loss": (
+                "warning",
+                _(
+                    "We have not heard from your system lately. This is most often the "
+                    "internet connection or the gateway; we are looking into it."
+                ),
+            ),
+            "vendor_outage": (
+                "warning",
+                _("The manufacturer's monitoring service is down; nothing to do on your side."),
+            ),
+            "inverter_fault": ("danger", _("Your system is not producing. We are on it.")),
+            "string_mlpe_fault": (
+                "danger",
+                _("Part of your system is not producing. We are on it."),
+            ),
+            "underperformance": (
+                "danger",
+                _("Your system is producing less than it should. We are on it."),
+            ),
+            "meter_fault": ("danger", _("Your production meter is not reporting correctly.")),
+            "configuration_issue": (
+                "danger",
+                _("Your system's monitoring needs setting up again. We are on it."),
+            ),
+        }
+        return words.get(self.health_state, words["unknown"])
+
+    def _portal_ticket_values(self, description):
+        """A problem the owner reported on the portal: a ticket on this site
+        for the service team to triage."""
+        self.ensure_one()
+        team = self.env.ref(
+            "solar_om_monitoring.helpdesk_team_solar_service", raise_if_not_found=False
+        )
+        channel = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_channel_web", raise_if_not_found=False
+        )
+        return {
+            "name": self.env._("Problem reported on %(site)s", site=self.name),
+            "description": Markup("<p>%s</p>") % description,
+            "partner_id": self.env.user.partner_id.id,
+            "solar_site_id": self.id,
+            "project_id": self.project_id.id,
+            "team_id": team.id if team else False,
+            "channel_id": channel.id if channel else False,
+            "company_id": self.company_id.id,
+        }
 
     # ------------------------------------------------------------ field service
     def _fsm_location_values(self):

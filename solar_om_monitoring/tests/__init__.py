@@ -5,3 +5,4 @@ from . import test_access
 from . import test_technician_tour
 from . import test_fleet_views
 from . import test_fleet_tour
+from . import test_portal

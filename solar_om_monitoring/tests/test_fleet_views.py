@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
 
-from .common import NOON, MonitoringCommon
+from .common import NOON, STEP, MonitoringCommon
 
 
 class TestFleetViews(MonitoringCommon):
@@ -126,3 +126,32 @@ class TestFleetViews(MonitoringCommon):
         first_seen = ticket.solar_fault_ids.first_seen
         local = re.escape(f"{first_seen.hour - 4:02d}:{first_seen.minute:02d} EDT")
         self.assertRegex(description, local)
+
+    def test_lost_energy_and_value_on_the_monitoring_ticket(self):
+        self.site.solar_energy_rate = 0.30
+        ticket = self.faulty_ticket()
+        day = self.site.production_ids
+        expected_loss = day.expected_kwh - day.energy_kwh
+        self.assertGreater(expected_loss, 0)
+        ticket = ticket.with_user(self.agent)
+        # shown to a tenth of a kWh and to the cent
+        self.assertAlmostEqual(ticket.solar_lost_energy_kwh, expected_loss, delta=0.05)
+        self.assertAlmostEqual(ticket.solar_lost_value, expected_loss * 0.30, delta=0.005)
+        rows = (
+            self.env["solar.lost.energy.report"]
+            .with_user(self.agent)
+            ._read_group([("site_id", "=", self.site.id)], ["kind", "brand"], ["lost_kwh:sum"])
+        )
+        self.assertEqual(len(rows), 1)
+        kind, brand, lost = rows[0]
+        self.assertEqual(kind, "inverter_fault")
+        self.assertEqual(brand, "solaredge", "no inverter recorded: the vendor stands in")
+        self.assertAlmostEqual(lost, expected_loss)
+
+    def test_comms_loss_loses_no_energy(self):
+        self.fleet.inject("SE1", "comms_loss", NOON - 3 * STEP)
+        self.check(NOON)
+        site = self.sites.filtered(lambda s: s.vendor_site_ref == "SE1")
+        ticket = self.tickets(site).with_user(self.agent)
+        self.assertTrue(ticket)
+        self.assertEqual(ticket.solar_lost_energy_kwh, 0.0)
