@@ -153,8 +153,7 @@ def main():
     parser.add_argument("--url", default="http://127.0.0.1:8069")
     parser.add_argument("--db", default="solar_om_demo")
     parser.add_argument("--manager", default="admin:admin", help="login:password")
-    parser.add_argument("--technician", default="demo:demo", help="login:password")
-    parser.add_argument("--portal", default="portal:portal", help="login:password")
+    parser.add_argument("--portal", default="miller:miller", help="login:password")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     url = args.url.rstrip("/")
@@ -221,6 +220,21 @@ def main():
                 ".o_form_view .o_statusbar_status",
             )
         )
+    portal_site = record_id(
+        url, manager, "solar.site", [("partner_id.user_ids.login", "=", args.portal.split(":")[0])]
+    )
+    if portal_site:
+        owner = login(url, args.db, *args.portal.split(":", 1))
+        shots += [
+            (
+                owner,
+                f"{url}/my/solar/{portal_site}",
+                "portal_site",
+                DESKTOP,
+                ".o_solar_portal_site",
+            ),
+            (owner, f"{url}/my/solar", "portal_phone", PHONE, ".o_solar_portal_site"),
+        ]
     browser = Browser()
     try:
         for session, page, name, size, ready in shots:

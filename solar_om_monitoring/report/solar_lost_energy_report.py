@@ -30,7 +30,7 @@ class SolarLostEnergyReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    kind = fields.Selection(FAULT_KINDS, string="Fault", readonly=True)
+    kind = fields.Selection(FAULT_KINDS, string="Fault Kind", readonly=True)
     brand = fields.Char(readonly=True, help="The site's inverter brand, else its vendor.")
     day = fields.Date(readonly=True)
     energy_kwh = fields.Float(string="Made (kWh)", digits=(16, 2), readonly=True)
