@@ -166,7 +166,14 @@ def main():
         [("health_state", "in", ("inverter_fault", "string_mlpe_fault"))],
     )
     ticket = record_id(
-        url, manager, "helpdesk.ticket", [("solar_monitoring", "=", True), ("closed", "=", False)]
+        url,
+        manager,
+        "helpdesk.ticket",
+        [
+            ("solar_monitoring", "=", True),
+            ("closed", "=", False),
+            ("solar_site_id.health_state", "=", "inverter_fault"),
+        ],
     )
     shots = [
         (

@@ -62,6 +62,7 @@ HEALTH_RANK_COLOR = {
     "not_watched": (30, 3),
     "indeterminate": (40, 4),
     "unknown": (50, 0),
+    "reporting": (55, 4),
     "ok": (60, 10),
     "night": (70, 0),
 }
@@ -244,6 +245,7 @@ class SolarSite(models.Model):
                 _("We cannot tell right now: your system reports rarely; we will check again."),
             ),
             "not_watched": ("secondary", _("Not watched by our monitoring.")),
+            "reporting": ("info", _("Reporting to us; its production is checked later today.")),
             "comms_loss": (
                 "warning",
                 _(
