@@ -235,41 +235,50 @@ class SolarSite(models.Model):
     def _portal_health(self):
         """The site's health for its owner: (tone, plain words)."""
         self.ensure_one()
-        _ = self.env._
         words = {
-            "ok": ("success", _("Working normally.")),
-            "night": ("secondary", _("Resting for the night.")),
-            "unknown": ("secondary", _("Not checked yet.")),
+            "ok": ("success", self.env._("Working normally.")),
+            "night": ("secondary", self.env._("Resting for the night.")),
+            "unknown": ("secondary", self.env._("Not checked yet.")),
             "indeterminate": (
                 "info",
-                _("We cannot tell right now: your system reports rarely; we will check again."),
+                self.env._(
+                    "We cannot tell right now: your system reports rarely; we will check again."
+                ),
             ),
-            "not_watched": ("secondary", _("Not watched by our monitoring.")),
-            "reporting": ("info", _("Reporting to us; its production is checked later today.")),
+            "not_watched": ("secondary", self.env._("Not watched by our monitoring.")),
+            "reporting": (
+                "info",
+                self.env._("Reporting to us; its production is checked later today."),
+            ),
             "comms_loss": (
                 "warning",
-                _(
+                self.env._(
                     "We have not heard from your system lately. This is most often the "
                     "internet connection or the gateway; we are looking into it."
                 ),
             ),
             "vendor_outage": (
                 "warning",
-                _("The manufacturer's monitoring service is down; nothing to do on your side."),
+                self.env._(
+                    "The manufacturer's monitoring service is down; nothing to do on your side."
+                ),
             ),
-            "inverter_fault": ("danger", _("Your system is not producing. We are on it.")),
+            "inverter_fault": ("danger", self.env._("Your system is not producing. We are on it.")),
             "string_mlpe_fault": (
                 "danger",
-                _("Part of your system is not producing. We are on it."),
+                self.env._("Part of your system is not producing. We are on it."),
             ),
             "underperformance": (
                 "danger",
-                _("Your system is producing less than it should. We are on it."),
+                self.env._("Your system is producing less than it should. We are on it."),
             ),
-            "meter_fault": ("danger", _("Your production meter is not reporting correctly.")),
+            "meter_fault": (
+                "danger",
+                self.env._("Your production meter is not reporting correctly."),
+            ),
             "configuration_issue": (
                 "danger",
-                _("Your system's monitoring needs setting up again. We are on it."),
+                self.env._("Your system's monitoring needs setting up again. We are on it."),
             ),
         }
         return words.get(self.health_state, words["unknown"])

@@ -36,7 +36,7 @@ class SolarLostEnergyReport(models.Model):
     energy_kwh = fields.Float(string="Made (kWh)", digits=(16, 2), readonly=True)
     expected_kwh = fields.Float(string="Expected (kWh)", digits=(16, 2), readonly=True)
     lost_kwh = fields.Float(string="Lost (kWh)", digits=(16, 2), readonly=True)
-    lost_value = fields.Monetary(string="Lost Value", readonly=True)
+    lost_value = fields.Monetary(readonly=True)
 
     def _select(self):
         return SQL(
