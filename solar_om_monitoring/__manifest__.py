@@ -28,6 +28,7 @@
         "security/solar_om_monitoring_report_rules.xml",
         "data/helpdesk_data.xml",
         "data/ir_cron.xml",
+        "data/mail_activity_plan_data.xml",
         "views/solar_monitoring_account_views.xml",
         "views/solar_fault_views.xml",
         "views/solar_site_views.xml",

@@ -6,3 +6,4 @@ from . import test_technician_tour
 from . import test_fleet_views
 from . import test_fleet_tour
 from . import test_portal
+from . import test_follow_up
