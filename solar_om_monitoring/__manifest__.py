@@ -13,6 +13,7 @@
     "development_status": "Beta",
     "depends": [
         "solar_om",
+        "portal",
         "helpdesk_mgmt",
         "helpdesk_mgmt_project",
         "fieldservice",
@@ -24,7 +25,11 @@
         "security/ir.model.access.csv",
         "security/solar_om_monitoring_rules.xml",
         "security/fsm_order_own_rule.xml",
+<<<<<<< HEAD
         "security/mail_activity_plan_rules.xml",
+=======
+        "security/solar_om_monitoring_report_rules.xml",
+>>>>>>> main
         "data/helpdesk_data.xml",
         "data/ir_cron.xml",
         "data/mail_activity_plan_data.xml",
@@ -33,6 +38,9 @@
         "views/solar_site_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/fsm_order_views.xml",
+        "report/solar_production_report_views.xml",
+        "report/solar_fleet_overview_views.xml",
+        "views/portal_templates.xml",
         "views/solar_om_monitoring_menus.xml",
         "views/mail_activity_plan_views.xml",
     ],
