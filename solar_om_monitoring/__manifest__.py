@@ -25,11 +25,8 @@
         "security/ir.model.access.csv",
         "security/solar_om_monitoring_rules.xml",
         "security/fsm_order_own_rule.xml",
-<<<<<<< HEAD
         "security/mail_activity_plan_rules.xml",
-=======
         "security/solar_om_monitoring_report_rules.xml",
->>>>>>> main
         "data/helpdesk_data.xml",
         "data/ir_cron.xml",
         "data/mail_activity_plan_data.xml",
