@@ -12,12 +12,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from .errors import EngineError
 from .geo import GeoError, check_coordinates, check_timezone
 
 CONNECTIONS = ("ethernet", "wifi", "cellular")
 
 
-class ReadingError(ValueError):
+class ReadingError(EngineError, ValueError):
     """A reading that cannot be evaluated; says which site and which field."""
 
     def __init__(self, site: str, field: str, problem: str):
