@@ -35,6 +35,8 @@ class HealthState(str, Enum):
     NIGHT = "night"
     OK = "ok"
     INDETERMINATE = "indeterminate"
+    # heard from in time by a liveness pass: not silent, production not judged
+    REPORTING = "reporting"
 
     @property
     def label(self) -> str:
@@ -55,6 +57,7 @@ HEALTH_STATE_LABELS = {
     "night": "Night",
     "ok": "OK",
     "indeterminate": "Indeterminate",
+    "reporting": "Reporting",
 }
 FAULT_KIND_VALUES = frozenset(k.value for k in FaultKind)
 

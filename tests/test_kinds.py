@@ -30,7 +30,7 @@ def test_choices_are_value_label_pairs_without_duplicates():
     health = kinds.health_state_choices()
     values = [value for value, _label in health]
     assert len(values) == len(set(values))
-    assert values[:4] == ["unknown", "night", "ok", "indeterminate"]
+    assert values[:5] == ["unknown", "night", "ok", "indeterminate", "reporting"]
     assert [v for v, _ in kinds.fault_kind_choices()] == [k.value for k in FaultKind]
     assert all(label for _value, label in health)
 
