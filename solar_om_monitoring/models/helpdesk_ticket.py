@@ -154,7 +154,10 @@ class HelpdeskTicket(models.Model):
                 if decision == ticket_rules.Recovery.NOTE_IN_HAND
                 else self.env._("Work orders are still open, so it stays open.")
             )
-            self.message_post(body=f"{note} {why}", subtype_xmlid="mail.mt_note")
+            self.message_post(
+                body=self.env._("%(note)s %(why)s", note=note, why=why),
+                subtype_xmlid="mail.mt_note",
+            )
             return 0
         self.write({"stage_id": self._solar_closed_stage().id})
         self.message_post(body=note + " " + self.env._("Closed automatically."))
