@@ -27,6 +27,7 @@
         "data/helpdesk_data.xml",
         "data/ir_cron.xml",
         "data/solar_brand_checklist_data.xml",
+        "data/mail_activity_plan_data.xml",
         "views/solar_monitoring_account_views.xml",
         "views/solar_fault_views.xml",
         "views/solar_site_views.xml",

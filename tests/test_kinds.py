@@ -5,6 +5,7 @@ from solar_om_engine.clients.base import AuthError, VendorError
 from solar_om_engine.errors import EngineError
 from solar_om_engine.geo import GeoError
 from solar_om_engine.kinds import FaultKind, HealthState
+from solar_om_engine.planner import PlanError
 from solar_om_engine.quota import QuotaExhausted
 from solar_om_engine.readings import ReadingError
 
@@ -43,7 +44,9 @@ def test_judged_has_one_definition():
         assert kinds.is_judged(kind)
 
 
-@pytest.mark.parametrize("error", [GeoError, ReadingError, QuotaExhausted, VendorError, AuthError])
+@pytest.mark.parametrize(
+    "error", [GeoError, ReadingError, QuotaExhausted, VendorError, AuthError, PlanError]
+)
 def test_every_engine_error_has_one_root(error):
     assert issubclass(error, EngineError)
 

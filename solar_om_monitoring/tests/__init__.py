@@ -5,3 +5,4 @@ from . import test_access
 from . import test_technician_tour
 from . import test_engine_constants
 from . import test_configuration
+from . import test_follow_up
