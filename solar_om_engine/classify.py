@@ -335,6 +335,14 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
     }
     if sky.today is not None:
         ev["sky_today"] = round(sky.today, 2)
+        if model.oriented:
+            # what the roof should have made so far (shown against production)
+            ev["expected_wh"] = round(model.energy(sky.today) * calibration)
+            ev["expected_from"] = "model"
+    elif model.oriented:
+        # no neighbours: the clear-sky model, an upper bound (never judged alone)
+        ev["expected_wh"] = round(model.energy(1.0) * calibration)
+        ev["expected_from"] = "clear_sky"
     if sky.now_low is not None:
         ev["sky_now"] = round(sky.now_low, 2)
     if reading.notes:
