@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from solar_om_engine import service
+from solar_om_engine import jobs, service
 from solar_om_engine.cases import REACTIVATION_DAYS, reactivation_advice
 
 RESOLUTION_PATHS = [
@@ -383,14 +383,17 @@ class HelpdeskTicket(models.Model):
 
     def action_escalate_unanswered(self, open_case):
         """A complaint that an open case went unanswered: linked to it, the
-        case's priority goes up and its team lead gets an activity."""
+        case's priority goes up, its team lead takes it over and gets an activity."""
         self.ensure_one()
         if open_case.closed:
             raise UserError(
                 self.env._("%(case)s is closed: reopen it first.", case=open_case.display_name)
             )
         self.escalated_case_id = open_case
-        open_case.sudo().write({"priority": str(min(int(open_case.priority or 0) + 1, 3))})
+        priority, owner = jobs.escalate(
+            open_case.priority, open_case.user_id.id, open_case.team_id.user_id.id
+        )
+        open_case.sudo().write({"priority": priority, "user_id": owner})
         lead = open_case.team_id.user_id or self.env.user
         open_case.sudo().activity_schedule(
             "mail.mail_activity_data_todo",

@@ -19,3 +19,8 @@ class SolarSite(models.Model):
         help="No production ticket is opened before this time: an outage is expected.",
     )
     suppress_reason = fields.Char(string="Suppressed Because")
+    sales_user_id = fields.Many2one(
+        "res.users",
+        string="Sales Representative",
+        help="Follows the site's service cases; a finding not caused by us goes to them.",
+    )

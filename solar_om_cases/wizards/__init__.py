@@ -1,1 +1,3 @@
 from . import solar_service_decision
+from . import solar_finding
+from . import solar_escalation
