@@ -129,8 +129,8 @@ tours.add("solar_om_technician_replacement", {
             run: "edit 7E-TOUR-OLD",
         },
         {
-            content: "pick it",
-            trigger: ".o-autocomplete--dropdown-menu a:contains('7E-TOUR-OLD')",
+            content: "pick it (a phone lists the devices as cards)",
+            trigger: ".modal .o_kanban_record:contains('7E-TOUR-OLD')",
             run: "click",
         },
         {
