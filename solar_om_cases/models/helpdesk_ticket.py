@@ -452,3 +452,11 @@ class HelpdeskTicket(models.Model):
                 for site in todo
             ]
         )
+
+    def _solar_close_recovered(self, recovery_checks):
+        """The monitoring closing a case after a visit is the proof it was
+        resolved: the outcome says so, and the first-time-fix figures count it."""
+        closed = super()._solar_close_recovered(recovery_checks)
+        if closed and self.resolution_path and not self.resolution_outcome:
+            self.resolution_outcome = "resolved"
+        return closed

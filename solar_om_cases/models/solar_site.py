@@ -1,6 +1,8 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from datetime import timezone
+
+from odoo import api, fields, models
 
 
 class SolarSite(models.Model):
@@ -24,3 +26,12 @@ class SolarSite(models.Model):
         string="Sales Representative",
         help="Follows the site's service cases; a finding not caused by us goes to them.",
     )
+
+    @api.model
+    def _health_suppressed(self, batch, at):
+        """Sites inside a suppression window set by a damage or admin case."""
+        moment = at.astimezone(timezone.utc).replace(tzinfo=None)
+        sites = self.sudo().search_read(
+            [("id", "in", [row["id"] for row in batch]), ("suppress_until", ">", moment)], ["id"]
+        )
+        return super()._health_suppressed(batch, at) | frozenset(str(s["id"]) for s in sites)

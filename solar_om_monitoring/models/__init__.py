@@ -6,4 +6,3 @@ from . import solar_site
 from . import helpdesk_ticket
 from . import solar_health_check
 from . import fsm_order
-from . import solar_device_replace

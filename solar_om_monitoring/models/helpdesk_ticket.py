@@ -2,10 +2,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from solar_om_engine.classify import CASE_TYPES
+from solar_om_engine.geo import zone
+
+from .health_run import naive_utc
+from .solar_fault import FAULT_KINDS
 
 
 class HelpdeskTicket(models.Model):
@@ -27,6 +33,160 @@ class HelpdeskTicket(models.Model):
 
     def _solar_open_faults(self):
         return self.solar_fault_ids.filtered(lambda f: f.state != "closed")
+
+    # ------------------------------------------------------------ opened by the health check
+    @api.model
+    def _solar_case_category(self, kind, company):
+        """The case type the engine files a fault kind under, in `company`."""
+        code = CASE_TYPES.get(kind)
+        if not code:
+            return self.env["helpdesk.ticket.category"]
+        return (
+            self.env["helpdesk.ticket.category"]
+            .sudo()
+            .search(
+                [("solar_case_code", "=", code), ("company_id", "in", [company.id, False])], limit=1
+            )
+        )
+
+    @api.model
+    def _solar_fault_ticket_values(self, fault, verdict, reading, at):
+        """The ticket for a site fault: what was seen, when, the last readings."""
+        site = fault.site_id
+        kind = dict(FAULT_KINDS)[fault.kind]
+        category = self._solar_case_category(fault.kind, site.company_id)
+        team = category.solar_team_id or self.env.ref(
+            "solar_om_monitoring.helpdesk_team_solar_service", raise_if_not_found=False
+        )
+        tz = zone(site.tz)
+
+        def local(moment):
+            return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z") if moment else "never"
+
+        lines = [
+            ("What was seen", verdict.reason),
+            ("Since", local(at)),
+            ("Last heard from", local(reading.last_report_at if reading else None)),
+            (
+                "Power now",
+                f"{reading.power_w:.0f} W"
+                if reading and reading.power_w is not None
+                else "unknown",
+            ),
+            (
+                "Energy today",
+                f"{reading.energy_today_wh / 1000:.1f} kWh"
+                if reading and reading.energy_today_wh is not None
+                else "unknown",
+            ),
+            ("Capacity", f"{site.capacity_dc_kwp:g} kWp"),
+            ("Vendor", f"{site.vendor or ''} site {site.vendor_site_ref or ''}"),
+        ]
+        description = Markup("<p>%s</p><ul>%s</ul>") % (
+            escape(f"The monitoring saw a {kind} at {site.name}."),
+            Markup("").join(
+                Markup("<li><strong>%s:</strong> %s</li>") % (label, value)
+                for label, value in lines
+            ),
+        )
+        return {
+            "name": f"{site.name}: {kind}",
+            "description": description,
+            "partner_id": site.partner_id.id,
+            "partner_name": site.partner_id.name,
+            "partner_email": site.partner_id.email,
+            "project_id": site.project_id.id,
+            "solar_site_id": site.id,
+            "solar_monitoring": True,
+            "category_id": category.id,
+            "team_id": team.id if team else False,
+            "user_id": False,
+            "company_id": site.company_id.id,
+            "channel_id": self.env.ref("solar_om_monitoring.helpdesk_ticket_channel_monitoring").id,
+            "priority": "2" if fault.kind in ("comms_loss", "inverter_fault") else "1",
+        }
+
+    @api.model
+    def _solar_incident_ticket_values(self, fault, fleet_verdict):
+        """The ticket for a vendor-outage incident, addressed to the company."""
+        account = fault.account_id
+        return {
+            "name": self.env._(
+                "%(vendor)s cloud outage: %(n)s sites silent (%(account)s)",
+                vendor=dict(account._fields["vendor"].selection)[account.vendor],
+                n=len(fleet_verdict.sites),
+                account=account.name,
+            ),
+            "description": Markup("<p>%s</p>") % fleet_verdict.reason,
+            "partner_id": fault.company_id.partner_id.id,
+            "team_id": self.env.ref("solar_om_monitoring.helpdesk_team_solar_service").id,
+            "user_id": False,
+            "company_id": fault.company_id.id,
+            "solar_monitoring": True,
+            "channel_id": self.env.ref("solar_om_monitoring.helpdesk_ticket_channel_monitoring").id,
+            "priority": "2",
+        }
+
+    def _solar_close_recovered(self, recovery_checks):
+        """Close a ticket whose faults all went away, and say why; returns 1
+        if it closed. A ticket a person has taken in hand, or with work
+        orders still open, gets the note only: the person decides."""
+        self.ensure_one()
+        if self.closed:
+            return 0
+        verifying = self.stage_id == self.env.ref(
+            "solar_om_monitoring.helpdesk_ticket_stage_verifying"
+        )
+        note = self.env._(
+            "The monitoring saw this site report normally for %(n)s consecutive "
+            "daylight checks: the fault is over.",
+            n=recovery_checks,
+        )
+        owner = self.user_id
+        # once signed off and waiting in Verifying, closing is the monitoring's call
+        if not verifying and owner and not owner._is_superuser():
+            self.message_post(
+                body=note
+                + " "
+                + self.env._(
+                    "%(user)s has this ticket in hand, so it stays open.", user=owner.name
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return 0
+        if self.fsm_order_ids.filtered(lambda o: not o.is_closed):
+            self.message_post(
+                body=note + " " + self.env._("Work orders are still open, so it stays open."),
+                subtype_xmlid="mail.mt_note",
+            )
+            return 0
+        self.write({"stage_id": self._solar_closed_stage().id})
+        self.message_post(body=note + " " + self.env._("Closed automatically."))
+        return 1
+
+    @api.model
+    def _solar_auto_dispatch(self, run):
+        """Monitoring tickets of a type set to dispatch, still open and without
+        a work order after its grace period, get one."""
+        tickets = self.sudo().search(
+            [
+                ("solar_monitoring", "=", True),
+                ("solar_site_id", "!=", False),
+                ("closed", "=", False),
+                ("fsm_order_ids", "=", False),
+                ("category_id.solar_dispatch_after_hours", ">", 0),
+            ]
+        )
+        now = naive_utc(run.at)
+        due = tickets.filtered(
+            lambda t: (
+                (now - t.create_date).total_seconds()
+                >= t.category_id.solar_dispatch_after_hours * 3600
+            )
+        )
+        if due:
+            due._solar_create_orders()
+            run.stats["orders_dispatched"] += len(due)
 
     # ------------------------------------------------------------ work orders
     def _solar_order_values(self):

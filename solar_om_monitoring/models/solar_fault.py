@@ -1,6 +1,11 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from solar_om_engine.faults import OpenFault
+
+from .health_run import naive_utc, sql_values
 
 FAULT_KINDS = [
     ("comms_loss", "Comms Loss"),
@@ -66,3 +71,194 @@ class SolarFault(models.Model):
         for fault in self:
             where = fault.site_id.name or fault.account_id.name or ""
             fault.display_name = f"{kinds.get(fault.kind, '')} – {where}"
+
+    # ------------------------------------------------------------ health check
+    @api.model
+    def _health_open_of_sites(self, site_ids):
+        """The sites' faults still open, as the engine's `OpenFault`s."""
+        rows = self.sudo().search_read(
+            [("site_id", "in", site_ids), ("state", "!=", "closed")],
+            ["site_id", "kind", "ok_streak"],
+        )
+        return [OpenFault(f["id"], str(f["site_id"][0]), f["kind"], f["ok_streak"]) for f in rows]
+
+    @api.model
+    def _health_open_incidents(self, accounts):
+        """The accounts' vendor incidents still open, as `OpenFault`s."""
+        rows = self.sudo().search_read(
+            [
+                ("site_id", "=", False),
+                ("account_id", "in", accounts.ids),
+                ("state", "!=", "closed"),
+            ],
+            ["account_id", "kind", "ok_streak"],
+        )
+        return [
+            OpenFault(f["id"], None, f["kind"], f["ok_streak"], str(f["account_id"][0]))
+            for f in rows
+        ]
+
+    @api.model
+    def _health_insert(self, rows, conflict):
+        """INSERT ... ON CONFLICT DO NOTHING: of two workers racing on the
+        same fault, the second waits for the first and inserts nothing.
+        `rows`: (site id, account id, company id, kind, seen, reason)."""
+        uid = self.env.uid
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO solar_fault
+                    (site_id, account_id, company_id, kind, state, first_seen, last_seen,
+                     ok_streak, reason, create_uid, write_uid, create_date, write_date)
+                SELECT v.site_id::int, v.account_id::int, v.company_id::int, v.kind, 'open',
+                       v.seen::timestamp, v.seen::timestamp, 0, v.reason, %s, %s,
+                       v.seen::timestamp, v.seen::timestamp
+                FROM (VALUES %s) AS v(site_id, account_id, company_id, kind, seen, reason)
+                ON CONFLICT %s DO NOTHING
+                RETURNING id
+                """,
+                uid,
+                uid,
+                sql_values(rows),
+                conflict,
+            )
+        )
+        return self.sudo().browse([r[0] for r in self.env.cr.fetchall()])
+
+    @api.model
+    def _health_open_for_sites(self, verdicts, batch, evidence, run):
+        """A fault and its ticket for each new site verdict."""
+        if not verdicts:
+            return
+        company = {str(row["id"]): row["company_id"] for row in batch}
+        # a site fault names no account: with a foreign key to the account
+        # row, every insert would lock it, and another worker's quota write
+        # on that row would break this transaction (repeatable read)
+        rows = [
+            (int(v.site), None, company[v.site], v.kind, run.naive_at, v.reason[:500])
+            for v in verdicts
+        ]
+        faults = self._health_insert(
+            rows, SQL("(site_id, kind) WHERE state != 'closed' AND site_id IS NOT NULL")
+        )
+        run.stats["faults_opened"] += len(faults)
+        by_site_kind = {(str(v.site), v.kind): v for v in verdicts}
+        tickets = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .create(
+                [
+                    self.env["helpdesk.ticket"]._solar_fault_ticket_values(
+                        fault,
+                        by_site_kind[(str(fault.site_id.id), fault.kind)],
+                        evidence.readings.get(str(fault.site_id.id)),
+                        run.at,
+                    )
+                    for fault in faults
+                ]
+            )
+        )
+        run.stats["tickets_opened"] += len(tickets)
+        faults._link_tickets(tickets)
+
+    @api.model
+    def _health_open_incidents_for(self, fleet_verdicts, accounts, run):
+        """A vendor-outage incident and its ticket for each account gone silent."""
+        if not fleet_verdicts:
+            return
+        by_id = {str(a.id): a for a in accounts}
+        rows = [
+            (
+                None,
+                int(fv.account),
+                by_id[fv.account].company_id.id,
+                "vendor_outage",
+                run.naive_at,
+                fv.reason[:500],
+            )
+            for fv in fleet_verdicts
+        ]
+        faults = self._health_insert(
+            rows, SQL("(account_id, kind) WHERE state != 'closed' AND site_id IS NULL")
+        )
+        run.stats["incidents_opened"] += len(faults)
+        by_account = {fv.account: fv for fv in fleet_verdicts}
+        tickets = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .create(
+                [
+                    self.env["helpdesk.ticket"]._solar_incident_ticket_values(
+                        fault, by_account[str(fault.account_id.id)]
+                    )
+                    for fault in faults
+                ]
+            )
+        )
+        run.stats["tickets_opened"] += len(tickets)
+        faults._link_tickets(tickets)
+
+    def _link_tickets(self, tickets):
+        """Each fault of `self` to its ticket, in the same order, in one UPDATE."""
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE solar_fault AS f SET ticket_id = v.ticket_id::int"
+                " FROM (VALUES %s) AS v(fault_id, ticket_id) WHERE f.id = v.fault_id::int",
+                sql_values(list(zip(self.ids, tickets.ids, strict=True))),
+            )
+        )
+        self.invalidate_recordset(["ticket_id"])
+
+    @api.model
+    def _health_touch(self, present_ids, recovering, at):
+        """Faults seen again (streak back to 0) and faults recovering
+        (`recovering`: fault id -> consecutive normal checks)."""
+        if present_ids:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE solar_fault SET last_seen = %s, ok_streak = 0, state = 'open'"
+                    " WHERE id = ANY(%s)",
+                    naive_utc(at),
+                    present_ids,
+                )
+            )
+        if recovering:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE solar_fault AS f SET ok_streak = v.streak::int, state = 'recovering'"
+                    " FROM (VALUES %s) AS v(id, streak) WHERE f.id = v.id::int",
+                    sql_values(list(recovering.items())),
+                )
+            )
+
+    @api.model
+    def _health_close(self, fault_ids, run):
+        """Close the faults gone away; a ticket left with no open fault is
+        closed, or noted, by the ticket's own rule."""
+        if not fault_ids:
+            return
+        faults = self.sudo().browse(fault_ids)
+        faults.write(
+            {"state": "closed", "closed_at": run.naive_at, "ok_streak": run.recovery_checks}
+        )
+        run.stats["faults_closed"] += len(faults)
+        for ticket in faults.ticket_id:
+            if ticket._solar_open_faults():
+                continue
+            run.stats["tickets_closed"] += ticket._solar_close_recovered(run.recovery_checks)
+
+    def _reopen_signed_off(self, verdicts):
+        """A ticket waiting in Verifying whose fault is seen again was signed
+        off too early: it goes back to the team with what the check saw.
+        Returns how many were reopened."""
+        if not self:
+            return 0
+        verifying = self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying")
+        reopened = 0
+        for fault in self.sudo().filtered(lambda f: f.ticket_id.stage_id == verifying):
+            verdict = verdicts.get(str(fault.site_id.id))
+            fault.ticket_id._solar_reopen(verdict.reason if verdict else fault.reason)
+            reopened += 1
+        return reopened

@@ -1,12 +1,17 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from collections import defaultdict
+
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from solar_om_engine import quota
-from solar_om_engine.clients import CLIENTS
+from solar_om_engine.clients import CLIENTS, SiteRef
+
+from .health_run import naive_utc
 
 _logger = logging.getLogger(__name__)
 
@@ -191,6 +196,94 @@ class SolarMonitoringAccount(models.Model):
                 self.env(cr=cr, su=True)[self._name].browse(self.id).write(values)
             self.invalidate_recordset(list(values))
         _logger.info("monitoring account %s: OAuth tokens refreshed", self.id)
+
+    # ------------------------------------------------------------ health check
+    def _health_poll(self, rows, run):
+        """Readings of the lit sites `rows` (dicts of the site's check
+        fields), per-site errors, and the keys of the sites left for the
+        next run because this run's share of the minute quota is spent."""
+        by_account = defaultdict(list)
+        for row in rows:
+            by_account[row["account_id"]].append(row)
+        readings, errors, deferred = [], {}, set()
+        for account in self:
+            todo = by_account.get(account.id, [])
+            if not todo:
+                continue
+            ledger = account._ledger()
+            spent_before = ledger.month_used
+            share = quota.sites_per_run(ledger.tier, account.vendor)
+            for row in todo[share:]:
+                deferred.add(str(row["id"]))
+            refs = [account._site_ref(row) for row in todo[:share]]
+            try:
+                client = account._make_client(ledger)
+            except ValueError as err:  # a bad base URL
+                result_error, result = str(err), None
+            else:
+                result = client.poll(refs, run.at)
+                result_error = result.account_error
+            account._save_poll_state(ledger, spent_before, result_error, run.at)
+            if result is None or result_error:
+                _logger.warning("monitoring account %s: %s", account.id, result_error)
+                # sites read before the account stopped (a 429 mid-poll) were read
+                read = {r.site for r in result.readings} if result else set()
+                for ref in refs:
+                    if ref.key not in read:
+                        errors[ref.key] = f"{account.name}: {result_error}"
+                if result is None:
+                    continue
+            readings.extend(result.readings)
+            errors.update(result.site_errors)
+            for key, message in result.site_errors.items():
+                _logger.warning("site %s: %s", key, message)
+            run.stats["api_calls"] += result.calls
+            run.stats["sites_polled"] += len(refs)
+        run.stats["sites_deferred"] += len(deferred)
+        return readings, errors, deferred
+
+    def _site_ref(self, row):
+        """What the engine's client needs of a site."""
+        return SiteRef(
+            key=str(row["id"]),
+            vendor_ref=row["vendor_site_ref"],
+            account=str(self.id),
+            latitude=row["latitude"],
+            longitude=row["longitude"],
+            timezone=row["tz"],
+            capacity_w=row["capacity_dc_kwp"] * 1000,
+            meter_expected=row["meter_expected"],
+            connection=row["connection"] or None,
+        )
+
+    def _save_poll_state(self, ledger, spent_before, error, at):
+        """Record the calls spent and the account's last error. Several
+        workers may poll one account at once: in the cron the ledger row is
+        locked and merged (calls added up) in its own short transaction,
+        retried when another worker's merge lands first."""
+        self.ensure_one()
+        values = {"last_check_at": naive_utc(at), "last_error": error or False}
+        if not self.env.context.get("solar_om_commit"):
+            self.sudo().write(dict(values, quota_state=ledger.to_dict()))
+            return
+        spent = ledger.month_used - spent_before
+        for attempt in range(5):
+            try:
+                with self.env.registry.cursor() as cr:
+                    cr.execute(
+                        "SELECT quota_state FROM solar_monitoring_account WHERE id = %s FOR UPDATE",
+                        [self.id],
+                    )
+                    stored = quota.QuotaLedger.from_dict(self.vendor, ledger.tier, cr.fetchone()[0])
+                    stored.merge(ledger, spent)
+                    self.env(cr=cr, su=True)[self._name].browse(self.id).write(
+                        dict(values, quota_state=stored.to_dict())
+                    )
+                break
+            except SerializationFailure:
+                if attempt == 4:
+                    raise
+        self.invalidate_recordset(["quota_state", "last_check_at", "last_error"])
 
     def action_check_now(self):
         self.env["solar.health.check"].run(accounts=self, force=True)

@@ -1,7 +1,15 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from datetime import timedelta
 
+from psycopg2.errors import SerializationFailure
+
+from odoo import api, fields, models
+from odoo.tools import SQL, mute_logger
+
+from solar_om_engine import quota
+
+from .health_run import naive_utc, sql_values
 from .solar_fault import FAULT_KINDS
 
 HEALTH = [
@@ -12,6 +20,31 @@ HEALTH = [
     *FAULT_KINDS,
 ]
 
+# a claimed site is not due again before this, even if its worker died
+CLAIM_LEASE = timedelta(minutes=10)
+# what the health check reads of a claimed site
+CHECK_FIELDS = [
+    "name",
+    "vendor_site_ref",
+    "account_id",
+    "company_id",
+    "latitude",
+    "longitude",
+    "tz",
+    "capacity_dc_kwp",
+    "connection",
+    "meter_expected",
+]
+RESULT_FIELDS = [
+    "health_state",
+    "health_reason",
+    "last_checked_at",
+    "next_check_at",
+    "last_report_at",
+    "last_power_w",
+    "last_energy_today_kwh",
+    "poll_error",
+]
 
 LOCATION_FIELDS = {
     "name",
@@ -170,3 +203,124 @@ class SolarSite(models.Model):
         if LOCATION_FIELDS & set(vals) and not self.env.context.get("solar_no_sync"):
             self.filtered("fsm_location_id")._sync_fsm_location()
         return result
+
+    # ------------------------------------------------------------ health check
+    @api.model
+    def _health_claim_due(self, accounts, at, force, commit, limit=None):
+        """Claim the due sites of `accounts` and return them as dicts of
+        `CHECK_FIELDS`: one UPDATE moves their next check past a lease and
+        skips rows another worker holds, so several workers split the fleet
+        and no site is checked twice. In the cron the claim is committed at
+        once, making it visible to the other workers."""
+        due = (
+            SQL("TRUE")
+            if force
+            else SQL("(next_check_at IS NULL OR next_check_at <= %s)", naive_utc(at))
+        )
+        claim = SQL(
+            """
+            UPDATE solar_site SET next_check_at = %s
+            WHERE id IN (
+                SELECT id FROM solar_site
+                WHERE account_id = ANY(%s) AND active AND vendor_site_ref IS NOT NULL AND %s
+                ORDER BY floor(latitude), floor(longitude), id
+                LIMIT %s
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id
+            """,
+            naive_utc(at + CLAIM_LEASE),
+            accounts.ids,
+            due,
+            limit,
+        )
+        for attempt in range(3):
+            if commit:
+                self.env["ir.cron"]._commit_progress(0)  # a fresh snapshot for the claim
+            try:
+                with mute_logger("odoo.sql_db"):
+                    self.env.cr.execute(claim)
+                ids = sorted(row[0] for row in self.env.cr.fetchall())
+                break
+            except SerializationFailure:
+                # another worker committed its claim on a row while ours ran
+                if not commit or attempt == 2:
+                    raise
+                self.env.cr.rollback()
+        if commit:
+            self.env["ir.cron"]._commit_progress(0)
+        self.invalidate_model(["next_check_at"])
+        rows = self.sudo().browse(ids).read(CHECK_FIELDS)
+        for row in rows:
+            row["account_id"] = row["account_id"][0]
+            row["company_id"] = row["company_id"][0]
+        return rows
+
+    @api.model
+    def _health_mark_unpolled(self, rows, state, at, reason=None, error=None):
+        """Sites the check did not poll (night, no coordinates): their state
+        and why, in one UPDATE."""
+        if not rows:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE solar_site SET health_state = %s, health_reason = %s, poll_error = %s,"
+                " last_checked_at = %s WHERE id = ANY(%s)",
+                state,
+                reason,
+                error,
+                naive_utc(at),
+                [r["id"] for r in rows],
+            )
+        )
+        self.invalidate_model(["health_state", "health_reason", "poll_error", "last_checked_at"])
+
+    @api.model
+    def _health_write_results(self, batch, evidence, run, faulty_sites):
+        """One UPDATE for the batch: each site's verdict, last readings, poll
+        error and next check (sooner while it has a fault)."""
+        rows = []
+        for row in batch:
+            key = str(row["id"])
+            verdict, reading = evidence.verdicts.get(key), evidence.readings.get(key)
+            plan = run.plans[row["account_id"]]
+            faulty = key in faulty_sites or bool(verdict and verdict.is_fault)
+            next_at = run.at + quota.next_check_in(plan.interval_minutes, faulty)
+            energy = reading.energy_today_wh if reading else None
+            rows.append(
+                (
+                    row["id"],
+                    verdict.kind if verdict else "unknown",
+                    (verdict.reason if verdict else None),
+                    naive_utc(next_at),
+                    naive_utc(reading.last_report_at) if reading else None,
+                    reading.power_w if reading else None,
+                    energy / 1000 if energy is not None else None,
+                    evidence.errors.get(key),
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE solar_site AS s SET
+                    health_state = v.state,
+                    health_reason = COALESCE(v.reason, s.health_reason),
+                    last_checked_at = %s,
+                    next_check_at = v.next_at::timestamp,
+                    last_report_at = COALESCE(v.report_at::timestamp, s.last_report_at),
+                    last_power_w = COALESCE(v.power::float8, s.last_power_w),
+                    last_energy_today_kwh = COALESCE(v.energy::float8, s.last_energy_today_kwh),
+                    poll_error = v.error
+                FROM (VALUES %s) AS v(id, state, reason, next_at, report_at, power, energy, error)
+                WHERE s.id = v.id
+                """,
+                run.naive_at,
+                sql_values(rows),
+            )
+        )
+        self.invalidate_model(RESULT_FIELDS)
+
+    @api.model
+    def _health_suppressed(self, batch, at):
+        """Keys of the sites where an outage is expected right now
+        (solar_om_cases adds them)."""
+        return frozenset()

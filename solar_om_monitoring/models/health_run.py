@@ -1,0 +1,49 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""What one health-check run carries between the models it goes through,
+and the helpers of its set-based SQL (one statement per batch of sites,
+never a query per site)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from odoo.tools import SQL
+
+from solar_om_engine.classify import Thresholds
+
+
+@dataclass
+class HealthRun:
+    """One run of the check: the instant judged, its settings and its tally."""
+
+    at: datetime  # aware UTC
+    thresholds: Thresholds
+    plans: dict  # monitoring account id -> quota.Plan
+    recovery_checks: int
+    batch_size: int
+    commit: bool  # commit each batch (the cron and the e2e runs do, tests do not)
+    stats: defaultdict = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def naive_at(self):
+        return naive_utc(self.at)
+
+
+@dataclass
+class Evidence:
+    """What the check learnt about one chunk of sites, by site key."""
+
+    verdicts: dict  # site key -> classify.Verdict
+    readings: dict  # site key -> clients.Reading
+    errors: dict  # site key -> why the site could not be read
+
+
+def naive_utc(moment):
+    """An aware instant as the naive UTC datetime Odoo stores."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment else None
+
+
+def sql_values(rows):
+    """The body of a ``VALUES`` list, every value a bound parameter."""
+    return SQL(", ").join(SQL("(%s)", SQL(", ").join(SQL("%s", v) for v in row)) for row in rows)

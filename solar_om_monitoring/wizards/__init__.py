@@ -1,0 +1,1 @@
+from . import solar_device_replace
