@@ -23,7 +23,12 @@ from enum import StrEnum
 
 
 class JobStepError(ValueError):
-    """A step taken out of turn; the message names the step still to do."""
+    """A step taken out of turn or foreign to the job. ``step`` is the
+    earlier step still to do, when that is the reason."""
+
+    def __init__(self, message: str, step: str | None = None):
+        super().__init__(message)
+        self.step = step
 
 
 class Role(StrEnum):
@@ -93,7 +98,7 @@ def check_can_complete(path: str | None, code: str, done: Iterable[str]) -> JobS
     done = set(done)
     for step in steps[: codes.index(code)]:
         if step.code not in done:
-            raise JobStepError(step.code)
+            raise JobStepError(f"{step.code!r} is still to do before {code!r}", step=step.code)
     return steps[codes.index(code)]
 
 

@@ -31,8 +31,9 @@ def test_paths_without_a_visit_have_no_steps():
 
 
 def test_a_step_out_of_turn_names_the_earlier_step_still_to_do():
-    with pytest.raises(jobs.JobStepError, match="audit_checklist"):
+    with pytest.raises(jobs.JobStepError, match="'audit_checklist' is still to do") as error:
         jobs.check_can_complete("visit_audit", "review_artefacts", ["confirm", "schedule"])
+    assert error.value.step == "audit_checklist"
     step = jobs.check_can_complete(
         "visit_audit", "review_artefacts", ["confirm", "schedule", "audit_checklist"]
     )

@@ -6,4 +6,4 @@ from odoo import fields, models
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
-    solar_site_id = fields.Many2one("solar.site", string="Solar Site", index=True, tracking=True)
+    solar_site_id = fields.Many2one("solar.site", index=True, tracking=True)

@@ -61,7 +61,7 @@ class HelpdeskTicket(models.Model):
         related="solar_site_id.project_id.solar_operations_manager_id"
     )
 
-    @api.depends("solar_job_step_ids.state")
+    @api.depends("resolution_path", "solar_job_step_ids.state")
     def _compute_solar_job_next_step(self):
         for ticket in self:
             step = jobs.next_step(ticket.resolution_path, ticket._solar_done_steps())
@@ -112,10 +112,16 @@ class HelpdeskTicket(models.Model):
         try:
             jobs.check_can_complete(self.resolution_path, code, self._solar_done_steps())
         except jobs.JobStepError as error:
-            earlier = str(error)
-            label = self._solar_step_label(earlier) if earlier in dict(JOB_STEPS) else earlier
+            if not error.step:
+                raise UserError(
+                    self.env._("%(ticket)s: %(error)s", ticket=self.display_name, error=error)
+                ) from error
             raise UserError(
-                self.env._("%(ticket)s: first %(step)s.", ticket=self.display_name, step=label)
+                self.env._(
+                    "%(ticket)s: first %(step)s.",
+                    ticket=self.display_name,
+                    step=self._solar_step_label(error.step),
+                )
             ) from error
 
     def _solar_check_step_evidence(self, code):

@@ -13,9 +13,7 @@ class SolarEscalation(models.TransientModel):
 
     complaint_id = fields.Many2one("helpdesk.ticket", required=True, readonly=True)
     partner_id = fields.Many2one(related="complaint_id.partner_id", string="Customer")
-    concern = fields.Char(
-        string="Concern", help="Words from the customer's concern, to narrow the open cases."
-    )
+    concern = fields.Char(help="Words from the customer's concern, to narrow the open cases.")
     open_case_ids = fields.Many2many(
         "helpdesk.ticket", compute="_compute_open_case_ids", string="Open Cases"
     )
