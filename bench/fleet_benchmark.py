@@ -240,37 +240,62 @@ def spread(db, url, n_workers, at):
     }
 
 
-def detect_table():
-    from solar_om_engine import quota
+PLAN_LATITUDE, PLAN_LONGITUDE = 33.4, -112.0  # Phoenix: long June days
+PLAN_DAY = datetime(2026, 6, 21, tzinfo=timezone.utc)
 
-    rows = []
-    for vendor, tier_name in (
-        ("solaredge", "free"),
-        ("enphase", "watt"),
-        ("enphase", "kilowatt"),
-        ("enphase", "partner"),
-        ("apsystems", "lv0"),
-        ("apsystems", "lv1"),
-    ):
-        tier = quota.tier_for(vendor, tier_name)
-        for sites in (1, 10, 100, 1000, 10000):
-            plan = quota.plan(vendor, tier, sites)
-            rows.append(
-                (
+
+def planner_table():
+    """Per vendor, plan and fleet size: the planner's liveness cadence and
+    production judgments, achieved against bound, for June at 33.4 N."""
+    from solar_om_engine import planner, quota
+
+    month_start = PLAN_DAY.replace(day=1)
+    lines = [
+        "| vendor | plan | sites | liveness every (min) | calls / pass "
+        "| production judgments / site / day | worst-case comms detect (min) "
+        "| bound (min) | ratio | calls / month (limit) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    worst_ratio, short = 0.0, []
+    for vendor, tiers in quota.TIERS.items():
+        for tier_name, tier in tiers.items():
+            for sites in (1, 10, 100, 1_000, 10_000):
+                plan = planner.make_plan(
                     vendor,
-                    tier_name,
+                    tier,
                     sites,
-                    plan.interval_minutes,
-                    plan.worst_case_detect_minutes,
-                    plan.note,
+                    month_start,
+                    locations=[(PLAN_LATITUDE, PLAN_LONGITUDE)],
+                    day=PLAN_DAY.date(),
                 )
-            )
-    return rows
+                worst_ratio = max(worst_ratio, plan.detect_ratio)
+                judged = plan.production_judgments_per_site_per_day
+                per_day = (
+                    f"{judged:g}"
+                    if judged >= 1 or judged == 0
+                    else (f"1 every {plan.production_every_days} days")
+                )
+                if judged < 1:
+                    short.append(f"{vendor} {tier_name} {sites:,}")
+                lines.append(
+                    f"| {vendor} | {tier_name} | {sites:,} | {plan.liveness_every_min:,g} "
+                    f"| {plan.liveness_calls_per_pass:,} | {per_day} "
+                    f"| {plan.worst_case_comms_detect_min:,g} | {plan.bound_comms_detect_min:,g} "
+                    f"| {plan.detect_ratio:.3f} | {plan.calls_per_month:,} ({tier.per_month:,}) |"
+                )
+    lines.append(
+        f"\nLargest ratio achieved / bound: {worst_ratio:.3f}. Fewer than one production "
+        f"judgment per site per daylight day: {len(short)} of {len(lines) - 2} rows."
+    )
+    return "\n".join(lines)
 
 
 def main(argv):
     from odoo.tools import config
 
+    if argv[:1] == ["--planner"]:
+        print(planner_table())
+        return
     sizes = [int(a) for a in argv] or [1000, 10000]
     config.parse_config([f"--addons-path={REPO}", "--log-level=warn", "--http-interface=127.0.0.1"])
     results = [bench(n, 8766 + i) for i, n in enumerate(sizes)]
@@ -311,13 +336,7 @@ def main(argv):
                 f"| {r['sites']:,} | {n} | {w['wall_s']:.1f} | {w['sites_per_worker']} "
                 f"| {w['polled_per_worker']} | {w['duplicate_faults']} |"
             )
-    lines.append(
-        "\n| vendor | plan | sites | whole fleet checked every (min) "
-        "| worst-case time to detect a comms loss (min) | note |"
-    )
-    lines.append("|---|---|---:|---:|---:|---|")
-    for vendor, tier, sites, interval, detect, note in detect_table():
-        lines.append(f"| {vendor} | {tier} | {sites:,} | {interval} | {detect} | {note} |")
+    lines.append("\n" + planner_table())
     text = "\n".join(lines)
     print(text)
     out = REPO / "var" / "benchmark.md"

@@ -3,6 +3,14 @@
 Prints one JSON object per site (`site`, `kind`, `case_type`, `reason`) and
 one per fleet-level verdict. A malformed reading is reported on stderr with
 its site and field, the other sites are still judged, and the exit code is 2.
+
+`python -m solar_om_engine plan --vendor enphase --plan watt --sites 100
+[--latitude 33.4 --longitude -112 --date 2026-06-21]`
+
+Prints the polling plan of one account as one JSON object: the liveness
+cadence, production judgments per site and day, the worst-case time to
+detect a comms loss and its bound, calls a day and a month. Without a
+latitude every day has 12 hours of daylight.
 """
 
 from __future__ import annotations
@@ -10,8 +18,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date, datetime, time, timezone
 
 from .classify import classify_fleet
+from .planner import PlanError, make_plan, production_slots
+from .quota import tier_for
 from .readings import ReadingError, parse_reading, parse_timestamp
 
 
@@ -49,13 +60,66 @@ def check(path: str, at_text: str, out=sys.stdout, err=sys.stderr) -> int:
     return 2 if bad else 0
 
 
+def plan(args, out=sys.stdout, err=sys.stderr) -> int:
+    try:
+        day = date.fromisoformat(args.date) if args.date else datetime.now(timezone.utc).date()
+    except ValueError:
+        print(f"error: --date must be YYYY-MM-DD, got {args.date!r}", file=err)
+        return 2
+    if args.latitude is not None and not -90 <= args.latitude <= 90:
+        print(f"error: --latitude must be within -90..90, got {args.latitude}", file=err)
+        return 2
+    if not -180 <= args.longitude <= 180:
+        print(f"error: --longitude must be within -180..180, got {args.longitude}", file=err)
+        return 2
+    try:
+        tier = tier_for(args.vendor, args.plan)
+        # the steady state: the whole month's budget over the month's daylight
+        month_start = datetime.combine(day.replace(day=1), time(0), tzinfo=timezone.utc)
+        locations = None if args.latitude is None else [(args.latitude, args.longitude)]
+        result = make_plan(
+            args.vendor,
+            tier,
+            args.sites,
+            month_start,
+            locations=locations,
+            daylight_hours=args.daylight_hours,
+            day=day,
+        )
+    except (PlanError, ValueError) as error:
+        print(f"error: {error}", file=err)
+        return 2
+    data = {"plan": args.plan, "date": day.isoformat(), **result.to_dict()}
+    if locations:
+        judgments = result.production_judgments_per_site_per_day
+        count = 0 if judgments <= 0 else min(max(round(judgments), 1), 2)
+        data["production_slots_utc"] = [
+            slot.strftime("%H:%M")
+            for slot in production_slots(args.latitude, args.longitude, day, count)
+        ]
+    print(json.dumps(data, indent=2), file=out)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m solar_om_engine")
     sub = parser.add_subparsers(dest="command", required=True)
     check_cmd = sub.add_parser("check", help="classify a JSON file of readings")
     check_cmd.add_argument("readings")
     check_cmd.add_argument("--at", required=True, help="ISO-8601 instant with offset")
+    plan_cmd = sub.add_parser("plan", help="the polling plan of one monitoring account")
+    plan_cmd.add_argument("--vendor", required=True, choices=["solaredge", "enphase", "apsystems"])
+    plan_cmd.add_argument("--plan", required=True, help="quota plan: free, watt, kilowatt, lv0 ...")
+    plan_cmd.add_argument("--sites", required=True, type=int)
+    plan_cmd.add_argument("--latitude", type=float, help="the fleet's latitude (degrees)")
+    plan_cmd.add_argument("--longitude", type=float, default=0.0)
+    plan_cmd.add_argument("--date", help="the season: a day, YYYY-MM-DD (default today)")
+    plan_cmd.add_argument(
+        "--daylight-hours", type=float, help="without a latitude: hours of daylight (default 12)"
+    )
     args = parser.parse_args(argv)
+    if args.command == "plan":
+        return plan(args)
     return check(args.readings, args.at)
 
 

@@ -22,6 +22,8 @@ CASE_TYPES = {
     "night": None,
     "ok": None,
     "indeterminate": None,
+    # heard from in a liveness pass; production is judged at its own times
+    "reporting": None,
     # a whole site silent is a device communication issue, which the
     # taxonomy files under String/MLPE Fault
     "comms_loss": "string_mlpe_fault",
@@ -33,7 +35,9 @@ CASE_TYPES = {
     # one incident about the vendor's cloud, not a production case per site
     "vendor_outage": None,
 }
-FAULT_KINDS = frozenset(k for k in CASE_TYPES if k not in ("night", "ok", "indeterminate"))
+FAULT_KINDS = frozenset(
+    k for k in CASE_TYPES if k not in ("night", "ok", "indeterminate", "reporting")
+)
 
 # Enphase's grid-powered gateway uploads around the clock. SolarEdge inverters
 # sleep at night and APsystems' freshness is the ECU's last production sample,
@@ -350,6 +354,28 @@ def classify_fleet(
     }
     peers = peer_stats(readings, candidates, th)
     verdicts = [early[r.site] or classify_site(r, at, th, peers[r.site]) for r in readings]
+    return _fold_vendor_outages(verdicts, th)
+
+
+def classify_liveness(
+    readings: list[Reading], at: datetime, th: Thresholds | None = None
+) -> FleetResult:
+    """Judge a liveness pass: freshness and the vendor's own status only.
+    A site heard from in time is `reporting` (which ends a comms loss but
+    says nothing of production: only a production judgment clears those)."""
+    th = th or Thresholds()
+    verdicts = []
+    for reading in readings:
+        early = _pre_checks(reading, at, th)
+        if early is None or early.kind == "configuration_issue":
+            early = Verdict(
+                reading.site,
+                "reporting",
+                f"heard from at {reading.last_report_at.isoformat()}",
+                reading.account,
+                {},
+            )
+        verdicts.append(early)
     return _fold_vendor_outages(verdicts, th)
 
 

@@ -66,6 +66,7 @@ class Account:
     per_month: int = 10**12
     outage_since: datetime | None = None
     calls_month: int = 0
+    month: str = ""  # the simulated month calls_month counts ("YYYY-MM")
     minute_calls: list = field(default_factory=list)
 
 

@@ -20,7 +20,7 @@ import logging
 import re
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -86,9 +86,17 @@ class Simulator:
 
     # ------------------------------------------------------------ quota and faults
     def _spend(self, account_key: str) -> None:
+        """Count a call. Minutes and months are those of the simulated clock,
+        so a test with the clock frozen sees a minute that never rolls over
+        however slow the machine, and one that moves the clock into the next
+        month finds the monthly quota renewed."""
         account = self.fleet.accounts[account_key]
-        now = time.time()
+        moment = self.fleet.now()
+        now = moment.timestamp()
         with self.fleet.lock:
+            month = moment.strftime("%Y-%m")
+            if account.month != month:
+                account.month, account.calls_month = month, 0
             account.minute_calls = [t for t in account.minute_calls if t > now - 60]
             if account.calls_month >= account.per_month:
                 raise _Quota("month", account)
@@ -380,15 +388,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.sim._spend(account.key)
         except _Quota as q:
             now = int(time.time())
+            month_start = fleet.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
             end = (
                 now - now % 60 + 60
                 if q.period == "minute"
-                else int(
-                    (
-                        fleet.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-                    ).timestamp()
-                )
-                + 32 * 86400
+                # the first instant of the next (simulated) month
+                else int((month_start + timedelta(days=32)).replace(day=1).timestamp())
             )
             raise _Reply(
                 429,

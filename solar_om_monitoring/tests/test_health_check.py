@@ -1,6 +1,10 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from unittest.mock import patch
+
 from odoo.tests import tagged
+
+from solar_om_engine import quota
 
 from .common import MIDNIGHT, NOON, STEP, MonitoringCommon
 
@@ -144,7 +148,14 @@ class TestHealthCheck(MonitoringCommon):
         sim_account = self.fleet.accounts[self.fleet.sites["SE0"].account]
         self.addCleanup(setattr, sim_account, "per_minute", sim_account.per_minute)
         sim_account.per_minute = 3
-        self.check()
+        # The simulator counts minutes on its clock, frozen at noon: its minute
+        # never rolls over, however slow the machine. The ledger's wait for the
+        # next minute (the vendor said 0 calls remain) is recorded, not slept.
+        waits = []
+        with patch.object(quota.QuotaLedger, "sleep", staticmethod(waits.append)):
+            self.check()
+        self.assertEqual(len(waits), 1)
+        self.assertGreater(waits[0], 50)  # it waited for the vendor's minute to end
         solaredge = self.sites.filtered(lambda s: s.vendor == "solaredge")
         read = solaredge.filtered(lambda s: s.health_state == "ok")
         unread = solaredge - read

@@ -1,0 +1,493 @@
+"""The polling planner: how one account's monthly quota is split between
+liveness passes and production judgments.
+
+Two kinds of reading, with different prices and different uses:
+
+- a **liveness pass** asks the vendor when each site last reported, with the
+  cheapest call that says so for the most sites at once (Enphase `/systems`
+  covers 100 systems a call); it is what catches a comms loss, so its cadence
+  sets the worst-case time to detect one;
+- a **production judgment** reads one site's energy and power (a per-site
+  call) and is worth most around solar noon and in mid-afternoon, when a
+  shortfall against expected output is largest and least ambiguous.
+
+The time to detect a comms loss is measured from the site's last report: the
+staleness limit (three missed uploads) plus one liveness interval. The
+**bound** is what the plan allows if the whole month went to liveness passes
+of the cheapest call. The planner gives production judgments at most
+`DETECT_SLACK` (10 %) of that detection time, up to `MAX_JUDGMENTS` a site a
+day, never less than one a daylight day when that fits; the rest of the month
+goes to liveness. Daylight is the union of the fleet's daylight (sun at least
+`min_elevation` degrees up, from astral's `elevation`, which never raises),
+and the month is paced by daylight: every daylight minute of the month gets
+the same share of what is left, so no day runs short and the quota lasts to
+the month's end.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from enum import Enum
+from functools import lru_cache
+
+from .daylight import sun_elevation
+from .quota import Tier
+
+STALE_AFTER_MIN = 45.0  # classify.Thresholds.stale_after: three missed 15-minute uploads
+DETECT_SLACK = 0.10  # production may cost at most this share of the detection time
+MAX_JUDGMENTS = 2  # per site and daylight day: around solar noon and mid-afternoon
+CRON_EVERY_MIN = 1.0  # the health check's cron: a pass starts at most this late
+MIN_ELEVATION = 10.0  # classify.Thresholds.min_elevation_deg: what the check calls daylight
+SAMPLE_MIN = 10  # daylight is sampled every 10 minutes
+SLOT_MIN = 120.0  # a production slot's judgments fit in two hours around their time
+# a site judged less than daily is judged every k days, at least monthly
+# when that fits (Enphase's liveness list still carries the vendor's own
+# production flags, `power` and `micro`, at the liveness cadence)
+JUDGMENT_CHOICES = (2.0, 1.0) + tuple(1 / k for k in (2, 3, 4, 5, 6, 7, 10, 14, 21, 30)) + (0.0,)
+
+
+class PlanError(ValueError):
+    """The planner was asked something it cannot answer (unknown vendor, no sites)."""
+
+
+@dataclass(frozen=True)
+class CallCosts:
+    """What one vendor charges, in calls, for each kind of reading."""
+
+    # sites one liveness call covers (1: the cheapest call is per site)
+    liveness_sites_per_call: int
+    # a production reading of one site, beyond the liveness pass
+    production_calls_per_site: int
+    # the liveness call carries today's energy: every pass is also a judgment
+    liveness_reads_production: bool
+    # calls a day whatever the fleet's size (an OAuth token refresh)
+    daily_overhead: int
+    source: str
+
+    def liveness_pass(self, sites: int) -> int:
+        return math.ceil(sites / self.liveness_sites_per_call) if sites > 0 else 0
+
+
+COSTS: dict[str, CallCosts] = {
+    "enphase": CallCosts(
+        liveness_sites_per_call=100,
+        production_calls_per_site=1,
+        liveness_reads_production=False,
+        daily_overhead=1,
+        source="GET /api/v4/systems?size=100 (status, last_report_at; energy is -1 there) "
+        "and GET /systems/{id}/summary per system; the access token lasts a day "
+        "(developer-v4.enphase.com, NathanBaulch/EnphaseOpenAPI monitoring.yaml)",
+    ),
+    "solaredge": CallCosts(
+        liveness_sites_per_call=1,
+        production_calls_per_site=1,
+        liveness_reads_production=False,
+        daily_overhead=0,
+        source="v2 has no fleet call with a last-report time (GET /v2/sites lists "
+        "siteId, name, peakPower, location, activationStatus only): one call per "
+        "site for freshness, the overview for today's energy",
+    ),
+    "apsystems": CallCosts(
+        liveness_sites_per_call=1,
+        production_calls_per_site=1,
+        liveness_reads_production=False,
+        daily_overhead=0,
+        source="OpenAPI has no list with a last-upload time: the ECU's minutely "
+        "series per system for freshness, system details (light) for the judgment",
+    ),
+}
+
+
+def costs_for(vendor: str) -> CallCosts:
+    try:
+        return COSTS[vendor]
+    except KeyError as err:
+        raise PlanError(f"unknown vendor {vendor!r} (known: {', '.join(COSTS)})") from err
+
+
+# ---------------------------------------------------------------- daylight
+
+
+def _cells(locations: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Distinct 1°-by-2° cells of a fleet: daylight is the same within one to
+    a few minutes, and a 10,000-site fleet costs a few dozen sun positions."""
+    return sorted({(round(lat), 2 * round(lon / 2)) for lat, lon in locations})
+
+
+def daylight_minutes(
+    locations: Sequence[tuple[float, float]],
+    day: date,
+    min_elevation: float = MIN_ELEVATION,
+    after: datetime | None = None,
+) -> float:
+    """Minutes of the UTC `day` when the sun is up at one location of the
+    fleet at least (the union: a liveness call covers them all), counted from
+    `after` when given."""
+    start = datetime.combine(day, time(0), tzinfo=timezone.utc)
+    lit = 0
+    for step in range(0, 24 * 60, SAMPLE_MIN):
+        at = start + timedelta(minutes=step)
+        if after is not None and at < after:
+            continue
+        if any(sun_elevation(lat, lon, at) >= min_elevation for lat, lon in locations):
+            lit += SAMPLE_MIN
+    return float(lit)
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def month_daylight(
+    locations: Sequence[tuple[float, float]] | None,
+    at: datetime,
+    min_elevation: float = MIN_ELEVATION,
+    daylight_hours: float | None = None,
+) -> tuple[float, float, int]:
+    """(daylight minutes left this month from `at`, daylight minutes of
+    `at`'s whole day, days left including today). Without locations, every
+    day has `daylight_hours` (12 by default)."""
+    today = at.astimezone(timezone.utc).date()
+    days = (_month_end(today) - today).days
+    if not locations:
+        hours = 12.0 if daylight_hours is None else daylight_hours
+        day_min = hours * 60
+        start = datetime.combine(today, time(0), tzinfo=timezone.utc)
+        elapsed = (at - start).total_seconds() / 60
+        # the daylight of a location-less day is centred on 12:00 UTC
+        today_left = min(max(day_min / 2 + 720 - elapsed, 0.0), day_min)
+        return today_left + day_min * (days - 1), day_min, days
+    cells = _cells(locations)
+    today_min = daylight_minutes(cells, today, min_elevation)
+    left = daylight_minutes(cells, today, min_elevation, after=at)
+    # daylight changes smoothly: sample every 4th day and hold it
+    sample = today_min
+    for offset in range(1, days):
+        if offset % 4 == 0:
+            sample = daylight_minutes(cells, today + timedelta(days=offset), min_elevation)
+        left += sample
+    return left, today_min, days
+
+
+def production_slots(
+    latitude: float, longitude: float, day: date, count: int, min_elevation: float = MIN_ELEVATION
+) -> list[datetime]:
+    """When one site's production judgments are most informative, in UTC:
+    solar noon (the sun highest) and mid-afternoon (halfway from noon to
+    the end of daylight). Found from sampled elevations, never `sun()`."""
+    if count <= 0:
+        return []
+    # the site's solar day: centred on its local solar noon
+    centre = datetime.combine(day, time(12), tzinfo=timezone.utc) - timedelta(hours=longitude / 15)
+    samples = [centre + timedelta(minutes=m) for m in range(-12 * 60, 12 * 60, SAMPLE_MIN)]
+    elevations = [sun_elevation(latitude, longitude, t) for t in samples]
+    top = max(range(len(samples)), key=elevations.__getitem__)
+    if elevations[top] < min_elevation:
+        return []  # polar night: nothing to judge
+    end = top
+    while end + 1 < len(samples) and elevations[end + 1] >= min_elevation:
+        end += 1
+    noon = samples[top]
+    slots = [noon]
+    if count >= 2 and end > top:
+        slots.append(noon + (samples[end] - noon) / 2)
+    return slots
+
+
+# ---------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True)
+class Plan:
+    vendor: str
+    sites: int
+    per_minute_limit: int
+    month_limit: int
+    month_used: int
+    days_left: int
+    daylight_hours: float  # of the day planned for (the fleet's union)
+    liveness_calls_per_pass: int
+    liveness_every_min: float
+    liveness_passes_per_day: float
+    production_judgments_per_site_per_day: float
+    production_every_days: int  # 1: daily; k: each site every k days; 0: never
+    production_calls_per_day: int
+    calls_per_day: int
+    calls_per_month: int  # projected: used so far plus what the plan spends to month end
+    worst_case_comms_detect_min: float
+    bound_comms_detect_min: float
+    detect_ratio: float
+    stale_after_min: float
+    note: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _round_up(minutes: float, step: float) -> float:
+    if step <= 0 or not math.isfinite(minutes):
+        return minutes
+    return math.ceil(minutes / step - 1e-9) * step
+
+
+def make_plan(
+    vendor: str,
+    tier: Tier,
+    sites: int,
+    at: datetime,
+    locations: Sequence[tuple[float, float]] | None = None,
+    month_used: int = 0,
+    daylight_hours: float | None = None,
+    min_elevation: float = MIN_ELEVATION,
+    stale_after_min: float = STALE_AFTER_MIN,
+    cron_every_min: float = CRON_EVERY_MIN,
+    day: date | None = None,
+) -> Plan:
+    """The plan for the rest of `at`'s month, with `month_used` calls
+    already spent. Called again at every run with what is left, it paces
+    itself: spending faster than planned lengthens the interval, so the
+    quota cannot run out before the month ends. The per-day figures are
+    those of `day` (default: `at`'s date)."""
+    if at.tzinfo is None:
+        raise PlanError("the planner needs an aware datetime")
+    if sites < 0:
+        raise PlanError(f"number of sites must be 0 or more, got {sites}")
+    costs = costs_for(vendor)
+    left_min, today_min, days = month_daylight(locations, at, min_elevation, daylight_hours)
+    if day is not None and locations:
+        today_min = daylight_minutes(_cells(locations), day, min_elevation)
+    budget = max(tier.per_month - month_used, 0)
+    pass_calls = costs.liveness_pass(sites)
+    overhead = costs.daily_overhead * days
+    # the bound: the whole budget on liveness passes of the cheapest call
+    bound_interval = _liveness_interval(budget, pass_calls, left_min, tier)
+    bound = stale_after_min + bound_interval
+    chosen = (0.0, 0, math.inf, math.inf)
+    for per_day in JUDGMENT_CHOICES if math.isfinite(bound) else ():
+        if costs.liveness_reads_production and per_day > 0:
+            continue  # judgments come with the passes, for free
+        production_day = math.ceil(per_day * sites) * costs.production_calls_per_site
+        liveness_budget = budget - overhead - production_day * days
+        interval = _liveness_interval(liveness_budget, pass_calls, left_min, tier)
+        worst = stale_after_min + _round_up(interval, cron_every_min)
+        if worst > bound * (1 + DETECT_SLACK) + 1e-9:
+            continue
+        if _production_pass_min(per_day, sites, costs, pass_calls, interval, tier) > SLOT_MIN:
+            continue  # the minute limit cannot fit a slot's judgments in its window
+        chosen = (per_day, production_day, interval, worst)
+        break
+    per_day, production_day, interval, worst = chosen
+    finite = math.isfinite
+    every = _round_up(interval, cron_every_min) if finite(interval) else math.inf
+    passes_day = today_min / every if every > 0 else 0.0
+    if costs.liveness_reads_production:
+        per_day = min(passes_day, float(MAX_JUDGMENTS))
+    # liveness calls go out one by one at the plan's rate (a pass longer than
+    # the month is spread over months): what the rest of the month spends
+    liveness_month = math.floor(left_min * pass_calls / every) if 0 < every < math.inf else 0
+    daily = costs.daily_overhead if finite(interval) else 0
+    calls_day = math.ceil(passes_day * pass_calls) + production_day + daily
+    month_total = month_used + liveness_month + (production_day + daily) * days
+    every_days = 0 if per_day <= 0 else (1 if per_day >= 1 else round(1 / per_day))
+    note = _note(sites, per_day, every_days, interval, pass_calls, tier)
+    return Plan(
+        vendor=vendor,
+        sites=sites,
+        per_minute_limit=tier.per_minute,
+        month_limit=tier.per_month,
+        month_used=month_used,
+        days_left=days,
+        daylight_hours=round(today_min / 60, 2),
+        liveness_calls_per_pass=pass_calls,
+        liveness_every_min=round(every, 1) if finite(every) else -1,
+        liveness_passes_per_day=round(passes_day, 2),
+        production_judgments_per_site_per_day=round(per_day, 3),
+        production_every_days=every_days,
+        production_calls_per_day=production_day,
+        calls_per_day=calls_day,
+        calls_per_month=int(month_total),
+        worst_case_comms_detect_min=round(worst, 1) if finite(worst) else -1,
+        bound_comms_detect_min=round(bound, 1) if finite(bound) else -1,
+        detect_ratio=round(worst / bound, 3) if finite(worst) and finite(bound) else -1,
+        stale_after_min=stale_after_min,
+        note=note,
+    )
+
+
+def _production_pass_min(per_day, sites, costs, pass_calls, interval, tier) -> float:
+    """Minutes one production slot's calls take at what the per-minute limit
+    leaves beside the liveness passes."""
+    if per_day <= 0:
+        return 0.0
+    slots = max(1.0, min(per_day, float(MAX_JUDGMENTS)))
+    calls = math.ceil(per_day * sites / slots) * costs.production_calls_per_site
+    spare = tier.per_minute - (pass_calls / interval if interval > 0 else 0)
+    return calls / spare if spare > 0 else math.inf
+
+
+def _liveness_interval(budget: float, pass_calls: int, daylight_left: float, tier: Tier) -> float:
+    """Minutes between liveness passes when `budget` calls pay for them over
+    `daylight_left` minutes; a pass never outruns the per-minute limit."""
+    if pass_calls <= 0:
+        return 0.0
+    if budget <= 0 or daylight_left <= 0:
+        return math.inf
+    # below one pass a month the rate still holds: a pass spread over months
+    return max(daylight_left * pass_calls / budget, pass_calls / tier.per_minute)
+
+
+def _note(sites, per_day, every_days, interval, pass_calls, tier) -> str:
+    if sites == 0:
+        return "no sites to watch"
+    if not math.isfinite(interval):
+        return "quota spent: the account's sites are not watched until the month rolls over"
+    if pass_calls > tier.per_minute:
+        minutes = math.ceil(pass_calls / tier.per_minute)
+        lead = f"one liveness pass takes {minutes} min at the per-minute limit; "
+    else:
+        lead = ""
+    if per_day >= 1:
+        return lead + f"every site judged on production {per_day:g}x a daylight day"
+    if every_days:
+        return lead + (
+            f"the plan cannot pay a daily production judgment: each site every {every_days} days"
+        )
+    return lead + "the plan pays for liveness only: no production judgments"
+
+
+# ---------------------------------------------------------------- running the plan
+
+
+def liveness_due(plan: Plan, last_pass_at: datetime | None, at: datetime) -> bool:
+    """Whether the account's next liveness pass is due at `at`."""
+    if plan.liveness_every_min < 0 or plan.liveness_calls_per_pass == 0:
+        return False  # quota spent, or nothing to watch
+    if last_pass_at is None:
+        return True
+    # a cron that starts a few seconds late must not skip a whole interval
+    return (at - last_pass_at).total_seconds() >= plan.liveness_every_min * 60 - 30
+
+
+@lru_cache(maxsize=20_000)
+def _slots_cached(lat: float, lon: float, day: date, count: int, min_elevation: float):
+    return tuple(production_slots(lat, lon, day, count, min_elevation))
+
+
+def next_judgment_at(
+    plan: Plan,
+    latitude: float,
+    longitude: float,
+    after: datetime,
+    rotation: int,
+    min_elevation: float = MIN_ELEVATION,
+) -> datetime | None:
+    """The next production slot of one site after `after`: solar noon and,
+    at two a day, mid-afternoon; judged every k days, a site takes the days
+    its `rotation` (its id) picks, so the fleet's judgments spread evenly.
+    None when the plan pays for no judgment this month. Sites share slot
+    times within a 1°-by-0.5° cell (a couple of minutes)."""
+    per_day = plan.production_judgments_per_site_per_day
+    if per_day <= 0 or plan.production_every_days <= 0:
+        return None
+    count = MAX_JUDGMENTS if per_day >= MAX_JUDGMENTS else 1
+    lat, lon = round(latitude), round(longitude * 2) / 2
+    start = after.astimezone(timezone.utc).date() - timedelta(days=1)
+    for offset in range(0, 62):
+        day = start + timedelta(days=offset)
+        if (day.toordinal() + rotation) % plan.production_every_days:
+            continue
+        for slot in _slots_cached(lat, lon, day, count, min_elevation):
+            if slot > after:
+                return slot
+    return None
+
+
+class Blindness(str, Enum):
+    """Why an account's sites are not being watched at all."""
+
+    QUOTA_SPENT = "quota_spent"
+    CREDENTIALS_REFUSED = "credentials_refused"
+    API_RETIRED = "api_retired"
+    UNREACHABLE = "unreachable"
+
+
+BLINDNESS_WORDS = {
+    Blindness.QUOTA_SPENT: "the month's API quota is spent",
+    Blindness.CREDENTIALS_REFUSED: "the vendor refuses the account's credentials",
+    Blindness.API_RETIRED: "the vendor retired the API version we call (410 Gone)",
+    Blindness.UNREACHABLE: "the vendor's cloud cannot be reached",
+}
+
+
+def blindness(
+    error_kind: str, failing_since: datetime | None, at: datetime, plan: Plan | None
+) -> Blindness | None:
+    """Whether an account is blind after a poll that ended with `error_kind`
+    ('' when it worked; 'quota_month', 'quota_minute', 'auth', 'gone',
+    'transient', as the clients say), failing since `failing_since`. A
+    passing error (a minute's quota, a time-out) only blinds the account
+    once it has lasted longer than the liveness window, the time the plan
+    promises to see a comms loss in."""
+    if error_kind == "quota_month":
+        return Blindness.QUOTA_SPENT
+    if error_kind == "auth":
+        return Blindness.CREDENTIALS_REFUSED
+    if error_kind == "gone":
+        return Blindness.API_RETIRED
+    if error_kind == "transient" and failing_since is not None:
+        window = plan.worst_case_comms_detect_min if plan else STALE_AFTER_MIN
+        if window < 0 or at - failing_since > timedelta(minutes=window):
+            return Blindness.UNREACHABLE
+    return None
+
+
+# ---------------------------------------------------------------- in words
+
+
+def _duration(minutes: float) -> str:
+    if minutes < 120:
+        return f"{minutes:.0f} minutes"
+    return f"{minutes / 60:,.1f} hours of daylight"
+
+
+def describe(plan: Plan) -> dict[str, str]:
+    """The plan in sentences an O&M manager reads on the account's form."""
+    sites = f"all {plan.sites:,} sites" if plan.sites != 1 else "the site"
+    if plan.liveness_every_min < 0:
+        cadence = f"Not watching {sites}: the month's calls are spent."
+        detect = "A site that stops reporting is not noticed until the quota renews."
+    elif plan.sites == 0:
+        cadence, detect = "No sites to watch.", ""
+    else:
+        calls = plan.liveness_calls_per_pass
+        cadence = (
+            f"Checks that {sites} are still reporting every "
+            f"{_duration(plan.liveness_every_min)} in daylight "
+            f"({calls:,} call{'s' if calls != 1 else ''} each time)."
+        )
+        detect = (
+            f"A site that stops reporting is noticed within "
+            f"{_duration(plan.worst_case_comms_detect_min)} "
+            f"(the best this plan allows: {_duration(plan.bound_comms_detect_min)})."
+        )
+    per_day = plan.production_judgments_per_site_per_day
+    if per_day >= 2:
+        production = "Judges each site's production twice a day: at solar noon and mid-afternoon."
+    elif per_day >= 1:
+        production = "Judges each site's production once a day, at solar noon."
+    elif plan.production_every_days:
+        production = (
+            f"Judges each site's production every {plan.production_every_days} days, at "
+            "solar noon: the plan cannot pay for a daily judgment of every site."
+        )
+    else:
+        production = "Does not judge production: the plan pays for the reporting checks only."
+    left = max(plan.month_limit - plan.month_used, 0)
+    usage = (
+        f"{plan.month_used:,} of {plan.month_limit:,} calls used this month, {left:,} left; "
+        f"at this pace about {plan.calls_per_month:,} by the end of the month."
+    )
+    return {"cadence": cadence, "production": production, "detect": detect, "usage": usage}
