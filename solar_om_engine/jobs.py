@@ -167,15 +167,6 @@ def roof_leak_intake_missing(has_media: bool, leak_started_on) -> tuple[str, ...
 MILESTONES = ("rma_arrived", "visit_scheduled", "finding", "resolved")
 
 
-# --------------------------------------------------------------- escalation
-def escalate(priority: str | None, owner: int | None, team_lead: int | None):
-    """A customer says an open case went unanswered: its priority goes up
-    one level (helpdesk 0-3, capped at 3) and the team lead takes it over;
-    without a lead the owner keeps it. Returns (priority, owner)."""
-    raised = str(min(int(priority or 0) + 1, 3))
-    return raised, team_lead or owner
-
-
 # ----------------------------------------------------------------- appraisal
 @dataclass(frozen=True)
 class AppraisalLine:

@@ -89,12 +89,6 @@ def test_roof_leak_intake_names_what_is_missing():
     assert jobs.roof_leak_intake_missing(True, date(2026, 11, 2)) == ()
 
 
-def test_escalation_raises_priority_and_hands_the_case_to_the_lead():
-    assert jobs.escalate("1", 7, 3) == ("2", 3)
-    assert jobs.escalate("3", 7, 3) == ("3", 3)
-    assert jobs.escalate(None, 7, None) == ("1", 7)
-
-
 def test_replacement_value_is_rate_per_kw_times_size():
     lines, total = jobs.replacement_value(8.4, [("Modules", 900.0), ("Inverter", 350.0)])
     assert [line.amount for line in lines] == [7560.0, 2940.0]
