@@ -30,3 +30,8 @@ class HelpdeskTicketCategory(models.Model):
         "inspection by the installation crew, the printable insurance appraisal, the "
         "escalation of a complaint of no news.",
     )
+    solar_reactivation = fields.Boolean(
+        string="Reactivation Request",
+        help="Cases of this type ask when the customer paid: the form shows the payment "
+        "date and checks how long reactivation has been waiting.",
+    )

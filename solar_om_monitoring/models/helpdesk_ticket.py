@@ -5,8 +5,10 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from solar_om_engine import tickets as ticket_rules
 from solar_om_engine.classify import CASE_TYPES
 from solar_om_engine.geo import zone
+from solar_om_engine.kinds import FaultKind
 
 from .health_run import naive_utc
 from .solar_fault import FAULT_KINDS
@@ -20,6 +22,34 @@ class HelpdeskTicket(models.Model):
     solar_monitoring = fields.Boolean(
         string="Opened by Monitoring", readonly=True, help="Opened by the health check."
     )
+    solar_currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    solar_lost_energy_kwh = fields.Float(
+        string="Lost Energy (kWh)",
+        compute="_compute_solar_lost_energy",
+        digits=(16, 1),
+        help="Expected minus actual energy on the days its faults were open; comms loss "
+        "excluded (a silent site may be producing).",
+    )
+    solar_lost_value = fields.Monetary(
+        string="Lost Value",
+        compute="_compute_solar_lost_energy",
+        currency_field="solar_currency_id",
+        help="The lost energy at the site's energy rate (tariff or PPA price).",
+    )
+
+    def _compute_solar_lost_energy(self):
+        lost = {
+            ticket.id: (kwh, value)
+            for ticket, kwh, value in self.env["solar.lost.energy.report"]
+            .sudo()
+            ._read_group(
+                [("ticket_id", "in", self.ids)],
+                ["ticket_id"],
+                ["lost_kwh:sum", "lost_value:sum"],
+            )
+        }
+        for ticket in self:
+            ticket.solar_lost_energy_kwh, ticket.solar_lost_value = lost.get(ticket.id, (0.0, 0.0))
 
     @api.onchange("solar_site_id")
     def _onchange_solar_site_id(self):
@@ -101,7 +131,7 @@ class HelpdeskTicket(models.Model):
             "user_id": False,
             "company_id": site.company_id.id,
             "channel_id": self.env.ref("solar_om_monitoring.helpdesk_ticket_channel_monitoring").id,
-            "priority": "2" if fault.kind in ("comms_loss", "inverter_fault") else "1",
+            "priority": str(int(ticket_rules.priority(fault.kind))),
         }
 
     @api.model
@@ -122,7 +152,7 @@ class HelpdeskTicket(models.Model):
             "company_id": fault.company_id.id,
             "solar_monitoring": True,
             "channel_id": self.env.ref("solar_om_monitoring.helpdesk_ticket_channel_monitoring").id,
-            "priority": "2",
+            "priority": str(int(ticket_rules.priority(FaultKind.VENDOR_OUTAGE))),
         }
 
     def _solar_close_recovered(self, recovery_checks):
@@ -132,29 +162,26 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         if self.closed:
             return 0
-        verifying = self.stage_id == self.env.ref(
-            "solar_om_monitoring.helpdesk_ticket_stage_verifying"
+        owner = self.user_id
+        decision = ticket_rules.on_recovery(
+            signed_off=self.stage_id
+            == self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying"),
+            taken_in_hand=bool(owner) and not owner._is_superuser(),
+            orders_open=bool(self.fsm_order_ids.filtered(lambda o: not o.is_closed)),
         )
         note = self.env._(
             "The monitoring saw this site report normally for %(n)s consecutive "
             "daylight checks: the fault is over.",
             n=recovery_checks,
         )
-        owner = self.user_id
-        # once signed off and waiting in Verifying, closing is the monitoring's call
-        if not verifying and owner and not owner._is_superuser():
-            self.message_post(
-                body=note
-                + " "
-                + self.env._(
-                    "%(user)s has this ticket in hand, so it stays open.", user=owner.name
-                ),
-                subtype_xmlid="mail.mt_note",
+        if decision != ticket_rules.Recovery.CLOSE:
+            why = (
+                self.env._("%(user)s has this ticket in hand, so it stays open.", user=owner.name)
+                if decision == ticket_rules.Recovery.NOTE_IN_HAND
+                else self.env._("Work orders are still open, so it stays open.")
             )
-            return 0
-        if self.fsm_order_ids.filtered(lambda o: not o.is_closed):
             self.message_post(
-                body=note + " " + self.env._("Work orders are still open, so it stays open."),
+                body=self.env._("%(note)s %(why)s", note=note, why=why),
                 subtype_xmlid="mail.mt_note",
             )
             return 0
@@ -177,9 +204,8 @@ class HelpdeskTicket(models.Model):
         )
         now = naive_utc(run.at)
         due = tickets.filtered(
-            lambda t: (
-                (now - t.create_date).total_seconds()
-                >= t.category_id.solar_dispatch_after_hours * 3600
+            lambda t: ticket_rules.dispatch_due(
+                t.create_date, now, t.category_id.solar_dispatch_after_hours
             )
         )
         if due:
@@ -187,6 +213,13 @@ class HelpdeskTicket(models.Model):
             run.stats["orders_dispatched"] += len(due)
 
     # ------------------------------------------------------------ work orders
+    def _solar_local(self, moment):
+        """A stored UTC time as the reading user sees it: their time zone,
+        to the minute, zone named."""
+        if not moment:
+            return ""
+        return fields.Datetime.context_timestamp(self, moment).strftime("%Y-%m-%d %H:%M %Z")
+
     def _solar_order_values(self):
         self.ensure_one()
         site = self.solar_site_id
@@ -197,12 +230,16 @@ class HelpdeskTicket(models.Model):
         if faults:
             description += Markup("<ul>%s</ul>") % Markup("").join(
                 Markup("<li>%s: %s (since %s)</li>")
-                % (dict(f._fields["kind"].selection)[f.kind], f.reason or "", f.first_seen)
+                % (
+                    dict(f._fields["kind"].selection)[f.kind],
+                    f.reason or "",
+                    self._solar_local(f.first_seen),
+                )
                 for f in faults
             )
         description += Markup("<p>%s</p>") % self.env._(
             "Last heard from %(seen)s; power %(power).0f W; energy today %(energy).1f kWh.",
-            seen=site.last_report_at or self.env._("never"),
+            seen=self._solar_local(site.last_report_at) or self.env._("never"),
             power=site.last_power_w,
             energy=site.last_energy_today_kwh,
         )
@@ -218,7 +255,7 @@ class HelpdeskTicket(models.Model):
             "solar_site_id": site.id,
             "priority": order_model._solar_priority(self.priority),
             "description": description,
-            "todo": brand_checklist(equipment.mapped("brand")),
+            "todo": self.env["solar.brand.checklist"]._instructions_for(equipment.mapped("brand")),
             "company_id": self.company_id.id,
         }
 
@@ -318,34 +355,3 @@ class HelpdeskTicket(models.Model):
                 ),
                 subtype_xmlid="mail.mt_comment",
             )
-
-
-def brand_checklist(brands):
-    """The brand's check procedure, as the order's instructions."""
-    items = []
-    for brand in sorted(set(filter(None, brands))):
-        steps = BRAND_CHECKS.get(brand.lower())
-        if steps:
-            items.append(
-                Markup("<p><strong>%s</strong></p><ol>%s</ol>")
-                % (brand, Markup("").join(Markup("<li>%s</li>") % step for step in steps))
-            )
-    return Markup("").join(items) or False
-
-
-BRAND_CHECKS = {
-    "solaredge": [
-        "Inverter screen shows every optimizer reporting (e.g. 25/25).",
-        "Fewer reporting: pair again with SetApp, then check the cellular kit.",
-        "Still missing: call SolarEdge support with the inverter serial.",
-    ],
-    "enphase": [
-        "Combiner box: all three lights green.",
-        "Installer app, Devices & Array: every microinverter reporting.",
-        "Gateway connected (Ethernet/Wi-Fi/cellular) and reporting.",
-    ],
-    "apsystems": [
-        "EMA app, module view: every module producing.",
-        "ECU online and uploading (check its network).",
-    ],
-}
