@@ -195,7 +195,7 @@ function review(steps) {
         {
             content: "the visit is done: the case waits for its review",
             trigger:
-                ".o_field_widget[name=solar_service_phase] .o_arrow_button_current:contains('Reviewing')",
+                ".o_field_widget[name=solar_service_phase]:contains('Reviewing')",
         },
         {
             content: "open the job steps",
@@ -225,7 +225,7 @@ function review(steps) {
         {
             content: "the case is completed",
             trigger:
-                ".o_field_widget[name=solar_service_phase] .o_arrow_button_current:contains('Completed')",
+                ".o_field_widget[name=solar_service_phase]:contains('Completed')",
         },
     ];
 }
