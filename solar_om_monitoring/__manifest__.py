@@ -25,6 +25,7 @@
         "security/ir.model.access.csv",
         "security/solar_om_monitoring_rules.xml",
         "security/fsm_order_own_rule.xml",
+        "security/mail_activity_plan_rules.xml",
         "security/solar_om_monitoring_report_rules.xml",
         "data/helpdesk_data.xml",
         "data/ir_cron.xml",
@@ -41,6 +42,7 @@
         "report/solar_fleet_overview_views.xml",
         "views/portal_templates.xml",
         "views/solar_om_monitoring_menus.xml",
+        "views/mail_activity_plan_views.xml",
     ],
     "demo": ["demo/solar_om_monitoring_demo.xml"],
     "assets": {

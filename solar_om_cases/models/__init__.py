@@ -12,3 +12,4 @@ from . import crm_lead
 from . import project_project
 from . import solar_appraisal_rate
 from . import solar_platform_instruction
+from . import res_config_settings
