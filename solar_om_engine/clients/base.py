@@ -64,6 +64,8 @@ class PollResult:
     site_errors: dict[str, str] = field(default_factory=dict)
     # what stopped the whole account (quota spent, auth refused, vendor down)
     account_error: str = ""
+    # its kind: quota_month, quota_minute, auth, gone, transient ('' when none)
+    account_error_kind: str = ""
     calls: int = 0
 
 
@@ -166,10 +168,23 @@ class BaseClient:
             self._poll(sites, at, result)
         except QuotaExhausted as err:
             result.account_error = str(err)
+            result.account_error_kind = f"quota_{err.period}"
         except VendorError as err:
             result.account_error = str(err)
+            result.account_error_kind = self._error_kind(err)
         result.calls = self.calls
         return result
+
+    def _error_kind(self, err: VendorError) -> str:
+        """What an error that stopped the poll means for the account."""
+        if isinstance(err, AuthError):
+            return "auth"
+        if isinstance(err, GoneError):
+            return "gone"
+        blocked = self.ledger.blocked_until > self.ledger.clock()
+        if blocked and self.ledger.blocked_period == "month":
+            return "quota_month"  # the vendor said the month is spent (429, code 2005)
+        return "quota_minute" if blocked else "transient"
 
     def _poll(self, sites: list[SiteRef], at: datetime, result: PollResult) -> None:
         raise NotImplementedError

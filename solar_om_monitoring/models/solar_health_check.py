@@ -78,6 +78,7 @@ class SolarHealthCheck(models.AbstractModel):
             if commit and self.env["ir.cron"]._commit_progress(0) < 60:
                 break  # the cron is near its time limit: the rest stays due
         self._apply_incidents(accounts, fleet_verdicts, frozenset(judged), run)
+        accounts._health_watch(run)
         self.env["helpdesk.ticket"]._solar_auto_dispatch(run)
         if commit:
             self.env["ir.cron"]._commit_progress(0)
@@ -90,7 +91,11 @@ class SolarHealthCheck(models.AbstractModel):
         return HealthRun(
             at=at,
             thresholds=Thresholds(min_elevation_deg=self._param("min_elevation_deg", 10, float)),
-            plans={a.id: quota.plan(a.vendor, a._tier(), a.site_count) for a in accounts},
+            plans=accounts._health_plans(at),
+            full_check_every={
+                a.id: quota.plan(a.vendor, a._tier(), a.site_count).interval_minutes
+                for a in accounts
+            },
             recovery_checks=self._param("recovery_checks", 2),
             batch_size=self._param("batch_size", 500),
             commit=commit,

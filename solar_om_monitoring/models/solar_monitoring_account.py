@@ -2,13 +2,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 from collections import defaultdict
+from datetime import datetime, timezone
 
 from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
-from solar_om_engine import quota
+from solar_om_engine import planner, quota
 from solar_om_engine.clients import CLIENTS, SiteRef
 
 from .health_run import naive_utc
@@ -99,6 +101,29 @@ class SolarMonitoringAccount(models.Model):
         "can go unnoticed in daylight.",
     )
     plan_note = fields.Char(compute="_compute_plan")
+    plan_cadence = fields.Char(string="Reporting checks", compute="_compute_plan")
+    plan_production = fields.Char(string="Production judgments", compute="_compute_plan")
+    plan_detect = fields.Char(string="A silent site is seen", compute="_compute_plan")
+    plan_usage = fields.Char(string="Calls this month", compute="_compute_plan")
+    # --- a blind account: nothing of it can be read (an incident, not site faults)
+    manager_id = fields.Many2one(
+        "res.users",
+        string="O&M Manager",
+        tracking=True,
+        help="Gets the incident ticket when this account's sites are not being watched.",
+    )
+    blind_reason = fields.Selection(
+        [(b.value, words) for b, words in planner.BLINDNESS_WORDS.items()],
+        string="Not Watched Because",
+        readonly=True,
+        copy=False,
+    )
+    blind_since = fields.Datetime(string="Not Watched Since", readonly=True, copy=False)
+    failing_since = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="First of the polls in a row that could not reach the vendor.",
+    )
 
     @api.onchange("vendor")
     def _onchange_vendor(self):
@@ -126,15 +151,58 @@ class SolarMonitoringAccount(models.Model):
 
     @api.depends("quota_state", "quota_tier", "site_ids")
     def _compute_plan(self):
+        now = datetime.now(timezone.utc)
+        plans = self._health_plans(now)
         for account in self:
-            tier = account._tier()
             ledger = account._ledger()
-            plan = quota.plan(account.vendor, tier, account.site_count)
+            plan = plans.get(account.id)
+            if plan is None:  # a new account, vendor or plan not chosen yet
+                account.calls_this_month = account.quota_headroom = 0
+                account.check_interval_minutes = account.worst_case_detect_minutes = 0
+                account.plan_note = account.plan_cadence = account.plan_production = False
+                account.plan_detect = account.plan_usage = False
+                continue
+            words = planner.describe(plan)
             account.calls_this_month = ledger.month_used
             account.quota_headroom = ledger.month_remaining()
-            account.check_interval_minutes = plan.interval_minutes
-            account.worst_case_detect_minutes = plan.worst_case_detect_minutes
+            account.check_interval_minutes = plan.liveness_every_min
+            account.worst_case_detect_minutes = plan.worst_case_comms_detect_min
             account.plan_note = plan.note
+            account.plan_cadence = words["cadence"]
+            account.plan_production = words["production"]
+            account.plan_detect = words["detect"]
+            account.plan_usage = words["usage"]
+
+    def _health_plans(self, at, ledgers=None):
+        """Each account's polling plan for the rest of `at`'s month, from its
+        sites' places (one query for all the accounts) and what its ledger
+        has spent."""
+        cells = defaultdict(list)
+        if self.ids:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT DISTINCT account_id, round(latitude), 2 * round(longitude / 2)"
+                    " FROM solar_site WHERE account_id = ANY(%s) AND active"
+                    " AND latitude IS NOT NULL AND longitude IS NOT NULL",
+                    self.ids,
+                )
+            )
+            for account_id, lat, lon in self.env.cr.fetchall():
+                cells[account_id].append((float(lat), float(lon)))
+        plans = {}
+        for account in self:
+            ledger = (ledgers or {}).get(account.id) or account._ledger()
+            if not account.vendor or not account.quota_tier:
+                continue
+            plans[account.id] = planner.make_plan(
+                account.vendor,
+                account._tier(),
+                account.site_count,
+                at,
+                locations=cells.get(account.id) or None,
+                month_used=ledger.month_used if ledger.month == at.strftime("%Y-%m") else 0,
+            )
+        return plans
 
     # ------------------------------------------------------------ engine glue
     def _tier(self):
@@ -211,6 +279,7 @@ class SolarMonitoringAccount(models.Model):
             if not todo:
                 continue
             ledger = account._ledger()
+            ledger.clock = run.clock  # months and blocks follow the instant judged
             spent_before = ledger.month_used
             share = quota.sites_per_run(ledger.tier, account.vendor)
             for row in todo[share:]:
@@ -223,6 +292,13 @@ class SolarMonitoringAccount(models.Model):
             else:
                 result = client.poll(refs, run.at)
                 result_error = result.account_error
+            if result_error:
+                kind = (result.account_error_kind or "transient") if result else "transient"
+            elif refs and not result.readings and len(result.site_errors) == len(refs):
+                kind = "transient"  # every site failed on its own: the vendor is unreachable
+            else:
+                kind = ""
+            run.account_errors[account.id] = kind
             account._save_poll_state(ledger, spent_before, result_error, run.at)
             if result is None or result_error:
                 _logger.warning("monitoring account %s: %s", account.id, result_error)
@@ -241,6 +317,49 @@ class SolarMonitoringAccount(models.Model):
             run.stats["sites_polled"] += len(refs)
         run.stats["sites_deferred"] += len(deferred)
         return readings, errors, deferred
+
+    def _health_watch(self, run):
+        """After a run: an account nothing could be read of (quota spent,
+        credentials refused, API retired, vendor unreachable for longer than
+        its plan's liveness window) is blind. It gets one incident ticket for
+        its O&M manager and its sites show "not watched"; the incident closes
+        by itself once a poll works again."""
+        faults = self.env["solar.fault"].sudo()
+        for account in self:
+            ledger = account._ledger()
+            ledger.clock = run.clock
+            kind = run.account_errors.get(account.id)
+            if kind is None:
+                # not polled this run (night, nothing due): only a spent month is news
+                if ledger.month_remaining() > 0:
+                    continue
+                kind = "quota_month"
+            values = {}
+            if kind in ("transient", "quota_minute"):
+                if not account.failing_since:
+                    values["failing_since"] = run.naive_at
+            elif account.failing_since:
+                values["failing_since"] = False
+            failing_since = values.get("failing_since", account.failing_since)
+            since = failing_since and failing_since.replace(tzinfo=timezone.utc)
+            plan = run.plans.get(account.id)
+            blind = planner.blindness(
+                "transient" if kind == "quota_minute" else kind, since or None, run.at, plan
+            )
+            if blind and account.blind_reason != blind.value:
+                values.update(blind_reason=blind.value, blind_since=run.naive_at)
+                if not account.blind_reason:
+                    run.stats["accounts_blinded"] += 1
+            elif not blind and kind == "" and account.blind_reason:
+                values.update(blind_reason=False, blind_since=False)
+                run.stats["accounts_watched_again"] += 1
+            if values:
+                account.sudo().write(values)
+            if account.blind_reason:
+                faults._health_blind_incident(account, run)
+                self.env["solar.site"]._health_mark_not_watched(account, run)
+            elif "blind_reason" in values:
+                faults._health_close_blind_incident(account, run)
 
     def _site_ref(self, row):
         """What the engine's client needs of a site."""

@@ -17,6 +17,7 @@ HEALTH = [
     ("night", "Night"),
     ("ok", "OK"),
     ("indeterminate", "Indeterminate"),
+    ("not_watched", "Not Watched"),
     *FAULT_KINDS,
 ]
 
@@ -282,9 +283,8 @@ class SolarSite(models.Model):
         for row in batch:
             key = str(row["id"])
             verdict, reading = evidence.verdicts.get(key), evidence.readings.get(key)
-            plan = run.plans[row["account_id"]]
             faulty = key in faulty_sites or bool(verdict and verdict.is_fault)
-            next_at = run.at + quota.next_check_in(plan.interval_minutes, faulty)
+            next_at = run.at + quota.next_check_in(run.full_check_every[row["account_id"]], faulty)
             energy = reading.energy_today_wh if reading else None
             rows.append(
                 (
@@ -318,6 +318,29 @@ class SolarSite(models.Model):
             )
         )
         self.invalidate_model(RESULT_FIELDS)
+
+    @api.model
+    def _health_mark_not_watched(self, account, run):
+        """Every active site of a blind account shows "not watched", with why
+        and since when, in one UPDATE: never "ok" while nothing is read."""
+        since = account.blind_since.strftime("%Y-%m-%d %H:%M UTC")
+        words = dict(account._fields["blind_reason"].selection)[account.blind_reason]
+        reason = self.env._(
+            "not watched since %(since)s: %(why)s (account %(account)s)",
+            since=since,
+            why=words,
+            account=account.name,
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE solar_site SET health_state = 'not_watched', health_reason = %s,"
+                " last_checked_at = %s WHERE account_id = %s AND active",
+                reason,
+                run.naive_at,
+                account.id,
+            )
+        )
+        self.invalidate_model(["health_state", "health_reason", "last_checked_at"])
 
     @api.model
     def _health_suppressed(self, batch, at):
