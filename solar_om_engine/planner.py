@@ -141,6 +141,11 @@ def _month_end(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
+def month_end(at: datetime) -> datetime:
+    """The first instant (UTC) of the month after `at`'s."""
+    return datetime.combine(_month_end(at.astimezone(timezone.utc).date()), time(0), timezone.utc)
+
+
 def month_daylight(
     locations: Sequence[tuple[float, float]] | None,
     at: datetime,

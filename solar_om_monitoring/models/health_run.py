@@ -21,8 +21,6 @@ class HealthRun:
     at: datetime  # aware UTC
     thresholds: Thresholds
     plans: dict  # monitoring account id -> planner.Plan
-    # monitoring account id -> minutes between two full readings of a site
-    full_check_every: dict
     recovery_checks: int
     batch_size: int
     commit: bool  # commit each batch (the cron and the e2e runs do, tests do not)

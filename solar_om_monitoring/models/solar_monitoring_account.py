@@ -12,6 +12,7 @@ from odoo.tools import SQL
 
 from solar_om_engine import planner, quota
 from solar_om_engine.clients import CLIENTS, SiteRef
+from solar_om_engine.readings import ReadingError, parse_reading
 
 from .health_run import naive_utc
 
@@ -119,6 +120,12 @@ class SolarMonitoringAccount(models.Model):
         copy=False,
     )
     blind_since = fields.Datetime(string="Not Watched Since", readonly=True, copy=False)
+    last_liveness_at = fields.Datetime(
+        string="Last Reporting Check",
+        readonly=True,
+        copy=False,
+        help="When the health check last asked the vendor which sites still report.",
+    )
     failing_since = fields.Datetime(
         readonly=True,
         copy=False,
@@ -317,6 +324,65 @@ class SolarMonitoringAccount(models.Model):
             run.stats["sites_polled"] += len(refs)
         run.stats["sites_deferred"] += len(deferred)
         return readings, errors, deferred
+
+    def _health_liveness(self, rows, run):
+        """One liveness pass over this account's lit sites `rows`: the
+        cheapest call that says when each last reported. Returns readings
+        holding freshness and vendor status only, and per-site errors."""
+        self.ensure_one()
+        ledger = self._ledger()
+        ledger.clock = run.clock
+        spent_before = ledger.month_used
+        refs = [self._site_ref(row) for row in rows]
+        key_of = {ref.vendor_ref: ref for ref in refs}
+        readings, errors = [], {}
+        try:
+            client = self._make_client(ledger)
+        except ValueError as err:  # a bad base URL
+            result, error, kind = None, str(err), "transient"
+        else:
+            result = client.liveness(refs, run.at)
+            error, kind = result.account_error, result.account_error_kind
+        if error:
+            kind = kind or "transient"
+            _logger.warning("monitoring account %s: %s", self.id, error)
+            errors = {ref.key: f"{self.name}: {error}" for ref in refs}
+        else:
+            for vendor_ref, message in result.site_errors.items():
+                if vendor_ref in key_of:
+                    errors[key_of[vendor_ref].key] = message
+            for vendor_ref, seen in result.sites.items():
+                ref = key_of.get(vendor_ref)
+                if ref is None:
+                    continue
+                try:
+                    readings.append(
+                        parse_reading(
+                            {
+                                "site": ref.key,
+                                "account": ref.account,
+                                "vendor": self.vendor,
+                                "latitude": ref.latitude,
+                                "longitude": ref.longitude,
+                                "timezone": ref.timezone,
+                                "capacity_w": ref.capacity_w,
+                                "connection": ref.connection,
+                                "meter_expected": ref.meter_expected,
+                                "last_report_at": seen.last_report_at.isoformat()
+                                if seen.last_report_at
+                                else None,
+                                "vendor_status": seen.vendor_status,
+                            }
+                        )
+                    )
+                except ReadingError as err:
+                    errors[ref.key] = str(err)
+        run.account_errors[self.id] = kind or ""
+        run.stats["liveness_passes"] += 1
+        run.stats["liveness_calls"] += result.calls if result else 0
+        self._save_poll_state(ledger, spent_before, error, run.at)
+        self.sudo().write({"last_liveness_at": run.naive_at})
+        return readings, errors
 
     def _health_watch(self, run):
         """After a run: an account nothing could be read of (quota spent,

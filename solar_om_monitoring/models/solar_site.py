@@ -7,7 +7,8 @@ from psycopg2.errors import SerializationFailure
 from odoo import api, fields, models
 from odoo.tools import SQL, mute_logger
 
-from solar_om_engine import quota
+from solar_om_engine import planner
+from solar_om_engine.daylight import is_daylight
 
 from .health_run import naive_utc, sql_values
 from .solar_fault import FAULT_KINDS
@@ -18,6 +19,7 @@ HEALTH = [
     ("ok", "OK"),
     ("indeterminate", "Indeterminate"),
     ("not_watched", "Not Watched"),
+    ("reporting", "Reporting"),
     *FAULT_KINDS,
 ]
 
@@ -283,8 +285,11 @@ class SolarSite(models.Model):
         for row in batch:
             key = str(row["id"])
             verdict, reading = evidence.verdicts.get(key), evidence.readings.get(key)
-            faulty = key in faulty_sites or bool(verdict and verdict.is_fault)
-            next_at = run.at + quota.next_check_in(run.full_check_every[row["account_id"]], faulty)
+            # the next production judgment: the site's next slot in the plan
+            # (solar noon, mid-afternoon), or the month's end when it pays for none
+            next_at = planner.next_judgment_at(
+                run.plans[row["account_id"]], row["latitude"], row["longitude"], run.at, row["id"]
+            ) or planner.month_end(run.at)
             energy = reading.energy_today_wh if reading else None
             rows.append(
                 (
@@ -311,6 +316,81 @@ class SolarSite(models.Model):
                     last_energy_today_kwh = COALESCE(v.energy::float8, s.last_energy_today_kwh),
                     poll_error = v.error
                 FROM (VALUES %s) AS v(id, state, reason, next_at, report_at, power, energy, error)
+                WHERE s.id = v.id
+                """,
+                run.naive_at,
+                sql_values(rows),
+            )
+        )
+        self.invalidate_model(RESULT_FIELDS)
+
+    @api.model
+    def _health_lit_sites(self, account, run):
+        """The account's active sites in daylight now, as dicts of
+        `CHECK_FIELDS` (one query; the sun is computed per distinct place)."""
+        rows = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search_read(
+                [
+                    ("account_id", "=", account.id),
+                    ("vendor_site_ref", "!=", False),
+                    ("latitude", "!=", False),
+                    ("longitude", "!=", False),
+                ],
+                CHECK_FIELDS,
+                order="id",
+            )
+        )
+        lit, sun = [], {}
+        for row in rows:
+            place = (round(row["latitude"], 1), round(row["longitude"], 1))
+            if place not in sun:
+                sun[place] = is_daylight(*place, run.at, run.thresholds.min_elevation_deg)
+            if sun[place]:
+                row["account_id"] = row["account_id"][0]
+                row["company_id"] = row["company_id"][0]
+                lit.append(row)
+        return lit
+
+    @api.model
+    def _health_write_liveness(self, batch, evidence, run):
+        """One UPDATE for a liveness pass's batch: when each site last
+        reported and, unless a production judgment says more, its state."""
+        rows = []
+        for row in batch:
+            key = str(row["id"])
+            verdict, reading = evidence.verdicts.get(key), evidence.readings.get(key)
+            rows.append(
+                (
+                    row["id"],
+                    verdict.kind if verdict else "unknown",
+                    verdict.reason if verdict else None,
+                    naive_utc(reading.last_report_at) if reading else None,
+                    evidence.errors.get(key),
+                )
+            )
+        # a site heard from keeps what its last production judgment said
+        # (ok, or the fault still open); only an unknown, silent or unwatched
+        # site becomes "reporting"
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE solar_site AS s SET
+                    health_state = CASE
+                        WHEN v.state = 'reporting' AND s.health_state NOT IN
+                            ('unknown', 'night', 'indeterminate', 'comms_loss',
+                             'vendor_outage', 'not_watched')
+                        THEN s.health_state ELSE v.state END,
+                    health_reason = CASE
+                        WHEN v.state = 'reporting' AND s.health_state NOT IN
+                            ('unknown', 'night', 'indeterminate', 'comms_loss',
+                             'vendor_outage', 'not_watched')
+                        THEN s.health_reason ELSE COALESCE(v.reason, s.health_reason) END,
+                    last_checked_at = %s,
+                    last_report_at = COALESCE(v.report_at::timestamp, s.last_report_at),
+                    poll_error = v.error
+                FROM (VALUES %s) AS v(id, state, reason, report_at, error)
                 WHERE s.id = v.id
                 """,
                 run.naive_at,
