@@ -188,6 +188,8 @@ def _pre_checks(reading: Reading, at: datetime, th: Thresholds) -> Verdict | Non
     """Night, indeterminate, comms loss and vendor status: no energy maths."""
     elevation = sun_elevation(reading.latitude, reading.longitude, at)
     ev = {"sun_elevation": round(elevation, 1)}
+    if reading.notes:
+        ev["reading_notes"] = list(reading.notes)
 
     def verdict(kind, reason):
         return Verdict(reading.site, kind, reason, reading.account, ev)
@@ -231,6 +233,8 @@ def classify_site(
         return early
     cap = reading.capacity_w
     energy, power = reading.energy_today_wh, reading.power_w
+    if cap is None:
+        return _classify_without_capacity(reading, th)
     if peers is not None:
         expected_wh, source = peers.yield_wh_per_w * cap, "peers"
         due_fraction = peers.power_fraction
@@ -245,6 +249,8 @@ def classify_site(
         "energy_today_wh": energy,
         "power_w": power,
     }
+    if reading.notes:
+        ev["reading_notes"] = list(reading.notes)
 
     def verdict(kind, reason):
         return Verdict(reading.site, kind, reason, reading.account, ev)
@@ -268,15 +274,9 @@ def classify_site(
             "string_mlpe_fault",
             f"{reading.devices_reporting} of {reading.devices_total} devices reporting",
         )
-    if reading.meter_expected and energy:
-        meter = reading.meter_energy_today_wh
-        if meter is None:
-            return verdict("meter_fault", "no data from the meter while the inverter reports")
-        if abs(meter - energy) > th.meter_tolerance * energy:
-            return verdict(
-                "meter_fault",
-                f"meter says {meter / 1000:.1f} kWh, inverter {energy / 1000:.1f} kWh today",
-            )
+    meter = _meter_verdict(reading, th)
+    if meter:
+        return verdict("meter_fault", meter)
     if energy is None or expected_wh < th.min_expected_kwh_per_kwp * cap:
         return verdict("ok", "producing; too early in the day to compare energy")
     ratio = energy / expected_wh
@@ -290,6 +290,46 @@ def classify_site(
     elif ratio <= th.clear_sky_underperformance_ratio:
         return verdict("underperformance", f"{pct} under clear sky; no nearby sites)")
     return verdict("ok", f"producing normally: {pct})")
+
+
+def _meter_verdict(reading: Reading, th: Thresholds) -> str:
+    """Why the meter looks faulty, or "" (needs no capacity)."""
+    energy = reading.energy_today_wh
+    if not (reading.meter_expected and energy):
+        return ""
+    meter = reading.meter_energy_today_wh
+    if meter is None:
+        return "no data from the meter while the inverter reports"
+    if abs(meter - energy) > th.meter_tolerance * energy:
+        return f"meter says {meter / 1000:.1f} kWh, inverter {energy / 1000:.1f} kWh today"
+    return ""
+
+
+def _classify_without_capacity(reading: Reading, th: Thresholds | None = None) -> Verdict:
+    """Capacity unknown: only what needs none (device counts, the meter)."""
+    th = th or Thresholds()
+    ev = {
+        "energy_today_wh": reading.energy_today_wh,
+        "power_w": reading.power_w,
+        "reading_notes": list(reading.notes),
+    }
+    if (
+        reading.devices_total
+        and reading.devices_reporting is not None
+        and reading.devices_reporting < reading.devices_total
+    ):
+        reason = f"{reading.devices_reporting} of {reading.devices_total} devices reporting"
+        return Verdict(reading.site, "string_mlpe_fault", reason, reading.account, ev)
+    meter = _meter_verdict(reading, th)
+    if meter:
+        return Verdict(reading.site, "meter_fault", meter, reading.account, ev)
+    return Verdict(
+        reading.site,
+        "ok",
+        "reporting; capacity unknown, so production is not compared with what was due",
+        reading.account,
+        ev,
+    )
 
 
 # ---------------------------------------------------------------- fleet
@@ -350,7 +390,9 @@ def classify_fleet(
     th = th or Thresholds()
     early = {r.site: _pre_checks(r, at, th) for r in readings}
     candidates = {
-        r.site for r in readings if early[r.site] is None and r.energy_today_wh is not None
+        r.site
+        for r in readings
+        if early[r.site] is None and r.energy_today_wh is not None and r.capacity_w
     }
     peers = peer_stats(readings, candidates, th)
     verdicts = [early[r.site] or classify_site(r, at, th, peers[r.site]) for r in readings]

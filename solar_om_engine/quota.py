@@ -163,14 +163,15 @@ class QuotaLedger:
 
 # ---------------------------------------------------------------- planning
 
-# API calls one check costs, per site and per account (see the clients)
+# API calls one check costs, per site and per account: exactly what the
+# clients make, from `clients.costs` (the one table of call costs)
 CALLS = {
-    # per-site overview; fleet alerts once per check
-    "solaredge": {"per_site": 1.0, "per_check": 1, "list_page": 0},
+    # one /power series per site (power, last report and energy today)
+    "solaredge": {"per_site": 1.0, "per_check": 0, "list_page": 0},
     # one /systems page lists 100 systems with status and last report, then
-    # a summary (energy today, power, modules reporting) per site
+    # a summary (energy today, power, status) per site
     "enphase": {"per_site": 1.0, "per_check": 0, "list_page": 100},
-    # system details (light) and summary per site
+    # system details (ECUs, light) and one minutely series per ECU
     "apsystems": {"per_site": 2.0, "per_check": 0, "list_page": 0},
 }
 
@@ -206,9 +207,9 @@ class PollPlan:
 
 
 def calls_per_check(vendor: str, sites: int) -> int:
-    c = CALLS[vendor]
-    pages = math.ceil(sites / c["list_page"]) if c["list_page"] else 0
-    return int(math.ceil(c["per_site"] * sites) + c["per_check"] + pages)
+    from .clients.costs import check_calls  # the clients import this module
+
+    return check_calls(vendor, sites)
 
 
 def plan(

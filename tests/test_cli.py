@@ -56,10 +56,19 @@ def test_malformed_site_is_named_and_the_others_still_judged(tmp_path):
     assert [json.loads(line)["site"] for line in out.stdout.splitlines()] == ["roof-1", "roof-3"]
 
 
-def test_naive_timestamp_is_refused_with_its_field(tmp_path):
-    out = run(tmp_path, [good("roof-1", last_report_at="2026-06-21T11:55:00")])
+def test_naive_timestamp_is_read_in_the_sites_zone_and_noted(tmp_path):
+    # SolarEdge-style local time, 5 minutes old in Munich (UTC+2): not stale
+    out = run(tmp_path, [good("roof-1", last_report_at="2026-06-21 11:55:00", power_w=5000.0)])
+    assert out.returncode == 0, out.stderr
+    verdict = json.loads(out.stdout.splitlines()[0])
+    assert verdict["kind"] != "comms_loss"
+    assert "read in the site's zone Europe/Berlin" in verdict["evidence"]["reading_notes"][0]
+
+
+def test_broken_timestamp_is_refused_with_its_field(tmp_path):
+    out = run(tmp_path, [good("roof-1", last_report_at="yesterday-ish")])
     assert out.returncode == 2
-    assert "field 'last_report_at' has no UTC offset" in out.stderr
+    assert "field 'last_report_at' is not an ISO-8601 timestamp" in out.stderr
 
 
 def test_not_json_is_a_clear_error(tmp_path):

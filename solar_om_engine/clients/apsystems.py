@@ -1,8 +1,18 @@
 """APsystems OpenAPI (EMA), signed with HMAC-SHA256 `X-CA-*` headers.
 
-Errors come as HTTP 200 with a non-zero JSON `code` (7002: too many
-requests), so every answer's code is checked. There is no alarm endpoint and
-no last-seen field: freshness is the time of the ECU's last minutely sample.
+Shapes: APsystems OpenAPI User Manual (End User) V1.8, 2025-07-18
+(Apsystems_OpenAPI_User_Manual_End_User_EN.pdf, in mjrgr/apsystems-mcp-server:
+docs/), 3.1.1 system details and 3.3.2 ECU energy; codes from its Annex 1.
+
+Errors come as HTTP 200 with a non-zero JSON `code`, so every answer's code
+is checked. Codes about the application (2000-2005) or its token (3000-3004)
+and the access limits (7001-7003) concern the whole account; any other code
+(4000 "request parameter exception", 1000, 5000, ...) concerns the request,
+i.e. that one site. There is no alarm endpoint and no last-seen field:
+freshness is the time of the latest minutely sample of the system's ECUs
+(`HH:mm` in the system's zone), and every ECU of a system is read. A shared
+sub-user's system lists `main-virtual` ECU ids; data is asked with the
+virtual part.
 """
 
 from __future__ import annotations
@@ -18,20 +28,34 @@ from ..geo import zone
 from .base import (
     AuthError,
     BaseClient,
+    Liveness,
+    LivenessResult,
     PayloadError,
     PollResult,
     SiteRef,
     TransientError,
     VendorError,
+    describe,
     number,
 )
 
 DEFAULT_URL = "https://api.apsystemsema.com:9282"
 RETRYABLE = {5000, 6000, 7001, 7002, 7003}
-AUTH_CODES = {2000, 2001, 2002, 2003, 2004, 3000, 3001, 3002, 3003, 3004, 4000}
+# the application account and its token: a person must act, for every site
+AUTH_CODES = {2000, 2001, 2002, 2003, 2004, 3000, 3001, 3002, 3003, 3004}
+CODE_MEANING = {
+    1000: "data exception",
+    4000: "request parameter exception (also what a bad signature gets)",
+    4001: "invalid request parameter",
+    5000: "internal server error",
+    6000: "communication exception",
+}
+# ECUs whose latest sample is this much older than the freshest ECU's are
+# not reporting (three missed 15-minute uploads)
+ECU_SILENT_AFTER = timedelta(minutes=45)
 # light: 1 green, 2 yellow (micro alarm / comms / low production), 3 red
 # (ECU network issue), 4 grey (nothing uploaded yet)
-LIGHT_STATUS = {1: None, 2: "micro", 3: "comm", 4: "no_data"}
+LIGHT_STATUS = {1: "normal", 2: "micro", 3: "comm", 4: "no_data"}
 
 
 def sign(app_secret: str, string_to_sign: str) -> str:
@@ -87,9 +111,10 @@ class APsystemsClient(BaseClient):
             raise self._fail(AuthError, f"{path}: code {code}, credentials or signature refused")
         if code == 1001:
             return None  # no data (yet)
+        meaning = CODE_MEANING.get(code, "unknown code")
         if code in RETRYABLE:
-            raise self._fail(TransientError, f"{path}: code {code}")
-        raise self._fail(VendorError, f"{path}: code {code}")
+            raise self._fail(TransientError, f"{path}: code {code} ({meaning})")
+        raise self._fail(VendorError, f"{path}: code {code} ({meaning})")
 
     def details(self, sid: str):
         return self._get(f"/systems/details/{sid}")
@@ -100,54 +125,144 @@ class APsystemsClient(BaseClient):
             {"energy_level": "minutely", "date_range": day},
         )
 
+    @staticmethod
+    def data_ecu(ecu: str) -> str:
+        """The id data is asked with: a shared sub-user sees `main-virtual`
+        and must ask with the virtual part (manual 3.1.1)."""
+        return ecu.rsplit("-", 1)[-1] if "-" in ecu else ecu
+
+    def _details(self, site: SiteRef) -> dict:
+        details = self.details(site.vendor_ref)
+        if details is None:
+            raise VendorError(f"apsystems: system {site.vendor_ref}: no data (code 1001)")
+        if not isinstance(details, dict):
+            raise PayloadError(
+                f"apsystems: system {site.vendor_ref}: details is {describe(details)}, "
+                "not an object"
+            )
+        ecus = details.get("ecu") or []
+        if not isinstance(ecus, list) or not all(isinstance(e, (str, int)) for e in ecus):
+            raise PayloadError(
+                f"apsystems: system {site.vendor_ref}: ecu is {describe(ecus)}, not a list of ids"
+            )
+        return details
+
     def _poll(self, sites: list[SiteRef], at: datetime, result: PollResult) -> None:
+        refused = 0
         for site in sites:
             fetched = self._site_call(result, site, lambda s=site: self._fetch(s, at))
             if site.key in result.site_errors:
+                refused += "code 4000" in result.site_errors[site.key]
                 continue
-            details, minutely, day = fetched
-            self._add(
-                result,
-                site,
-                lambda s=site, d=details, m=minutely, dd=day: self._reading(s, d, m, dd),
+            self._add(result, site, lambda s=site, f=fetched: self._reading(s, *f))
+        if sites and refused == len(sites):
+            # every request refused alike: most likely the signature, but each
+            # site keeps its own error and nothing was stopped for it
+            result.account_error = (
+                f"apsystems: all {refused} systems answered code 4000 (request parameter "
+                "exception): check the app id and secret"
             )
+            result.account_error_kind = "auth"
+
+    def _liveness(self, sites: list[SiteRef], at: datetime, result: LivenessResult) -> None:
+        for site in sites:
+            probe = PollResult()
+            details = self._site_call(probe, site, lambda s=site: self._details(s))
+            if site.key in probe.site_errors:
+                result.site_errors[site.vendor_ref] = probe.site_errors[site.key]
+                continue
+            try:
+                status = self._status(site, details)
+            except PayloadError as err:
+                result.site_errors[site.vendor_ref] = str(err)
+                continue
+            # no documented call but the minutely series carries a time
+            result.sites[site.vendor_ref] = Liveness(site.vendor_ref, None, status)
 
     def _fetch(self, site: SiteRef, at: datetime):
-        details = self.details(site.vendor_ref)
-        if not isinstance(details, dict):
-            raise PayloadError(f"details of {site.vendor_ref} is not an object")
-        ecus = details.get("ecu") or []
-        local_day = at.astimezone(zone(site.timezone)).date().isoformat()
-        minutely = self.ecu_minutely(site.vendor_ref, ecus[0], local_day) if ecus else None
-        return details, minutely, local_day
-
-    def _reading(self, site: SiteRef, details: dict, minutely: dict | None, day: str):
-        tz = zone(site.timezone)
-        last_report, power, energy = None, None, None
-        if minutely:
-            times = minutely.get("time") or []
-            powers = minutely.get("power") or []
-            if not isinstance(times, list) or not isinstance(powers, list):
-                raise PayloadError("minutely time/power are not lists")
-            last_local = datetime.fromisoformat(day).replace(tzinfo=tz)
-            if times:
-                hh, mm = str(times[-1]).split(":")
-                last_local = last_local.replace(hour=int(hh), minute=int(mm))
-                power = number(powers[-1], "power") if powers else None
-            # no sample yet today: the ECU was last heard from before midnight
-            last_report = last_local.isoformat()
-            today_kwh = number(minutely.get("today"), "today")
-            energy = None if today_kwh is None else today_kwh * 1000
-        else:
-            last_report = details.get("last_upload")  # simulator extension, may be absent
+        details = self._details(site)
+        tz_name = details.get("timezone") or site.timezone
         try:
-            light = int(details.get("light")) if details.get("light") is not None else None
+            tz = zone(tz_name)
+        except ValueError:
+            tz_name, tz = site.timezone, zone(site.timezone)
+        day = at.astimezone(tz).date().isoformat()
+        series = []
+        for ecu in details.get("ecu") or []:
+            eid = self.data_ecu(str(ecu))
+            minutely = self.ecu_minutely(site.vendor_ref, eid, day)
+            if minutely is not None and not isinstance(minutely, dict):
+                raise PayloadError(
+                    f"apsystems: system {site.vendor_ref}: ECU {eid} energy is "
+                    f"{describe(minutely)}, not minutely data (time, power, today)"
+                )
+            series.append((eid, minutely))
+        return details, series, day, tz_name
+
+    @staticmethod
+    def _status(site: SiteRef, details: dict) -> str | None:
+        light = details.get("light")
+        try:
+            light = int(light) if light is not None else None
         except (TypeError, ValueError) as err:
-            raise PayloadError(f"light is not a number: {details.get('light')!r}") from err
+            raise PayloadError(
+                f"apsystems: system {site.vendor_ref}: light is not a number: {light!r}"
+            ) from err
+        return LIGHT_STATUS.get(light)
+
+    def _ecu_sample(self, site: SiteRef, eid: str, minutely: dict, day: str, tz_name: str):
+        """(time of the latest sample or None, its power, energy today Wh)."""
+        where = f"apsystems: system {site.vendor_ref} ECU {eid}"
+        times = minutely.get("time") or []
+        powers = minutely.get("power") or []
+        if not isinstance(times, list) or not isinstance(powers, list):
+            raise PayloadError(f"{where}: time/power are not lists")
+        today = number(minutely.get("today"), f"{where} today")
+        energy = None if today is None else today * 1000  # kWh strings
+        if not times:
+            return None, None, energy
+        try:
+            hh, mm = str(times[-1]).split(":")
+            local = datetime.fromisoformat(day).replace(
+                hour=int(hh), minute=int(mm), tzinfo=zone(tz_name)
+            )
+        except ValueError as err:
+            raise PayloadError(f"{where}: time {times[-1]!r} is not HH:mm") from err
+        power = (
+            number(powers[len(times) - 1], f"{where} power") if len(powers) >= len(times) else None
+        )
+        return local, power, energy
+
+    def _reading(self, site: SiteRef, details: dict, series, day: str, tz_name: str):
+        samples = [
+            self._ecu_sample(site, eid, minutely, day, tz_name)
+            for eid, minutely in series
+            if minutely is not None
+        ]
+        notes = []
+        times = [t for t, _, _ in samples if t is not None]
+        if times:
+            last_report = max(times)
+        elif samples:
+            # answered, but no sample yet today: last heard before midnight
+            last_report = datetime.fromisoformat(day).replace(tzinfo=zone(tz_name))
+            notes.append("no ECU sample yet today: last report taken as local midnight")
+        else:
+            last_report = None
+        powers = [p for t, p, _ in samples if t is not None and p is not None]
+        energies = [e for _, _, e in samples if e is not None]
+        total = reporting = None
+        if len(series) > 1:
+            total = len(series)
+            reporting = sum(1 for t in times if last_report - t <= ECU_SILENT_AFTER)
+            notes.append(f"{len(series)} ECUs read; power and energy are their sums")
         return self._site_reading(
             site,
-            last_report_at=last_report,
-            power_w=power,
-            energy_today_wh=energy,
-            vendor_status=LIGHT_STATUS.get(light),
+            last_report_at=last_report.isoformat() if last_report else None,
+            power_w=sum(powers) if powers else None,
+            energy_today_wh=sum(energies) if energies else None,
+            devices_total=total,
+            devices_reporting=reporting,
+            vendor_status=self._status(site, details),
+            notes=notes,
         )

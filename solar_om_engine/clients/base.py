@@ -52,9 +52,31 @@ class SiteRef:
     latitude: float
     longitude: float
     timezone: str
-    capacity_w: float
+    capacity_w: float | None
     meter_expected: bool = False
     connection: str | None = None
+
+
+@dataclass(frozen=True)
+class Liveness:
+    """What the cheapest call says of one site: when it last reported (None
+    when that call carries no time) and the vendor's own status word."""
+
+    vendor_ref: str
+    last_report_at: datetime | None
+    vendor_status: str | None
+
+
+@dataclass
+class LivenessResult:
+    # vendor site id -> liveness
+    sites: dict[str, Liveness] = field(default_factory=dict)
+    # vendor site id -> what went wrong for that site only
+    site_errors: dict[str, str] = field(default_factory=dict)
+    account_error: str = ""
+    # what kind of stop: quota_month, quota_minute, auth, gone, transient or ""
+    account_error_kind: str = ""
+    calls: int = 0
 
 
 @dataclass
@@ -64,7 +86,7 @@ class PollResult:
     site_errors: dict[str, str] = field(default_factory=dict)
     # what stopped the whole account (quota spent, auth refused, vendor down)
     account_error: str = ""
-    # its kind: quota_month, quota_minute, auth, gone, transient ('' when none)
+    # what kind of stop: quota_month, quota_minute, auth, gone, transient or ""
     account_error_kind: str = ""
     calls: int = 0
 
@@ -164,29 +186,50 @@ class BaseClient:
         """One reading per site; an error on one site never stops the others,
         an error that concerns the account (auth, quota, outage) stops the poll."""
         result = PollResult()
-        try:
-            self._poll(sites, at, result)
-        except QuotaExhausted as err:
-            result.account_error = str(err)
-            result.account_error_kind = f"quota_{err.period}"
-        except VendorError as err:
-            result.account_error = str(err)
-            result.account_error_kind = self._error_kind(err)
-        result.calls = self.calls
+        start = self.calls
+        self._guarded(result, lambda: self._poll(sites, at, result))
+        result.calls = self.calls - start
         return result
 
-    def _error_kind(self, err: VendorError) -> str:
-        """What an error that stopped the poll means for the account."""
+    def liveness(self, sites: list[SiteRef], at: datetime) -> LivenessResult:
+        """When each site last reported and the vendor's status, from the
+        cheapest documented call (see `costs.COSTS`), keyed by vendor site id."""
+        result = LivenessResult()
+        start = self.calls
+        self._guarded(result, lambda: self._liveness(sites, at, result))
+        result.calls = self.calls - start
+        return result
+
+    def _guarded(self, result, run) -> None:
+        try:
+            run()
+        except (QuotaExhausted, VendorError) as err:
+            result.account_error = redact(str(err), self._secrets())
+            result.account_error_kind = self._error_kind(err)
+        except Exception as err:  # noqa: BLE001 - a poll must never raise
+            _logger.exception("%s poll failed", self.vendor)
+            result.account_error = redact(
+                f"{self.vendor}: unexpected {type(err).__name__}: {err}", self._secrets()
+            )
+            result.account_error_kind = "transient"
+
+    def _error_kind(self, err: Exception) -> str:
+        """The account's stop, for callers that act on it without parsing
+        the message."""
+        if isinstance(err, QuotaExhausted):
+            return "quota_month" if err.period == "month" else "quota_minute"
         if isinstance(err, AuthError):
             return "auth"
         if isinstance(err, GoneError):
             return "gone"
-        blocked = self.ledger.blocked_until > self.ledger.clock()
-        if blocked and self.ledger.blocked_period == "month":
-            return "quota_month"  # the vendor said the month is spent (429, code 2005)
-        return "quota_minute" if blocked else "transient"
+        if "429" in str(err):
+            return "quota_month" if self.ledger.blocked_period == "month" else "quota_minute"
+        return "transient"
 
     def _poll(self, sites: list[SiteRef], at: datetime, result: PollResult) -> None:
+        raise NotImplementedError
+
+    def _liveness(self, sites: list[SiteRef], at: datetime, result: LivenessResult) -> None:
         raise NotImplementedError
 
     def _site_call(self, result: PollResult, site: SiteRef, call):
@@ -203,6 +246,13 @@ class BaseClient:
             result.site_errors[site.key] = str(err)
         except VendorError as err:
             result.site_errors[site.key] = str(err)
+        except (LookupError, AttributeError, TypeError, ValueError) as err:
+            # an answer of a shape nobody documented: this site's problem
+            result.site_errors[site.key] = redact(
+                f"{self.vendor}: site {site.vendor_ref}: unexpected answer "
+                f"({type(err).__name__}: {err})",
+                self._secrets(),
+            )
         return None
 
     def _site_reading(self, site: SiteRef, **measured) -> Reading:
@@ -215,19 +265,25 @@ class BaseClient:
             "latitude": site.latitude,
             "longitude": site.longitude,
             "timezone": site.timezone,
-            "capacity_w": site.capacity_w,
+            # 0 or None: unknown, so only what needs no capacity is judged
+            "capacity_w": site.capacity_w or None,
             "connection": site.connection,
             "meter_expected": site.meter_expected,
         }
         data.update(measured)
         return parse_reading(data)
 
-    @staticmethod
-    def _add(result: PollResult, site: SiteRef, build) -> None:
+    def _add(self, result: PollResult, site: SiteRef, build) -> None:
         try:
             result.readings.append(build())
-        except (ReadingError, PayloadError, KeyError, TypeError, ValueError) as err:
-            result.site_errors[site.key] = redact(str(err))
+        except (ReadingError, PayloadError) as err:
+            result.site_errors[site.key] = redact(str(err), self._secrets())
+        except (LookupError, AttributeError, TypeError, ValueError) as err:
+            result.site_errors[site.key] = redact(
+                f"{self.vendor}: site {site.vendor_ref}: unexpected answer "
+                f"({type(err).__name__}: {err})",
+                self._secrets(),
+            )
 
 
 def number(value, what: str):
@@ -240,3 +296,16 @@ def number(value, what: str):
         return float(value)
     except (TypeError, ValueError) as err:
         raise PayloadError(f"{what} is not a number: {value!r}") from err
+
+
+def describe(body) -> str:
+    """What came back, in a few words, for an error message (no values: an
+    answer may hold a token)."""
+    if body is None:
+        return "null"
+    if isinstance(body, dict):
+        keys = ", ".join(sorted(map(str, body))[:8])
+        return f"an object with keys [{keys}]" if body else "an empty object"
+    if isinstance(body, list):
+        return f"a list of {len(body)} item{'s' if len(body) != 1 else ''}"
+    return f"a {type(body).__name__}"

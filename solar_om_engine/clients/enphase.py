@@ -4,6 +4,19 @@ application's API key. `/systems` lists 100 systems a call with status,
 per hundred sites; `/systems/{id}/summary` (energy today, current power) is
 spent only on the sites the caller names.
 
+Shapes: the quickstart's `/systems` sample
+(https://developer-v4.enphase.com/docs/quickstart.html, section 9) and the
+spec transcription NathanBaulch/EnphaseOpenAPI:monitoring.yaml (branch v4:
+GetSystemSummaryResponse, UnauthorizedError, TooManyRequestsError).
+
+- The summary has no count of modules reporting and no separate meter
+  figure: `modules` is the count installed, and a partial outage shows as
+  status `micro`. Device-level counts need the Kilowatt plan's telemetry,
+  which this client does not spend calls on.
+- `source: "meter"` means `energy_today` already is the production meter's
+  figure: it is the meter's reading, so a metered site never looks meterless.
+  A meter that stops reporting shows as status `meter` or `meter_issue`.
+
 A 429 body says which `period` (minute or month) is spent and `period_end`:
 the ledger blocks until then instead of hammering a spent monthly quota.
 """
@@ -17,10 +30,13 @@ from datetime import datetime, timezone
 from .base import (
     AuthError,
     BaseClient,
+    Liveness,
+    LivenessResult,
     PayloadError,
     PollResult,
     SiteRef,
     TransientError,
+    describe,
     number,
 )
 
@@ -124,32 +140,65 @@ class EnphaseClient(BaseClient):
             TransientError, f"{path} answered 429: {period} quota spent until {until.isoformat()}"
         )
 
-    def list_systems(self) -> list[dict]:
-        systems, page = [], 1
+    def list_systems(self, wanted: set[str] | None = None) -> list[dict]:
+        """The account's systems, 100 a call (`page` from 1); with `wanted`
+        (system ids), paging stops once all of them were seen."""
+        systems, seen, page = [], set(), 1
         while True:
             data = self._get("/systems", {"page": page, "size": 100})
+            items = data.get("systems") if isinstance(data, dict) else None
             try:
-                items = data["systems"]
                 total = int(data["total"])
             except (KeyError, TypeError, ValueError) as err:
-                raise self._fail(PayloadError, "/systems: no systems list") from err
+                raise self._fail(
+                    PayloadError, f"/systems: expected total and systems, got {describe(data)}"
+                ) from err
             if not isinstance(items, list):
                 raise self._fail(PayloadError, "/systems: systems is not a list")
+            ids = {str(s.get("system_id")) for s in items if isinstance(s, dict)}
+            if not ids - seen:  # an empty or repeated page: nothing more to come
+                return systems
+            seen |= ids
             systems.extend(items)
-            if not items or len(systems) >= total:
+            if len(systems) >= total or (wanted is not None and wanted <= seen):
                 return systems
             page += 1
 
     def summary(self, system_id: str) -> dict:
         return self._get(f"/systems/{system_id}/summary")
 
+    def _listed(self, refs) -> dict[str, dict]:
+        wanted = set(refs)
+        return {
+            str(system.get("system_id")): system
+            for system in self.list_systems(wanted)
+            if isinstance(system, dict) and str(system.get("system_id")) in wanted
+        }
+
+    def _liveness(self, sites: list[SiteRef], at: datetime, result: LivenessResult) -> None:
+        listed = self._listed(s.vendor_ref for s in sites)
+        for site in sites:
+            system = listed.get(site.vendor_ref)
+            if system is None:
+                result.site_errors[site.vendor_ref] = (
+                    f"enphase: system {site.vendor_ref} is not in the account"
+                )
+                continue
+            try:
+                last = _iso(system.get("last_report_at"))
+            except PayloadError as err:
+                result.site_errors[site.vendor_ref] = f"enphase: system {site.vendor_ref}: {err}"
+                continue
+            result.sites[site.vendor_ref] = Liveness(
+                site.vendor_ref,
+                datetime.fromisoformat(last) if last else None,
+                system.get("status"),
+            )
+
     def _poll(self, sites: list[SiteRef], at: datetime, result: PollResult) -> None:
-        wanted = {s.vendor_ref: s for s in sites}
-        listed = {}
-        for system in self.list_systems():
-            if isinstance(system, dict) and str(system.get("system_id")) in wanted:
-                listed[str(system["system_id"])] = system
-        for ref, site in wanted.items():
+        listed = self._listed(s.vendor_ref for s in sites)
+        for site in sites:
+            ref = site.vendor_ref
             system = listed.get(ref)
             if system is None:
                 result.site_errors[site.key] = f"enphase: system {ref} is not in the account"
@@ -159,20 +208,36 @@ class EnphaseClient(BaseClient):
                 summary = self._site_call(result, site, lambda r=ref: self.summary(r))
                 if site.key in result.site_errors:
                     continue
+                if not isinstance(summary, dict):
+                    result.site_errors[site.key] = (
+                        f"enphase: system {ref}: summary is {describe(summary)}, not an object"
+                    )
+                    continue
             self._add(result, site, lambda s=site, y=system, m=summary: self._reading(s, y, m))
 
     def _reading(self, site: SiteRef, system: dict, summary: dict | None):
         summary = summary or {}
         energy = summary.get("energy_today", system.get("energy_today"))
+        # the list answers -1 for energy: only a summary knows
+        energy = None if energy in (None, -1) else number(energy, "energy_today")
+        metered = summary.get("source") == "meter"
+        notes = []
+        if metered:
+            notes.append("energy_today is the production meter's figure (source: meter)")
         return self._site_reading(
             site,
             last_report_at=_iso(summary.get("last_report_at", system.get("last_report_at"))),
             power_w=number(summary.get("current_power"), "current_power"),
-            # the list answers -1 for energy: only a summary knows
-            energy_today_wh=None if energy in (None, -1) else number(energy, "energy_today"),
+            energy_today_wh=energy,
             devices_total=summary.get("modules"),
-            devices_reporting=summary.get("modules_reporting"),
-            meter_energy_today_wh=number(summary.get("meter_energy_today"), "meter_energy_today"),
-            vendor_status=system.get("status"),
+            # v4 counts no modules reporting below the Kilowatt plan: status
+            # `micro` says when some are silent
+            devices_reporting=None,
+            meter_energy_today_wh=energy if metered else None,
+            # meter faults come from status `meter`/`meter_issue`; a site that
+            # is not metered at Enphase has no meter figure to compare
+            meter_expected=site.meter_expected and metered,
+            vendor_status=summary.get("status") or system.get("status"),
             connection=system.get("connection_type") or site.connection,
+            notes=notes,
         )

@@ -84,6 +84,10 @@ class SimSite:
     connection: str = "ethernet"
     devices_total: int = 20
     has_meter: bool = False
+    # APsystems: ECUs of the system, and whether it is a shared sub-user's
+    # view (ECU ids listed as `main-virtual`)
+    ecus: int = 1
+    shared: bool = False
     fault: str | None = None
     fault_since: datetime | None = None
     _energy_cache: tuple = (None, None, 0.0)  # (local date, last slot start, Wh)

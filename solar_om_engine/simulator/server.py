@@ -15,18 +15,19 @@ outages, API failures). It binds to 127.0.0.1 only.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import re
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from ..clients.apsystems import sign
 from ..geo import zone
-from .fleet import Fleet, SimSite
+from .fleet import SLOT, Fleet, SimSite
 
 _logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class Simulator:
         # how long an injected "timeout" keeps the client waiting
         self.timeout_seconds = 3.0
         self.calls = 0
+        self._slot_cache: dict = {}
         handler = type("Handler", (_Handler,), {"sim": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
@@ -105,6 +107,34 @@ class Simulator:
             account.minute_calls.append(now)
             account.calls_month += 1
             self.calls += 1
+
+    def slots(self, site: SimSite, start: datetime, end: datetime):
+        """The 15-minute slots from `start` to `end` that are complete, each
+        with its average power, or None where the vendor has nothing: the
+        inverter asleep (sun down), after the site's last upload, or no data
+        visible at all (configuration issue)."""
+        fleet = self.fleet
+        seen = fleet.last_report(site, fleet.now())
+        epoch = datetime(2000, 1, 1, tzinfo=timezone.utc)
+        slot = epoch + ((start.astimezone(timezone.utc) - epoch) // SLOT) * SLOT
+        if slot < start:
+            slot += SLOT
+        out = []
+        while slot + SLOT <= end:
+            watts = None
+            if slot + SLOT <= seen and site.fault != "configuration_issue":
+                key = (site.ref, slot, site.fault, site.fault_since)
+                watts = self._slot_cache.get(key, -1.0)
+                if watts == -1.0:
+                    mid = slot + SLOT / 2
+                    healthy = fleet.healthy_power(site, mid)
+                    watts = round(healthy * fleet._factor(site, mid), 1) if healthy > 0 else None
+                    if len(self._slot_cache) > 500_000:
+                        self._slot_cache.clear()
+                    self._slot_cache[key] = watts
+            out.append((slot, watts))
+            slot += SLOT
+        return out
 
     def _api_fault(self, vendor: str, account: str) -> str | None:
         with self.fleet.lock:
@@ -161,10 +191,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status, body, headers=None, raw=None):
         payload = raw if raw is not None else json.dumps(body).encode()
+        headers = dict(headers or {})
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", headers.pop("Content-Type", "application/json"))
         self.send_header("Content-Length", str(len(payload)))
-        for k, v in (headers or {}).items():
+        for k, v in headers.items():
             self.send_header(k, str(v))
         self.end_headers()
         try:
@@ -238,6 +269,8 @@ class _Handler(BaseHTTPRequestHandler):
         raise _Reply(404, {"message": f"unknown control path {path}"})
 
     # ------------------------------------------------------------ SolarEdge v2
+    # Shapes: live captures in CathalOConnorRH/solaredge-v2:tests/fixtures and
+    # CathalOConnorRH/ha-solaredge-one:fixtures (see tests/conformance).
     def _solaredge(self, method, path):
         if path.startswith("/site/") or not path.startswith("/v2/"):
             raise _Reply(410, {"message": "Monitoring API v1 was retired on 2026-11-03"})
@@ -250,16 +283,22 @@ class _Handler(BaseHTTPRequestHandler):
         if account is None:
             raise _Reply(
                 401,
-                {"type": "about:blank", "title": "Unauthorized", "status": 401},
+                _problem(401, "Unauthorized", "Invalid API key"),
+                {"Content-Type": PROBLEM_JSON},
             )
         try:
             self.sim._spend(account.key)
         except _Quota as q:
-            raise _Reply(
-                429,
-                {"message": "Too Many Requests"},
-                {"x-ratelimit-limit-minute": account.per_minute, "x-ratelimit-remaining-minute": 0},
-            ) from q
+            headers = {"x-ratelimit-limit-minute": account.per_minute}
+            if q.period == "month":
+                # Kong sends a month pair when a month limit is configured
+                headers.update(
+                    {"x-ratelimit-limit-month": account.per_month, "x-ratelimit-remaining-month": 0}
+                )
+                headers["x-ratelimit-remaining-minute"] = account.per_minute
+            else:
+                headers["x-ratelimit-remaining-minute"] = 0
+            raise _Reply(429, {"message": "API rate limit exceeded"}, headers) from q
         self._maybe_fail("solaredge", account.key)
         remaining = max(account.per_minute - len(account.minute_calls), 0)
         rate = {
@@ -272,74 +311,100 @@ class _Handler(BaseHTTPRequestHandler):
             start = int(self.query.get("startIndex", 0))
             size = min(int(self.query.get("size", 100)), 100)
             page = sites[start : start + size]
-            raise _Reply(
-                200,
-                {
-                    "sites": {
-                        "count": len(sites),
-                        "site": [
-                            {
-                                "siteId": s.ref,
-                                "name": s.name,
-                                "peakPower": s.capacity_w / 1000,
-                                "activationStatus": "Active",
-                                "location": {
-                                    "latitude": s.latitude,
-                                    "longitude": s.longitude,
-                                    "timeZone": s.timezone,
-                                },
-                            }
-                            for s in page
-                        ],
-                    }
-                },
-                rate,
-            )
+            body = {"sites": {"count": len(sites), "site": [_se_site(s) for s in page]}}
+            raise _Reply(200, body, rate)
         if sub == "/alerts":
-            raise _Reply(200, {"alerts": []}, rate)
-        match = re.fullmatch(r"/sites/([^/]+)(/overview|/devices)?", sub)
+            raise _Reply(200, [], rate)
+        match = re.fullmatch(
+            r"/sites/([^/]+)(/overview|/devices|/power|/energy|/alerts|/meters/telemetry)?", sub
+        )
         site = fleet.sites.get(match.group(1)) if match else None
         if site is None or site.account != account.key:
-            raise _Reply(404, {"message": "site not found"}, rate)
-        snap = fleet.snapshot(site)
-        local_seen = snap["last_report_at"].astimezone(zone(site.timezone))
-        if match.group(2) == "/overview":
+            detail = "Unknown endpoint" if match is None else f"Site {match.group(1)} not found"
+            raise _Reply(404, _problem(404, "Not Found", detail), dict(rate, **PROBLEM))
+        what = match.group(2)
+        tz = zone(site.timezone)
+        now = fleet.now()
+        local_now = now.astimezone(tz)
+        midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+        start = _parse_time(self.query["from"]) if self.query.get("from") else midnight
+        end = _parse_time(self.query["to"]) if self.query.get("to") else now
+        end = min(end, now)
+        if what in ("/power", "/energy"):
+            values = []
+            for slot, watts in self.sim.slots(site, start, end):
+                value = watts if what == "/power" else (None if watts is None else watts / 4)
+                values.append({"timestamp": slot.astimezone(tz).isoformat(), "value": value})
+            if self.wrong_types and values:
+                values[-1]["value"] = "a lot"
             body = {
-                "lastUpdateTime": local_seen.isoformat(),
-                "production": {"total": snap["energy_today_wh"], "unit": "WH"},
-                "currentPower": {"power": snap["power_w"]},
+                "period": {
+                    "from": start.astimezone(tz).isoformat(),
+                    "to": end.astimezone(tz).isoformat(),
+                },
+                "unit": "W" if what == "/power" else "WH",
+                "resolution": "QUARTER_HOUR",
+                "values": values,
             }
-            if site.has_meter:
-                body["meter"] = {"production": snap["meter_energy_today_wh"]}
+            raise _Reply(200, body, rate)
+        if what == "/overview":
+            total = sum(w for _, w in self.sim.slots(site, start, end) if w is not None) / 4
+            body = {
+                "siteId": int(site.ref) if site.ref.isdigit() else site.ref,
+                "production": {
+                    "total": round(total, 1),
+                    "unit": "WH",
+                    "toSelfConsumption": None,
+                    "toStorage": None,
+                    "toGrid": None,
+                },
+                "consumption": {
+                    "total": None,
+                    "unit": "WH",
+                    "fromPv": None,
+                    "fromStorage": None,
+                    "fromGrid": None,
+                },
+            }
             if self.wrong_types:
                 body["production"]["total"] = "a lot"
             raise _Reply(200, body, rate)
-        if match.group(2) == "/devices":
-            raise _Reply(
-                200,
+        if what == "/devices":
+            raise _Reply(200, [_se_inverter(site)], rate)
+        if what == "/alerts":
+            raise _Reply(200, [], rate)
+        if what == "/meters/telemetry":
+            raise _Reply(200, self._se_meters(site, start, end, tz), rate)
+        raise _Reply(200, _se_site(site), rate)
+
+    def _se_meters(self, site: SimSite, start, end, tz):
+        """A production meter's lifetime counter per quarter. The v2 shape is
+        documented only as `meters.*.exportEnergy.values` (no capture): this is
+        the simulator's reading of that digest, and the client treats a shape
+        it does not recognise as 'meter not judged'."""
+        if not site.has_meter:
+            return {"meters": []}
+        counter, values = 10_000_000.0, []
+        for slot, watts in self.sim.slots(site, start, end):
+            if watts is not None:
+                counter += watts / 4 * 0.99
+            silent = watts is None or site.fault == "meter_fault"
+            values.append(
                 {
-                    "devices": [
-                        {
-                            "type": "INVERTER",
-                            "serialNumber": f"7E{site.ref}",
-                            "active": True,
-                            "connectedOptimizers": snap["devices_reporting"],
-                        }
-                    ]
-                },
-                rate,
+                    "timestamp": slot.astimezone(tz).isoformat(),
+                    "value": None if silent else round(counter, 1),
+                }
             )
-        raise _Reply(
-            200,
-            {
-                "siteId": site.ref,
-                "name": site.name,
-                "peakPower": site.capacity_w / 1000,
-                "lastUpdateTime": local_seen.isoformat(),
-                "location": {"timeZone": site.timezone},
-            },
-            rate,
-        )
+        return {
+            "meters": [
+                {
+                    "serialNumber": f"M{site.ref}",
+                    "type": "PRODUCTION",
+                    "unit": "WH",
+                    "exportEnergy": {"values": values},
+                }
+            ]
+        }
 
     # ------------------------------------------------------------ Enphase v4
     def _enphase(self, method, path):
@@ -417,18 +482,29 @@ class _Handler(BaseHTTPRequestHandler):
             items = []
             for s in chunk:
                 snap = fleet.snapshot(s)
+                seen = int(snap["last_report_at"].timestamp())
                 items.append(
                     {
-                        "system_id": s.ref,
+                        "system_id": _int_ref(s.ref),
                         "name": s.name,
+                        "public_name": "Residential System",
                         "timezone": s.timezone,
+                        "address": {
+                            "city": s.cloud_cell,
+                            "state": None,
+                            "country": None,
+                            "postal_code": None,
+                        },
                         "connection_type": s.connection,
                         "energy_lifetime": -1,
                         "energy_today": -1,
                         "system_size": -1,
                         "status": self._enphase_status(s, snap),
-                        "last_report_at": int(snap["last_report_at"].timestamp()),
-                        "last_energy_at": int(snap["last_report_at"].timestamp()),
+                        "last_report_at": seen,
+                        "last_energy_at": seen,
+                        "operational_at": 1_640_995_200,
+                        "attachment_type": None,
+                        "interconnect_date": None,
                     }
                 )
             raise _Reply(
@@ -445,21 +521,37 @@ class _Handler(BaseHTTPRequestHandler):
         match = re.fullmatch(r"/systems/([^/]+)/summary", sub)
         site = fleet.sites.get(match.group(1)) if match else None
         if site is None or site.account != account.key:
-            raise _Reply(404, {"message": "Not Found", "details": "System not found", "code": 404})
+            ref = match.group(1) if match else sub
+            raise _Reply(
+                404,
+                {
+                    "message": "Not Found",
+                    "details": f'System not found for {{:id=>"{ref}"}}',
+                    "code": 404,
+                },
+            )
         snap = fleet.snapshot(site)
+        metered = site.has_meter and site.fault != "meter_fault"
+        # source "meter": energy_today is the production meter's figure
+        energy = snap["meter_energy_today_wh"] if metered else snap["energy_today_wh"]
+        seen = int(snap["last_report_at"].timestamp())
         body = {
-            "system_id": site.ref,
-            "current_power": snap["power_w"],
-            "energy_today": snap["energy_today_wh"],
-            "last_report_at": int(snap["last_report_at"].timestamp()),
+            "system_id": _int_ref(site.ref),
+            "current_power": None if snap["power_w"] is None else round(snap["power_w"]),
+            "energy_lifetime": None if energy is None else round(site.capacity_w * 900 + energy),
+            "energy_today": None if energy is None else round(energy),
+            "last_interval_end_at": seen,
+            "last_report_at": seen,
             "modules": snap["devices_total"],
-            "modules_reporting": snap["devices_reporting"],
-            "size_w": site.capacity_w,
-            "source": "microinverters",
+            "operational_at": 1_640_995_200,
+            "size_w": round(site.capacity_w),
+            "source": "meter" if metered else "microinverters",
             "status": self._enphase_status(site, snap),
+            "summary_date": fleet.now().astimezone(zone(site.timezone)).date().isoformat(),
+            "battery_charge_w": 0,
+            "battery_discharge_w": 0,
+            "battery_capacity_wh": 0,
         }
-        if site.has_meter:
-            body["meter_energy_today"] = snap["meter_energy_today_wh"]
         if self.wrong_types:
             body["energy_today"] = {"value": 3}
         raise _Reply(200, body)
@@ -471,6 +563,8 @@ class _Handler(BaseHTTPRequestHandler):
             return "comm"
         if snap["devices_reporting"] < snap["devices_total"]:
             return "micro"
+        if site.has_meter and site.fault == "meter_fault":
+            return "meter"
         return "normal"
 
     # ------------------------------------------------------------ APsystems
@@ -504,6 +598,7 @@ class _Handler(BaseHTTPRequestHandler):
         except _Quota as q:
             raise _Reply(200, {"code": 7002 if q.period == "minute" else 2005, "data": None}) from q
         self._maybe_fail("apsystems", account.key)
+        # Shapes: APsystems OpenAPI User Manual (End User) V1.8, 3.1.1 and 3.3.2
         m = re.fullmatch(r"/systems/details/([^/]+)", sub)
         if m:
             site = fleet.sites.get(m.group(1))
@@ -516,15 +611,17 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Reply(
                 200,
                 {
-                    "code": 0,
                     "data": {
                         "sid": site.ref,
+                        "create_date": "2022-09-01",
                         "capacity": f"{site.capacity_w / 1000:.2f}",
                         "type": 1,
                         "timezone": site.timezone,
-                        "ecu": [f"2160{site.ref}"],
+                        "ecu": _ap_ecus(site),
                         "light": light,
+                        "authorization_code": hashlib.md5(site.ref.encode()).hexdigest(),  # noqa: S324
                     },
+                    "code": 0,
                 },
             )
         m = re.fullmatch(r"/systems/([^/]+)/devices/ecu/energy/([^/]+)", sub)
@@ -532,34 +629,99 @@ class _Handler(BaseHTTPRequestHandler):
             site = fleet.sites.get(m.group(1))
             if site is None or site.account != account.key:
                 raise _Reply(200, {"code": 1001, "data": None})
-            snap = fleet.snapshot(site)
-            tz = zone(site.timezone)
-            seen_local = snap["last_report_at"].astimezone(tz)
-            today = fleet.now().astimezone(tz).date()
-            if (
-                seen_local.date() != today
-                or snap["energy_today_wh"] is None
-                or not snap["energy_today_wh"]
-            ):
-                raise _Reply(
-                    200,
-                    {
-                        "code": 0,
-                        "data": {
-                            "time": [],
-                            "power": [],
-                            "energy": [],
-                            "today": "0" if snap["energy_today_wh"] is not None else None,
-                        },
-                    },
-                )
-            body = {
-                "time": [seen_local.strftime("%H:%M")],
-                "power": [f"{snap['power_w']:.1f}"],
-                "energy": [],
-                "today": f"{snap['energy_today_wh'] / 1000:.3f}",
-            }
-            if self.wrong_types:
-                body["time"] = "12:00"
-            raise _Reply(200, {"code": 0, "data": body})
+            eids = [e.rsplit("-", 1)[-1] for e in _ap_ecus(site)]
+            if m.group(2) not in eids:
+                # a main ECU id where the virtual one is needed, or a stranger
+                raise _Reply(200, {"code": 4000, "data": None})
+            if self.query.get("energy_level") != "minutely":
+                raise _Reply(200, {"code": 4000, "data": None})
+            raise _Reply(200, {"code": 0, "data": self._ap_minutely(site, len(eids))})
         raise _Reply(200, {"code": 4001, "data": None})
+
+    def _ap_minutely(self, site: SimSite, ecus: int) -> dict:
+        """One ECU's share of the system's day: 5-minute samples from the
+        first light to the last upload (`HH:mm`, W and kWh as strings)."""
+        fleet = self.sim.fleet
+        tz = zone(site.timezone)
+        now = fleet.now()
+        midnight = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+        times, power, energy, today = [], [], [], 0.0
+        for slot, watts in self.sim.slots(site, midnight, now):
+            if watts is None:
+                continue
+            share = watts / ecus
+            for k in range(3):
+                moment = (slot + SAMPLE * (k + 1)).astimezone(tz)
+                times.append(moment.strftime("%H:%M"))
+                power.append(f"{share:.0f}")
+                energy.append(f"{share / 12 / 1000:.4f}")
+                today += share / 12 / 1000
+        visible = site.fault != "configuration_issue"
+        body = {
+            "time": times,
+            "energy": energy,
+            "power": power,
+            "today": f"{today:.2f}" if visible else None,
+        }
+        if self.wrong_types:
+            body["time"] = "12:00"
+        return body
+
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM = {"Content-Type": PROBLEM_JSON}
+SAMPLE = timedelta(minutes=5)
+
+
+def _problem(status: int, title: str, detail: str) -> dict:
+    # RFC 9457, as SolarEdge v2 answers (live 404 in ha-solaredge-one fixtures)
+    return {
+        "type": "https://se-api.stoplight.io/docs/monitoring",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "traceId": "0" * 32,
+    }
+
+
+def _int_ref(ref: str):
+    """Vendors number their sites; the simulator's refs may be words."""
+    return int(ref) if ref.isdigit() else ref
+
+
+def _se_site(s: SimSite) -> dict:
+    return {
+        "siteId": _int_ref(s.ref),
+        "name": s.name,
+        "peakPower": s.capacity_w / 1000,
+        "installationDate": "2022-08-15",
+        "location": {"city": s.cloud_cell, "timeZone": s.timezone},
+        "activationStatus": "ACTIVE",
+        "note": "",
+    }
+
+
+def _se_inverter(s: SimSite) -> dict:
+    return {
+        "type": "INVERTER",
+        "serialNumber": f"7E{s.ref}",
+        "manufacturer": "SolarEdge",
+        "partNumber": "SE5000H-RW000BNN4",
+        "createdAt": "2022-08-15T13:20:57+01:00",
+        "firmwareVersion": "4.25.13",
+        "connectedTo": None,
+        "active": True,
+        "nameplate": 0,
+        "name": f"Inverter 1 ({s.name})",
+        "form": None,
+        "communicationType": "ETHERNET",
+        "firmware": "4.25.13.1.100.2061.2.100.1751",
+        "connectedOptimizers": s.devices_total,
+    }
+
+
+def _ap_ecus(site: SimSite) -> list[str]:
+    ids = [f"2160{site.ref}{k}" for k in range(max(site.ecus, 1))]
+    if site.shared:  # a shared sub-user's view: main ECU, '-', virtual ECU
+        return [f"{eid}-99{eid[-10:]}" for eid in ids]
+    return ids

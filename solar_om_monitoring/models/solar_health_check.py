@@ -165,8 +165,17 @@ class SolarHealthCheck(models.AbstractModel):
             rows = self.env["solar.site"]._health_lit_sites(account, run)
             if not rows:
                 continue
-            readings, errors = account._health_liveness(rows, run)
-            result = classify_liveness(readings, run.at, run.thresholds)
+            full = plan.liveness_reads_production
+            if full:
+                # the cheapest call is the full reading (SolarEdge v2 /power):
+                # every liveness pass also judges production
+                readings, errors, deferred = account._health_poll(rows, run)
+                rows = [r for r in rows if str(r["id"]) not in deferred]
+                account.sudo().write({"last_liveness_at": run.naive_at})
+                result = classify_fleet(readings, run.at, run.thresholds)
+            else:
+                readings, errors = account._health_liveness(rows, run)
+                result = classify_liveness(readings, run.at, run.thresholds)
             evidence = Evidence(
                 verdicts={v.site: v for v in result.verdicts},
                 readings={r.site: r for r in readings},
@@ -174,7 +183,7 @@ class SolarHealthCheck(models.AbstractModel):
             )
             for start in range(0, len(rows), run.batch_size):
                 batch = rows[start : start + run.batch_size]
-                self._apply_batch(batch, evidence, run, liveness=True)
+                self._apply_batch(batch, evidence, run, liveness=not full)
                 if run.commit:
                     self.env["ir.cron"]._commit_progress(len(batch))
             for verdict in result.verdicts:

@@ -1,0 +1,119 @@
+"""What the clients' calls cost against a vendor's quota, exactly as they
+make them: one place the planner reads, so a plan counts the calls a check
+really makes. Every vendor here charges one unit per HTTP call.
+
+Two passes exist per vendor:
+
+- a *liveness* pass (``client.liveness(sites)``): the cheapest documented
+  call that says when each site last reported, or what the vendor thinks of
+  it, for as many sites per call as the vendor allows;
+- a *reading* (``client.poll(sites)``): what one production reading of a site
+  costs (power, energy today, status), including the liveness it needs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class VendorCost:
+    vendor: str
+    # sites one liveness call covers (100 for a list call, 1 if per site)
+    liveness_sites_per_call: int
+    liveness_call: str
+    # whether the liveness pass carries a last-report time (else status only)
+    liveness_has_time: bool
+    # calls one site's production reading costs on top of the list pages
+    reading_calls_per_site: int
+    # list pages a poll makes up front (Enphase lists its systems first)
+    reading_lists_sites: bool
+    reading_calls: str
+    source: str
+
+
+COSTS: dict[str, VendorCost] = {
+    "solaredge": VendorCost(
+        vendor="solaredge",
+        liveness_sites_per_call=1,
+        liveness_call="GET /v2/sites/{id}/power from local midnight: last non-null quarter",
+        liveness_has_time=True,
+        reading_calls_per_site=1,
+        reading_lists_sites=False,
+        reading_calls=(
+            "GET /v2/sites/{id}/power (power, last report, energy today integrated); "
+            "+1 GET /power for the previous day when nothing came since midnight; "
+            "+1 GET /v2/sites/{id}/meters/telemetry when a meter is expected"
+        ),
+        source=(
+            "live captures CathalOConnorRH/solaredge-v2:tests/fixtures/{sites,power,"
+            "overview,devices}.json, call log CathalOConnorRH/ha-solaredge-one:"
+            "fixtures/call_log.jsonl; no v2 list or overview call carries a last update"
+        ),
+    ),
+    "enphase": VendorCost(
+        vendor="enphase",
+        liveness_sites_per_call=100,
+        liveness_call="GET /api/v4/systems?size=100&page=N: status, last_report_at",
+        liveness_has_time=True,
+        reading_calls_per_site=1,
+        reading_lists_sites=True,
+        reading_calls="the /systems pages, then GET /api/v4/systems/{id}/summary per site",
+        source=(
+            "https://developer-v4.enphase.com/docs/quickstart.html (systems sample); "
+            "NathanBaulch/EnphaseOpenAPI:monitoring.yaml branch v4 (summary, errors)"
+        ),
+    ),
+    "apsystems": VendorCost(
+        vendor="apsystems",
+        liveness_sites_per_call=1,
+        liveness_call="GET /{profile}/api/v2/systems/details/{sid}: light (no time exists)",
+        liveness_has_time=False,
+        reading_calls_per_site=2,
+        reading_lists_sites=False,
+        reading_calls=(
+            "GET systems/details/{sid} (ECUs, light), then GET systems/{sid}/devices/ecu/"
+            "energy/{eid}?energy_level=minutely per ECU (one ECU: 2 calls a site)"
+        ),
+        source=(
+            "APsystems OpenAPI User Manual (End User) V1.8 2025-07-18, 3.1.1 and 3.3.2; "
+            "no documented call carries a last-upload time but the ECU minutely series"
+        ),
+    ),
+}
+
+
+def cost(vendor: str) -> VendorCost:
+    try:
+        return COSTS[vendor]
+    except KeyError as err:
+        raise ValueError(f"unknown vendor {vendor!r}: expected one of {', '.join(COSTS)}") from err
+
+
+def liveness_calls(vendor: str, sites: int) -> int:
+    """Calls one liveness pass over `sites` sites of one account costs."""
+    c = cost(vendor)
+    return math.ceil(max(sites, 0) / c.liveness_sites_per_call)
+
+
+def reading_calls(vendor: str, *, meter_expected: bool = False, ecus: int = 1) -> int:
+    """Calls one production reading of one site costs, list pages aside
+    (see `check_calls`); the rare extra SolarEdge call for a site silent since
+    midnight is not included."""
+    if vendor == "apsystems":
+        return 1 + max(ecus, 1)
+    extra = 1 if vendor == "solaredge" and meter_expected else 0
+    return cost(vendor).reading_calls_per_site + extra
+
+
+def check_calls(vendor: str, sites: int, *, metered_sites: int = 0, ecus: int | None = None) -> int:
+    """Calls one `poll()` of `sites` sites of one account makes: the list pages
+    (Enphase), each site's reading, the meter calls (SolarEdge) and, for
+    APsystems, one minutely call per ECU (`ecus` in all; one per site if None)."""
+    c = cost(vendor)
+    pages = liveness_calls(vendor, sites) if c.reading_lists_sites else 0
+    if vendor == "apsystems":
+        return sites + (sites if ecus is None else ecus)
+    meters = metered_sites if vendor == "solaredge" else 0
+    return pages + c.reading_calls_per_site * sites + meters
