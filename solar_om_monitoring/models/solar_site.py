@@ -285,11 +285,7 @@ class SolarSite(models.Model):
         for row in batch:
             key = str(row["id"])
             verdict, reading = evidence.verdicts.get(key), evidence.readings.get(key)
-            # the next production judgment: the site's next slot in the plan
-            # (solar noon, mid-afternoon), or the month's end when it pays for none
-            next_at = planner.next_judgment_at(
-                run.plans[row["account_id"]], row["latitude"], row["longitude"], run.at, row["id"]
-            ) or planner.month_end(run.at)
+            next_at = self._health_next_judgment(row, run)
             energy = reading.energy_today_wh if reading else None
             rows.append(
                 (
@@ -323,6 +319,30 @@ class SolarSite(models.Model):
             )
         )
         self.invalidate_model(RESULT_FIELDS)
+
+    @api.model
+    def _health_next_judgment(self, row, run):
+        """When the site `row` is next due for a production judgment: its next
+        slot in its account's plan (solar noon, mid-afternoon), or the month's
+        end when the plan pays for none (the liveness passes still watch it)."""
+        return planner.next_judgment_at(
+            run.plans[row["account_id"]], row["latitude"], row["longitude"], run.at, row["id"]
+        ) or planner.month_end(run.at)
+
+    @api.model
+    def _health_schedule(self, rows, run):
+        """Move the sites `rows` to their next production slot, in one UPDATE."""
+        if not rows:
+            return
+        values = [(row["id"], naive_utc(self._health_next_judgment(row, run))) for row in rows]
+        self.env.cr.execute(
+            SQL(
+                "UPDATE solar_site AS s SET next_check_at = v.next_at::timestamp"
+                " FROM (VALUES %s) AS v(id, next_at) WHERE s.id = v.id",
+                sql_values(values),
+            )
+        )
+        self.invalidate_model(["next_check_at"])
 
     @api.model
     def _health_lit_sites(self, account, run):

@@ -84,3 +84,41 @@ class TestPollingPlan(MonitoringCommon):
         self.assertIn("noticed within", form.plan_detect)
         self.assertIn("production", form.plan_production)
         self.assertTrue(form.plan_usage.startswith("0 of 1,000 calls used this month"))
+
+    def test_the_cron_makes_the_calls_the_plan_says_over_a_simulated_day(self):
+        """Enphase on the Watt plan (10 calls a minute, 1,000 a month), its
+        three Vienna sites, the cron every two minutes from 02:00 to 20:00
+        UTC: liveness passes at the plan's cadence, each site judged at
+        noon and mid-afternoon, every call counted at the simulator."""
+        sim_account = self.fleet.accounts[self.fleet.sites["EN0"].account]
+        self.addCleanup(setattr, sim_account, "per_minute", sim_account.per_minute)
+        self.addCleanup(setattr, sim_account, "per_month", sim_account.per_month)
+        sim_account.per_minute, sim_account.per_month = 10, sim_account.calls_month + 1_000
+        self.en_account.quota_tier = "watt"
+        start = datetime(2026, 6, 21, 2, 0, tzinfo=timezone.utc)
+        plan = self.en_account._health_plans(start)[self.en_account.id]
+        self.assertEqual(plan.production_judgments_per_site_per_day, 2)
+        health = self.env["solar.health.check"]
+        at, passes, judged, made_total, told_total = start, 0, 0, 0, 0
+        while at < start + timedelta(hours=18):
+            self.fleet.set_clock(at)
+            before = self.sim.calls
+            stats = health.run(accounts=self.en_account, at=at)
+            made = self.sim.calls - before
+            told = stats.get("api_calls", 0) + stats.get("liveness_calls", 0)
+            self.assertEqual(made, told, at)  # every call the run says it made, and no other
+            self.assertLessEqual(made, 10, at)  # one run, one minute: within its limit
+            made_total, told_total = made_total + made, told_total + told
+            passes += stats.get("liveness_passes", 0)
+            judged += stats.get("sites_polled", 0)
+            at += timedelta(minutes=2)
+        # each site judged twice (noon and mid-afternoon), no more
+        self.assertEqual(judged, 3 * 2)
+        # the liveness cadence the plan set, within the cron's 2-minute steps
+        expected = plan.liveness_passes_per_day
+        self.assertGreaterEqual(passes, 0.85 * expected)
+        self.assertLessEqual(passes, expected + 1)
+        # calls: one /systems call a pass, and per judgment slot a page and 3 summaries
+        self.assertEqual(made_total, passes * plan.liveness_calls_per_pass + 2 * (1 + 3))
+        self.assertLessEqual(made_total, plan.calls_per_day + plan.liveness_calls_per_pass)
+        self.assertLessEqual(self.en_account.calls_this_month, 1_000)
