@@ -272,3 +272,31 @@ def test_the_plan_in_words():
     assert words["usage"].startswith("0 of 1,000 calls used this month, 1,000 left")
     spent = make_plan("enphase", tier_for("enphase", "watt"), 100, JUNE, month_used=1_000)
     assert "calls are spent" in describe(spent)["cadence"]
+
+
+def test_a_liveness_pass_without_a_time_is_judged_on_the_vendors_status():
+    from solar_om_engine.classify import classify_liveness
+    from solar_om_engine.readings import parse_reading
+
+    noon = datetime(2026, 6, 21, 10, 0, tzinfo=timezone.utc)
+
+    def light(site, status):
+        return parse_reading(
+            {
+                "site": site,
+                "account": "acc",
+                "vendor": "apsystems",
+                "latitude": 48.137,
+                "longitude": 11.575,
+                "timezone": "Europe/Berlin",
+                "capacity_w": 3000,
+                "last_report_at": None,
+                "vendor_status": status,
+            }
+        )
+
+    result = classify_liveness([light("green", "normal"), light("red", "comm")], noon)
+    assert {v.site: v.kind for v in result.verdicts} == {
+        "green": "reporting",
+        "red": "comms_loss",
+    }
