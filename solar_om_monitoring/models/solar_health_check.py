@@ -172,7 +172,7 @@ class SolarHealthCheck(models.AbstractModel):
                 # every liveness pass also judges production
                 readings, errors, deferred = account._health_poll(rows, run)
                 rows = [r for r in rows if str(r["id"]) not in deferred]
-                account.sudo().write({"last_liveness_at": run.naive_at})
+                account._write_health_state({"last_liveness_at": run.naive_at})
                 result = classify_fleet(readings, run.at, run.thresholds)
             else:
                 readings, errors = account._health_liveness(rows, run)

@@ -380,8 +380,9 @@ class SolarMonitoringAccount(models.Model):
         run.account_errors[self.id] = kind or ""
         run.stats["liveness_passes"] += 1
         run.stats["liveness_calls"] += result.calls if result else 0
-        self._save_poll_state(ledger, spent_before, error, run.at)
-        self.sudo().write({"last_liveness_at": run.naive_at})
+        self._save_poll_state(
+            ledger, spent_before, error, run.at, extra={"last_liveness_at": run.naive_at}
+        )
         return readings, errors
 
     def _health_watch(self, run):
@@ -420,7 +421,11 @@ class SolarMonitoringAccount(models.Model):
                 values.update(blind_reason=False, blind_since=False)
                 run.stats["accounts_watched_again"] += 1
             if values:
-                account.sudo().write(values)
+                account._write_health_state(values)
+                if run.commit:
+                    # a fresh snapshot: the incident's row refers to the account
+                    # row just written on the other cursor
+                    self.env["ir.cron"]._commit_progress(0)
             if account.blind_reason:
                 faults._health_blind_incident(account, run)
                 self.env["solar.site"]._health_mark_not_watched(account, run)
@@ -441,13 +446,13 @@ class SolarMonitoringAccount(models.Model):
             connection=row["connection"] or None,
         )
 
-    def _save_poll_state(self, ledger, spent_before, error, at):
-        """Record the calls spent and the account's last error. Several
-        workers may poll one account at once: in the cron the ledger row is
-        locked and merged (calls added up) in its own short transaction,
-        retried when another worker's merge lands first."""
+    def _save_poll_state(self, ledger, spent_before, error, at, extra=None):
+        """Record the calls spent and the account's last error (and `extra`
+        values). Several workers may poll one account at once: in the cron
+        the ledger row is locked and merged (calls added up) in its own short
+        transaction, retried when another worker's merge lands first."""
         self.ensure_one()
-        values = {"last_check_at": naive_utc(at), "last_error": error or False}
+        values = {"last_check_at": naive_utc(at), "last_error": error or False, **(extra or {})}
         if not self.env.context.get("solar_om_commit"):
             self.sudo().write(dict(values, quota_state=ledger.to_dict()))
             return
@@ -460,6 +465,7 @@ class SolarMonitoringAccount(models.Model):
                         [self.id],
                     )
                     stored = quota.QuotaLedger.from_dict(self.vendor, ledger.tier, cr.fetchone()[0])
+                    stored.clock = ledger.clock
                     stored.merge(ledger, spent)
                     self.env(cr=cr, su=True)[self._name].browse(self.id).write(
                         dict(values, quota_state=stored.to_dict())
@@ -468,7 +474,29 @@ class SolarMonitoringAccount(models.Model):
             except SerializationFailure:
                 if attempt == 4:
                     raise
-        self.invalidate_recordset(["quota_state", "last_check_at", "last_error"])
+        self.invalidate_recordset(["quota_state", "last_check_at", "last_error", *(extra or {})])
+
+    def _write_health_state(self, values):
+        """Write what the check keeps on the account. In the cron, on a short
+        cursor of its own, like the ledger: the run's transaction must not
+        update the row other workers' ledger merges update."""
+        self.ensure_one()
+        if not self.env.context.get("solar_om_commit"):
+            self.sudo().write(values)
+            return
+        for attempt in range(5):
+            try:
+                with self.env.registry.cursor() as cr:
+                    cr.execute(
+                        "SELECT id FROM solar_monitoring_account WHERE id = %s FOR UPDATE",
+                        [self.id],
+                    )
+                    self.env(cr=cr, su=True)[self._name].browse(self.id).write(values)
+                break
+            except SerializationFailure:
+                if attempt == 4:
+                    raise
+        self.invalidate_recordset(list(values))
 
     def action_check_now(self):
         self.env["solar.health.check"].run(accounts=self, force=True)
