@@ -25,6 +25,9 @@ class VendorCost:
     liveness_call: str
     # whether the liveness pass carries a last-report time (else status only)
     liveness_has_time: bool
+    # whether the liveness call also carries power and today's energy, i.e.
+    # every liveness pass is a full production reading
+    liveness_reads_production: bool
     # calls one site's production reading costs on top of the list pages
     reading_calls_per_site: int
     # list pages a poll makes up front (Enphase lists its systems first)
@@ -39,6 +42,7 @@ COSTS: dict[str, VendorCost] = {
         liveness_sites_per_call=1,
         liveness_call="GET /v2/sites/{id}/power from local midnight: last non-null quarter",
         liveness_has_time=True,
+        liveness_reads_production=True,
         reading_calls_per_site=1,
         reading_lists_sites=False,
         reading_calls=(
@@ -57,6 +61,7 @@ COSTS: dict[str, VendorCost] = {
         liveness_sites_per_call=100,
         liveness_call="GET /api/v4/systems?size=100&page=N: status, last_report_at",
         liveness_has_time=True,
+        liveness_reads_production=False,
         reading_calls_per_site=1,
         reading_lists_sites=True,
         reading_calls="the /systems pages, then GET /api/v4/systems/{id}/summary per site",
@@ -70,6 +75,7 @@ COSTS: dict[str, VendorCost] = {
         liveness_sites_per_call=1,
         liveness_call="GET /{profile}/api/v2/systems/details/{sid}: light (no time exists)",
         liveness_has_time=False,
+        liveness_reads_production=False,
         reading_calls_per_site=2,
         reading_lists_sites=False,
         reading_calls=(
