@@ -96,11 +96,8 @@ def costs_for(vendor: str) -> CallCosts:
         liveness_sites_per_call=cost.liveness_sites_per_call,
         production_calls_per_site=reading,
         production_lists_sites=cost.reading_lists_sites,
-        # a per-site liveness call that carries a time and costs what a
-        # reading costs is the reading (SolarEdge v2: the /power series)
-        liveness_reads_production=(
-            cost.liveness_sites_per_call == 1 and cost.liveness_has_time and reading == 1
-        ),
+        # SolarEdge v2: the /power series is both the liveness call and the reading
+        liveness_reads_production=cost.liveness_reads_production,
         daily_overhead=DAILY_OVERHEAD.get(vendor, 0),
         source=f"liveness: {cost.liveness_call}; reading: {cost.reading_calls}",
     )
