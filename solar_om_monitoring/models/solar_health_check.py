@@ -131,8 +131,9 @@ class SolarHealthCheck(models.AbstractModel):
             else:
                 dark.append(row)
         sites = self.env["solar.site"]
-        sites._health_mark_unpolled(dark, "night", run.at, reason="night: not polled, not judged")
-        sites._health_schedule(dark, run)  # not due again before their production slot
+        # not due again before their production slot; one UPDATE a row (a
+        # second one in the same transaction would lock the account row)
+        sites._health_mark_night(dark, run)
         sites._health_mark_unpolled(unplaced, "unknown", run.at, error=NO_COORDINATES)
         run.stats["sites_night"] += len(dark)
         run.stats["sites_no_coordinates"] += len(unplaced)

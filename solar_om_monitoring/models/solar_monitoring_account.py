@@ -266,7 +266,8 @@ class SolarMonitoringAccount(models.Model):
         else:
             with self.env.registry.cursor() as cr:
                 cr.execute(
-                    "SELECT id FROM solar_monitoring_account WHERE id = %s FOR UPDATE", [self.id]
+                    "SELECT id FROM solar_monitoring_account WHERE id = %s FOR NO KEY UPDATE",
+                    [self.id],
                 )
                 self.env(cr=cr, su=True)[self._name].browse(self.id).write(values)
             self.invalidate_recordset(list(values))
@@ -461,7 +462,8 @@ class SolarMonitoringAccount(models.Model):
             try:
                 with self.env.registry.cursor() as cr:
                     cr.execute(
-                        "SELECT quota_state FROM solar_monitoring_account WHERE id = %s FOR UPDATE",
+                        "SELECT quota_state FROM solar_monitoring_account"
+                        " WHERE id = %s FOR NO KEY UPDATE",
                         [self.id],
                     )
                     stored = quota.QuotaLedger.from_dict(self.vendor, ledger.tier, cr.fetchone()[0])
@@ -488,7 +490,7 @@ class SolarMonitoringAccount(models.Model):
             try:
                 with self.env.registry.cursor() as cr:
                     cr.execute(
-                        "SELECT id FROM solar_monitoring_account WHERE id = %s FOR UPDATE",
+                        "SELECT id FROM solar_monitoring_account WHERE id = %s FOR NO KEY UPDATE",
                         [self.id],
                     )
                     self.env(cr=cr, su=True)[self._name].browse(self.id).write(values)

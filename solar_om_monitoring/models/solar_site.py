@@ -330,19 +330,25 @@ class SolarSite(models.Model):
         ) or planner.month_end(run.at)
 
     @api.model
-    def _health_schedule(self, rows, run):
-        """Move the sites `rows` to their next production slot, in one UPDATE."""
+    def _health_mark_night(self, rows, run):
+        """Sites in the dark: not polled, not judged, and not due again
+        before their next production slot, in one UPDATE."""
         if not rows:
             return
         values = [(row["id"], naive_utc(self._health_next_judgment(row, run))) for row in rows]
         self.env.cr.execute(
             SQL(
-                "UPDATE solar_site AS s SET next_check_at = v.next_at::timestamp"
+                "UPDATE solar_site AS s SET health_state = 'night', health_reason = %s,"
+                " poll_error = NULL, last_checked_at = %s, next_check_at = v.next_at::timestamp"
                 " FROM (VALUES %s) AS v(id, next_at) WHERE s.id = v.id",
+                self.env._("night: not polled, not judged"),
+                run.naive_at,
                 sql_values(values),
             )
         )
-        self.invalidate_model(["next_check_at"])
+        self.invalidate_model(
+            ["health_state", "health_reason", "poll_error", "last_checked_at", "next_check_at"]
+        )
 
     @api.model
     def _health_lit_sites(self, account, run):
