@@ -46,23 +46,86 @@ odoo_cmd() {
     (cd /tmp && PYTHONPATH="${ODOO_SRC}${PYTHONPATH:+:$PYTHONPATH}" "$ODOO_PYTHON" -m odoo "$@")
 }
 
-# Installs the engine (editable) and the pinned OCA addons into Odoo's
-# environment; pip makes a second run a no-op.
+# A virtual environment VENV with Odoo's requirements (REQUIREMENTS, Odoo's
+# requirements.txt). Not `pip install -r` as is: on Python 3.11 its pins for
+# 3.11 only build from source (and need pkg_resources); setup/odoo_requirements.py
+# gives the pins the file names for Python 3.12, which have wheels for 3.11 too,
+# with psycopg2-binary and without python-ldap (SOLAR_OM_WITH_LDAP=1 keeps it).
+install_odoo_requirements() {
+    local venv="$1" requirements="$2" pins
+    [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv" || die "python3 could not create $venv (is python3-venv installed?)"
+    pins="$(mktemp)"
+    "$venv/bin/python" "$REPO/setup/odoo_requirements.py" "$requirements" \
+        ${SOLAR_OM_WITH_LDAP:+--with-ldap} > "$pins" || die "could not read $requirements"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$pins" \
+        || die "pip could not install Odoo's requirements (as pinned for Python 3.12: $pins) into $venv"
+    rm -f "$pins"
+}
+
+# The addons of this repository (directories with a manifest), one per line.
+addon_dirs() {
+    local m
+    for m in "$REPO"/*/__manifest__.py; do dirname "$m"; done
+}
+
+# Installs the pinned OCA addons, the engine and the repository's addons into
+# Odoo's environment the way an installer does, by pip: each addon is a
+# distribution built by OCA's whool from its pyproject.toml (here editable, so
+# the environment runs this checkout), and its manifest's depends and
+# external_dependencies become requirements (odoo-addon-*, solar-om-engine).
+# pip makes a second run a no-op; the stamp skips even that.
 install_odoo_side() {
-    local stamp="$VAR/.odoo-deps-$(sha1sum "$REPO/setup/requirements-odoo.txt" "$REPO/pyproject.toml" | sha1sum | cut -c1-12)"
-    # asked from /tmp: from the repository the package would import from the
-    # working directory and hide an install that points elsewhere
-    if [[ -f "$stamp" ]] && (cd /tmp && "$ODOO_PYTHON" -c 'import solar_om_engine, astral') 2>/dev/null \
-        && [[ "$(cd /tmp && "$ODOO_PYTHON" -c 'import solar_om_engine,os;print(os.path.dirname(os.path.dirname(solar_om_engine.__file__)))')" == "$REPO" ]]; then
+    local stamp_src stamp
+    stamp_src="$(cat "$REPO/setup/requirements-odoo.txt" "$REPO/pyproject.toml" \
+        $(addon_dirs | sed 's|$|/pyproject.toml|') $(addon_dirs | sed 's|$|/__manifest__.py|') | sha1sum | cut -c1-12)"
+    stamp="$VAR/.odoo-deps-$stamp_src"
+    if [[ -f "$stamp" ]] && odoo_side_points_here; then
         return 0
     fi
-    say "installing the engine and the OCA addons into $ODOO_PYTHON"
-    "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check -r "$REPO/setup/requirements-odoo.txt" \
-        || die "pip could not install setup/requirements-odoo.txt into $ODOO_PYTHON"
-    "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check -e "$REPO[test]" \
-        || die "pip could not install the engine (pyproject.toml) into $ODOO_PYTHON"
+    say "installing the OCA addons, the engine and the Solar O&M addons into $ODOO_PYTHON (pip)"
+    local addon_args=() no_deps=()
+    while read -r dir; do addon_args+=(-e "$dir"); done < <(addon_dirs)
+    # whool's wheels require the `odoo` distribution; an Odoo that is only on
+    # PYTHONPATH has none, so its addons' requirements come from the pins alone
+    "$ODOO_PYTHON" -m pip show -q odoo >/dev/null 2>&1 || no_deps=(--no-deps)
+    "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check \
+        -r "$REPO/setup/requirements-odoo.txt" -e "$REPO[test]" \
+        || die "pip could not install setup/requirements-odoo.txt and the engine into $ODOO_PYTHON"
+    "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check "${no_deps[@]}" \
+        -c "$REPO/setup/requirements-odoo.txt" "${addon_args[@]}" \
+        || die "pip could not install the addons (their pyproject.toml, OCA's whool) into $ODOO_PYTHON"
+    odoo_side_points_here || die "after pip install, $ODOO_PYTHON still imports the engine or an addon from another place than $REPO"
     rm -f "$VAR"/.odoo-deps-*
     touch "$stamp"
+}
+
+# True when Odoo's Python imports the engine and every addon from this
+# checkout. Asked from /tmp: from the repository the engine would import from
+# the working directory and hide an install that points elsewhere.
+odoo_side_points_here() {
+    (cd /tmp && PYTHONPATH="${ODOO_SRC}${PYTHONPATH:+:$PYTHONPATH}" "$ODOO_PYTHON" - "$REPO" $(addon_dirs | xargs -n1 basename) <<'PY'
+import importlib.util, os, sys
+repo = os.path.realpath(sys.argv[1])
+import astral  # noqa: F401  the engine's dependency
+import solar_om_engine
+ok = os.path.dirname(os.path.dirname(os.path.realpath(solar_om_engine.__file__))) == repo
+for addon in sys.argv[2:]:
+    spec = importlib.util.find_spec(f"odoo.addons.{addon}")
+    ok = ok and spec is not None and os.path.dirname(os.path.realpath(spec.origin)) == os.path.join(repo, addon)
+sys.exit(0 if ok else 1)
+PY
+    ) 2>/dev/null
+}
+
+# Builds the wheelhouse an installer points pip at (the engine and the three
+# addons are not on PyPI): `pip install --find-links DIR odoo-addon-solar_om_cases`.
+build_wheelhouse() {
+    local dir="$1" args=()
+    while read -r d; do args+=("$d"); done < <(addon_dirs)
+    mkdir -p "$dir"
+    rm -f "$dir"/solar_om_engine-*.whl "$dir"/odoo_addon_solar_om*.whl
+    "$ODOO_PYTHON" -m pip wheel -q --disable-pip-version-check --no-deps -w "$dir" "$REPO" "${args[@]}" \
+        || die "pip could not build the wheels"
 }
 
 # A PostgreSQL for Odoo: the configured one (PGHOST/PGPORT), else the local

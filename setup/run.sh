@@ -21,11 +21,11 @@ if ! find_odoo; then
     else
         die "no Odoo 19 found and no internet access to install it. Set ODOO_SRC to an Odoo 19.0 source tree (and ODOO_PYTHON to its interpreter), or put one at /opt/odoo19 with its virtual environment at /opt/odoo19-venv."
     fi
-    if [[ ! -x "$ODOO_SRC/.venv/bin/python" ]]; then
+    if ! (cd /tmp && PYTHONPATH="$ODOO_SRC" "$ODOO_SRC/.venv/bin/python" -c 'import odoo.release, psycopg2, lxml, werkzeug') 2>/dev/null; then
         say "creating Odoo's virtual environment in $ODOO_SRC/.venv"
-        python3 -m venv "$ODOO_SRC/.venv"
-        "$ODOO_SRC/.venv/bin/pip" install -q -r "$ODOO_SRC/requirements.txt"
-        "$ODOO_SRC/.venv/bin/pip" install -q -e "$ODOO_SRC"
+        # Odoo itself runs from its source on PYTHONPATH, not pip-installed:
+        # its setup.py would pull psycopg2 to build from source
+        install_odoo_requirements "$ODOO_SRC/.venv" "$ODOO_SRC/requirements.txt"
     fi
     ODOO_PYTHON="$ODOO_SRC/.venv/bin/python"
     export ODOO_SRC ODOO_PYTHON
@@ -38,11 +38,11 @@ ensure_postgres
 ADDONS="$(for m in "$REPO"/*/__manifest__.py; do basename "$(dirname "$m")"; done | paste -sd,)"
 if psql -d "$DB" -Atc "select 1 from ir_module_module where name='solar_om' and state='installed'" 2>/dev/null | grep -q 1; then
     say "upgrading $ADDONS in existing database $DB"
-    odoo_cmd -d "$DB" --addons-path="$REPO" -u "$ADDONS" -i "$ADDONS" --stop-after-init \
+    odoo_cmd -d "$DB" -u "$ADDONS" -i "$ADDONS" --stop-after-init \
         --http-interface=127.0.0.1 --log-level=warn --max-cron-threads=0
 else
     say "creating demo database $DB with $ADDONS and demo data (about a minute)"
-    odoo_cmd -d "$DB" --addons-path="$REPO" -i "$ADDONS" --with-demo --stop-after-init \
+    odoo_cmd -d "$DB" -i "$ADDONS" --with-demo --stop-after-init \
         --http-interface=127.0.0.1 --log-level=warn --max-cron-threads=0
 fi
 
@@ -58,5 +58,5 @@ cat <<MSG
 
 MSG
 cd /tmp
-exec "$ODOO_PYTHON" -m odoo -d "$DB" --addons-path="$REPO" --db-filter="^${DB}\$" \
+PYTHONPATH="${ODOO_SRC}${PYTHONPATH:+:$PYTHONPATH}" exec "$ODOO_PYTHON" -m odoo -d "$DB" --db-filter="^${DB}\$" \
     --http-interface=127.0.0.1 --http-port="$HTTP_PORT" --max-cron-threads=1 --log-level=info

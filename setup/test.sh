@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# All tests. The engine tier always runs; the Odoo tier (each addon's tests on a
-# fresh database, plus the end-to-end tests that drive a real Odoo) runs
-# whenever an Odoo 19 is found: $ODOO_SRC, else /opt/odoo19, else an
-# importable `odoo`. Without one, the last line says the Odoo tier was SKIPPED.
+# All tests, in two pytest runs, one summary line each:
+#  - engine tier: lint, then tests/ (plain Python, no Odoo), always;
+#  - Odoo tier: whenever an Odoo 19 is found ($ODOO_SRC, else /opt/odoo19, else
+#    an importable `odoo`): the addons are pip-installed into Odoo's Python as
+#    an installer would (whool), installed with demo data into a fresh
+#    database, and ONE pytest run (pytest-odoo) runs every addon's tests, the
+#    Chromium tours included (--odoo-http), and the end-to-end tests in
+#    tests/e2e, which drive their own Odoo processes.
+# The last line is `odoo: N passed, M failed[, K skipped]`, or, without an
+# Odoo, says that the Odoo tier was SKIPPED and why.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO"
 
@@ -42,44 +48,50 @@ fi
 # ---- Odoo tier -----------------------------------------------------------
 ensure_postgres
 ensure_chromium
-ADDONS="$(for m in "$REPO"/*/__manifest__.py; do basename "$(dirname "$m")"; done | paste -sd,)"
-TEST_TAGS="$(echo "$ADDONS" | sed 's|\([^,]*\)|/\1|g')"
+ADDONS="$(addon_dirs | xargs -n1 basename | paste -sd,)"
 DB="solar_om_test_$$"
 LOG="$VAR/odoo-test.log"
 cleanup() { dropdb --if-exists "$DB" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
-PORT="$(free_port 8169)"
-say "Odoo tier: installing $ADDONS with demo data into fresh database $DB and running their tests (log: var/odoo-test.log)"
-set +e
-odoo_cmd -d "$DB" --addons-path="$REPO" -i "$ADDONS" --with-demo --test-enable --test-tags "$TEST_TAGS" \
-    --stop-after-init --http-interface=127.0.0.1 --http-port="$PORT" \
-    --log-level=test --max-cron-threads=0 --workers=0 > "$LOG" 2>&1
-rc=$?
-set -e
-grep -E "(ERROR|CRITICAL) .*(FAIL|ERROR):|Traceback|odoo.tests.result" "$LOG" | tail -40 || true
-read -r failed errors total < <(awk '
-    /odoo\.tests\.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests/ {
-        for (i = 1; i <= NF; i++) {
-            if ($(i+1) == "failed,") f += $i
-            if ($(i+1) == "error(s)") e += $i
-            if ($i == "of") t += $(i+1)
-        }
-    }
-    END { print f+0, e+0, t+0 }' "$LOG")
-bad=$((failed + errors))
-if [[ $rc != 0 || $total == 0 || $bad != 0 ]]; then
-    tail -60 "$LOG"
-    echo "odoo: $((total - bad)) passed, $bad failed"
-    die "Odoo tier failed (exit $rc, $total tests, $bad failed or in error): see var/odoo-test.log"
+# No --addons-path: Odoo finds the addons where pip installed them.
+say "Odoo tier: installing $ADDONS with demo data into fresh database $DB (log: var/odoo-install.log)"
+odoo_cmd -d "$DB" -i "$ADDONS" --with-demo --stop-after-init --no-http \
+    --log-level=warn --max-cron-threads=0 --workers=0 > "$VAR/odoo-install.log" 2>&1 \
+    || { tail -40 "$VAR/odoo-install.log"; echo "odoo: 0 passed, 1 failed"; die "installing $ADDONS failed: see var/odoo-install.log"; }
+if grep -E " (ERROR|CRITICAL) " "$VAR/odoo-install.log" >/dev/null; then
+    grep -E -A20 " (ERROR|CRITICAL) " "$VAR/odoo-install.log" | head -60
+    echo "odoo: 0 passed, 1 failed"
+    die "installing $ADDONS logged errors: see var/odoo-install.log"
 fi
-say "addon tests: $total passed"
 
-# End-to-end tests that need a real Odoo: they build their own databases.
-e2e_total=0
-if ls tests/e2e/test_*.py >/dev/null 2>&1; then
-    say "Odoo tier: end-to-end tests (tests/e2e)"
-    SOLAR_OM_ADDONS="$ADDONS" "$PY" -m pytest -q -p no:cacheprovider -p no:odoo -m odoo tests/e2e \
-        | tee "$VAR/e2e.log"
-    e2e_total=$(grep -Eo '[0-9]+ passed' "$VAR/e2e.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+say "Odoo tier: pytest-odoo on $DB: the addons' tests (Chromium tours included), tests/e2e and tests/setup (Odoo log: var/odoo-test.log)"
+TEST_DIRS=()
+while read -r dir; do
+    if [[ -d "$dir/tests" ]]; then TEST_DIRS+=("${dir#"$REPO"/}/tests"); fi
+done < <(addon_dirs)
+for dir in tests/e2e tests/setup; do
+    if ls "$dir"/test_*.py >/dev/null 2>&1; then TEST_DIRS+=("$dir"); fi
+done
+rm -f "$LOG"
+set +e
+PYTHONPATH="${ODOO_SRC}${PYTHONPATH:+:$PYTHONPATH}" SOLAR_OM_ADDONS="$ADDONS" \
+    "$PY" -m pytest -q -rfEs -p no:cacheprovider \
+    --odoo-database="$DB" --odoo-http --odoo-log-level=warn \
+    --odoo-extra=logfile="$LOG" --odoo-extra=http-interface=127.0.0.1 \
+    --odoo-extra=max-cron-threads=0 \
+    "${TEST_DIRS[@]}" 2>&1 | tee "$VAR/odoo-pytest.log"
+rc=${PIPESTATUS[0]}
+set -e
+summary="$(grep -E '^[0-9]+ [a-z]+.* in [0-9.]+s' "$VAR/odoo-pytest.log" | tail -1)"
+count() { grep -Eo "[0-9]+ $1" <<<"$summary" | grep -Eo '^[0-9]+' || echo 0; }
+passed=$(count passed) failed=$(count failed) errors=$(count 'errors?') skipped=$(count skipped)
+bad=$((failed + errors))
+closing="odoo: $passed passed, $bad failed"
+[[ $skipped == 0 ]] || closing="$closing, $skipped skipped"
+# strict: pytest's own verdict, a test that errors, or no test at all fails the tier
+if [[ $rc != 0 || $bad != 0 || $passed == 0 ]]; then
+    [[ $bad != 0 ]] || closing="odoo: $passed passed, 1 failed"
+    echo "$closing"
+    die "Odoo tier failed (pytest exit $rc): see the summary above and var/odoo-test.log"
 fi
-echo "odoo: $((total + e2e_total)) passed, 0 failed"
+echo "$closing"

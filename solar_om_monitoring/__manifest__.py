@@ -26,6 +26,7 @@
         "security/fsm_order_own_rule.xml",
         "data/helpdesk_data.xml",
         "data/ir_cron.xml",
+        "data/mail_activity_plan_data.xml",
         "views/solar_monitoring_account_views.xml",
         "views/solar_fault_views.xml",
         "views/solar_site_views.xml",

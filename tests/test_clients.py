@@ -8,6 +8,7 @@ import requests
 
 from solar_om_engine.clients import CLIENTS, SiteRef
 from solar_om_engine.clients.base import check_base_url, redact
+from solar_om_engine.daylight import sun_elevation
 from solar_om_engine.quota import QuotaLedger, Tier, tier_for
 
 AT = datetime(2026, 6, 21, 10, 0, tzinfo=timezone.utc)
@@ -186,3 +187,72 @@ def test_redact_hides_keys_and_tokens():
 def test_unknown_tier_names_the_known_ones():
     with pytest.raises(ValueError, match="known: watt, kilowatt, megawatt, partner"):
         tier_for("enphase", "gigawatt")
+
+
+@pytest.fixture
+def big():
+    from solar_om_engine.simulator import Simulator, make_fleet
+
+    fleet = make_fleet(150, seed=3)
+    fleet.set_clock(AT)
+    with Simulator(fleet) as server:
+        yield server, fleet
+
+
+@pytest.mark.parametrize("vendor", ["solaredge", "enphase", "apsystems"])
+def test_the_quota_counts_exactly_the_calls_a_check_makes(big, vendor):
+    from solar_om_engine.clients.costs import check_calls, liveness_calls
+    from solar_om_engine.quota import calls_per_check
+
+    sim, fleet = big
+    account = next(a for a in fleet.accounts.values() if a.vendor == vendor)
+    # the check polls lit sites only; a SolarEdge site with nothing since
+    # midnight (asleep) costs one call more, for the previous day
+    sites = [s for s in refs(fleet, account) if sun_elevation(s.latitude, s.longitude, AT) > 10]
+    assert len(sites) >= 10
+    client = client_for(sim, account)
+    before = sim.calls
+    result = client.poll(sites, AT)
+    served = sim.calls - before
+    assert result.account_error == "" and len(result.readings) == len(sites)
+    # what the simulator served = what the client counted = what the ledger
+    # spent = what the planner budgets for a check of these sites
+    assert served == result.calls == client.ledger.month_used
+    assert served == check_calls(vendor, len(sites)) == calls_per_check(vendor, len(sites))
+    before = sim.calls
+    live = client.liveness(sites, AT)
+    assert sim.calls - before == live.calls == liveness_calls(vendor, len(sites))
+    assert set(live.sites) == {s.vendor_ref for s in sites}
+    if vendor != "apsystems":  # APsystems documents no call with a report time
+        assert all(v.last_report_at is not None for v in live.sites.values())
+
+
+def test_metered_solaredge_sites_cost_one_meter_call_more(big):
+    from dataclasses import replace
+
+    from solar_om_engine.clients.costs import check_calls
+
+    sim, fleet = big
+    account = next(a for a in fleet.accounts.values() if a.vendor == "solaredge")
+    for site in fleet.sites.values():
+        site.has_meter = True
+    sites = [
+        replace(s, meter_expected=True)
+        for s in refs(fleet, account)
+        if sun_elevation(s.latitude, s.longitude, AT) > 10
+    ]
+    result = client_for(sim, account).poll(sites, AT)
+    assert result.site_errors == {}
+    assert result.calls == check_calls("solaredge", len(sites), metered_sites=len(sites))
+    assert all(r.meter_energy_today_wh for r in result.readings)
+
+
+def test_a_solaredge_site_asleep_since_midnight_costs_the_previous_day(sim, fleet):
+    account = next(a for a in fleet.accounts.values() if a.vendor == "solaredge")
+    dark = [s for s in refs(fleet, account) if sun_elevation(s.latitude, s.longitude, AT) < -10]
+    assert dark
+    result = client_for(sim, account).poll(dark[:1], AT)
+    assert result.calls == 2
+    (reading,) = result.readings
+    # heard from last evening: stale, not "never reported"
+    assert reading.last_report_at is not None and reading.last_report_at < AT

@@ -4,4 +4,4 @@ from . import solar_site
 from . import helpdesk_ticket
 from . import solar_labour_programme
 from . import solar_rma
-from . import solar_device_replace
+from . import solar_platform_instruction

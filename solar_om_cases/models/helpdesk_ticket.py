@@ -1,14 +1,11 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
-from solar_om_engine import service
-from solar_om_engine.cases import REACTIVATION_DAYS, reactivation_advice
+from solar_om_engine import cases, service
 
 RESOLUTION_PATHS = [
     ("manufacturer", "Manufacturer Action Required (RMA)"),
@@ -30,33 +27,17 @@ SERVICE_PHASES = [
     ("reviewing", "Reviewing"),
     ("completed", "Completed"),
 ]
-# the case type (and so the team) a concern routes to, once past handover
-CONCERN_CATEGORIES = {
-    "savings": "solar_om_cases.case_type_savings_analysis",
-    "service": "solar_om_cases.case_type_system_check",
+CONCERN_LABELS = {
+    cases.Concern.SAVINGS: "Savings / High Bills",
+    cases.Concern.SERVICE: "Maintenance, Repair or Outage",
+    cases.Concern.PLATFORM: "Monitoring Platform Set-up",
 }
-PLATFORM_SETUP = {
-    "solaredge": [
-        "Install the mySolarEdge app and sign up with the e-mail address the installer "
-        "registered for the site.",
-        "No invitation arrived: the installer re-sends it from the SolarEdge monitoring "
-        "platform (site admin, access control).",
-    ],
-    "enphase": [
-        "Install the Enphase App and log in with the e-mail address the installer registered.",
-        "No activation e-mail: the installer re-sends it from Enphase Installer Portal.",
-    ],
-    "apsystems": [
-        "Install the EMA App and log in with the account the installer created on EMA.",
-        "Forgotten password: reset it from the EMA login page; no account: the installer "
-        "registers the ECU on EMA.",
-    ],
-}
-CONCERNS = [
-    ("savings", "Savings / High Bills"),
-    ("service", "Maintenance, Repair or Outage"),
-    ("platform", "Monitoring Platform Set-up"),
-]
+CONCERNS = [(concern.value, CONCERN_LABELS[concern]) for concern in cases.Concern]
+
+
+def case_type_xmlid(code):
+    """The case type record shipped for an engine case type code."""
+    return f"solar_om_cases.case_type_{code}"
 
 
 class HelpdeskTicket(models.Model):
@@ -223,6 +204,14 @@ class HelpdeskTicket(models.Model):
         self.filtered("resolution_outcome").write({"resolution_outcome": False})
         return super()._solar_reopen(evidence)
 
+    def _solar_close_recovered(self, recovery_checks):
+        """The monitoring closing a case after a visit is the proof it was
+        resolved: the outcome says so, and the first-time-fix figures count it."""
+        closed = super()._solar_close_recovered(recovery_checks)
+        if closed and self.resolution_path and not self.resolution_outcome:
+            self.resolution_outcome = "resolved"
+        return closed
+
     def action_view_rmas(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("solar_om_cases.solar_rma_action")
@@ -230,10 +219,14 @@ class HelpdeskTicket(models.Model):
         action["context"] = {"default_ticket_id": self.id}
         return action
 
-    @api.onchange("category_id")
-    def _onchange_category_route(self):
-        if self.category_id.solar_team_id:
-            self.team_id = self.category_id.solar_team_id
+    @api.depends("category_id")
+    def _compute_team_id(self):
+        """The case type's team, however the ticket was made (form, code,
+        import, mail); without one, helpdesk_mgmt's default (the user's team)."""
+        routed = self.filtered("category_id.solar_team_id")
+        for ticket in routed:
+            ticket.team_id = ticket.category_id.solar_team_id
+        return super(HelpdeskTicket, self - routed)._compute_team_id()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -243,11 +236,6 @@ class HelpdeskTicket(models.Model):
         return tickets
 
     def write(self, vals):
-        if (
-            vals.get("stage_id")
-            and self.env["helpdesk.ticket.stage"].browse(vals["stage_id"]).closed
-        ):
-            self._check_complaint_grounds()
         if vals.get("customer_authenticated"):
             vals = dict(
                 vals, authenticated_by_id=self.env.uid, authenticated_at=fields.Datetime.now()
@@ -260,67 +248,43 @@ class HelpdeskTicket(models.Model):
         return result
 
     def _solar_route_concern(self):
-        """Route by what the customer raises. Until the installer handover
-        (M3) the installer answers for the system; after it, savings go to
-        Savings Analysis, repairs to the service team as a service request,
-        platform set-up gets the manufacturer's instructions."""
+        """Route by what the customer raises (the engine's rule)."""
         for ticket in self:
             site = ticket.solar_site_id
-            concern = dict(CONCERNS)[ticket.solar_concern]
-            if site and not site.handover_approved:
-                ticket._solar_refer_to_installer(concern)
-                continue
-            if ticket.solar_concern == "platform":
+            route = cases.route_concern(
+                ticket.solar_concern,
+                handover_approved=site.handover_approved if site else None,
+                has_case_type=bool(ticket.category_id),
+            )
+            if route.action == cases.ConcernAction.REFER_TO_INSTALLER:
+                site._solar_refer_to_installer(ticket, dict(CONCERNS)[ticket.solar_concern])
+            elif route.action == cases.ConcernAction.POST_INSTRUCTIONS:
                 ticket._solar_post_platform_instructions()
-                continue
-            category = self.env.ref(CONCERN_CATEGORIES[ticket.solar_concern])
-            values = {"team_id": category.solar_team_id.id}
-            # a repair keeps the case type it already has (an inverter fault stays one)
-            if ticket.solar_concern == "savings" or not ticket.category_id:
-                values["category_id"] = category.id
-            ticket.write(values)
-
-    def _solar_refer_to_installer(self, concern):
-        installer = self.solar_site_id.installer_contact_id
-        note = self.env._(
-            "%(site)s is not past the installer handover (M3): the installer answers for it. "
-            "Disposition: referred to %(installer)s for %(concern)s.",
-            site=self.solar_site_id.name,
-            installer=installer.display_name or self.env._("the installer (no contact set)"),
-            concern=concern,
-        )
-        self.message_post(body=note, subtype_xmlid="mail.mt_note")
-        self.activity_schedule(
-            "mail.mail_activity_data_call",
-            summary=self.env._("Refer the customer to the installer"),
-            note=note,
-            user_id=(self.user_id or self.env.user).id,
-        )
+            else:
+                category = self.env.ref(case_type_xmlid(route.case_type))
+                values = {"team_id": category.solar_team_id.id}
+                if route.replace_case_type:
+                    values["category_id"] = category.id
+                ticket.write(values)
 
     def _solar_post_platform_instructions(self):
-        vendor = self.solar_site_id.vendor
-        steps = PLATFORM_SETUP.get(vendor)
-        if not steps:
-            body = self.env._(
-                "No set-up instructions are known for this site's monitoring platform: "
-                "ask the manufacturer."
-            )
-        else:
-            body = Markup("<p>%s</p><ol>%s</ol>") % (
-                self.env._("Monitoring platform set-up, the manufacturer's instructions:"),
-                Markup("").join(Markup("<li>%s</li>") % step for step in steps),
-            )
+        body = self.env["solar.platform.instruction"]._render(self.solar_site_id.vendor)
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
+    @api.constrains("stage_id", "tag_ids", "category_id")
     def _check_complaint_grounds(self):
+        # checked on the values saved, so grounds and closing can come in one save
         missing = self.filtered(
             lambda t: (
-                t.category_id.solar_requires_grounds
-                and not t.tag_ids.filtered("solar_complaint_ground")
+                t.closed
+                and cases.grounds_missing(
+                    t.category_id.solar_requires_grounds,
+                    len(t.tag_ids.filtered("solar_complaint_ground")),
+                )
             )
         )
         if missing:
-            raise UserError(
+            raise ValidationError(
                 self.env._(
                     "Record the grounds of %(tickets)s (tags marked Complaint Ground) "
                     "before closing it.",
@@ -329,41 +293,24 @@ class HelpdeskTicket(models.Model):
             )
 
     def _apply_suppression(self):
-        """A case that makes an outage expected (panel move, lease transfer,
-        disaster, fire, uninhabitable) holds back the site's production
-        tickets for the case type's window, and says so on the ticket."""
-        for ticket in self.filtered(
-            lambda t: t.solar_site_id and t.category_id.solar_suppress_days
-        ):
-            until = fields.Datetime.now() + timedelta(days=ticket.category_id.solar_suppress_days)
-            site = ticket.solar_site_id.sudo()
-            if site.suppress_until and site.suppress_until >= until:
-                continue
-            site.write({"suppress_until": until, "suppress_reason": ticket.display_name})
-            ticket.message_post(
-                body=self.env._(
-                    "Monitoring of %(site)s will open no production ticket until %(until)s: "
-                    "an outage is expected (%(type)s).",
-                    site=site.name,
-                    until=fields.Datetime.to_string(until),
-                    type=ticket.category_id.name,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+        for ticket in self.filtered("solar_site_id"):
+            ticket.solar_site_id.sudo()._solar_suppress_for(ticket)
 
     def action_reactivation_check(self):
         """The 10-business-day rule after a payment for a suspended account."""
         self.ensure_one()
         if not self.payment_date:
             raise UserError(self.env._("Set the payment date first."))
-        advice, elapsed = reactivation_advice(self.payment_date, fields.Date.context_today(self))
+        advice, elapsed = cases.reactivation_advice(
+            self.payment_date, fields.Date.context_today(self)
+        )
         if advice == "wait":
             self.message_post(
                 body=self.env._(
                     "Payment received %(days)s business days ago: reactivation can take up "
                     "to %(limit)s business days. No action needed yet.",
                     days=elapsed,
-                    limit=REACTIVATION_DAYS,
+                    limit=cases.REACTIVATION_DAYS,
                 ),
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
@@ -390,7 +337,7 @@ class HelpdeskTicket(models.Model):
                 self.env._("%(case)s is closed: reopen it first.", case=open_case.display_name)
             )
         self.escalated_case_id = open_case
-        open_case.sudo().write({"priority": str(min(int(open_case.priority or 0) + 1, 3))})
+        open_case.sudo().write({"priority": cases.escalated_priority(open_case.priority)})
         lead = open_case.team_id.user_id or self.env.user
         open_case.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
@@ -402,58 +349,3 @@ class HelpdeskTicket(models.Model):
             body=self.env._("Escalated by complaint %(ref)s.", ref=self.display_name),
             subtype_xmlid="mail.mt_note",
         )
-
-    @api.model
-    def _cron_end_of_lease(self):
-        """One End Of Lease case per lease, opened ahead of its end date."""
-        lead_days = int(
-            self.env["ir.config_parameter"].sudo().get_param("solar_om_cases.end_of_lease_days", 90)
-        )
-        today = fields.Date.context_today(self)
-        sites = (
-            self.env["solar.site"]
-            .sudo()
-            .search(
-                [
-                    ("ownership", "in", ("lease", "ppa")),
-                    ("lease_end_date", "!=", False),
-                    ("lease_end_date", "<=", today + timedelta(days=lead_days)),
-                    ("lease_end_date", ">=", today),
-                ]
-            )
-        )
-        category = self.env.ref("solar_om_cases.case_type_end_of_lease")
-        existing = self.sudo().search(
-            [("category_id", "=", category.id), ("solar_site_id", "in", sites.ids)]
-        )
-        done = {(t.solar_site_id.id, t.solar_lease_end_date) for t in existing}
-        todo = sites.filtered(lambda s: (s.id, s.lease_end_date) not in done)
-        return self.sudo().create(
-            [
-                {
-                    "name": self.env._("End Of Lease: %(site)s", site=site.name),
-                    "description": Markup("<p>%s</p>")
-                    % self.env._(
-                        "The lease of %(site)s ends on %(date)s.",
-                        site=site.name,
-                        date=site.lease_end_date,
-                    ),
-                    "partner_id": site.partner_id.id,
-                    "solar_site_id": site.id,
-                    "category_id": category.id,
-                    "team_id": category.solar_team_id.id,
-                    "solar_lease_end_date": site.lease_end_date,
-                    "user_id": False,
-                    "company_id": site.company_id.id,
-                }
-                for site in todo
-            ]
-        )
-
-    def _solar_close_recovered(self, recovery_checks):
-        """The monitoring closing a case after a visit is the proof it was
-        resolved: the outcome says so, and the first-time-fix figures count it."""
-        closed = super()._solar_close_recovered(recovery_checks)
-        if closed and self.resolution_path and not self.resolution_outcome:
-            self.resolution_outcome = "resolved"
-        return closed

@@ -4,6 +4,8 @@ from odoo import fields, models
 
 from odoo.addons.solar_om.models.solar_device import DEVICE_TYPES
 
+from solar_om_engine import cases
+
 
 class SolarLabourProgramme(models.Model):
     """A manufacturer's labour reimbursement rule for a replaced device: data,
@@ -32,7 +34,21 @@ class SolarLabourProgramme(models.Model):
     )
     note = fields.Text()
 
+    def _engine_programme(self):
+        self.ensure_one()
+        return cases.LabourProgramme(
+            ref=self.id,
+            brand=self.brand,
+            device_type=self.device_type or None,
+            max_device_age_years=self.max_device_age_years,
+            claim_within_days=self.claim_within_days,
+        )
+
     def _for_device(self, device):
+        """The programme that pays the labour of replacing `device` (the
+        engine's choice among the brand's active programmes)."""
         candidates = self.search([("brand", "=ilike", device.brand or "")])
-        exact = candidates.filtered(lambda p: p.device_type == device.device_type)
-        return exact[:1] or candidates.filtered(lambda p: not p.device_type)[:1]
+        chosen = cases.pick_programme(
+            [p._engine_programme() for p in candidates], device.brand, device.device_type
+        )
+        return self.browse(chosen.ref if chosen else [])

@@ -1,8 +1,8 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
+
+from solar_om_engine import cases
 
 
 class SolarRma(models.Model):
@@ -64,31 +64,26 @@ class SolarRma(models.Model):
         today = fields.Date.context_today(self)
         Programme = self.env["solar.labour.programme"]
         for rma in self:
-            programme = Programme._for_device(rma.device_id) if rma.device_id else Programme
-            rma.programme_id = programme
-            rma.claim_deadline = False
-            if not programme:
-                rma.labour_eligible = False
-                rma.labour_reason = self.env._("No labour programme for this brand and device.")
-                continue
             device = rma.device_id
-            replaced_on = device.replacement_date or today
-            if programme.max_device_age_years and device.install_date:
-                limit = device.install_date + relativedelta(
-                    months=int(programme.max_device_age_years * 12)
+            programme = Programme._for_device(device) if device else Programme
+            result = cases.labour_eligibility(
+                programme._engine_programme() if programme else None,
+                device.install_date or None,
+                device.replacement_date or today,
+            )
+            rma.programme_id = programme
+            rma.labour_eligible = result.eligible
+            rma.claim_deadline = result.claim_deadline or False
+            if result.no_programme:
+                rma.labour_reason = self.env._("No labour programme for this brand and device.")
+            elif result.age_limit_reached_on:
+                rma.labour_reason = self.env._(
+                    "Installed %(date)s: older than the programme's %(years)s years.",
+                    date=device.install_date,
+                    years=f"{programme.max_device_age_years:g}",
                 )
-                if replaced_on >= limit:
-                    rma.labour_eligible = False
-                    rma.labour_reason = self.env._(
-                        "Installed %(date)s: older than the programme's %(years)s years.",
-                        date=device.install_date,
-                        years=f"{programme.max_device_age_years:g}",
-                    )
-                    continue
-            if programme.claim_within_days:
-                rma.claim_deadline = replaced_on + relativedelta(days=programme.claim_within_days)
-            rma.labour_eligible = True
-            rma.labour_reason = programme.name
+            else:
+                rma.labour_reason = programme.name
 
     @api.model_create_multi
     def create(self, vals_list):

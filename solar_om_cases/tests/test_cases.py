@@ -10,6 +10,8 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.solar_om_monitoring.tests.common import NOON, STEP, MonitoringCommon
 
+from solar_om_engine import cases, service
+
 TAXONOMY = {
     "Admin & Transfer": [
         "Email Intake",
@@ -75,6 +77,33 @@ class TestCases(MonitoringCommon):
             form.category_id = self.env.ref("solar_om_cases.case_type_billing_inquiry")
             self.assertEqual(form.team_id.name, "Account Servicing")
 
+    def test_a_ticket_made_in_code_or_by_import_is_routed_to_its_case_types_team(self):
+        ticket = self._ticket("solar_om_cases.case_type_billing_inquiry")
+        self.assertEqual(ticket.team_id.name, "Account Servicing")
+        ticket.with_user(self.agent).category_id = self.env.ref(
+            "solar_om_cases.case_type_savings_analysis"
+        )
+        self.assertEqual(ticket.team_id.name, "Customer Care")
+        # an import names the case type, never the team
+        category = self.env.ref("solar_om_cases.case_type_account_update")
+        result = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.agent)
+            .load(
+                ["name", "description", "category_id/id"],
+                [["Imported", "<p>Imported.</p>", "solar_om_cases.case_type_account_update"]],
+            )
+        )
+        self.assertFalse(result["messages"])
+        imported = self.env["helpdesk.ticket"].browse(result["ids"])
+        self.assertEqual(imported.category_id, category)
+        self.assertEqual(imported.team_id.name, "Account Servicing")
+
+    def test_a_team_given_explicitly_wins_over_the_case_type(self):
+        care = self.env.ref("solar_om_cases.helpdesk_team_customer_care")
+        ticket = self._ticket("solar_om_cases.case_type_billing_inquiry", team_id=care.id)
+        self.assertEqual(ticket.team_id, care)
+
     def test_panel_move_suppresses_production_tickets_and_says_so(self):
         ticket = self._ticket("solar_om_cases.case_type_panel_move", solar_site_id=self.site.id)
         self.assertTrue(self.site.suppress_until)
@@ -92,19 +121,19 @@ class TestCases(MonitoringCommon):
 
     def test_end_of_lease_opens_once_per_lease(self):
         self.site.write({"ownership": "lease", "lease_end_date": date.today() + timedelta(days=60)})
-        Ticket = self.env["helpdesk.ticket"]
-        first = Ticket._cron_end_of_lease()
+        Site = self.env["solar.site"]
+        first = Site._cron_end_of_lease()
         self.assertEqual(len(first), 1)
         self.assertEqual(first.solar_site_id, self.site)
         self.assertEqual(first.category_id.name, "End Of Lease")
         self.assertEqual(first.team_id.name, "Account Servicing")
-        self.assertFalse(Ticket._cron_end_of_lease())
+        self.assertFalse(Site._cron_end_of_lease())
         # a renewed lease that ends again gets its own case
         self.site.lease_end_date = date.today() + timedelta(days=80)
-        self.assertEqual(len(Ticket._cron_end_of_lease()), 1)
+        self.assertEqual(len(Site._cron_end_of_lease()), 1)
         far = self.sites[1]
         far.write({"ownership": "lease", "lease_end_date": date.today() + timedelta(days=400)})
-        self.assertFalse(Ticket._cron_end_of_lease().filtered(lambda t: t.solar_site_id == far))
+        self.assertFalse(Site._cron_end_of_lease().filtered(lambda t: t.solar_site_id == far))
 
     def test_authentication_is_recorded_for_a_call_or_chat(self):
         channels = self.env["helpdesk.ticket.channel"].with_user(self.agent).search([])
@@ -141,11 +170,43 @@ class TestCases(MonitoringCommon):
         complaint = self._ticket("solar_om_cases.case_type_formal_complaint")
         done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         as_agent = complaint.with_user(self.agent)
-        with self.assertRaisesRegex(UserError, "Record the grounds of .* before closing it"):
+        # assertRaises rolls the failed save back, as the web client's request would be
+        with self.assertRaises(UserError) as refused:
             as_agent.stage_id = done
+        self.assertRegex(str(refused.exception), "Record the grounds of .* before closing it")
         self.assertFalse(complaint.closed)
         grounds = self.env["helpdesk.ticket.tag"].search([("solar_complaint_ground", "=", True)])
         self.assertIn("Grounds: Workmanship", grounds.mapped("name"))
         as_agent.tag_ids = grounds.filtered(lambda t: t.name == "Grounds: Workmanship")
         as_agent.stage_id = done
         self.assertTrue(complaint.closed)
+        # a closed complaint keeps its grounds
+        with self.assertRaises(UserError):
+            as_agent.tag_ids = False
+        self.assertTrue(complaint.tag_ids)
+
+    def test_formal_complaint_gets_its_ground_and_closes_in_one_save(self):
+        complaint = self._ticket("solar_om_cases.case_type_formal_complaint")
+        ground = self.env["helpdesk.ticket.tag"].search(
+            [("solar_complaint_ground", "=", True)], limit=1
+        )
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        complaint.with_user(self.agent).write(
+            {"tag_ids": [fields.Command.link(ground.id)], "stage_id": done.id}
+        )
+        self.assertTrue(complaint.closed)
+        self.assertEqual(complaint.tag_ids, ground)
+
+    def test_the_case_selections_are_the_engines(self):
+        Ticket = self.env["helpdesk.ticket"]
+
+        def keys(field):
+            return {key for key, _label in Ticket._fields[field].selection}
+
+        self.assertEqual(keys("solar_concern"), {c.value for c in cases.Concern})
+        self.assertEqual(keys("resolution_path"), set(service.PATHS))
+        outcomes = set(service.STEP_CHOICES["investigation"] + service.STEP_CHOICES["review"])
+        self.assertEqual(keys("resolution_outcome"), outcomes)
+        self.assertLessEqual(set(service.STEP_OF_PHASE), keys("solar_service_phase"))
+        for code in cases.CONCERN_CASE_TYPES.values():
+            self.assertTrue(self.env.ref(f"solar_om_cases.case_type_{code}").solar_team_id)

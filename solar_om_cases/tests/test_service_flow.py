@@ -180,10 +180,11 @@ class TestRoutingAndAssignment(MonitoringCommon):
         cls.new_site.write({"handover_approved": False, "installer_contact_id": cls.installer.id})
         cls.worker = cls.env["fsm.person"].create({"partner_id": cls.technician.partner_id.id})
 
-    def _call(self, site, concern):
+    def _call(self, site, concern, lang="en_US"):
         return (
             self.env["helpdesk.ticket"]
             .with_user(self.agent)
+            .with_context(lang=lang)
             .create(
                 {
                     "name": "Call",
@@ -207,7 +208,21 @@ class TestRoutingAndAssignment(MonitoringCommon):
 
     def test_platform_setup_gets_the_manufacturers_instructions(self):
         ticket = self._call(self.site, "platform")
-        self.assertIn("mySolarEdge", ticket.message_ids[0].body)
+        self.assertIn("<li>Install the mySolarEdge app", ticket.message_ids[0].body)
+        self.assertIn("No invitation arrived", ticket.message_ids[0].body)
+
+    def test_platform_instructions_are_data_kept_by_the_manager_in_the_agents_language(self):
+        step = self.env.ref("solar_om_cases.platform_solaredge_app")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        step.with_user(self.manager).with_context(lang="fr_FR").name = "Installez mySolarEdge."
+        ticket = self._call(self.site, "platform", lang="fr_FR")
+        self.assertIn("<li>Installez mySolarEdge.</li>", ticket.message_ids[0].body)
+        self.assertIn("mySolarEdge app", self._call(self.site, "platform").message_ids[0].body)
+
+    def test_a_vendor_without_instructions_says_to_ask_the_manufacturer(self):
+        self.site.vendor = False
+        ticket = self._call(self.site, "platform")
+        self.assertIn("ask the manufacturer", ticket.message_ids[0].body)
 
     def test_before_handover_the_installer_answers(self):
         ticket = self._call(self.new_site, "savings")

@@ -1,1 +1,2 @@
 from . import solar_service_decision
+from . import solar_device_replace

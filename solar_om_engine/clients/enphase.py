@@ -27,6 +27,7 @@ import base64
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+from ..readings import CONNECTIONS
 from .base import (
     AuthError,
     BaseClient,
@@ -238,6 +239,12 @@ class EnphaseClient(BaseClient):
             # is not metered at Enphase has no meter figure to compare
             meter_expected=site.meter_expected and metered,
             vendor_status=summary.get("status") or system.get("status"),
-            connection=system.get("connection_type") or site.connection,
+            # documented: ethernet, wifi, cellular; anything else is not a
+            # reason to lose the site's reading
+            connection=(
+                system.get("connection_type")
+                if system.get("connection_type") in CONNECTIONS
+                else site.connection
+            ),
             notes=notes,
         )

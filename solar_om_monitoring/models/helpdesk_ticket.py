@@ -1,7 +1,5 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
-
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -284,8 +282,7 @@ class HelpdeskTicket(models.Model):
                 body=Markup("%s") % self.env._("Work order %(order)s created.", order=order.name),
                 subtype_xmlid="mail.mt_note",
             )
-            ticket._solar_follow_up("before")
-            ticket._solar_follow_up("during")
+            ticket._solar_follow_up("solar_om_monitoring.activity_plan_visit_booked")
         return orders
 
     def _solar_start_work(self):
@@ -294,49 +291,33 @@ class HelpdeskTicket(models.Model):
         in_progress = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
         self.filtered(lambda t: new and t.stage_id == new).sudo().stage_id = in_progress
 
-    def _solar_follow_up(self, moment):
-        """Customer follow-up around a visit, as activities on the ticket: a
-        welcome call before (and the customer's requests), a text when the
-        crew is on its way, a satisfaction call after, once crew and
-        monitoring agree the site is back."""
+    def _solar_follow_up(self, plan_xmlid):
+        """Launch a customer follow-up plan (welcome call and day-of-visit text
+        when a visit is booked, satisfaction call once it is done) on the
+        tickets, for whoever holds each one. The plans are data the back
+        office edits; a plan it archived or emptied schedules nothing."""
+        plan = self.env.ref(plan_xmlid, raise_if_not_found=False)
+        if not plan or not plan.active:
+            return
         today = fields.Date.context_today(self)
-        activity_type, summary, note, days = {
-            "before": (
-                "mail.mail_activity_data_call",
-                self.env._("Welcome call before the visit"),
-                self.env._("Introduce the visit, agree a time, ask for the customer's requests."),
-                0,
-            ),
-            "during": (
-                "mail.mail_activity_data_todo",
-                self.env._("Text the customer on the day of the visit"),
-                self.env._(
-                    "Tell the customer the crew is on its way; ask them to keep the inverter, "
-                    "meter and gateway accessible."
-                ),
-                1,
-            ),
-            "after": (
-                "mail.mail_activity_data_call",
-                self.env._("Satisfaction call after the visit"),
-                self.env._(
-                    "Ask how it went; confirm with the crew, and on the monitoring, that the "
-                    "system communicates and produces at its normal peak."
-                ),
-                2,
-            ),
-        }[moment]
         for ticket in self:
-            ticket.sudo().activity_schedule(
-                activity_type,
-                date_deadline=today + timedelta(days=days),
-                summary=summary,
-                note=note,
-                user_id=(ticket.user_id or ticket.team_id.user_id or self.env.user).id,
-            )
+            holder = ticket.user_id or ticket.team_id.user_id or self.env.user
+            for template in plan.template_ids:
+                responsible = (
+                    holder
+                    if template.responsible_type == "on_demand"
+                    else template._determine_responsible(holder, ticket)["responsible"]
+                )
+                ticket.sudo().activity_schedule(
+                    activity_type_id=template.activity_type_id.id,
+                    date_deadline=template._get_date_deadline(today),
+                    summary=template.summary,
+                    note=template.note,
+                    user_id=responsible.id,
+                )
 
     def _solar_to_verifying(self):
-        self._solar_follow_up("after")
+        self._solar_follow_up("solar_om_monitoring.activity_plan_visit_done")
         for ticket in self:
             ticket.stage_id = self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying")
             ticket.message_post(

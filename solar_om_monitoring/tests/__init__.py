@@ -4,3 +4,4 @@ from . import test_account_security
 from . import test_work_orders
 from . import test_access
 from . import test_technician_tour
+from . import test_follow_up
