@@ -17,7 +17,10 @@ Database work is per batch of sites, never a query per site.
 import logging
 from datetime import datetime, timezone
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import api, models
+from odoo.tools import mute_logger
 
 from solar_om_engine import planner
 from solar_om_engine.classify import Thresholds, classify_fleet, classify_liveness
@@ -164,6 +167,8 @@ class SolarHealthCheck(models.AbstractModel):
             last = last.replace(tzinfo=timezone.utc) if last else None
             if plan is None or not planner.liveness_due(plan, last, run.at):
                 continue
+            if not account._health_claim_liveness(plan, run):
+                continue  # another worker runs this pass
             rows = self.env["solar.site"]._health_lit_sites(account, run)
             if not rows:
                 continue
@@ -173,7 +178,6 @@ class SolarHealthCheck(models.AbstractModel):
                 # every liveness pass also judges production
                 readings, errors, deferred = account._health_poll(rows, run)
                 rows = [r for r in rows if str(r["id"]) not in deferred]
-                account._write_health_state({"last_liveness_at": run.naive_at})
                 result = classify_fleet(readings, run.at, run.thresholds)
             else:
                 readings, errors = account._health_liveness(rows, run)
@@ -185,9 +189,19 @@ class SolarHealthCheck(models.AbstractModel):
             )
             for start in range(0, len(rows), run.batch_size):
                 batch = rows[start : start + run.batch_size]
-                self._apply_batch(batch, evidence, run, liveness=not full)
-                if run.commit:
+                if not run.commit:
+                    self._apply_batch(batch, evidence, run, liveness=not full)
+                    continue
+                try:
+                    with mute_logger("odoo.sql_db"):
+                        self._apply_batch(batch, evidence, run, liveness=not full)
                     self.env["ir.cron"]._commit_progress(len(batch))
+                except SerializationFailure:
+                    # a site of the batch was just written by a worker judging its
+                    # production: drop this batch, the next pass covers it
+                    self.env.cr.rollback()
+                    self.env.invalidate_all()
+                    run.stats["liveness_batches_dropped"] += 1
             for verdict in result.verdicts:
                 run.stats[f"liveness_{verdict.kind}"] += 1
             results.append(result)

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from psycopg2.errors import SerializationFailure
 
@@ -326,6 +326,34 @@ class SolarMonitoringAccount(models.Model):
         run.stats["sites_deferred"] += len(deferred)
         return readings, errors, deferred
 
+    def _health_claim_liveness(self, plan, run):
+        """Claim this account's liveness pass: of several workers, the one
+        whose UPDATE moves `last_liveness_at` runs it (committed at once in
+        the cron, so the others see it)."""
+        self.ensure_one()
+        due_before = (
+            run.at - timedelta(minutes=max(plan.liveness_every_min, 0)) + timedelta(seconds=30)
+        )
+        claim = SQL(
+            "UPDATE solar_monitoring_account SET last_liveness_at = %s WHERE id = %s"
+            " AND (last_liveness_at IS NULL OR last_liveness_at <= %s) RETURNING id",
+            run.naive_at,
+            self.id,
+            naive_utc(due_before),
+        )
+        if not self.env.context.get("solar_om_commit"):
+            self.env.cr.execute(claim)
+            won = bool(self.env.cr.fetchall())
+        else:
+            try:
+                with self.env.registry.cursor() as cr:
+                    cr.execute(claim)
+                    won = bool(cr.fetchall())
+            except SerializationFailure:
+                won = False
+        self.invalidate_recordset(["last_liveness_at"])
+        return won
+
     def _health_liveness(self, rows, run):
         """One liveness pass over this account's lit sites `rows`: the
         cheapest call that says when each last reported. Returns readings
@@ -381,9 +409,7 @@ class SolarMonitoringAccount(models.Model):
         run.account_errors[self.id] = kind or ""
         run.stats["liveness_passes"] += 1
         run.stats["liveness_calls"] += result.calls if result else 0
-        self._save_poll_state(
-            ledger, spent_before, error, run.at, extra={"last_liveness_at": run.naive_at}
-        )
+        self._save_poll_state(ledger, spent_before, error, run.at)
         return readings, errors
 
     def _health_watch(self, run):
