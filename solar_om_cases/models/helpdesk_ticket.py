@@ -100,6 +100,11 @@ class HelpdeskTicket(models.Model):
     solar_requires_grounds = fields.Boolean(related="category_id.solar_requires_grounds")
     solar_handover_approved = fields.Boolean(related="solar_site_id.handover_approved")
     solar_installer_contact_id = fields.Many2one(related="solar_site_id.installer_contact_id")
+    # what the form shows by case type
+    solar_reactivation = fields.Boolean(related="category_id.solar_reactivation")
+    solar_category_auto_open = fields.Boolean(
+        related="category_id.solar_auto_open", string="Case Type Opened Automatically"
+    )
 
     def _compute_rma_count(self):
         counts = dict(

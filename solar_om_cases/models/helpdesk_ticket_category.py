@@ -19,3 +19,8 @@ class HelpdeskTicketCategory(models.Model):
         help="A case of this type makes an outage expected (panel move, fire...): "
         "the site's production tickets are held back for this many days.",
     )
+    solar_reactivation = fields.Boolean(
+        string="Reactivation Request",
+        help="Cases of this type ask when the customer paid: the form shows the payment "
+        "date and checks how long reactivation has been waiting.",
+    )

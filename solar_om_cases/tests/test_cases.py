@@ -19,6 +19,7 @@ TAXONOMY = {
         "End Of Lease",
         "Lease Transfer",
         "Panel Move",
+        "Reactivation Request",
     ],
     "Customer Inquiry": [
         "Account Inquiry",

@@ -35,6 +35,11 @@ class FsmOrder(models.Model):
             return True
         return result
 
+    def action_view_solar_production(self):
+        """The site's last 30 days against expected: the technician sees the drop."""
+        self.ensure_one()
+        return self.solar_site_id.action_view_production()
+
     def action_solar_replace_device(self):
         """The technician swaps a device from the order: the old one stays on
         the site as history, the new serial is added, the order says so."""

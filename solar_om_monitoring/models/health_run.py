@@ -56,3 +56,10 @@ def naive_utc(moment):
 def sql_values(rows):
     """The body of a ``VALUES`` list, every value a bound parameter."""
     return SQL(", ").join(SQL("(%s)", SQL(", ").join(SQL("%s", v) for v in row)) for row in rows)
+
+
+def expected_kwh(verdict):
+    """The energy the site should have made so far today, as the verdict's
+    evidence gives it (None when the check did not judge production)."""
+    expected_wh = verdict.evidence.get("expected_wh") if verdict else None
+    return expected_wh / 1000 if expected_wh is not None else None

@@ -20,6 +20,34 @@ class HelpdeskTicket(models.Model):
     solar_monitoring = fields.Boolean(
         string="Opened by Monitoring", readonly=True, help="Opened by the health check."
     )
+    solar_currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    solar_lost_energy_kwh = fields.Float(
+        string="Lost Energy (kWh)",
+        compute="_compute_solar_lost_energy",
+        digits=(16, 1),
+        help="Expected minus actual energy on the days its faults were open; comms loss "
+        "excluded (a silent site may be producing).",
+    )
+    solar_lost_value = fields.Monetary(
+        string="Lost Value",
+        compute="_compute_solar_lost_energy",
+        currency_field="solar_currency_id",
+        help="The lost energy at the site's energy rate (tariff or PPA price).",
+    )
+
+    def _compute_solar_lost_energy(self):
+        lost = {
+            ticket.id: (kwh, value)
+            for ticket, kwh, value in self.env["solar.lost.energy.report"]
+            .sudo()
+            ._read_group(
+                [("ticket_id", "in", self.ids)],
+                ["ticket_id"],
+                ["lost_kwh:sum", "lost_value:sum"],
+            )
+        }
+        for ticket in self:
+            ticket.solar_lost_energy_kwh, ticket.solar_lost_value = lost.get(ticket.id, (0.0, 0.0))
 
     @api.onchange("solar_site_id")
     def _onchange_solar_site_id(self):
@@ -222,6 +250,13 @@ class HelpdeskTicket(models.Model):
             run.stats["orders_dispatched"] += len(due)
 
     # ------------------------------------------------------------ work orders
+    def _solar_local(self, moment):
+        """A stored UTC time as the reading user sees it: their time zone,
+        to the minute, zone named."""
+        if not moment:
+            return ""
+        return fields.Datetime.context_timestamp(self, moment).strftime("%Y-%m-%d %H:%M %Z")
+
     def _solar_order_values(self):
         self.ensure_one()
         site = self.solar_site_id
@@ -232,12 +267,16 @@ class HelpdeskTicket(models.Model):
         if faults:
             description += Markup("<ul>%s</ul>") % Markup("").join(
                 Markup("<li>%s: %s (since %s)</li>")
-                % (dict(f._fields["kind"].selection)[f.kind], f.reason or "", f.first_seen)
+                % (
+                    dict(f._fields["kind"].selection)[f.kind],
+                    f.reason or "",
+                    self._solar_local(f.first_seen),
+                )
                 for f in faults
             )
         description += Markup("<p>%s</p>") % self.env._(
             "Last heard from %(seen)s; power %(power).0f W; energy today %(energy).1f kWh.",
-            seen=site.last_report_at or self.env._("never"),
+            seen=self._solar_local(site.last_report_at) or self.env._("never"),
             power=site.last_power_w,
             energy=site.last_energy_today_kwh,
         )

@@ -5,7 +5,7 @@ from odoo.tools import SQL
 
 from solar_om_engine.geo import zone
 
-from .health_run import naive_utc, sql_values
+from .health_run import expected_kwh, naive_utc, sql_values
 
 
 class SolarProductionDaily(models.Model):
@@ -20,6 +20,18 @@ class SolarProductionDaily(models.Model):
     day = fields.Date(required=True, help="The site's local date.")
     energy_kwh = fields.Float(string="Energy (kWh)", digits=(16, 3), aggregator="sum")
     specific_yield = fields.Float(string="Yield (kWh/kWp)", digits=(16, 3), aggregator="avg")
+    expected_kwh = fields.Float(
+        string="Expected (kWh)",
+        digits=(16, 3),
+        aggregator="sum",
+        help="What the site should have made, as the health check judged it "
+        "(nearby sites, else clear sky).",
+    )
+    ratio = fields.Float(string="Of Expected", compute="_compute_ratio")
+
+    def _compute_ratio(self):
+        for day in self:
+            day.ratio = day.energy_kwh / day.expected_kwh if day.expected_kwh else 0.0
 
     _site_day_uniq = models.Constraint("unique(site_id, day)", "One record per site and day.")
 
@@ -38,7 +50,16 @@ class SolarProductionDaily(models.Model):
                 continue
             day = reading.last_report_at.astimezone(zone(row["tz"])).date()
             kwh = reading.energy_today_wh / 1000
-            rows.append((row["id"], row["company_id"], day, kwh, kwh / row["capacity_dc_kwp"]))
+            rows.append(
+                (
+                    row["id"],
+                    row["company_id"],
+                    day,
+                    kwh,
+                    kwh / row["capacity_dc_kwp"],
+                    expected_kwh(verdict),
+                )
+            )
         if not rows:
             return
         uid, now = self.env.uid, naive_utc(at)
@@ -46,15 +67,17 @@ class SolarProductionDaily(models.Model):
             SQL(
                 """
                 INSERT INTO solar_production_daily
-                    (site_id, company_id, day, energy_kwh, specific_yield,
+                    (site_id, company_id, day, energy_kwh, specific_yield, expected_kwh,
                      create_uid, write_uid, create_date, write_date)
                 SELECT v.site_id, v.company_id, v.day::date, v.kwh::float8, v.yield::float8,
-                       %s, %s, %s, %s
-                FROM (VALUES %s) AS v(site_id, company_id, day, kwh, yield)
+                       v.expected::float8, %s, %s, %s, %s
+                FROM (VALUES %s) AS v(site_id, company_id, day, kwh, yield, expected)
                 ON CONFLICT (site_id, day) DO UPDATE SET
                     energy_kwh = GREATEST(solar_production_daily.energy_kwh, EXCLUDED.energy_kwh),
                     specific_yield = GREATEST(
                         solar_production_daily.specific_yield, EXCLUDED.specific_yield),
+                    expected_kwh = GREATEST(
+                        solar_production_daily.expected_kwh, EXCLUDED.expected_kwh),
                     write_date = EXCLUDED.write_date
                 """,
                 uid,

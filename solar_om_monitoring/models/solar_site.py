@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
+from markupsafe import Markup
 from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
@@ -10,7 +11,7 @@ from odoo.tools import SQL, mute_logger
 from solar_om_engine import planner
 from solar_om_engine.daylight import is_daylight
 
-from .health_run import naive_utc, sql_values
+from .health_run import expected_kwh, naive_utc, sql_values
 from .solar_fault import FAULT_KINDS
 
 HEALTH = [
@@ -46,8 +47,29 @@ RESULT_FIELDS = [
     "last_report_at",
     "last_power_w",
     "last_energy_today_kwh",
+    "expected_energy_today_kwh",
     "poll_error",
 ]
+
+# What is wrong right now comes first: faults, then silence, then the sites
+# nobody can judge, then the healthy ones. Colours are the kanban palette
+# (1 red, 2 orange, 3 yellow, 4 light blue, 10 green, 0 none).
+HEALTH_RANK_COLOR = {
+    "inverter_fault": (10, 1),
+    "string_mlpe_fault": (11, 1),
+    "meter_fault": (12, 1),
+    "underperformance": (13, 1),
+    "configuration_issue": (14, 1),
+    "vendor_outage": (15, 2),
+    "comms_loss": (20, 2),
+    "not_watched": (30, 3),
+    "indeterminate": (40, 4),
+    "unknown": (50, 0),
+    "reporting": (55, 4),
+    "ok": (60, 10),
+    "night": (70, 0),
+}
+PROBLEM_STATES = tuple(k for k, (rank, _color) in HEALTH_RANK_COLOR.items() if rank < 30)
 
 LOCATION_FIELDS = {
     "name",
@@ -108,12 +130,56 @@ class SolarSite(models.Model):
     last_power_w = fields.Float(string="Power (W)", readonly=True)
     last_energy_today_kwh = fields.Float(string="Energy Today (kWh)", readonly=True, digits=(16, 2))
     poll_error = fields.Char(readonly=True, help="Why the last check could not read this site.")
+    expected_energy_today_kwh = fields.Float(
+        string="Expected Today (kWh)",
+        readonly=True,
+        digits=(16, 2),
+        help="What the site should have made so far today, as the last check judged it "
+        "(nearby sites, else clear sky).",
+    )
+    production_ratio = fields.Float(
+        string="Of Expected",
+        compute="_compute_health_display",
+        help="Energy today over the energy expected so far today.",
+    )
+    health_rank = fields.Integer(
+        string="Urgency",
+        compute="_compute_health_display",
+        help="Faults first, then comms loss, then sites nobody can judge, then healthy ones.",
+    )
+    health_color = fields.Integer(compute="_compute_health_display")
+    production_count = fields.Integer(compute="_compute_monitoring_counts")
+    solar_energy_rate = fields.Monetary(
+        string="Energy Rate (per kWh)",
+        help="What a kWh of this site is worth to the customer: their tariff, or the PPA "
+        "price. Values the energy a fault loses.",
+    )
     fault_ids = fields.One2many("solar.fault", "site_id")
     open_fault_count = fields.Integer(compute="_compute_monitoring_counts")
     production_ids = fields.One2many("solar.production.daily", "site_id")
     ticket_ids = fields.One2many("helpdesk.ticket", "solar_site_id")
     fsm_order_ids = fields.One2many("fsm.order", "solar_site_id", string="Work Orders")
     ticket_count = fields.Integer(compute="_compute_monitoring_counts")
+
+    @api.depends("health_state", "last_energy_today_kwh", "expected_energy_today_kwh")
+    def _compute_health_display(self):
+        for site in self:
+            rank, color = HEALTH_RANK_COLOR.get(site.health_state, (50, 0))
+            site.health_rank, site.health_color = rank, color
+            expected = site.expected_energy_today_kwh
+            site.production_ratio = site.last_energy_today_kwh / expected if expected else 0.0
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        # the urgency is a CASE over the stored health: sortable and
+        # groupable in SQL, so "problems first" costs no query per site
+        if field_expr == "health_rank":
+            health = super()._field_to_sql(alias, "health_state", query)
+            cases = SQL(" ").join(
+                SQL("WHEN %s THEN %s", state, rank)
+                for state, (rank, _color) in HEALTH_RANK_COLOR.items()
+            )
+            return SQL("(CASE %s %s ELSE 50 END)", health, cases)
+        return super()._field_to_sql(alias, field_expr, query)
 
     def _compute_monitoring_counts(self):
         faults = dict(
@@ -128,9 +194,15 @@ class SolarSite(models.Model):
                 ["__count"],
             )
         )
+        days = dict(
+            self.env["solar.production.daily"]._read_group(
+                [("site_id", "in", self.ids)], ["site_id"], ["__count"]
+            )
+        )
         for site in self:
             site.open_fault_count = faults.get(site, 0)
             site.ticket_count = tickets.get(site, 0)
+            site.production_count = days.get(site, 0)
 
     def action_view_tickets(self):
         self.ensure_one()
@@ -145,6 +217,15 @@ class SolarSite(models.Model):
         }
         return action
 
+    def action_view_production(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "solar_om_monitoring.solar_production_daily_action"
+        )
+        action["domain"] = [("site_id", "=", self.id)]
+        action["context"] = {"search_default_last_30_days": 1}
+        return action
+
     def action_view_faults(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -152,6 +233,79 @@ class SolarSite(models.Model):
         )
         action["domain"] = [("site_id", "=", self.id)]
         return action
+
+    # ------------------------------------------------------------ portal
+    def _portal_health(self):
+        """The site's health for its owner: (tone, plain words)."""
+        self.ensure_one()
+        words = {
+            "ok": ("success", self.env._("Working normally.")),
+            "night": ("secondary", self.env._("Resting for the night.")),
+            "unknown": ("secondary", self.env._("Not checked yet.")),
+            "indeterminate": (
+                "info",
+                self.env._(
+                    "We cannot tell right now: your system reports rarely; we will check again."
+                ),
+            ),
+            "not_watched": ("secondary", self.env._("Not watched by our monitoring.")),
+            "reporting": (
+                "info",
+                self.env._("Reporting to us; its production is checked later today."),
+            ),
+            "comms_loss": (
+                "warning",
+                self.env._(
+                    "We have not heard from your system lately. This is most often the "
+                    "internet connection or the gateway; we are looking into it."
+                ),
+            ),
+            "vendor_outage": (
+                "warning",
+                self.env._(
+                    "The manufacturer's monitoring service is down; nothing to do on your side."
+                ),
+            ),
+            "inverter_fault": ("danger", self.env._("Your system is not producing. We are on it.")),
+            "string_mlpe_fault": (
+                "danger",
+                self.env._("Part of your system is not producing. We are on it."),
+            ),
+            "underperformance": (
+                "danger",
+                self.env._("Your system is producing less than it should. We are on it."),
+            ),
+            "meter_fault": (
+                "danger",
+                self.env._("Your production meter is not reporting correctly."),
+            ),
+            "configuration_issue": (
+                "danger",
+                self.env._("Your system's monitoring needs setting up again. We are on it."),
+            ),
+        }
+        return words.get(self.health_state, words["unknown"])
+
+    def _portal_ticket_values(self, description):
+        """A problem the owner reported on the portal: a ticket on this site
+        for the service team to triage."""
+        self.ensure_one()
+        team = self.env.ref(
+            "solar_om_monitoring.helpdesk_team_solar_service", raise_if_not_found=False
+        )
+        channel = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_channel_web", raise_if_not_found=False
+        )
+        return {
+            "name": self.env._("Problem reported on %(site)s", site=self.name),
+            "description": Markup("<p>%s</p>") % description,
+            "partner_id": self.env.user.partner_id.id,
+            "solar_site_id": self.id,
+            "project_id": self.project_id.id,
+            "team_id": team.id if team else False,
+            "channel_id": channel.id if channel else False,
+            "company_id": self.company_id.id,
+        }
 
     # ------------------------------------------------------------ field service
     def _fsm_location_values(self):
@@ -296,6 +450,7 @@ class SolarSite(models.Model):
                     naive_utc(reading.last_report_at) if reading else None,
                     reading.power_w if reading else None,
                     energy / 1000 if energy is not None else None,
+                    expected_kwh(verdict),
                     evidence.errors.get(key),
                 )
             )
@@ -310,8 +465,10 @@ class SolarSite(models.Model):
                     last_report_at = COALESCE(v.report_at::timestamp, s.last_report_at),
                     last_power_w = COALESCE(v.power::float8, s.last_power_w),
                     last_energy_today_kwh = COALESCE(v.energy::float8, s.last_energy_today_kwh),
+                    expected_energy_today_kwh = v.expected::float8,
                     poll_error = v.error
-                FROM (VALUES %s) AS v(id, state, reason, next_at, report_at, power, energy, error)
+                FROM (VALUES %s)
+                    AS v(id, state, reason, next_at, report_at, power, energy, expected, error)
                 WHERE s.id = v.id
                 """,
                 run.naive_at,

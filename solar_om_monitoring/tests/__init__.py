@@ -4,4 +4,7 @@ from . import test_account_security
 from . import test_work_orders
 from . import test_access
 from . import test_technician_tour
+from . import test_fleet_views
+from . import test_fleet_tour
+from . import test_portal
 from . import test_follow_up

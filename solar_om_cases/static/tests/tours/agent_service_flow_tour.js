@@ -1,13 +1,19 @@
 import { registry } from "@web/core/registry";
 
 // A back-office agent works a service request on the ticket: chooses the
-// resolution path, sees the progress move, records the outcome.
+// resolution path, sees the progress move, records the outcome. One progress
+// bar: the helpdesk stage; the service progress is a badge beside the path.
 registry.category("web_tour.tours").add("solar_om_agent_service_flow", {
     steps: () => [
         {
+            content: "one progress bar on the form: the helpdesk stage",
+            trigger:
+                ".o_form_view:has(.o_field_widget[name=stage_id] .o_statusbar_status):not(:has(.o_field_widget[name=solar_service_phase] .o_statusbar_status))",
+        },
+        {
             content: "a new request is at Requesting",
             trigger:
-                ".o_field_widget[name=solar_service_phase] .o_arrow_button_current:contains('Requesting')",
+                ".o_field_widget[name=solar_service_phase]:contains('Requesting')",
         },
         {
             content: "choose the resolution path",
@@ -27,7 +33,7 @@ registry.category("web_tour.tours").add("solar_om_agent_service_flow", {
         {
             content: "the case is being investigated",
             trigger:
-                ".o_field_widget[name=solar_service_phase] .o_arrow_button_current:contains('Investigating')",
+                ".o_field_widget[name=solar_service_phase]:contains('Investigating')",
         },
         {
             content: "record the outcome",
@@ -47,7 +53,7 @@ registry.category("web_tour.tours").add("solar_om_agent_service_flow", {
         {
             content: "the case is completed",
             trigger:
-                ".o_field_widget[name=solar_service_phase] .o_arrow_button_current:contains('Completed')",
+                ".o_field_widget[name=solar_service_phase]:contains('Completed')",
         },
     ],
 });

@@ -1,0 +1,266 @@
+"""Make the README's screenshots from a running demo database.
+
+Logs in as the role that uses each screen, opens it in headless Chromium
+(desktop 1366 px and phone 375 px wide) over the DevTools protocol and saves
+PNGs under docs/screenshots/. Run after `setup/run.sh`:
+
+    python setup/screenshots.py --url http://127.0.0.1:8069 --db solar_om_demo
+
+Needs Debian's `chromium` and `websocket-client` (setup/requirements-odoo.txt).
+"""
+
+import argparse
+import base64
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import websocket
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+DESKTOP, PHONE = (1366, 900), (375, 800)
+
+
+def login(url, db, login_name, password):
+    """A session id for the user, from Odoo's JSON login route."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    body = json.dumps(
+        {"jsonrpc": "2.0", "params": {"db": db, "login": login_name, "password": password}}
+    ).encode()
+    request = urllib.request.Request(
+        f"{url}/web/session/authenticate", body, {"Content-Type": "application/json"}
+    )
+    reply = json.load(opener.open(request, timeout=30))
+    if reply.get("error"):
+        sys.exit(f"login as {login_name!r} failed: {reply['error'].get('message')}")
+    return next(c.value for c in jar if c.name == "session_id")
+
+
+class Browser:
+    def __init__(self):
+        self.profile = tempfile.mkdtemp(prefix="solar-om-shots-")
+        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+        if not chromium:
+            sys.exit("chromium not found: apt-get install chromium")
+        self.proc = subprocess.Popen(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--hide-scrollbars",
+                f"--user-data-dir={self.profile}",
+                "--remote-debugging-port=0",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        port_file = Path(self.profile) / "DevToolsActivePort"
+        for _ in range(100):
+            if port_file.exists() and port_file.read_text().strip():
+                break
+            time.sleep(0.1)
+        port = port_file.read_text().split()[0]
+        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=10))
+        page = next(t for t in targets if t["type"] == "page")
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
+        self.next_id = 0
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def evaluate(self, expression):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result.get("result", {}).get("value")
+
+    def shoot(self, url, session, path, size, ready, settle=1.0):
+        width, height = size
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=width < 600,
+        )
+        self.call("Network.enable")
+        self.call("Network.clearBrowserCookies")
+        if session:
+            host = urllib.request.urlparse(url).hostname
+            self.call("Network.setCookie", name="session_id", value=session, domain=host, path="/")
+        self.call("Page.enable")
+        self.call("Page.navigate", url=url)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.evaluate(f"!!document.querySelector({json.dumps(ready)})"):
+                break
+            time.sleep(0.3)
+        else:
+            print(f"  ! {path.name}: {ready!r} never appeared", file=sys.stderr)
+        time.sleep(settle)
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+        shrink(path)
+        print(f"  {path.relative_to(OUT.parent.parent)}")
+
+    def close(self):
+        self.ws.close()
+        self.proc.terminate()
+        self.proc.wait(10)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def shrink(path):
+    """A 256-colour palette: screenshots of forms lose nothing visible and
+    weigh a third (Pillow comes with Odoo)."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(colors=256).save(path, optimize=True)
+
+
+def record_id(url, session, model, domain):
+    body = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "params": {
+                "model": model,
+                "method": "search",
+                "args": [domain],
+                "kwargs": {"limit": 1},
+            },
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"{url}/web/dataset/call_kw",
+        body,
+        {"Content-Type": "application/json", "Cookie": f"session_id={session}"},
+    )
+    ids = json.load(urllib.request.urlopen(request, timeout=30)).get("result") or []
+    return ids[0] if ids else None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8069")
+    parser.add_argument("--db", default="solar_om_demo")
+    parser.add_argument("--manager", default="admin:admin", help="login:password")
+    parser.add_argument("--portal", default="miller:miller", help="login:password")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = args.url.rstrip("/")
+    manager = login(url, args.db, *args.manager.split(":", 1))
+    web = f"{url}/odoo/action-"
+    faulty_site = record_id(
+        url,
+        manager,
+        "solar.site",
+        [("health_state", "in", ("inverter_fault", "string_mlpe_fault"))],
+    )
+    ticket = record_id(
+        url,
+        manager,
+        "helpdesk.ticket",
+        [
+            ("solar_monitoring", "=", True),
+            ("closed", "=", False),
+            ("solar_site_id.health_state", "=", "inverter_fault"),
+        ],
+    )
+    shots = [
+        (
+            manager,
+            f"{web}solar_om_monitoring.solar_fleet_overview_action",
+            "fleet_overview",
+            DESKTOP,
+            ".o_kanban_record",
+        ),
+        (manager, f"{web}solar_om.solar_site_action", "sites_kanban", DESKTOP, ".o_kanban_record"),
+        (
+            manager,
+            f"{web}solar_om.solar_site_action?view_type=list",
+            "sites_list",
+            DESKTOP,
+            ".o_data_row",
+        ),
+        (manager, f"{web}solar_om.solar_site_action", "sites_phone", PHONE, ".o_kanban_record"),
+        (
+            manager,
+            f"{web}solar_om_monitoring.solar_production_daily_action",
+            "production_graph",
+            DESKTOP,
+            ".o_graph_renderer canvas",
+        ),
+        (
+            manager,
+            f"{web}solar_om_monitoring.solar_fleet_report_action",
+            "fleet_report",
+            DESKTOP,
+            ".o_pivot",
+        ),
+    ]
+    if faulty_site:
+        shots.append(
+            (
+                manager,
+                f"{web}solar_om.solar_site_action/{faulty_site}",
+                "site_form",
+                DESKTOP,
+                ".o_form_view .alert-danger",
+            )
+        )
+    if ticket:
+        shots.append(
+            (
+                manager,
+                f"{url}/odoo/helpdesk.ticket/{ticket}",
+                "monitoring_ticket",
+                DESKTOP,
+                ".o_form_view .o_statusbar_status",
+            )
+        )
+    portal_site = record_id(
+        url, manager, "solar.site", [("partner_id.user_ids.login", "=", args.portal.split(":")[0])]
+    )
+    if portal_site:
+        owner = login(url, args.db, *args.portal.split(":", 1))
+        shots += [
+            (
+                owner,
+                f"{url}/my/solar/{portal_site}",
+                "portal_site",
+                DESKTOP,
+                ".o_solar_portal_site",
+            ),
+            (owner, f"{url}/my/solar", "portal_phone", PHONE, ".o_solar_portal_site"),
+        ]
+    browser = Browser()
+    try:
+        for session, page, name, size, ready in shots:
+            browser.shoot(page, session, OUT / f"{name}.png", size, ready)
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
