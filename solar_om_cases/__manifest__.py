@@ -28,6 +28,7 @@
         "views/solar_site_views.xml",
         "views/solar_rma_views.xml",
         "views/solar_platform_instruction_views.xml",
+        "views/res_config_settings_views.xml",
         "wizards/solar_service_decision_views.xml",
         "report/solar_service_report_views.xml",
     ],

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from . import clearsky
 from .daylight import lit_since, sun_elevation
 from .geo import distance_km
+from .kinds import is_judged
 from .readings import Reading
 
 # verdict kind -> case type code (the Production types of the taxonomy)
@@ -430,7 +431,7 @@ def _fold_vendor_outages(verdicts: list[Verdict], th: Thresholds) -> FleetResult
     one fleet incident, and those sites get `vendor_outage`, not a ticket each."""
     judged: dict[str, list[Verdict]] = defaultdict(list)
     for v in verdicts:
-        if v.kind not in ("night", "indeterminate"):
+        if is_judged(v.kind):
             judged[v.account].append(v)
     fleet: list[FleetVerdict] = []
     outage_accounts = set()

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .classify import FleetVerdict, Verdict
+from .kinds import NO_EVIDENCE
 
-# verdicts that say nothing about whether a fault went away
-NO_EVIDENCE = frozenset({"night", "indeterminate", "vendor_outage"})
+__all__ = ["NO_EVIDENCE", "FaultActions", "OpenFault", "decide"]
 
 
 @dataclass(frozen=True)

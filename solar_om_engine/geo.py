@@ -10,8 +10,10 @@ import math
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .errors import EngineError
 
-class GeoError(ValueError):
+
+class GeoError(EngineError, ValueError):
     """A coordinate or time zone that cannot describe a real site."""
 
     def __init__(self, field: str, problem: str):

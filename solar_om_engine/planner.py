@@ -35,6 +35,7 @@ from functools import lru_cache
 
 from .clients import costs as vendor_costs
 from .daylight import sun_elevation
+from .errors import EngineError
 from .quota import Tier
 
 STALE_AFTER_MIN = 45.0  # classify.Thresholds.stale_after: three missed 15-minute uploads
@@ -50,7 +51,7 @@ SLOT_MIN = 120.0  # a production slot's judgments fit in two hours around their 
 JUDGMENT_CHOICES = (2.0, 1.0) + tuple(1 / k for k in (2, 3, 4, 5, 6, 7, 10, 14, 21, 30)) + (0.0,)
 
 
-class PlanError(ValueError):
+class PlanError(EngineError, ValueError):
     """The planner was asked something it cannot answer (unknown vendor, no sites)."""
 
 

@@ -12,6 +12,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from .errors import EngineError
+
 
 @dataclass(frozen=True)
 class Tier:
@@ -50,7 +52,7 @@ def tier_for(vendor: str, name: str) -> Tier:
         raise ValueError(f"unknown quota tier {name!r} for {vendor} (known: {known})") from err
 
 
-class QuotaExhausted(Exception):
+class QuotaExhausted(EngineError):
     """No call may be made before `until` (UTC)."""
 
     def __init__(self, vendor: str, period: str, until: datetime):

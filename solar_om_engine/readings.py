@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .errors import EngineError
 from .geo import GeoError, check_coordinates, check_timezone, zone
 
 CONNECTIONS = ("ethernet", "wifi", "cellular")
@@ -33,7 +34,7 @@ SMALL_NEGATIVE = 100.0
 SMALL_NEGATIVE_FRACTION = 0.01
 
 
-class ReadingError(ValueError):
+class ReadingError(EngineError, ValueError):
     """A reading that cannot be evaluated; says which site and which field."""
 
     def __init__(self, site: str, field: str, problem: str):

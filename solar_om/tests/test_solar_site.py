@@ -6,6 +6,8 @@ from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from solar_om_engine.clients import CLIENTS
+
 from .common import SolarOmCommon
 
 
@@ -68,3 +70,7 @@ class TestSolarSite(SolarOmCommon):
     def test_map_link_points_at_the_coordinates(self):
         self.assertIn("mlat=38.7223", self.site.map_url)
         self.assertIn("mlon=-9.1393", self.site.map_url)
+
+    def test_the_vendor_selection_is_the_engines(self):
+        vendors = {key for key, _label in self.env["solar.site"]._fields["vendor"].selection}
+        self.assertEqual(vendors, set(CLIENTS))

@@ -5,3 +5,4 @@ from . import helpdesk_ticket
 from . import solar_labour_programme
 from . import solar_rma
 from . import solar_platform_instruction
+from . import res_config_settings

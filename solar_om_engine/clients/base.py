@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from ..errors import EngineError
 from ..quota import QuotaExhausted, QuotaLedger
 from ..readings import Reading, ReadingError, parse_reading
 
@@ -21,7 +22,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 DEFAULT_TIMEOUT = 20.0  # seconds; one number, as Odoo's test harness expects
 
 
-class VendorError(Exception):
+class VendorError(EngineError):
     """A vendor call failed; the message never holds a credential."""
 
 

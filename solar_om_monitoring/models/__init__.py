@@ -6,3 +6,5 @@ from . import solar_site
 from . import helpdesk_ticket
 from . import solar_health_check
 from . import fsm_order
+from . import solar_brand_checklist
+from . import res_config_settings

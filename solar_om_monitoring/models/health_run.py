@@ -13,6 +13,20 @@ from odoo.tools import SQL
 
 from solar_om_engine.classify import Thresholds
 
+# the check's tunables (system parameters ``solar_om_monitoring.<name>``, on the
+# settings page) and their defaults, whose types are the parameters' types
+TUNABLES = {
+    # sites one worker claims at a time, so several cron workers share a big
+    # fleet (claims follow the map: a site's neighbours are mostly in its chunk)
+    "claim_size": 2000,
+    # sites written (and in the cron committed) together
+    "batch_size": 500,
+    # consecutive normal daylight checks before a fault closes
+    "recovery_checks": 2,
+    # the sun's elevation below which a site is not judged
+    "min_elevation_deg": Thresholds().min_elevation_deg,
+}
+
 
 @dataclass
 class HealthRun:

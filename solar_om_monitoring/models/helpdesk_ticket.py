@@ -5,8 +5,10 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from solar_om_engine import tickets as ticket_rules
 from solar_om_engine.classify import CASE_TYPES
 from solar_om_engine.geo import zone
+from solar_om_engine.kinds import FaultKind
 
 from .health_run import naive_utc
 from .solar_fault import FAULT_KINDS
@@ -129,7 +131,7 @@ class HelpdeskTicket(models.Model):
             "user_id": False,
             "company_id": site.company_id.id,
             "channel_id": self.env.ref("solar_om_monitoring.helpdesk_ticket_channel_monitoring").id,
-            "priority": "2" if fault.kind in ("comms_loss", "inverter_fault") else "1",
+            "priority": str(int(ticket_rules.priority(fault.kind))),
         }
 
     @api.model
@@ -150,7 +152,7 @@ class HelpdeskTicket(models.Model):
             "company_id": fault.company_id.id,
             "solar_monitoring": True,
             "channel_id": self.env.ref("solar_om_monitoring.helpdesk_ticket_channel_monitoring").id,
-            "priority": "2",
+            "priority": str(int(ticket_rules.priority(FaultKind.VENDOR_OUTAGE))),
         }
 
     @api.model
@@ -195,29 +197,26 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         if self.closed:
             return 0
-        verifying = self.stage_id == self.env.ref(
-            "solar_om_monitoring.helpdesk_ticket_stage_verifying"
+        owner = self.user_id
+        decision = ticket_rules.on_recovery(
+            signed_off=self.stage_id
+            == self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying"),
+            taken_in_hand=bool(owner) and not owner._is_superuser(),
+            orders_open=bool(self.fsm_order_ids.filtered(lambda o: not o.is_closed)),
         )
         note = self.env._(
             "The monitoring saw this site report normally for %(n)s consecutive "
             "daylight checks: the fault is over.",
             n=recovery_checks,
         )
-        owner = self.user_id
-        # once signed off and waiting in Verifying, closing is the monitoring's call
-        if not verifying and owner and not owner._is_superuser():
-            self.message_post(
-                body=note
-                + " "
-                + self.env._(
-                    "%(user)s has this ticket in hand, so it stays open.", user=owner.name
-                ),
-                subtype_xmlid="mail.mt_note",
+        if decision != ticket_rules.Recovery.CLOSE:
+            why = (
+                self.env._("%(user)s has this ticket in hand, so it stays open.", user=owner.name)
+                if decision == ticket_rules.Recovery.NOTE_IN_HAND
+                else self.env._("Work orders are still open, so it stays open.")
             )
-            return 0
-        if self.fsm_order_ids.filtered(lambda o: not o.is_closed):
             self.message_post(
-                body=note + " " + self.env._("Work orders are still open, so it stays open."),
+                body=self.env._("%(note)s %(why)s", note=note, why=why),
                 subtype_xmlid="mail.mt_note",
             )
             return 0
@@ -240,9 +239,8 @@ class HelpdeskTicket(models.Model):
         )
         now = naive_utc(run.at)
         due = tickets.filtered(
-            lambda t: (
-                (now - t.create_date).total_seconds()
-                >= t.category_id.solar_dispatch_after_hours * 3600
+            lambda t: ticket_rules.dispatch_due(
+                t.create_date, now, t.category_id.solar_dispatch_after_hours
             )
         )
         if due:
@@ -292,7 +290,7 @@ class HelpdeskTicket(models.Model):
             "solar_site_id": site.id,
             "priority": order_model._solar_priority(self.priority),
             "description": description,
-            "todo": brand_checklist(equipment.mapped("brand")),
+            "todo": self.env["solar.brand.checklist"]._instructions_for(equipment.mapped("brand")),
             "company_id": self.company_id.id,
         }
 
@@ -392,34 +390,3 @@ class HelpdeskTicket(models.Model):
                 ),
                 subtype_xmlid="mail.mt_comment",
             )
-
-
-def brand_checklist(brands):
-    """The brand's check procedure, as the order's instructions."""
-    items = []
-    for brand in sorted(set(filter(None, brands))):
-        steps = BRAND_CHECKS.get(brand.lower())
-        if steps:
-            items.append(
-                Markup("<p><strong>%s</strong></p><ol>%s</ol>")
-                % (brand, Markup("").join(Markup("<li>%s</li>") % step for step in steps))
-            )
-    return Markup("").join(items) or False
-
-
-BRAND_CHECKS = {
-    "solaredge": [
-        "Inverter screen shows every optimizer reporting (e.g. 25/25).",
-        "Fewer reporting: pair again with SetApp, then check the cellular kit.",
-        "Still missing: call SolarEdge support with the inverter serial.",
-    ],
-    "enphase": [
-        "Combiner box: all three lights green.",
-        "Installer app, Devices & Array: every microinverter reporting.",
-        "Gateway connected (Ethernet/Wi-Fi/cellular) and reporting.",
-    ],
-    "apsystems": [
-        "EMA app, module view: every module producing.",
-        "ECU online and uploading (check its network).",
-    ],
-}

@@ -4,19 +4,12 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from solar_om_engine.faults import OpenFault
+from solar_om_engine.kinds import FaultKind, fault_kind_choices
 
 from .health_run import naive_utc, sql_values
 
-FAULT_KINDS = [
-    ("comms_loss", "Comms Loss"),
-    ("inverter_fault", "Inverter Fault (Zero Production)"),
-    ("string_mlpe_fault", "String/MLPE Fault"),
-    ("underperformance", "Underperformance"),
-    ("meter_fault", "Meter Fault"),
-    ("configuration_issue", "Configuration Issue"),
-    ("vendor_outage", "Vendor Cloud Outage"),
-    ("account_blind", "Account Not Watched"),
-]
+# the engine's closed set: a test fails if the selection drifts from it
+FAULT_KINDS = fault_kind_choices()
 
 
 class SolarFault(models.Model):
@@ -32,7 +25,8 @@ class SolarFault(models.Model):
     _description = "Solar Fault"
     _inherit = ["mail.thread"]
     _order = "state, first_seen desc, id desc"
-    _rec_name = "display_name"
+    # no name of its own: found by its site's or account's name, or what was seen
+    _rec_names_search = ["site_id", "account_id", "reason"]
 
     site_id = fields.Many2one("solar.site", index=True, ondelete="cascade", readonly=True)
     account_id = fields.Many2one(
@@ -68,7 +62,7 @@ class SolarFault(models.Model):
     )
 
     def _compute_display_name(self):
-        kinds = dict(FAULT_KINDS)
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
         for fault in self:
             where = fault.site_id.name or fault.account_id.name or ""
             fault.display_name = f"{kinds.get(fault.kind, '')} – {where}"
@@ -173,7 +167,7 @@ class SolarFault(models.Model):
                 None,
                 int(fv.account),
                 by_id[fv.account].company_id.id,
-                "vendor_outage",
+                FaultKind.VENDOR_OUTAGE.value,
                 run.naive_at,
                 fv.reason[:500],
             )

@@ -27,8 +27,9 @@ from solar_om_engine.classify import Thresholds, classify_fleet, classify_livene
 from solar_om_engine.daylight import is_daylight
 from solar_om_engine.faults import decide
 from solar_om_engine.geo import has_coordinates
+from solar_om_engine.kinds import HealthState, is_judged
 
-from .health_run import Evidence, HealthRun
+from .health_run import TUNABLES, Evidence, HealthRun
 
 _logger = logging.getLogger(__name__)
 
@@ -64,16 +65,14 @@ class SolarHealthCheck(models.AbstractModel):
             return {}
         self.env.flush_all()
         run = self._run_context(accounts, at, commit)
-        claim_size = None if force else self._param("claim_size", 2000)
+        claim_size = None if force else self._param("claim_size")
         fleet_verdicts, judged = [], set()
         while True:
             rows = self.env["solar.site"]._health_claim_due(accounts, at, force, commit, claim_size)
             run.stats["sites_due"] += len(rows)
             result = self._check_chunk(rows, accounts, run)
             fleet_verdicts += result.fleet_verdicts
-            judged |= {
-                v.account for v in result.verdicts if v.kind not in ("night", "indeterminate")
-            }
+            judged |= {v.account for v in result.verdicts if is_judged(v.kind)}
             for verdict in result.verdicts:
                 run.stats[f"verdict_{verdict.kind}"] += 1
             if claim_size is None or len(rows) < claim_size:
@@ -99,26 +98,21 @@ class SolarHealthCheck(models.AbstractModel):
     def _run_context(self, accounts, at, commit):
         return HealthRun(
             at=at,
-            thresholds=Thresholds(min_elevation_deg=self._param("min_elevation_deg", 10, float)),
+            thresholds=Thresholds(min_elevation_deg=self._param("min_elevation_deg")),
             plans=accounts._health_plans(at),
-            recovery_checks=self._param("recovery_checks", 2),
-            batch_size=self._param("batch_size", 500),
+            recovery_checks=self._param("recovery_checks"),
+            batch_size=self._param("batch_size"),
             commit=commit,
         )
 
     @api.model
-    def _param(self, name, default, kind=int):
-        """A tunable of the check (``solar_om_monitoring.<name>``); counts are at least 1.
-
-        `claim_size`: sites one worker claims at a time, so several cron
-        workers share a big fleet (claims follow the map, so a site's
-        neighbours are mostly in the same chunk); `batch_size`: sites
-        written per transaction; `recovery_checks`: normal daylight checks
-        before a fault closes; `min_elevation_deg`: the sun's elevation
-        below which a site is not judged."""
+    def _param(self, name):
+        """One of the check's `TUNABLES`, as set on the settings page; counts
+        are at least 1."""
+        default = TUNABLES[name]
         value = self.env["ir.config_parameter"].sudo().get_param(f"solar_om_monitoring.{name}")
-        value = kind(value) if value not in (None, False, "") else kind(default)
-        return max(value, 1) if kind is int else value
+        value = type(default)(value) if value not in (None, False, "") else default
+        return max(value, 1) if isinstance(default, int) else value
 
     @api.model
     def _check_chunk(self, rows, accounts, run):
@@ -137,7 +131,9 @@ class SolarHealthCheck(models.AbstractModel):
         # not due again before their production slot; one UPDATE a row (a
         # second one in the same transaction would lock the account row)
         sites._health_mark_night(dark, run)
-        sites._health_mark_unpolled(unplaced, "unknown", run.at, error=NO_COORDINATES)
+        sites._health_mark_unpolled(
+            unplaced, HealthState.UNKNOWN.value, run.at, error=NO_COORDINATES
+        )
         run.stats["sites_night"] += len(dark)
         run.stats["sites_no_coordinates"] += len(unplaced)
         readings, errors, deferred = accounts._health_poll(lit, run)

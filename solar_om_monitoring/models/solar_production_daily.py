@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from solar_om_engine.geo import zone
+from solar_om_engine.tickets import records_production
 
 from .health_run import expected_kwh, naive_utc, sql_values
 
@@ -46,7 +47,7 @@ class SolarProductionDaily(models.Model):
             reading, verdict = evidence.readings.get(key), evidence.verdicts.get(key)
             if reading is None or reading.energy_today_wh is None or reading.last_report_at is None:
                 continue
-            if verdict and verdict.kind in ("comms_loss", "vendor_outage"):
+            if verdict and not records_production(verdict.kind):
                 continue
             day = reading.last_report_at.astimezone(zone(row["tz"])).date()
             kwh = reading.energy_today_wh / 1000

@@ -10,19 +10,12 @@ from odoo.tools import SQL, mute_logger
 
 from solar_om_engine import planner
 from solar_om_engine.daylight import is_daylight
+from solar_om_engine.kinds import HealthState, health_state_choices
 
 from .health_run import expected_kwh, naive_utc, sql_values
-from .solar_fault import FAULT_KINDS
 
-HEALTH = [
-    ("unknown", "Not Checked"),
-    ("night", "Night"),
-    ("ok", "OK"),
-    ("indeterminate", "Indeterminate"),
-    ("not_watched", "Not Watched"),
-    ("reporting", "Reporting"),
-    *FAULT_KINDS,
-]
+# the engine's closed set: a test fails if the selection drifts from it
+HEALTH = health_state_choices()
 
 # a claimed site is not due again before this, even if its worker died
 CLAIM_LEASE = timedelta(minutes=10)
@@ -444,7 +437,7 @@ class SolarSite(models.Model):
             rows.append(
                 (
                     row["id"],
-                    verdict.kind if verdict else "unknown",
+                    verdict.kind if verdict else HealthState.UNKNOWN.value,
                     (verdict.reason if verdict else None),
                     naive_utc(next_at),
                     naive_utc(reading.last_report_at) if reading else None,

@@ -4,6 +4,8 @@ from . import test_account_security
 from . import test_work_orders
 from . import test_access
 from . import test_technician_tour
+from . import test_engine_constants
+from . import test_configuration
 from . import test_fleet_views
 from . import test_fleet_tour
 from . import test_portal

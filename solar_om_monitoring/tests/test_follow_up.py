@@ -1,8 +1,10 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import ast
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import MonitoringCommon
@@ -42,8 +44,10 @@ class TestFollowUpPlans(MonitoringCommon):
             planned,
         )
 
-    def test_the_back_office_edits_the_plan_and_its_edits_are_followed(self):
-        plan = self.env.ref("solar_om_monitoring.activity_plan_visit_booked")
+    def test_the_helpdesk_manager_edits_the_plan_and_its_edits_are_followed(self):
+        plan = self.env.ref("solar_om_monitoring.activity_plan_visit_booked").with_user(
+            self.manager
+        )
         self.assertEqual(plan.res_model, "helpdesk.ticket")
         plan.template_ids.filtered(lambda t: t.sequence == 20).unlink()
         plan.template_ids.write({"summary": "Call the homeowner", "delay_count": 3})
@@ -63,3 +67,21 @@ class TestFollowUpPlans(MonitoringCommon):
         ticket = self.faulty_ticket()
         self._dispatch(ticket)
         self.assertNotIn("Welcome call before the visit", ticket.activity_ids.mapped("summary"))
+
+    def test_the_helpdesk_manager_keeps_only_the_ticket_plans(self):
+        Plan = self.env["mail.activity.plan"].with_user(self.manager)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "solar_om_monitoring.mail_activity_plan_action_helpdesk_ticket"
+        )
+        shown = Plan.search(ast.literal_eval(action["domain"]))
+        self.assertIn(self.env.ref("solar_om_monitoring.activity_plan_visit_done"), shown)
+        Plan.create({"name": "Complaint call-back", "res_model": "helpdesk.ticket"})
+        other = self.env["mail.activity.plan"].create(
+            {"name": "Partner", "res_model": "res.partner"}
+        )
+        with self.assertRaises(AccessError):
+            other.with_user(self.manager).name = "Renamed"
+        with self.assertRaises(AccessError):
+            self.env.ref("solar_om_monitoring.activity_plan_visit_done").with_user(
+                self.agent
+            ).name = "Renamed"

@@ -1,0 +1,89 @@
+"""The closed sets the engine and the addons share: fault kinds and health states.
+
+The addons build their selections from these, and a test fails when they
+drift. Members are `str` subclasses, so ``FaultKind.COMMS_LOSS == "comms_loss"``;
+but an Enum hashes by its *name*: look plain strings up in sets of
+``.value``s (as below), not in sets of members.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class FaultKind(str, Enum):
+    """A problem a check can see: each opens one fault (and one ticket)."""
+
+    COMMS_LOSS = "comms_loss"
+    INVERTER_FAULT = "inverter_fault"
+    STRING_MLPE_FAULT = "string_mlpe_fault"
+    UNDERPERFORMANCE = "underperformance"
+    METER_FAULT = "meter_fault"
+    CONFIGURATION_ISSUE = "configuration_issue"
+    # account-level: the vendor's cloud, not the sites
+    VENDOR_OUTAGE = "vendor_outage"
+    # account-level: nothing of the account can be read (a blind account)
+    ACCOUNT_BLIND = "account_blind"
+
+    @property
+    def label(self) -> str:
+        return FAULT_KIND_LABELS[self.value]
+
+
+class HealthState(str, Enum):
+    """What a check says of a site when it is not a fault."""
+
+    UNKNOWN = "unknown"  # not checked yet, or could not be read
+    NIGHT = "night"
+    OK = "ok"
+    INDETERMINATE = "indeterminate"
+    # heard from in time by a liveness pass: not silent, production not judged
+    REPORTING = "reporting"
+    # its account is blind (quota spent, credentials refused, API retired, unreachable)
+    NOT_WATCHED = "not_watched"
+
+    @property
+    def label(self) -> str:
+        return HEALTH_STATE_LABELS[self.value]
+
+
+FAULT_KIND_LABELS = {
+    "comms_loss": "Comms Loss",
+    "inverter_fault": "Inverter Fault (Zero Production)",
+    "string_mlpe_fault": "String/MLPE Fault",
+    "underperformance": "Underperformance",
+    "meter_fault": "Meter Fault",
+    "configuration_issue": "Configuration Issue",
+    "vendor_outage": "Vendor Cloud Outage",
+    "account_blind": "Account Not Watched",
+}
+HEALTH_STATE_LABELS = {
+    "unknown": "Not Checked",
+    "night": "Night",
+    "ok": "OK",
+    "indeterminate": "Indeterminate",
+    "reporting": "Reporting",
+    "not_watched": "Not Watched",
+}
+FAULT_KIND_VALUES = frozenset(k.value for k in FaultKind)
+
+# verdicts that say nothing about whether a fault went away, nor whether the
+# vendor's cloud answers for the account: such a site is not "judged"
+NO_EVIDENCE = frozenset({"night", "indeterminate", "vendor_outage"})
+
+
+def is_judged(kind: str) -> bool:
+    """Whether a verdict of this kind judged the site (it was lit, readable
+    and not hidden behind a vendor outage)."""
+    return kind not in NO_EVIDENCE
+
+
+def fault_kind_choices() -> list[tuple[str, str]]:
+    """(value, label) of every fault kind, in the enum's order."""
+    return [(k.value, k.label) for k in FaultKind]
+
+
+def health_state_choices() -> list[tuple[str, str]]:
+    """(value, label) of every state a site's health can be in: the
+    non-fault states, then the fault kinds."""
+    return [(s.value, s.label) for s in HealthState] + fault_kind_choices()
