@@ -290,11 +290,176 @@ def planner_table():
     return "\n".join(lines)
 
 
+PASS_SIM = """
+import json, signal, sys, threading
+from solar_om_engine.simulator import Simulator
+from solar_om_engine.simulator.fleet import Fleet, make_fleet
+mixed = make_fleet(3 * int(sys.argv[1]), seed=7, sites_per_account=10_000)
+fleet = Fleet(
+    [s for s in mixed.sites.values() if s.vendor == "enphase"],
+    [a for a in mixed.accounts.values() if a.vendor == "enphase"],
+)
+del mixed
+sim = Simulator(fleet, port=int(sys.argv[2])).start()
+print(json.dumps({"url": sim.url}), flush=True)
+stop = threading.Event()
+signal.signal(signal.SIGTERM, lambda *a: stop.set())
+stop.wait()
+sim.stop()
+"""
+
+
+def bench_passes(n_sites, port):
+    """An Enphase fleet of `n_sites` in accounts of 10,000: one liveness pass
+    of every account (one /systems call per 100 sites), then one production
+    pass of every site (a /systems page and a summary per site), through the
+    real health check into PostgreSQL. Sites are inserted with SQL (no field
+    service location each): what is measured is the check, not the set-up."""
+    import odoo
+    from odoo.modules.registry import Registry
+
+    db = f"solar_om_bench_passes_{n_sites}"
+    install_db(db)
+    sim = subprocess.Popen(
+        [sys.executable, "-c", PASS_SIM, str(n_sites), str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd="/tmp",
+    )
+    url = json.loads(sim.stdout.readline())["url"]
+    try:
+        http(f"{url}/_sim/clock", {"at": AT.isoformat()})
+        fleet = http(f"{url}/_sim/sites")
+        registry = Registry(db)
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            customer = env["res.partner"].create({"name": "Benchmark customer"})
+            accounts = {}
+            for key in sorted({s["account"] for s in fleet}):
+                accounts[key] = env["solar.monitoring.account"].create(
+                    {
+                        "name": key,
+                        "vendor": "enphase",
+                        "quota_tier": "unlimited",
+                        "base_url": url + "/enphase",
+                        "api_key": f"{key}-key",
+                        "client_id": f"{key}-client",
+                        "client_secret": f"{key}-secret",
+                        "access_token": f"{key}-access",
+                        "refresh_token": f"{key}-refresh",
+                    }
+                )
+            company = env.company.id
+            for start in range(0, len(fleet), 5_000):
+                rows = [
+                    (
+                        s["name"],
+                        company,
+                        customer.id,
+                        s["timezone"],
+                        "active",
+                        "lease",
+                        s["capacity_w"] / 1000,
+                        "enphase",
+                        s["ref"],
+                        accounts[s["account"]].id,
+                        s["latitude"],
+                        s["longitude"],
+                        s["connection"],
+                    )
+                    for s in fleet[start : start + 5_000]
+                ]
+                cr.execute(
+                    "INSERT INTO solar_site (name, company_id, partner_id, tz, contract_state,"
+                    " ownership, capacity_dc_kwp, vendor, vendor_site_ref, account_id, latitude,"
+                    " longitude, connection, active, next_check_at)"
+                    " SELECT v.*, TRUE, '2100-01-01'::timestamp FROM (VALUES "
+                    + ", ".join(
+                        ["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows)
+                    )
+                    + ") AS v",
+                    [x for row in rows for x in row],
+                )
+            del fleet
+            cr.commit()
+            env.invalidate_all()
+            figures = {}
+            # 1. liveness: no site due for production, every account due for liveness
+            figures["liveness"] = measure_pass(env, AT, url)
+            # 2. production: every site due, no account due for liveness
+            cr.execute("UPDATE solar_site SET next_check_at = NULL")
+            cr.execute(
+                "UPDATE solar_monitoring_account SET last_liveness_at = %s",
+                [AT.replace(tzinfo=None) + timedelta(minutes=1)],
+            )
+            cr.commit()
+            env.invalidate_all()
+            figures["production"] = measure_pass(env, AT + timedelta(minutes=1), url)
+    finally:
+        sim.terminate()
+        sim.wait(timeout=60)
+    subprocess.run(["dropdb", "--if-exists", "--force", db], check=False)
+    return {"sites": n_sites, **figures}
+
+
+def measure_pass(env, at, url):
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    calls0 = http(f"{url}/_sim/stats")["calls"]
+    m = measure_run(env, at)
+    m["api_calls"] = http(f"{url}/_sim/stats")["calls"] - calls0
+    m["peak_rss_growth_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
+    return m
+
+
+def measure_run(env, at):
+    cr = env.cr
+    queries0, wall0 = cr.sql_log_count, time.perf_counter()
+    stats = env["solar.health.check"].run(at=at, commit=True)
+    return {
+        "wall_s": time.perf_counter() - wall0,
+        "queries": cr.sql_log_count - queries0,
+        "stats": stats,
+    }
+
+
+def passes_table(results):
+    load = os.getloadavg()
+    lines = [
+        "| sites | pass | wall (s) | ms / site | API calls | SQL queries / site "
+        "| peak RSS growth (MB) |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        n = r["sites"]
+        for label in ("liveness", "production"):
+            m = r[label]
+            lines.append(
+                f"| {n:,} | {label} | {m['wall_s']:.1f} | {1000 * m['wall_s'] / n:.2f} "
+                f"| {m['api_calls']:,} | {m['queries'] / n:.3f} | {m['peak_rss_growth_mb']:.0f} |"
+            )
+    lines.append(
+        f"\nLoad average at the end (1, 5, 15 min): {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}"
+    )
+    return "\n".join(lines)
+
+
 def main(argv):
     from odoo.tools import config
 
     if argv[:1] == ["--planner"]:
         print(planner_table())
+        return
+    if argv[:1] == ["--passes"]:
+        config.parse_config(
+            [f"--addons-path={REPO}", "--log-level=warn", "--http-interface=127.0.0.1"]
+        )
+        sizes = [int(a) for a in argv[1:]] or [10_000, 100_000]
+        results = [bench_passes(n, 8786 + i) for i, n in enumerate(sizes)]
+        text = passes_table(results)
+        print(text)
+        out = REPO / "var" / "benchmark-passes.md"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(text + "\n")
         return
     sizes = [int(a) for a in argv] or [1000, 10000]
     config.parse_config([f"--addons-path={REPO}", "--log-level=warn", "--http-interface=127.0.0.1"])

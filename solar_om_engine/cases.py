@@ -96,6 +96,12 @@ def escalated_priority(priority: str | None) -> str:
     return PRIORITIES[min(level + 1, len(PRIORITIES) - 1)]
 
 
+def escalation_owner(owner: int | None, team_lead: int | None) -> int | None:
+    """The escalated case is taken over by its team's lead; without a lead
+    its owner keeps it."""
+    return team_lead or owner
+
+
 # ---------------------------------------------------------------- complaints
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 
 from .daylight import lit_since, sun_elevation
@@ -579,6 +579,10 @@ def classify_liveness(
     th = th or Thresholds()
     verdicts = []
     for reading in readings:
+        if reading.last_report_at is None and reading.vendor_status:
+            # a liveness call without a time (APsystems `light`): the vendor's
+            # status of now is all there is to judge
+            reading = replace(reading, last_report_at=at)
         early = _pre_checks(reading, at, th)
         if early is None or early.kind == "configuration_issue":
             early = Verdict(

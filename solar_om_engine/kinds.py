@@ -22,6 +22,8 @@ class FaultKind(str, Enum):
     CONFIGURATION_ISSUE = "configuration_issue"
     # account-level: the vendor's cloud, not the sites
     VENDOR_OUTAGE = "vendor_outage"
+    # account-level: nothing of the account can be read (a blind account)
+    ACCOUNT_BLIND = "account_blind"
 
     @property
     def label(self) -> str:
@@ -37,6 +39,8 @@ class HealthState(str, Enum):
     INDETERMINATE = "indeterminate"
     # heard from in time by a liveness pass: not silent, production not judged
     REPORTING = "reporting"
+    # its account is blind (quota spent, credentials refused, API retired, unreachable)
+    NOT_WATCHED = "not_watched"
 
     @property
     def label(self) -> str:
@@ -51,6 +55,7 @@ FAULT_KIND_LABELS = {
     "meter_fault": "Meter Fault",
     "configuration_issue": "Configuration Issue",
     "vendor_outage": "Vendor Cloud Outage",
+    "account_blind": "Account Not Watched",
 }
 HEALTH_STATE_LABELS = {
     "unknown": "Not Checked",
@@ -58,6 +63,7 @@ HEALTH_STATE_LABELS = {
     "ok": "OK",
     "indeterminate": "Indeterminate",
     "reporting": "Reporting",
+    "not_watched": "Not Watched",
 }
 FAULT_KIND_VALUES = frozenset(k.value for k in FaultKind)
 

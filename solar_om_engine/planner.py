@@ -33,6 +33,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
 from functools import lru_cache
 
+from .clients import costs as vendor_costs
 from .daylight import sun_elevation
 from .errors import EngineError
 from .quota import Tier
@@ -56,13 +57,16 @@ class PlanError(EngineError, ValueError):
 
 @dataclass(frozen=True)
 class CallCosts:
-    """What one vendor charges, in calls, for each kind of reading."""
+    """What one vendor charges, in calls, for each kind of reading: the
+    clients' own table (`clients.costs`), seen by the planner."""
 
     # sites one liveness call covers (1: the cheapest call is per site)
     liveness_sites_per_call: int
-    # a production reading of one site, beyond the liveness pass
+    # one production reading of one site (its list pages aside)
     production_calls_per_site: int
-    # the liveness call carries today's energy: every pass is also a judgment
+    # a production pass first lists the account's sites (Enphase /systems)
+    production_lists_sites: bool
+    # the liveness call is a full reading: every pass is also a judgment
     liveness_reads_production: bool
     # calls a day whatever the fleet's size (an OAuth token refresh)
     daily_overhead: int
@@ -71,42 +75,36 @@ class CallCosts:
     def liveness_pass(self, sites: int) -> int:
         return math.ceil(sites / self.liveness_sites_per_call) if sites > 0 else 0
 
+    def production_pass(self, sites: int) -> int:
+        pages = self.liveness_pass(sites) if self.production_lists_sites else 0
+        return sites * self.production_calls_per_site + pages
 
-COSTS: dict[str, CallCosts] = {
-    "enphase": CallCosts(
-        liveness_sites_per_call=100,
-        production_calls_per_site=1,
-        liveness_reads_production=False,
-        daily_overhead=1,
-        source="GET /api/v4/systems?size=100 (status, last_report_at; energy is -1 there) "
-        "and GET /systems/{id}/summary per system; the access token lasts a day "
-        "(developer-v4.enphase.com, NathanBaulch/EnphaseOpenAPI monitoring.yaml)",
-    ),
-    "solaredge": CallCosts(
-        liveness_sites_per_call=1,
-        production_calls_per_site=1,
-        liveness_reads_production=False,
-        daily_overhead=0,
-        source="v2 has no fleet call with a last-report time (GET /v2/sites lists "
-        "siteId, name, peakPower, location, activationStatus only): one call per "
-        "site for freshness, the overview for today's energy",
-    ),
-    "apsystems": CallCosts(
-        liveness_sites_per_call=1,
-        production_calls_per_site=1,
-        liveness_reads_production=False,
-        daily_overhead=0,
-        source="OpenAPI has no list with a last-upload time: the ECU's minutely "
-        "series per system for freshness, system details (light) for the judgment",
-    ),
-}
+
+# Enphase's access token lasts a day: one refresh call a day (the others
+# authenticate every call with a key or a signature)
+DAILY_OVERHEAD = {"enphase": 1}
 
 
 def costs_for(vendor: str) -> CallCosts:
     try:
-        return COSTS[vendor]
-    except KeyError as err:
-        raise PlanError(f"unknown vendor {vendor!r} (known: {', '.join(COSTS)})") from err
+        cost = vendor_costs.cost(vendor)
+    except ValueError as err:
+        raise PlanError(
+            f"unknown vendor {vendor!r} (known: {', '.join(vendor_costs.COSTS)})"
+        ) from err
+    reading = vendor_costs.reading_calls(vendor)
+    return CallCosts(
+        liveness_sites_per_call=cost.liveness_sites_per_call,
+        production_calls_per_site=reading,
+        production_lists_sites=cost.reading_lists_sites,
+        # SolarEdge v2: the /power series is both the liveness call and the reading
+        liveness_reads_production=cost.liveness_reads_production,
+        daily_overhead=DAILY_OVERHEAD.get(vendor, 0),
+        source=f"liveness: {cost.liveness_call}; reading: {cost.reading_calls}",
+    )
+
+
+COSTS = {vendor: costs_for(vendor) for vendor in vendor_costs.COSTS}
 
 
 # ---------------------------------------------------------------- daylight
@@ -140,6 +138,11 @@ def daylight_minutes(
 
 def _month_end(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def month_end(at: datetime) -> datetime:
+    """The first instant (UTC) of the month after `at`'s."""
+    return datetime.combine(_month_end(at.astimezone(timezone.utc).date()), time(0), timezone.utc)
 
 
 def month_daylight(
@@ -222,6 +225,8 @@ class Plan:
     bound_comms_detect_min: float
     detect_ratio: float
     stale_after_min: float
+    # every liveness pass is a full reading (no separate production slots)
+    liveness_reads_production: bool
     note: str
 
     def to_dict(self) -> dict:
@@ -270,7 +275,7 @@ def make_plan(
     for per_day in JUDGMENT_CHOICES if math.isfinite(bound) else ():
         if costs.liveness_reads_production and per_day > 0:
             continue  # judgments come with the passes, for free
-        production_day = math.ceil(per_day * sites) * costs.production_calls_per_site
+        production_day = _production_day(per_day, sites, costs)
         liveness_budget = budget - overhead - production_day * days
         interval = _liveness_interval(liveness_budget, pass_calls, left_min, tier)
         worst = stale_after_min + _round_up(interval, cron_every_min)
@@ -285,14 +290,14 @@ def make_plan(
     every = _round_up(interval, cron_every_min) if finite(interval) else math.inf
     passes_day = today_min / every if every > 0 else 0.0
     if costs.liveness_reads_production:
-        per_day = min(passes_day, float(MAX_JUDGMENTS))
+        per_day = passes_day  # every liveness pass is a full reading
     # liveness calls go out one by one at the plan's rate (a pass longer than
     # the month is spread over months): what the rest of the month spends
     liveness_month = math.floor(left_min * pass_calls / every) if 0 < every < math.inf else 0
     daily = costs.daily_overhead if finite(interval) else 0
     calls_day = math.ceil(passes_day * pass_calls) + production_day + daily
     month_total = month_used + liveness_month + (production_day + daily) * days
-    every_days = 0 if per_day <= 0 else (1 if per_day >= 1 else round(1 / per_day))
+    every_days = 0 if per_day <= 0 else (1 if per_day >= 1 else math.ceil(1 / per_day - 1e-9))
     note = _note(sites, per_day, every_days, interval, pass_calls, tier)
     return Plan(
         vendor=vendor,
@@ -314,8 +319,20 @@ def make_plan(
         bound_comms_detect_min=round(bound, 1) if finite(bound) else -1,
         detect_ratio=round(worst / bound, 3) if finite(worst) and finite(bound) else -1,
         stale_after_min=stale_after_min,
+        liveness_reads_production=costs.liveness_reads_production,
         note=note,
     )
+
+
+def _production_day(per_day: float, sites: int, costs: CallCosts) -> int:
+    """Calls a day for `per_day` judgments of each of `sites` sites, in one
+    or two slots (each slot's pass lists the sites first where it must)."""
+    if per_day <= 0:
+        return 0
+    judged = math.ceil(per_day * sites)
+    slots = max(1, min(round(per_day), MAX_JUDGMENTS))
+    per_slot = math.ceil(judged / slots)
+    return slots * costs.production_pass(per_slot)
 
 
 def _production_pass_min(per_day, sites, costs, pass_calls, interval, tier) -> float:
@@ -323,8 +340,8 @@ def _production_pass_min(per_day, sites, costs, pass_calls, interval, tier) -> f
     leaves beside the liveness passes."""
     if per_day <= 0:
         return 0.0
-    slots = max(1.0, min(per_day, float(MAX_JUDGMENTS)))
-    calls = math.ceil(per_day * sites / slots) * costs.production_calls_per_site
+    slots = max(1, min(round(per_day), MAX_JUDGMENTS))
+    calls = costs.production_pass(math.ceil(per_day * sites / slots))
     spare = tier.per_minute - (pass_calls / interval if interval > 0 else 0)
     return calls / spare if spare > 0 else math.inf
 
@@ -391,7 +408,7 @@ def next_judgment_at(
     None when the plan pays for no judgment this month. Sites share slot
     times within a 1°-by-0.5° cell (a couple of minutes)."""
     per_day = plan.production_judgments_per_site_per_day
-    if per_day <= 0 or plan.production_every_days <= 0:
+    if per_day <= 0 or plan.production_every_days <= 0 or plan.liveness_reads_production:
         return None
     count = MAX_JUDGMENTS if per_day >= MAX_JUDGMENTS else 1
     lat, lon = round(latitude), round(longitude * 2) / 2

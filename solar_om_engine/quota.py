@@ -8,7 +8,6 @@ by the caller between checks.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -163,100 +162,13 @@ class QuotaLedger:
         return cls(vendor=vendor, tier=tier, **known)
 
 
-# ---------------------------------------------------------------- planning
-
-# API calls one check costs, per site and per account: exactly what the
-# clients make, from `clients.costs` (the one table of call costs)
-CALLS = {
-    # one /power series per site (power, last report and energy today)
-    "solaredge": {"per_site": 1.0, "per_check": 0, "list_page": 0},
-    # one /systems page lists 100 systems with status and last report, then
-    # a summary (energy today, power, status) per site
-    "enphase": {"per_site": 1.0, "per_check": 0, "list_page": 100},
-    # system details (ECUs, light) and one minutely series per ECU
-    "apsystems": {"per_site": 2.0, "per_check": 0, "list_page": 0},
-}
-
-
-def next_check_in(interval_minutes: float, faulty: bool) -> timedelta:
-    """Faulty or recovering sites are looked at twice as often (but not
-    faster than the vendors refresh their data), healthy ones on the plan."""
-    minutes = max(interval_minutes / 2, 15.0) if faulty else interval_minutes
-    return timedelta(minutes=minutes)
+# ---------------------------------------------------------------- pacing a run
+# (the month's plan is `planner.make_plan`; call costs are `clients.costs`)
 
 
 def sites_per_run(tier: Tier, vendor: str, minutes: float = 5.0) -> int:
-    """How many sites one run may poll so it fits in `minutes` at the
-    vendor's per-minute limit; the rest stay due for the next run."""
-    per_site = max(CALLS[vendor]["per_site"], 0.01)
-    return max(1, int(tier.per_minute * minutes / per_site))
+    """How many sites one run may read in full so it fits in `minutes` at
+    the vendor's per-minute limit; the rest stay due for the next run."""
+    from .clients.costs import reading_calls  # the clients import this module
 
-
-@dataclass(frozen=True)
-class PollPlan:
-    vendor: str
-    sites: int
-    calls_per_check: int
-    checks_per_day: float
-    interval_minutes: float
-    month_budget: int
-    month_needed: int
-    worst_case_detect_minutes: float
-    note: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def calls_per_check(vendor: str, sites: int) -> int:
-    from .clients.costs import check_calls  # the clients import this module
-
-    return check_calls(vendor, sites)
-
-
-def plan(
-    vendor: str,
-    tier: Tier,
-    sites: int,
-    daylight_hours: float = 12.0,
-    days: int = 30,
-    stale_after_minutes: float = 45.0,
-    min_interval_minutes: float = 15.0,
-    reserve: float = 0.1,
-) -> PollPlan:
-    """How often the whole fleet can be checked within the plan.
-
-    The month's budget, less a reserve for re-checks of suspect sites, is
-    spread over the daylight hours; a check never runs faster than the
-    vendor's data refresh (15 min) nor than the per-minute limit allows.
-    Worst case to detect a comms loss: the staleness limit plus one interval.
-    """
-    per_check = max(calls_per_check(vendor, sites), 1)
-    budget = int(tier.per_month * (1 - reserve))
-    checks_month = budget / per_check
-    daylight_minutes = daylight_hours * 60 * days
-    interval = max(
-        daylight_minutes / checks_month if checks_month else math.inf, min_interval_minutes
-    )
-    # a check must fit in its interval at the per-minute limit
-    interval = max(interval, per_check / tier.per_minute)
-    checks_day = daylight_hours * 60 / interval if math.isfinite(interval) else 0.0
-    needed = int(per_check * daylight_hours * 60 / min_interval_minutes * days)
-    note = (
-        "fleet checked every data refresh"
-        if interval <= min_interval_minutes + 1e-9
-        else "plan limits the cadence"
-    )
-    if checks_day < 1:
-        note = "plan too small: the fleet cannot be checked once a day"
-    return PollPlan(
-        vendor=vendor,
-        sites=sites,
-        calls_per_check=per_check,
-        checks_per_day=round(checks_day, 2),
-        interval_minutes=round(interval, 1),
-        month_budget=tier.per_month,
-        month_needed=needed,
-        worst_case_detect_minutes=round(stale_after_minutes + interval, 1),
-        note=note,
-    )
+    return max(1, int(tier.per_minute * minutes / max(reading_calls(vendor), 1)))

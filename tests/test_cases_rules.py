@@ -12,6 +12,7 @@ from solar_om_engine.cases import (
     business_days_between,
     end_of_lease_window,
     escalated_priority,
+    escalation_owner,
     grounds_missing,
     labour_eligibility,
     leases_due,
@@ -196,3 +197,9 @@ def test_no_programme_no_labour():
 )
 def test_add_months_clamps_to_the_months_end(day, months, expected):
     assert add_months(day, months) == expected
+
+
+def test_the_team_lead_takes_over_an_escalated_case():
+    assert escalation_owner(7, 3) == 3
+    assert escalation_owner(7, None) == 7
+    assert escalation_owner(None, None) is None

@@ -202,7 +202,7 @@ def big():
 @pytest.mark.parametrize("vendor", ["solaredge", "enphase", "apsystems"])
 def test_the_quota_counts_exactly_the_calls_a_check_makes(big, vendor):
     from solar_om_engine.clients.costs import check_calls, liveness_calls
-    from solar_om_engine.quota import calls_per_check
+    from solar_om_engine.planner import costs_for
 
     sim, fleet = big
     account = next(a for a in fleet.accounts.values() if a.vendor == vendor)
@@ -218,10 +218,12 @@ def test_the_quota_counts_exactly_the_calls_a_check_makes(big, vendor):
     # what the simulator served = what the client counted = what the ledger
     # spent = what the planner budgets for a check of these sites
     assert served == result.calls == client.ledger.month_used
-    assert served == check_calls(vendor, len(sites)) == calls_per_check(vendor, len(sites))
+    planned = costs_for(vendor).production_pass(len(sites))
+    assert served == check_calls(vendor, len(sites)) == planned
     before = sim.calls
     live = client.liveness(sites, AT)
     assert sim.calls - before == live.calls == liveness_calls(vendor, len(sites))
+    assert live.calls == costs_for(vendor).liveness_pass(len(sites))
     assert set(live.sites) == {s.vendor_ref for s in sites}
     if vendor != "apsystems":  # APsystems documents no call with a report time
         assert all(v.last_report_at is not None for v in live.sites.values())

@@ -76,7 +76,7 @@ def test_production_gets_at_most_the_slack_and_liveness_the_rest():
     tier = tier_for("enphase", "kilowatt")
     plan = make_plan("enphase", tier, 100, JUNE, locations=PHOENIX)
     assert plan.production_judgments_per_site_per_day == 2  # noon and mid-afternoon
-    assert plan.production_calls_per_day == 200
+    assert plan.production_calls_per_day == 202  # 100 summaries and a /systems page, twice
     big = make_plan("enphase", tier, 1_000, JUNE, locations=PHOENIX)
     # 1,000 summaries a day would slow liveness past the slack: every other day
     assert big.production_every_days == 2
@@ -212,7 +212,7 @@ def test_judgments_rotate_over_the_days_at_noon_and_mid_afternoon():
         for site in range(10)
     }
     assert days == {date(2026, 6, 2), date(2026, 6, 3)}  # half the fleet each day
-    none = make_plan("solaredge", tier_for("solaredge", "free"), 5_000, JUNE, locations=PHOENIX)
+    none = make_plan("apsystems", tier_for("apsystems", "lv0"), 5_000, JUNE, locations=PHOENIX)
     assert next_judgment_at(none, 33.4, -112.0, morning, rotation=1) is None
 
 
@@ -267,8 +267,36 @@ def test_the_plan_in_words():
     words = describe(plan)
     assert words["cadence"].startswith("Checks that all 100 sites are still reporting every")
     assert "(1 call each time)" in words["cadence"]
-    assert "noticed within 73 minutes (the best this plan allows: 67 minutes)" in words["detect"]
+    assert "noticed within 74 minutes (the best this plan allows: 67 minutes)" in words["detect"]
     assert "every 21 days" in words["production"]
     assert words["usage"].startswith("0 of 1,000 calls used this month, 1,000 left")
     spent = make_plan("enphase", tier_for("enphase", "watt"), 100, JUNE, month_used=1_000)
     assert "calls are spent" in describe(spent)["cadence"]
+
+
+def test_a_liveness_pass_without_a_time_is_judged_on_the_vendors_status():
+    from solar_om_engine.classify import classify_liveness
+    from solar_om_engine.readings import parse_reading
+
+    noon = datetime(2026, 6, 21, 10, 0, tzinfo=timezone.utc)
+
+    def light(site, status):
+        return parse_reading(
+            {
+                "site": site,
+                "account": "acc",
+                "vendor": "apsystems",
+                "latitude": 48.137,
+                "longitude": 11.575,
+                "timezone": "Europe/Berlin",
+                "capacity_w": 3000,
+                "last_report_at": None,
+                "vendor_status": status,
+            }
+        )
+
+    result = classify_liveness([light("green", "normal"), light("red", "comm")], noon)
+    assert {v.site: v.kind for v in result.verdicts} == {
+        "green": "reporting",
+        "red": "comms_loss",
+    }

@@ -2,7 +2,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from solar_om_engine.quota import QuotaExhausted, QuotaLedger, Tier, plan, tier_for
+from solar_om_engine.quota import QuotaExhausted, QuotaLedger, Tier
 
 
 class Clock:
@@ -53,19 +53,6 @@ def test_ledger_survives_a_round_trip():
     q.acquire()
     copy = QuotaLedger.from_dict("enphase", Tier(10, 1000), q.to_dict())
     assert copy.month_used == 1 and copy.month == q.month
-
-
-def test_plan_watt_tier_cannot_watch_a_big_fleet_every_15_minutes():
-    small = plan("enphase", tier_for("enphase", "watt"), 100)
-    assert small.calls_per_check == 101  # one list page and a summary per system
-    assert small.interval_minutes > 15  # 1,000 a month is ~33 a day
-    assert small.worst_case_detect_minutes == round(45 + small.interval_minutes, 1)
-    big = plan("solaredge", tier_for("solaredge", "free"), 500)
-    assert big.note == "plan too small: the fleet cannot be checked once a day"
-    partner = plan("enphase", tier_for("enphase", "partner"), 1_000)
-    assert 15.0 <= partner.interval_minutes < 20
-    huge = plan("enphase", tier_for("enphase", "partner"), 10_000)
-    assert huge.note == "plan limits the cadence" and huge.interval_minutes > 120
 
 
 def test_two_workers_spending_on_one_account_add_up():

@@ -4,5 +4,12 @@ from . import solar_site
 from . import helpdesk_ticket
 from . import solar_labour_programme
 from . import solar_rma
+from . import solar_job_step
+from . import helpdesk_ticket_service_job
+from . import fsm_order
+from . import fsm_activity
+from . import crm_lead
+from . import project_project
+from . import solar_appraisal_rate
 from . import solar_platform_instruction
 from . import res_config_settings

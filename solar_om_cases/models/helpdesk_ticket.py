@@ -335,14 +335,21 @@ class HelpdeskTicket(models.Model):
 
     def action_escalate_unanswered(self, open_case):
         """A complaint that an open case went unanswered: linked to it, the
-        case's priority goes up and its team lead gets an activity."""
+        case's priority goes up, its team lead takes it over and gets an activity."""
         self.ensure_one()
         if open_case.closed:
             raise UserError(
                 self.env._("%(case)s is closed: reopen it first.", case=open_case.display_name)
             )
         self.escalated_case_id = open_case
-        open_case.sudo().write({"priority": cases.escalated_priority(open_case.priority)})
+        open_case.sudo().write(
+            {
+                "priority": cases.escalated_priority(open_case.priority),
+                "user_id": cases.escalation_owner(
+                    open_case.user_id.id, open_case.team_id.user_id.id
+                ),
+            }
+        )
         lead = open_case.team_id.user_id or self.env.user
         open_case.sudo().activity_schedule(
             "mail.mail_activity_data_todo",

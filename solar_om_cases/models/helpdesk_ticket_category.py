@@ -19,6 +19,17 @@ class HelpdeskTicketCategory(models.Model):
         help="A case of this type makes an outage expected (panel move, fire...): "
         "the site's production tickets are held back for this many days.",
     )
+    solar_process = fields.Selection(
+        [
+            ("roof_leak", "Roof Leak"),
+            ("appraisal", "Insurance Appraisal"),
+            ("complaint", "Complaint"),
+        ],
+        string="Back-Office Process",
+        help="The documented process cases of this type follow: a roof leak's intake and "
+        "inspection by the installation crew, the printable insurance appraisal, the "
+        "escalation of a complaint of no news.",
+    )
     solar_reactivation = fields.Boolean(
         string="Reactivation Request",
         help="Cases of this type ask when the customer paid: the form shows the payment "

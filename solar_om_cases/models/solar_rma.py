@@ -90,6 +90,10 @@ class SolarRma(models.Model):
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("solar.rma") or "/"
+            # the site's sales representative and the project's operations manager
+            ticket = self.env["helpdesk.ticket"].browse(vals.get("ticket_id"))
+            vals.setdefault("sales_user_id", ticket.solar_sales_user_id.id)
+            vals.setdefault("operations_user_id", ticket.solar_operations_manager_id.id)
         return super().create(vals_list)
 
     def action_submit(self):
@@ -110,6 +114,13 @@ class SolarRma(models.Model):
         schedule the visit with the homeowner."""
         self.write({"state": "arrived", "arrived_on": fields.Date.context_today(self)})
         for rma in self:
+            rma.ticket_id._solar_milestone(
+                self.env._(
+                    "RMA part arrived: %(rma)s for %(serial)s is at the warehouse.",
+                    rma=rma.name,
+                    serial=rma.serial_number,
+                )
+            )
             for user in (rma.sales_user_id | rma.operations_user_id) or self.env.user:
                 rma.activity_schedule(
                     "mail.mail_activity_data_call",

@@ -25,6 +25,11 @@ class SolarSite(models.Model):
         help="No production ticket is opened before this time: an outage is expected.",
     )
     suppress_reason = fields.Char(string="Suppressed Because")
+    sales_user_id = fields.Many2one(
+        "res.users",
+        string="Sales Representative",
+        help="Follows the site's service cases; a finding not caused by us goes to them.",
+    )
 
     def _solar_suppress_for(self, ticket):
         """A case that makes an outage expected (panel move, lease transfer,

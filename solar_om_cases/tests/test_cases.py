@@ -27,6 +27,7 @@ TAXONOMY = {
         "Savings Analysis",
         "Document Request",
         "System Check",
+        "PPA Insurance Appraisal",
     ],
     "Damage": ["Animal Damage", "House Fire", "Natural Disaster", "Property Damage", "Roof Leak"],
     "Production": [

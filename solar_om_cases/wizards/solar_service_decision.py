@@ -32,6 +32,7 @@ class SolarServiceDecision(models.TransientModel):
     solar_site_id = fields.Many2one(related="ticket_id.solar_site_id")
     visit_count = fields.Integer(related="ticket_id.solar_visit_count")
     note = fields.Html(help="Why: it goes to the ticket's chatter.")
+    installer_note = fields.Text(related="ticket_id.solar_installer_note", readonly=False)
 
     def _choice(self):
         return {

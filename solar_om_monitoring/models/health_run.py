@@ -4,6 +4,7 @@
 and the helpers of its set-based SQL (one statement per batch of sites,
 never a query per site)."""
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -33,11 +34,19 @@ class HealthRun:
 
     at: datetime  # aware UTC
     thresholds: Thresholds
-    plans: dict  # monitoring account id -> quota.Plan
+    plans: dict  # monitoring account id -> planner.Plan
     recovery_checks: int
     batch_size: int
     commit: bool  # commit each batch (the cron and the e2e runs do, tests do not)
     stats: defaultdict = field(default_factory=lambda: defaultdict(int))
+    # monitoring account id -> kind of error that stopped its poll ('' if none)
+    account_errors: dict = field(default_factory=dict)
+    started: float = field(default_factory=time.monotonic)
+
+    def clock(self) -> float:
+        """Epoch seconds of the instant judged, moving on as the run goes:
+        the quota ledger's minutes are real, its months those of `at`."""
+        return self.at.timestamp() + (time.monotonic() - self.started)
 
     @property
     def naive_at(self):

@@ -190,6 +190,41 @@ class HelpdeskTicket(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
+    @api.model
+    def _solar_blind_ticket_values(self, fault, account):
+        """The incident ticket of a blind account, for its O&M manager."""
+        sites = account.with_context(active_test=True).site_count
+        since = fault.first_seen.strftime("%Y-%m-%d %H:%M UTC")
+        why = dict(account._fields["blind_reason"].selection)[account.blind_reason]
+        return {
+            "name": self.env._(
+                "%(account)s: %(n)s sites are not being watched",
+                account=account.name,
+                n=sites,
+            ),
+            "description": Markup("<p>%s</p><p>%s</p>")
+            % (
+                self.env._(
+                    "These %(n)s sites of the %(vendor)s account %(account)s are not being "
+                    "watched since %(since)s: %(why)s. No fault of theirs can be seen "
+                    "until polling works again.",
+                    n=sites,
+                    vendor=dict(account._fields["vendor"].selection)[account.vendor],
+                    account=account.name,
+                    since=since,
+                    why=why,
+                ),
+                self.env._("This ticket closes by itself when the account is read again."),
+            ),
+            "partner_id": fault.company_id.partner_id.id,
+            "team_id": self.env.ref("solar_om_monitoring.helpdesk_team_solar_service").id,
+            "user_id": account.manager_id.id or False,
+            "company_id": fault.company_id.id,
+            "solar_monitoring": True,
+            "channel_id": self.env.ref("solar_om_monitoring.helpdesk_ticket_channel_monitoring").id,
+            "priority": "2",
+        }
+
     def _solar_close_recovered(self, recovery_checks):
         """Close a ticket whose faults all went away, and say why; returns 1
         if it closed. A ticket a person has taken in hand, or with work

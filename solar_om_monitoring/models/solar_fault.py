@@ -227,6 +227,67 @@ class SolarFault(models.Model):
         run.stats["tickets_opened"] += len(tickets)
         faults._link_tickets(tickets)
 
+    @api.model
+    def _health_blind_incident(self, account, run):
+        """One open incident, and its ticket, while `account` is blind."""
+        rows = [
+            (
+                None,
+                account.id,
+                account.company_id.id,
+                "account_blind",
+                run.naive_at,
+                account.blind_reason,
+            )
+        ]
+        faults = self._health_insert(
+            rows, SQL("(account_id, kind) WHERE state != 'closed' AND site_id IS NULL")
+        )
+        if not faults:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE solar_fault SET last_seen = %s WHERE account_id = %s"
+                    " AND kind = 'account_blind' AND state != 'closed' AND site_id IS NULL",
+                    run.naive_at,
+                    account.id,
+                )
+            )
+            return
+        run.stats["incidents_opened"] += 1
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .create(self.env["helpdesk.ticket"]._solar_blind_ticket_values(faults, account))
+        )
+        run.stats["tickets_opened"] += 1
+        faults._link_tickets(ticket)
+
+    @api.model
+    def _health_close_blind_incident(self, account, run):
+        """Polling works again: the incident closes, and its ticket with a note."""
+        faults = self.sudo().search(
+            [
+                ("account_id", "=", account.id),
+                ("kind", "=", "account_blind"),
+                ("site_id", "=", False),
+                ("state", "!=", "closed"),
+            ]
+        )
+        if not faults:
+            return
+        faults.write({"state": "closed", "closed_at": run.naive_at})
+        run.stats["faults_closed"] += len(faults)
+        for ticket in faults.ticket_id.filtered(lambda t: not t.closed):
+            ticket.message_post(
+                body=self.env._(
+                    "Polling works again: the sites of %(account)s are watched again. "
+                    "Closed automatically.",
+                    account=account.name,
+                )
+            )
+            ticket.write({"stage_id": ticket._solar_closed_stage().id})
+            run.stats["tickets_closed"] += 1
+
     def _link_tickets(self, tickets):
         """Each fault of `self` to its ticket, in the same order, in one UPDATE."""
         if not self:

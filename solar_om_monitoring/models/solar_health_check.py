@@ -17,10 +17,13 @@ Database work is per batch of sites, never a query per site.
 import logging
 from datetime import datetime, timezone
 
-from odoo import api, models
+from psycopg2.errors import SerializationFailure
 
-from solar_om_engine import quota
-from solar_om_engine.classify import Thresholds, classify_fleet
+from odoo import api, models
+from odoo.tools import mute_logger
+
+from solar_om_engine import planner
+from solar_om_engine.classify import Thresholds, classify_fleet, classify_liveness
 from solar_om_engine.daylight import is_daylight
 from solar_om_engine.faults import decide
 from solar_om_engine.geo import has_coordinates
@@ -76,7 +79,14 @@ class SolarHealthCheck(models.AbstractModel):
                 break
             if commit and self.env["ir.cron"]._commit_progress(0) < 60:
                 break  # the cron is near its time limit: the rest stays due
+        if not force:
+            for result in self._liveness_passes(accounts, run):
+                fleet_verdicts += result.fleet_verdicts
+                judged |= {
+                    v.account for v in result.verdicts if v.kind not in ("night", "indeterminate")
+                }
         self._apply_incidents(accounts, fleet_verdicts, frozenset(judged), run)
+        accounts._health_watch(run)
         self.env["helpdesk.ticket"]._solar_auto_dispatch(run)
         if commit:
             self.env["ir.cron"]._commit_progress(0)
@@ -89,7 +99,7 @@ class SolarHealthCheck(models.AbstractModel):
         return HealthRun(
             at=at,
             thresholds=Thresholds(min_elevation_deg=self._param("min_elevation_deg")),
-            plans={a.id: quota.plan(a.vendor, a._tier(), a.site_count) for a in accounts},
+            plans=accounts._health_plans(at),
             recovery_checks=self._param("recovery_checks"),
             batch_size=self._param("batch_size"),
             commit=commit,
@@ -118,9 +128,9 @@ class SolarHealthCheck(models.AbstractModel):
             else:
                 dark.append(row)
         sites = self.env["solar.site"]
-        sites._health_mark_unpolled(
-            dark, HealthState.NIGHT.value, run.at, reason="night: not polled, not judged"
-        )
+        # not due again before their production slot; one UPDATE a row (a
+        # second one in the same transaction would lock the account row)
+        sites._health_mark_night(dark, run)
         sites._health_mark_unpolled(
             unplaced, HealthState.UNKNOWN.value, run.at, error=NO_COORDINATES
         )
@@ -142,13 +152,70 @@ class SolarHealthCheck(models.AbstractModel):
         return result
 
     @api.model
-    def _apply_batch(self, batch, evidence, run):
-        """Write one batch's results, then open, touch and close its faults."""
+    def _liveness_passes(self, accounts, run):
+        """The liveness pass of every account whose plan says one is due:
+        the cheapest call for all its lit sites, judged on freshness and the
+        vendor's status only. Returns each pass's classification."""
+        results = []
+        for account in accounts:
+            plan = run.plans.get(account.id)
+            last = account.last_liveness_at
+            last = last.replace(tzinfo=timezone.utc) if last else None
+            if plan is None or not planner.liveness_due(plan, last, run.at):
+                continue
+            if not account._health_claim_liveness(plan, run):
+                continue  # another worker runs this pass
+            rows = self.env["solar.site"]._health_lit_sites(account, run)
+            if not rows:
+                continue
+            full = plan.liveness_reads_production
+            if full:
+                # the cheapest call is the full reading (SolarEdge v2 /power):
+                # every liveness pass also judges production
+                readings, errors, deferred = account._health_poll(rows, run)
+                rows = [r for r in rows if str(r["id"]) not in deferred]
+                result = classify_fleet(readings, run.at, run.thresholds)
+            else:
+                readings, errors = account._health_liveness(rows, run)
+                result = classify_liveness(readings, run.at, run.thresholds)
+            evidence = Evidence(
+                verdicts={v.site: v for v in result.verdicts},
+                readings={r.site: r for r in readings},
+                errors=errors,
+            )
+            for start in range(0, len(rows), run.batch_size):
+                batch = rows[start : start + run.batch_size]
+                if not run.commit:
+                    self._apply_batch(batch, evidence, run, liveness=not full)
+                    continue
+                try:
+                    with mute_logger("odoo.sql_db"):
+                        self._apply_batch(batch, evidence, run, liveness=not full)
+                    self.env["ir.cron"]._commit_progress(len(batch))
+                except SerializationFailure:
+                    # a site of the batch was just written by a worker judging its
+                    # production: drop this batch, the next pass covers it
+                    self.env.cr.rollback()
+                    self.env.invalidate_all()
+                    run.stats["liveness_batches_dropped"] += 1
+            for verdict in result.verdicts:
+                run.stats[f"liveness_{verdict.kind}"] += 1
+            results.append(result)
+        return results
+
+    @api.model
+    def _apply_batch(self, batch, evidence, run, liveness=False):
+        """Write one batch's results, then open, touch and close its faults.
+        A liveness pass writes freshness only, and its `reporting` verdicts
+        end a comms loss but no production fault."""
         faults = self.env["solar.fault"]
         open_faults = faults._health_open_of_sites([row["id"] for row in batch])
         faulty_sites = {f.site for f in open_faults}
-        self.env["solar.site"]._health_write_results(batch, evidence, run, faulty_sites)
-        self.env["solar.production.daily"]._health_upsert(batch, evidence, run.at)
+        if liveness:
+            self.env["solar.site"]._health_write_liveness(batch, evidence, run)
+        else:
+            self.env["solar.site"]._health_write_results(batch, evidence, run, faulty_sites)
+            self.env["solar.production.daily"]._health_upsert(batch, evidence, run.at)
         verdicts = evidence.verdicts
         actions = decide(
             [verdicts[str(row["id"])] for row in batch if str(row["id"]) in verdicts],

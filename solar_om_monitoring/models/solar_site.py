@@ -9,7 +9,8 @@ from psycopg2.errors import SerializationFailure
 from odoo import api, fields, models
 from odoo.tools import SQL, mute_logger
 
-from solar_om_engine import quota
+from solar_om_engine import planner
+from solar_om_engine.daylight import is_daylight
 from solar_om_engine.kinds import HealthState, health_state_choices
 
 from .health_run import expected_kwh, naive_utc, sql_values
@@ -453,9 +454,7 @@ class SolarSite(models.Model):
         for row in batch:
             key = str(row["id"])
             verdict, reading = evidence.verdicts.get(key), evidence.readings.get(key)
-            plan = run.plans[row["account_id"]]
-            faulty = key in faulty_sites or bool(verdict and verdict.is_fault)
-            next_at = run.at + quota.next_check_in(plan.interval_minutes, faulty)
+            next_at = self._health_next_judgment(row, run)
             energy = reading.energy_today_wh if reading else None
             rows.append(
                 (
@@ -492,6 +491,134 @@ class SolarSite(models.Model):
             )
         )
         self.invalidate_model(RESULT_FIELDS)
+
+    @api.model
+    def _health_next_judgment(self, row, run):
+        """When the site `row` is next due for a production judgment: its next
+        slot in its account's plan (solar noon, mid-afternoon), or the month's
+        end when the plan pays for none (the liveness passes still watch it)."""
+        return planner.next_judgment_at(
+            run.plans[row["account_id"]], row["latitude"], row["longitude"], run.at, row["id"]
+        ) or planner.month_end(run.at)
+
+    @api.model
+    def _health_mark_night(self, rows, run):
+        """Sites in the dark: not polled, not judged, and not due again
+        before their next production slot, in one UPDATE."""
+        if not rows:
+            return
+        values = [(row["id"], naive_utc(self._health_next_judgment(row, run))) for row in rows]
+        self.env.cr.execute(
+            SQL(
+                "UPDATE solar_site AS s SET health_state = 'night', health_reason = %s,"
+                " poll_error = NULL, last_checked_at = %s, next_check_at = v.next_at::timestamp"
+                " FROM (VALUES %s) AS v(id, next_at) WHERE s.id = v.id",
+                self.env._("night: not polled, not judged"),
+                run.naive_at,
+                sql_values(values),
+            )
+        )
+        self.invalidate_model(
+            ["health_state", "health_reason", "poll_error", "last_checked_at", "next_check_at"]
+        )
+
+    @api.model
+    def _health_lit_sites(self, account, run):
+        """The account's active sites in daylight now, as dicts of
+        `CHECK_FIELDS` (one query; the sun is computed per distinct place)."""
+        rows = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search_read(
+                [
+                    ("account_id", "=", account.id),
+                    ("vendor_site_ref", "!=", False),
+                    ("latitude", "!=", False),
+                    ("longitude", "!=", False),
+                ],
+                CHECK_FIELDS,
+                order="id",
+            )
+        )
+        lit, sun = [], {}
+        for row in rows:
+            place = (round(row["latitude"], 1), round(row["longitude"], 1))
+            if place not in sun:
+                sun[place] = is_daylight(*place, run.at, run.thresholds.min_elevation_deg)
+            if sun[place]:
+                row["account_id"] = row["account_id"][0]
+                row["company_id"] = row["company_id"][0]
+                lit.append(row)
+        return lit
+
+    @api.model
+    def _health_write_liveness(self, batch, evidence, run):
+        """One UPDATE for a liveness pass's batch: when each site last
+        reported and, unless a production judgment says more, its state."""
+        rows = []
+        for row in batch:
+            key = str(row["id"])
+            verdict, reading = evidence.verdicts.get(key), evidence.readings.get(key)
+            rows.append(
+                (
+                    row["id"],
+                    verdict.kind if verdict else "unknown",
+                    verdict.reason if verdict else None,
+                    naive_utc(reading.last_report_at) if reading else None,
+                    evidence.errors.get(key),
+                )
+            )
+        # a site heard from keeps what its last production judgment said
+        # (ok, or the fault still open); only an unknown, silent or unwatched
+        # site becomes "reporting"
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE solar_site AS s SET
+                    health_state = CASE
+                        WHEN v.state = 'reporting' AND s.health_state NOT IN
+                            ('unknown', 'night', 'indeterminate', 'comms_loss',
+                             'vendor_outage', 'not_watched')
+                        THEN s.health_state ELSE v.state END,
+                    health_reason = CASE
+                        WHEN v.state = 'reporting' AND s.health_state NOT IN
+                            ('unknown', 'night', 'indeterminate', 'comms_loss',
+                             'vendor_outage', 'not_watched')
+                        THEN s.health_reason ELSE COALESCE(v.reason, s.health_reason) END,
+                    last_checked_at = %s,
+                    last_report_at = COALESCE(v.report_at::timestamp, s.last_report_at),
+                    poll_error = v.error
+                FROM (VALUES %s) AS v(id, state, reason, report_at, error)
+                WHERE s.id = v.id
+                """,
+                run.naive_at,
+                sql_values(rows),
+            )
+        )
+        self.invalidate_model(RESULT_FIELDS)
+
+    @api.model
+    def _health_mark_not_watched(self, account, run):
+        """Every active site of a blind account shows "not watched", with why
+        and since when, in one UPDATE: never "ok" while nothing is read."""
+        since = account.blind_since.strftime("%Y-%m-%d %H:%M UTC")
+        words = dict(account._fields["blind_reason"].selection)[account.blind_reason]
+        reason = self.env._(
+            "not watched since %(since)s: %(why)s (account %(account)s)",
+            since=since,
+            why=words,
+            account=account.name,
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE solar_site SET health_state = 'not_watched', health_reason = %s,"
+                " last_checked_at = %s WHERE account_id = %s AND active",
+                reason,
+                run.naive_at,
+                account.id,
+            )
+        )
+        self.invalidate_model(["health_state", "health_reason", "last_checked_at"])
 
     @api.model
     def _health_suppressed(self, batch, at):

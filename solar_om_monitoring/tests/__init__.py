@@ -1,4 +1,5 @@
 from . import test_health_check
+from . import test_polling_plan
 from . import test_account_security
 from . import test_work_orders
 from . import test_access

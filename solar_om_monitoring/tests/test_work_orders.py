@@ -57,7 +57,7 @@ class TestWorkOrders(MonitoringCommon):
     def test_sign_off_waits_for_monitoring_and_reopens_if_still_faulty(self):
         ticket = self.faulty_ticket()
         order = self._dispatch(ticket)
-        result = order.with_user(self.technician).action_complete()
+        result = self.sign_off(order, self.technician)
         self.assertTrue(result)  # no close wizard for a solar ticket
         self.assertEqual(ticket.stage_id.name, "Verifying")
         self.assertFalse(ticket.closed)
@@ -70,7 +70,7 @@ class TestWorkOrders(MonitoringCommon):
         # a return visit, and this time the site recovers
         order2 = self._dispatch(ticket)
         self.fleet.inject("SE0", None)
-        order2.with_user(self.technician).action_complete()
+        self.sign_off(order2, self.technician)
         self.assertEqual(len(ticket.fsm_order_ids), 2)
         self.check(NOON + STEP * 2)
         self.assertFalse(ticket.closed)
@@ -82,7 +82,7 @@ class TestWorkOrders(MonitoringCommon):
         ticket.with_user(self.agent).assign_to_me()
         order = self._dispatch(ticket)
         self.fleet.inject("SE0", None)
-        order.with_user(self.technician).action_complete()
+        self.sign_off(order, self.technician)
         self.check(NOON + STEP)
         self.check(NOON + STEP * 2)
         self.assertTrue(ticket.closed)
