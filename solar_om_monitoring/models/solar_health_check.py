@@ -136,6 +136,9 @@ class SolarHealthCheck(models.AbstractModel):
         )
         run.stats["sites_night"] += len(dark)
         run.stats["sites_no_coordinates"] += len(unplaced)
+        if run.commit:
+            # before the poll: a batch rolled back below must not take these along
+            self.env["ir.cron"]._commit_progress(0)
         readings, errors, deferred = accounts._health_poll(lit, run)
         result = classify_fleet(readings, run.at, run.thresholds)
         evidence = Evidence(
@@ -146,9 +149,7 @@ class SolarHealthCheck(models.AbstractModel):
         polled = [r for r in lit if str(r["id"]) not in deferred]
         for start in range(0, len(polled), run.batch_size):
             batch = polled[start : start + run.batch_size]
-            self._apply_batch(batch, evidence, run)
-            if run.commit:
-                self.env["ir.cron"]._commit_progress(len(batch))
+            self._apply_committed(batch, evidence, run, attempts=3)
         return result
 
     @api.model
@@ -185,23 +186,34 @@ class SolarHealthCheck(models.AbstractModel):
             )
             for start in range(0, len(rows), run.batch_size):
                 batch = rows[start : start + run.batch_size]
-                if not run.commit:
-                    self._apply_batch(batch, evidence, run, liveness=not full)
-                    continue
-                try:
-                    with mute_logger("odoo.sql_db"):
-                        self._apply_batch(batch, evidence, run, liveness=not full)
-                    self.env["ir.cron"]._commit_progress(len(batch))
-                except SerializationFailure:
-                    # a site of the batch was just written by a worker judging its
-                    # production: drop this batch, the next pass covers it
-                    self.env.cr.rollback()
-                    self.env.invalidate_all()
-                    run.stats["liveness_batches_dropped"] += 1
+                # freshness only: a colliding batch is dropped, the next pass covers it
+                self._apply_committed(batch, evidence, run, liveness=not full, attempts=1)
             for verdict in result.verdicts:
                 run.stats[f"liveness_{verdict.kind}"] += 1
             results.append(result)
         return results
+
+    @api.model
+    def _apply_committed(self, batch, evidence, run, liveness=False, attempts=1):
+        """Apply one batch and, in the cron, commit it. A liveness pass and a
+        production pass of one account may write the same site from two
+        workers: the later one fails to serialize, rolls back and tries again
+        on a fresh snapshot; a batch still colliding after `attempts` is
+        dropped (its claims run out, so a later check covers its sites)."""
+        if not run.commit:
+            self._apply_batch(batch, evidence, run, liveness=liveness)
+            return True
+        for _attempt in range(attempts):
+            try:
+                with mute_logger("odoo.sql_db"):
+                    self._apply_batch(batch, evidence, run, liveness=liveness)
+                self.env["ir.cron"]._commit_progress(len(batch))
+                return True
+            except SerializationFailure:
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+        run.stats["liveness_batches_dropped" if liveness else "batches_dropped"] += 1
+        return False
 
     @api.model
     def _apply_batch(self, batch, evidence, run, liveness=False):
