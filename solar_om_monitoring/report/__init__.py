@@ -1,3 +1,4 @@
+from . import solar_sql_view
 from . import solar_production_series
 from . import solar_fleet_report
 from . import solar_fleet_overview

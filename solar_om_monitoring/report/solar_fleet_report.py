@@ -1,6 +1,6 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from odoo.addons.solar_om.models.solar_site import VENDORS
@@ -23,6 +23,7 @@ class SolarFleetReport(models.Model):
     fleet; the ratios then average the sites."""
 
     _name = "solar.fleet.report"
+    _inherit = "solar.sql.view"
     _description = "Monthly Fleet Performance"
     _auto = False
     _order = "month desc, site_id"
@@ -84,23 +85,7 @@ class SolarFleetReport(models.Model):
             PRODUCTION_FAULTS,
         )
 
-    def _where(self):
-        return SQL("TRUE")
-
     def _group_by(self):
         return SQL(
             "date_trunc('month', p.day), p.site_id, site.partner_id, p.company_id, site.vendor"
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE VIEW %s AS (SELECT %s FROM %s WHERE %s GROUP BY %s)",
-                SQL.identifier(self._table),
-                self._select(),
-                self._from(),
-                self._where(),
-                self._group_by(),
-            )
         )

@@ -1,6 +1,6 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.solar_fault import FAULT_KINDS
@@ -14,6 +14,7 @@ class SolarLostEnergyReport(models.Model):
     value is the site's energy rate (tariff or PPA price) times the energy."""
 
     _name = "solar.lost.energy.report"
+    _inherit = "solar.sql.view"
     _description = "Lost Energy per Fault"
     _auto = False
     _order = "day desc, fault_id"
@@ -71,15 +72,3 @@ class SolarLostEnergyReport(models.Model):
 
     def _where(self):
         return SQL("f.kind IN %s AND p.expected_kwh IS NOT NULL", PRODUCTION_FAULTS)
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE VIEW %s AS (SELECT %s FROM %s WHERE %s)",
-                SQL.identifier(self._table),
-                self._select(),
-                self._from(),
-                self._where(),
-            )
-        )

@@ -1,6 +1,6 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from odoo.addons.solar_om.models.solar_site import VENDORS
@@ -12,6 +12,7 @@ class SolarProductionSeries(models.Model):
     the gap between the lines."""
 
     _name = "solar.production.series"
+    _inherit = "solar.sql.view"
     _description = "Production Against Expected"
     _auto = False
     _order = "day desc, site_id, series"
@@ -48,15 +49,3 @@ class SolarProductionSeries(models.Model):
 
     def _where(self):
         return SQL("s.series = 'actual' OR p.expected_kwh IS NOT NULL")
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE VIEW %s AS (SELECT %s FROM %s WHERE %s)",
-                SQL.identifier(self._table),
-                self._select(),
-                self._from(),
-                self._where(),
-            )
-        )
