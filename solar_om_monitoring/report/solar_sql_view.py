@@ -16,7 +16,7 @@ class SolarSqlView(models.AbstractModel):
         return SQL("TRUE")
 
     def _group_by(self):
-        return None
+        return SQL()  # no grouping
 
     def init(self):
         if self._abstract:
