@@ -187,9 +187,10 @@ def _is_stale(reading: Reading, at: datetime, th: Thresholds) -> tuple[bool, str
         # the inverter may simply not have woken up long enough ago
         return False, ""
     hours = age.total_seconds() / 3600
+    # no clock time in the words: the reader's time zone is the addon's to
+    # apply, from evidence["last_report_at"]
     return True, (
-        f"no report for {hours:.1f} h (last at {reading.last_report_at.isoformat()}; "
-        f"limit {limit.total_seconds() / 3600:.2g} h for a "
+        f"no report for {hours:.1f} h (limit {limit.total_seconds() / 3600:.2g} h for a "
         f"{reading.connection or 'fixed-line'} connection)"
     )
 
@@ -208,6 +209,7 @@ def _pre_checks(reading: Reading, at: datetime, th: Thresholds) -> Verdict | Non
         return verdict("night", f"sun {elevation:.1f}° up, below {th.min_elevation_deg}°")
     if reading.last_report_at is None:
         return verdict("indeterminate", "the site has never reported")
+    ev["last_report_at"] = reading.last_report_at.isoformat()
     status = (reading.vendor_status or "").lower()
     if status in INDETERMINATE_STATUS:
         return verdict("indeterminate", f"vendor status {status!r}: no judgement yet")
@@ -588,9 +590,9 @@ def classify_liveness(
             early = Verdict(
                 reading.site,
                 "reporting",
-                f"heard from at {reading.last_report_at.isoformat()}",
+                "heard from in time",
                 reading.account,
-                {},
+                {"last_report_at": reading.last_report_at.isoformat()},
             )
         verdicts.append(early)
     return _fold_vendor_outages(verdicts, th)
