@@ -166,6 +166,7 @@ def main():
     parser.add_argument("--db", default="solar_om_demo")
     parser.add_argument("--manager", default="admin:admin", help="login:password")
     parser.add_argument("--portal", default="miller:miller", help="login:password")
+    parser.add_argument("--only", nargs="*", help="names of the screenshots to make (default: all)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     url = args.url.rstrip("/")
@@ -204,6 +205,9 @@ def main():
             ".o_data_row",
         ),
         (manager, f"{web}solar_om.solar_site_action", "sites_phone", PHONE, ".o_kanban_record"),
+        # no tile server reachable (as offline): the map lists the sites instead
+        (manager, f"{url}/odoo/solar-map", "sites_map", DESKTOP, "path.o_solar_map_marker"),
+        (manager, f"{url}/odoo/solar-map", "sites_map_phone", PHONE, "path.o_solar_map_marker"),
         (
             manager,
             f"{web}solar_om_monitoring.solar_production_daily_action",
@@ -257,6 +261,8 @@ def main():
     browser = Browser()
     try:
         for session, page, name, size, ready in shots:
+            if args.only and name not in args.only:
+                continue
             browser.shoot(page, session, OUT / f"{name}.png", size, ready)
     finally:
         browser.close()

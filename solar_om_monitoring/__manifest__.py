@@ -18,6 +18,7 @@
         "helpdesk_mgmt_project",
         "fieldservice",
         "helpdesk_mgmt_fieldservice",
+        "web_leaflet_lib",
     ],
     "external_dependencies": {"python": ["solar-om-engine"]},
     "data": [
@@ -42,10 +43,13 @@
         "report/solar_fleet_overview_views.xml",
         "views/portal_templates.xml",
         "views/solar_om_monitoring_menus.xml",
+        "views/solar_sites_map_views.xml",
+        "views/solar_production_day_views.xml",
         "views/mail_activity_plan_views.xml",
     ],
     "demo": ["demo/solar_om_monitoring_demo.xml"],
     "assets": {
+        "web.assets_backend": ["solar_om_monitoring/static/src/sites_map/*"],
         "web.assets_tests": ["solar_om_monitoring/static/tests/tours/*.js"],
     },
 }

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .health_run import TUNABLES
+from .solar_site_map import ATTRIBUTION_PARAM, TILE_URL_PARAM
 
 
 class ResConfigSettings(models.TransientModel):
@@ -37,6 +38,28 @@ class ResConfigSettings(models.TransientModel):
         default=TUNABLES["batch_size"],
         help="Sites written and committed together: a crash loses at most one batch.",
     )
+
+    # the map's tiles: web_leaflet_lib's own parameters, so every Leaflet
+    # view of the database draws the same tiles
+    solar_map_tile_url = fields.Char(
+        string="Map Tile Server",
+        config_parameter=TILE_URL_PARAM,
+        help="URL template of the map tiles ({z}/{x}/{y}, optionally {s}); empty: "
+        "OpenStreetMap's own tiles, fit for light use only.",
+    )
+    solar_map_attribution = fields.Char(
+        string="Map Attribution",
+        config_parameter=ATTRIBUTION_PARAM,
+        help="The credit the tile server's licence asks for, shown on the map (HTML).",
+    )
+
+    @api.model
+    def default_get(self, fields):
+        values = super().default_get(fields)
+        # web_leaflet_lib stores the word "False" for "no server chosen"
+        if values.get("solar_map_tile_url") == "False":
+            values["solar_map_tile_url"] = False
+        return values
 
     @api.constrains("solar_recovery_checks", "solar_claim_size", "solar_batch_size")
     def _check_solar_counts(self):

@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from solar_om_engine.classify import Thresholds
 from solar_om_engine.geo import zone
 from solar_om_engine.tickets import records_production
 
@@ -29,10 +30,16 @@ class SolarProductionDaily(models.Model):
         "(nearby sites, else clear sky).",
     )
     ratio = fields.Float(string="Of Expected", compute="_compute_ratio")
+    below_expected = fields.Boolean(
+        compute="_compute_ratio",
+        help="Made less than the share of expected the health check calls underperformance.",
+    )
 
     def _compute_ratio(self):
+        floor = Thresholds().underperformance_ratio
         for day in self:
             day.ratio = day.energy_kwh / day.expected_kwh if day.expected_kwh else 0.0
+            day.below_expected = bool(day.expected_kwh) and day.ratio < floor
 
     _site_day_uniq = models.Constraint("unique(site_id, day)", "One record per site and day.")
 

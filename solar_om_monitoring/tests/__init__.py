@@ -10,3 +10,6 @@ from . import test_fleet_views
 from . import test_fleet_tour
 from . import test_portal
 from . import test_follow_up
+from . import test_sites_map
+from . import test_technician_production_tour
+from . import test_reader_times

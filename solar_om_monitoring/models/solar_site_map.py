@@ -1,0 +1,57 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+
+from .solar_site import HEALTH_RANK_COLOR, PROBLEM_STATES
+
+# web_leaflet_lib's system parameters: the tile server and its attribution
+TILE_URL_PARAM = "leaflet.tile_url"
+ATTRIBUTION_PARAM = "leaflet.copyright"
+DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+MAP_FIELDS = ["name", "latitude", "longitude", "health_state", "health_reason"]
+
+
+class SolarSite(models.Model):
+    _inherit = "solar.site"
+
+    @api.model
+    def solar_map_tiles(self):
+        """The tile server and attribution the map uses (Settings > Solar
+        O&M > Map); web_leaflet_lib stores "False" when none was chosen."""
+        config = self.env["ir.config_parameter"].sudo()
+        url = config.get_param(TILE_URL_PARAM) or ""
+        attribution = (config.get_param(ATTRIBUTION_PARAM) or "").strip()
+        if url.strip() in ("", "False"):
+            url = DEFAULT_TILE_URL
+        return {"tile_url": url.strip(), "attribution": attribution or DEFAULT_ATTRIBUTION}
+
+    @api.model
+    def solar_map_data(self, domain=None):
+        """Every marker of the sites map in one read (problems first), with
+        the colour of its health as on the site cards, plus how many sites
+        have no coordinates to be placed by."""
+        labels = dict(self._fields["health_state"]._description_selection(self.env))
+        sites = self.search_fetch(domain or [], MAP_FIELDS, order="health_rank, name, id")
+        markers, unplaced = [], 0
+        for site in sites:
+            if not site.latitude and not site.longitude:
+                unplaced += 1
+                continue
+            _rank, color = HEALTH_RANK_COLOR.get(site.health_state, (50, 0))
+            markers.append(
+                {
+                    "id": site.id,
+                    "name": site.name,
+                    "lat": site.latitude,
+                    "lng": site.longitude,
+                    "state": site.health_state,
+                    "label": labels.get(site.health_state, ""),
+                    "color": color,
+                    "problem": site.health_state in PROBLEM_STATES,
+                    "reason": (site.health_reason or "")[:240],
+                }
+            )
+        return {"sites": markers, "unplaced": unplaced, **self.solar_map_tiles()}
