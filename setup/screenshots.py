@@ -243,6 +243,14 @@ def main():
                 ".o_form_view .o_statusbar_status",
             )
         )
+    order = record_id(url, manager, "fsm.order", [("solar_site_id", "!=", False)])
+    if order:
+        page = f"{url}/odoo/action-fieldservice.action_fsm_operation_order/{order}"
+        ready = ".o_form_view [name=solar_production_ratio]"
+        shots += [
+            (manager, page, "work_order", DESKTOP, ready),
+            (manager, page, "work_order_phone", PHONE, ready),
+        ]
     portal_site = record_id(
         url, manager, "solar.site", [("partner_id.user_ids.login", "=", args.portal.split(":")[0])]
     )

@@ -3,7 +3,7 @@ from . import solar_monitoring_account
 from . import solar_fault
 from . import solar_production_daily
 from . import solar_site
-from . import solar_site_map
+from . import solar_sites_map
 from . import helpdesk_ticket
 from . import solar_health_check
 from . import fsm_order

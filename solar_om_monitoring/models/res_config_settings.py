@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .health_run import TUNABLES
-from .solar_site_map import ATTRIBUTION_PARAM, TILE_URL_PARAM
+from .solar_sites_map import ATTRIBUTION_PARAM, TILE_URL_PARAM
 
 
 class ResConfigSettings(models.TransientModel):

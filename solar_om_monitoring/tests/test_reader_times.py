@@ -44,7 +44,7 @@ class TestReaderTimes(MonitoringCommon):
         self.assertReadable(site.health_reason, "site reason")
         marker = next(
             m
-            for m in self.env["solar.site"].with_user(self.reader).solar_map_data()["sites"]
+            for m in self.env["solar.sites.map"].with_user(self.reader).markers()["sites"]
             if m["id"] == site.id
         )
         self.assertReadable(marker["reason"], "map marker")

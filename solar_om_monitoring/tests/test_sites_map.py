@@ -3,7 +3,7 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.solar_site import HEALTH_RANK_COLOR
-from ..models.solar_site_map import DEFAULT_TILE_URL
+from ..models.solar_sites_map import DEFAULT_TILE_URL
 
 
 @tagged("post_install", "-at_install")
@@ -44,7 +44,7 @@ class TestSitesMap(HttpCase):
         )
 
     def map_data(self):
-        return self.env["solar.site"].with_user(self.manager).solar_map_data()
+        return self.env["solar.sites.map"].with_user(self.manager).markers()
 
     def test_markers_carry_the_cards_colours_problems_first(self):
         data = self.map_data()

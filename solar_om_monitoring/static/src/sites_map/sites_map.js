@@ -7,6 +7,8 @@ import { standardActionServiceProps } from "@web/webclient/actions/action_servic
 
 // rows of the fallback list: the problems come first, the rest is one click away
 const LIST_LIMIT = 200;
+// past this many markers one canvas draws them all (an SVG node each is slow)
+const CANVAS_FROM = 2000;
 
 /**
  * The sites on a map (OCA web_leaflet_lib's Leaflet), each a dot in the
@@ -27,7 +29,7 @@ export class SolarSitesMap extends Component {
         this.state = useState({ sites: [], unplaced: 0, degraded: false, noMap: false, why: "" });
         this.display = { controlPanel: {} };
         onWillStart(async () => {
-            const data = await this.orm.call("solar.site", "solar_map_data", [], {
+            const data = await this.orm.call("solar.sites.map", "markers", [], {
                 domain: this.props.action.domain || [],
             });
             this.tiles = { url: data.tile_url, attribution: data.attribution };
@@ -71,7 +73,10 @@ export class SolarSitesMap extends Component {
             return;
         }
         try {
-            this.map = L.map(this.mapRef.el, { worldCopyJump: true });
+            this.map = L.map(this.mapRef.el, {
+                worldCopyJump: true,
+                renderer: this.state.sites.length >= CANVAS_FROM ? L.canvas() : L.svg(),
+            });
             this.addTiles(L);
             this.markers = L.featureGroup(this.state.sites.map((site) => this.marker(L, site)));
             this.markers.addTo(this.map);
@@ -121,10 +126,26 @@ export class SolarSitesMap extends Component {
         return new URL(url, window.location.href).host;
     }
 
+    /** The kanban palette's colour (from the stylesheet, so one palette). */
+    colorOf(index) {
+        this.colors ??= {};
+        if (!(index in this.colors)) {
+            const probe = document.createElement("span");
+            probe.className = `o_solar_map_color_${index}`;
+            document.body.appendChild(probe);
+            this.colors[index] = getComputedStyle(probe).backgroundColor;
+            probe.remove();
+        }
+        return this.colors[index];
+    }
+
     marker(L, site) {
+        const color = this.colorOf(site.color);
         const marker = L.circleMarker([site.lat, site.lng], {
             radius: site.problem ? 9 : 7,
             weight: 2,
+            color: "#333",
+            fillColor: color,
             fillOpacity: 0.9,
             className: `o_solar_map_marker o_solar_map_color_${site.color} o_solar_health_${site.state}`,
         });
@@ -133,7 +154,10 @@ export class SolarSitesMap extends Component {
         tip.textContent = `${site.name}: ${site.label}`;
         marker.bindTooltip(tip);
         marker.on("add", () => {
-            marker.getElement().dataset.siteId = site.id;
+            const element = marker.getElement();
+            if (element) {
+                element.dataset.siteId = site.id;
+            }
         });
         marker.on("click", () => this.openSite(site.id));
         return marker;

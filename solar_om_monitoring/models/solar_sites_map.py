@@ -14,27 +14,32 @@ DEFAULT_ATTRIBUTION = (
 MAP_FIELDS = ["name", "latitude", "longitude", "health_state", "health_reason"]
 
 
-class SolarSite(models.Model):
-    _inherit = "solar.site"
+class SolarSitesMap(models.AbstractModel):
+    """What the Sites Map (static/src/sites_map) draws: the markers of the
+    sites the user may read, and the tiles to draw them on."""
+
+    _name = "solar.sites.map"
+    _description = "Sites Map"
 
     @api.model
-    def solar_map_tiles(self):
+    def tiles(self):
         """The tile server and attribution the map uses (Settings > Solar
         O&M > Map); web_leaflet_lib stores "False" when none was chosen."""
         config = self.env["ir.config_parameter"].sudo()
-        url = config.get_param(TILE_URL_PARAM) or ""
+        url = (config.get_param(TILE_URL_PARAM) or "").strip()
         attribution = (config.get_param(ATTRIBUTION_PARAM) or "").strip()
-        if url.strip() in ("", "False"):
+        if url in ("", "False"):
             url = DEFAULT_TILE_URL
-        return {"tile_url": url.strip(), "attribution": attribution or DEFAULT_ATTRIBUTION}
+        return {"tile_url": url, "attribution": attribution or DEFAULT_ATTRIBUTION}
 
     @api.model
-    def solar_map_data(self, domain=None):
-        """Every marker of the sites map in one read (problems first), with
-        the colour of its health as on the site cards, plus how many sites
-        have no coordinates to be placed by."""
-        labels = dict(self._fields["health_state"]._description_selection(self.env))
-        sites = self.search_fetch(domain or [], MAP_FIELDS, order="health_rank, name, id")
+    def markers(self, domain=None):
+        """Every marker in one read (problems first), in the colour of its
+        health as on the site cards, plus how many sites have no
+        coordinates to be placed by."""
+        site_model = self.env["solar.site"]
+        labels = dict(site_model._fields["health_state"]._description_selection(self.env))
+        sites = site_model.search_fetch(domain or [], MAP_FIELDS, order="health_rank, name, id")
         markers, unplaced = [], 0
         for site in sites:
             if not site.latitude and not site.longitude:
@@ -54,4 +59,4 @@ class SolarSite(models.Model):
                     "reason": (site.health_reason or "")[:240],
                 }
             )
-        return {"sites": markers, "unplaced": unplaced, **self.solar_map_tiles()}
+        return {"sites": markers, "unplaced": unplaced, **self.tiles()}
