@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from odoo.tools import SQL
 
 from solar_om_engine.classify import Thresholds
+from solar_om_engine.geo import zone
 
 # the check's tunables (system parameters ``solar_om_monitoring.<name>``, on the
 # settings page) and their defaults, whose types are the parameters' types
@@ -69,6 +70,16 @@ class Evidence:
             readings={r.site: r for r in readings},
             errors=errors,
         )
+
+
+def local_minute(moment, tz_name):
+    """A time as a person reads it in persisted text (a reason, a ticket):
+    in `tz_name`, to the minute, the zone named. Naive times are UTC."""
+    if not moment:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(zone(tz_name or "UTC")).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def naive_utc(moment):

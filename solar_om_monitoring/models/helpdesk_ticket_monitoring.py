@@ -12,6 +12,7 @@ from solar_om_engine.classify import CASE_TYPES
 from solar_om_engine.geo import zone
 from solar_om_engine.kinds import FaultKind
 
+from .health_run import local_minute
 from .solar_fault import FAULT_KINDS
 
 
@@ -157,7 +158,7 @@ class HelpdeskTicket(models.Model):
     def _solar_blind_ticket_values(self, fault, account):
         """The incident ticket of a blind account, for its O&M manager."""
         sites = account.with_context(active_test=True).site_count
-        since = fault.first_seen.strftime("%Y-%m-%d %H:%M UTC")
+        since = local_minute(fault.first_seen, account._solar_reader_tz())
         why = dict(account._fields["blind_reason"].selection)[account.blind_reason]
         return {
             "name": self.env._(

@@ -43,6 +43,12 @@ class SolarMonitoringAccount(models.Model):
         help="First of the polls in a row that could not reach the vendor.",
     )
 
+    def _solar_reader_tz(self):
+        """The clock the incident's words are written in: its O&M manager's,
+        else the company's."""
+        self.ensure_one()
+        return self.manager_id.tz or self.company_id.partner_id.tz or "UTC"
+
     def _health_watch(self, run):
         """After a run: an account nothing could be read of (quota spent,
         credentials refused, API retired, vendor unreachable for longer than

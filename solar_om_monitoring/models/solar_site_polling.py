@@ -16,7 +16,7 @@ from solar_om_engine import planner
 from solar_om_engine.daylight import is_daylight
 from solar_om_engine.kinds import REPORTING_REPLACES, HealthState
 
-from .health_run import expected_kwh, naive_utc, sql_values
+from .health_run import expected_kwh, local_minute, naive_utc, sql_values
 
 # a claimed site is not due again before this, even if its worker died
 CLAIM_LEASE = timedelta(minutes=10)
@@ -292,7 +292,8 @@ class SolarSite(models.Model):
     def _health_mark_not_watched(self, account, run):
         """Every active site of a blind account shows "not watched", with why
         and since when, in one UPDATE: never "ok" while nothing is read."""
-        since = account.blind_since.strftime("%Y-%m-%d %H:%M UTC")
+        # read by the back office: the clock of the manager the incident goes to
+        since = local_minute(account.blind_since, account._solar_reader_tz())
         words = dict(account._fields["blind_reason"].selection)[account.blind_reason]
         reason = self.env._(
             "not watched since %(since)s: %(why)s (account %(account)s)",

@@ -2,7 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
 
-from .solar_site import HEALTH_RANK_COLOR, PROBLEM_STATES
+from solar_om_engine.kinds import PROBLEM_STATES
+
+from .solar_site_health import HEALTH_COLOR
 
 # web_leaflet_lib's system parameters: the tile server and its attribution
 TILE_URL_PARAM = "leaflet.tile_url"
@@ -45,7 +47,6 @@ class SolarSitesMap(models.AbstractModel):
             if not site.latitude and not site.longitude:
                 unplaced += 1
                 continue
-            _rank, color = HEALTH_RANK_COLOR.get(site.health_state, (50, 0))
             markers.append(
                 {
                     "id": site.id,
@@ -54,7 +55,7 @@ class SolarSitesMap(models.AbstractModel):
                     "lng": site.longitude,
                     "state": site.health_state,
                     "label": labels.get(site.health_state, ""),
-                    "color": color,
+                    "color": HEALTH_COLOR.get(site.health_state, 0),
                     "problem": site.health_state in PROBLEM_STATES,
                     "reason": (site.health_reason or "")[:240],
                 }

@@ -62,3 +62,21 @@ class TestReaderTimes(MonitoringCommon):
         # the reader's clock: the fault was first seen at 06:00 in New York
         self.assertIn("2026-06-21 06:00 EDT", str(order.description))
         self.assertNotIn("808731", str(order.description))
+
+    def test_a_blind_account_says_since_when_on_its_managers_clock(self):
+        self.reader.tz = "Europe/Madrid"
+        self.se_account.manager_id = self.reader
+        self.se_account.api_key = "wrong-key"
+        self.check(AT + STEP)
+        site = self.sites.filtered(lambda s: s.vendor == "solaredge")[0].with_user(self.reader)
+        self.assertEqual(site.health_state, "not_watched")
+        self.assertReadable(site.health_reason, "not-watched reason")
+        # 10:20 UTC is 12:20 in Madrid in June
+        self.assertIn("since 2026-06-21 12:20 CEST", site.health_reason)
+        ticket = (
+            self.env["solar.fault"]
+            .search([("account_id", "=", self.se_account.id), ("kind", "=", "account_blind")])
+            .ticket_id.with_user(self.reader)
+        )
+        self.assertReadable(ticket.description, "blind ticket description")
+        self.assertIn("2026-06-21 12:20 CEST", str(ticket.description))

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..models.solar_site import HEALTH_RANK_COLOR
+from ..models.solar_site_health import HEALTH_COLOR
 from ..models.solar_sites_map import DEFAULT_TILE_URL
 
 
@@ -50,8 +50,8 @@ class TestSitesMap(HttpCase):
         data = self.map_data()
         self.assertEqual([m["name"] for m in data["sites"]], ["Zz faulty roof", "A healthy roof"])
         faulty, healthy = data["sites"]
-        self.assertEqual(faulty["color"], HEALTH_RANK_COLOR["inverter_fault"][1])
-        self.assertEqual(healthy["color"], HEALTH_RANK_COLOR["ok"][1])
+        self.assertEqual(faulty["color"], HEALTH_COLOR["inverter_fault"])
+        self.assertEqual(healthy["color"], HEALTH_COLOR["ok"])
         labels = dict(self.env["solar.site"]._fields["health_state"].selection)
         self.assertEqual(faulty["label"], labels["inverter_fault"])
         self.assertTrue(faulty["problem"])
