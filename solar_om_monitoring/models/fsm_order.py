@@ -1,8 +1,11 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
 
 from odoo import api, fields, models
+
+from solar_om_engine.geo import zone
 
 # the days the order's Production button sums up
 RECENT_DAYS = 7
@@ -30,19 +33,32 @@ class FsmOrder(models.Model):
     )
 
     def _compute_solar_production_ratio(self):
-        since = fields.Date.context_today(self) - timedelta(days=RECENT_DAYS)
-        sums = self.env["solar.production.daily"]._read_group(
+        # production days are the site's local dates: the week ends at the
+        # site's today, whatever the reader's time zone
+        now = datetime.now(timezone.utc)
+        sites = self.solar_site_id
+        today = {site: now.astimezone(zone(site.tz or "UTC")).date() for site in sites}
+        days = self.env["solar.production.daily"]._read_group(
             [
-                ("site_id", "in", self.solar_site_id.ids),
-                ("day", ">=", since),
+                ("site_id", "in", sites.ids),
+                (
+                    "day",
+                    ">=",
+                    min(today.values(), default=now.date()) - timedelta(days=RECENT_DAYS),
+                ),
                 ("expected_kwh", ">", 0),
             ],
-            ["site_id"],
+            ["site_id", "day:day"],
             ["energy_kwh:sum", "expected_kwh:sum"],
         )
-        ratios = {site: made / expected for site, made, expected in sums if expected}
+        made, expected = defaultdict(float), defaultdict(float)
+        for site, day, energy, due in days:
+            if day >= today[site] - timedelta(days=RECENT_DAYS):
+                made[site] += energy
+                expected[site] += due
         for order in self:
-            order.solar_production_ratio = ratios.get(order.solar_site_id, 0.0)
+            site = order.solar_site_id
+            order.solar_production_ratio = made[site] / expected[site] if expected[site] else 0.0
 
     def action_complete(self):
         """A solar ticket is not closed by a sign-off: when its last order is

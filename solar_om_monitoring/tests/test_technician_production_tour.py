@@ -1,8 +1,8 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -30,7 +30,8 @@ class TestTechnicianProductionTour(HttpCase):
                 "capacity_dc_kwp": 8.2,
             }
         )
-        today = fields.Date.context_today(site)
+        # production days are the site's local dates
+        today = datetime.now(ZoneInfo("Europe/Berlin")).date()
         # eight days normal, then two at a tenth: 188 of 240 kWh in the week
         self.env["solar.production.daily"].create(
             [

@@ -78,7 +78,9 @@ export class SolarSitesMap extends Component {
                 renderer: this.state.sites.length >= CANVAS_FROM ? L.canvas() : L.svg(),
             });
             this.addTiles(L);
-            this.markers = L.featureGroup(this.state.sites.map((site) => this.marker(L, site)));
+            // problems come first: drawn last, they lie on top of their neighbours
+            const drawn = [...this.state.sites].reverse();
+            this.markers = L.featureGroup(drawn.map((site) => this.marker(L, site)));
             this.markers.addTo(this.map);
             this.fit();
             // the pane is laid out (and shrinks when the list appears) after

@@ -37,7 +37,7 @@ registry.category("web_tour.tours").add("solar_om_sites_map", {
         {
             content: "and lists the sites, the faulty one first and red",
             trigger:
-                ".o_solar_map_list tr.o_solar_map_row:first-child.text-danger:contains('Zz faulty roof'):contains('reporting 0 W') ~ tr.o_solar_map_row:not(.text-danger):contains('A healthy roof')",
+                ".o_solar_map_list .o_solar_map_row:first-child.text-danger:contains('Zz faulty roof'):contains('reporting 0 W') ~ .o_solar_map_row:not(.text-danger):contains('A healthy roof')",
         },
         {
             content: "the markers are still drawn, green for the healthy site",
@@ -59,7 +59,7 @@ registry.category("web_tour.tours").add("solar_om_sites_map", {
         },
         {
             content: "a row of the list opens its site too",
-            trigger: ".o_solar_map_list tr.o_solar_map_row:contains('A healthy roof')",
+            trigger: ".o_solar_map_list .o_solar_map_row:contains('A healthy roof')",
             run: "click",
         },
         {
