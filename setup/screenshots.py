@@ -25,6 +25,7 @@ import websocket
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 DESKTOP, PHONE = (1366, 900), (375, 800)
+MAP_READY = ".o_solar_map_degraded, .leaflet-tile-loaded"
 
 
 def login(url, db, login_name, password):
@@ -205,9 +206,9 @@ def main():
             ".o_data_row",
         ),
         (manager, f"{web}solar_om.solar_site_action", "sites_phone", PHONE, ".o_kanban_record"),
-        # no tile server reachable (as offline): the map lists the sites instead
-        (manager, f"{url}/odoo/solar-map", "sites_map", DESKTOP, "path.o_solar_map_marker"),
-        (manager, f"{url}/odoo/solar-map", "sites_map_phone", PHONE, "path.o_solar_map_marker"),
+        # tiles drawn, or (offline) the page saying so over the list of sites
+        (manager, f"{url}/odoo/solar-map", "sites_map", DESKTOP, MAP_READY),
+        (manager, f"{url}/odoo/solar-map", "sites_map_phone", PHONE, MAP_READY),
         (
             manager,
             f"{web}solar_om_monitoring.solar_production_daily_action",
