@@ -322,12 +322,12 @@ def plausible_roof(
     kind = rng.choices(list(ROOF_KINDS), weights=list(ROOF_KINDS.values()))[0]
     dc_kwp = round(ac_w / 1000 * rng.choice((1.0, 1.1, 1.2, 1.3)), 2)
     equator = 180.0 if latitude >= 0 else 0.0
-    tilt = round(rng.uniform(10, 40))
+    tilt = float(round(rng.uniform(10, 40)))
     if kind == "east_west":
         half = round(dc_kwp / 2, 2)
         return (Array(half, tilt, 90.0), Array(round(dc_kwp - half, 2), tilt, 270.0)), True
     if kind == "flat":
-        return (Array(dc_kwp, round(rng.uniform(0, 5)), equator),), True
+        return (Array(dc_kwp, float(round(rng.uniform(0, 5))), equator),), True
     azimuth = {
         "equator": equator + rng.uniform(-25, 25),
         "east": 90.0 + rng.uniform(-15, 15),
@@ -336,7 +336,7 @@ def plausible_roof(
         # a real roof that nobody recorded: mostly towards the sun
         "unknown": equator + rng.uniform(-100, 100),
     }[kind]
-    return (Array(dc_kwp, tilt, round(azimuth % 360)),), kind != "unknown"
+    return (Array(dc_kwp, tilt, float(round(azimuth % 360))),), kind != "unknown"
 
 
 def make_fleet(n_sites: int, seed: int = 7, sites_per_account: int = 2000) -> Fleet:
