@@ -105,9 +105,10 @@ class SimSite:
     arrays: tuple[Array, ...] = ()
     # whether the O&M company knows the roof (`/_sim/sites` lists the arrays)
     roof_known: bool = True
-    # a healthy site's permanent loss the roof model does not know (a tree,
-    # a chimney, long cables): its share of the modelled output, every day
-    shade: float = 1.0
+    # a healthy site's own ratio to the roof's model, every day: below 1 for
+    # what the model does not know (a tree, a chimney, long cables), above
+    # for better than typical modules and wiring
+    permanent_ratio: float = 1.0
     _energy_cache: tuple = (None, None, 0.0)  # (local date, last slot start, Wh)
 
 
@@ -204,8 +205,8 @@ class Fleet:
         if site.fault and site.fault_since and at >= site.fault_since:
             if site.fault == "zero_production":
                 return 0.0
-            return site.shade * FACTOR.get(site.fault, 1.0)
-        return site.shade
+            return site.permanent_ratio * FACTOR.get(site.fault, 1.0)
+        return site.permanent_ratio
 
     def power(self, site: SimSite, at: datetime) -> float:
         return self.healthy_power(site, at) * self._factor(site, at)

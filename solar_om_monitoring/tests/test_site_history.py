@@ -7,8 +7,10 @@ from odoo.tests import tagged
 from .common import NOON, MonitoringCommon
 
 # SE4 sits behind a tree: it makes this share of what its roof's model says,
-# every day, healthy (the simulator's `shade`)
+# every day, healthy (the simulator's `permanent_ratio`)
 SHADE = 0.55
+# SE5 does better than the model's typical losses (short cables, good modules)
+STRONG = 1.25
 
 
 @tagged("post_install", "-at_install")
@@ -21,13 +23,13 @@ class TestSiteHistory(MonitoringCommon):
         super().setUp()
         self.shaded = self.sites.filtered(lambda s: s.vendor_site_ref == "SE4")
         self.normal = self.sites.filtered(lambda s: s.vendor_site_ref == "SE0")
-        self.fleet.sites["SE4"].shade = SHADE
-        self.addCleanup(setattr, self.fleet.sites["SE4"], "shade", 1.0)
+        self.strong = self.sites.filtered(lambda s: s.vendor_site_ref == "SE5")
+        for ref, ratio in (("SE4", SHADE), ("SE5", STRONG)):
+            self.fleet.sites[ref].permanent_ratio = ratio
+            self.addCleanup(setattr, self.fleet.sites[ref], "permanent_ratio", 1.0)
 
     def days(self, site):
-        return self.env["solar.production.daily"].search(
-            [("site_id", "=", site.id)], order="day"
-        )
+        return self.env["solar.production.daily"].search([("site_id", "=", site.id)], order="day")
 
     def history(self, site, ratios, verdict):
         """Past days as the health check would have recorded them."""
@@ -76,12 +78,21 @@ class TestSiteHistory(MonitoringCommon):
         self.assertAlmostEqual(self.days(self.shaded)[-1].model_ratio, SHADE, delta=0.08)
 
     def test_a_drop_from_the_sites_history_is_ticketed(self):
+        # soiling: 55 % of its usual output, which is 69 % of the bare model
+        self.fleet.inject("SE5", "underperformance", NOON.replace(hour=0))
+        self.check()
+        self.assertFalse(self.tickets(self.strong), "69 % of the model alone is no case")
+        self.history(self.strong, [1.24, 1.27, 1.22, 1.25, 1.26, 1.24], "ok")
+        self.check(NOON + timedelta(minutes=20))
+        self.assertEqual(self.tickets(self.strong).category_id.name, "Underperformance")
+        self.assertIn("of expected", self.strong.health_reason)
+
+    def test_calibration_does_not_hide_a_shaded_sites_drop(self):
         self.history(self.shaded, [0.56, 0.54, 0.57, 0.55, 0.53, 0.56], "underperformance")
         # soiling on top of the shade: 55 % of its usual
         self.fleet.inject("SE4", "underperformance", NOON.replace(hour=0))
         self.check()
         self.assertEqual(self.tickets(self.shaded).category_id.name, "Underperformance")
-        self.assertIn("of expected", self.shaded.health_reason)
 
     def test_days_of_other_faults_do_not_calibrate(self):
         # a week of zero production says nothing about shading
