@@ -7,7 +7,9 @@ Builds a throw-away database with SITES monitored sites (1 % faulty, 2 %
 silent, the rest healthy), 30 days of production against expected per site
 and the faults' tickets, then times what the web client asks the server for
 when a manager opens the Sites list and kanban (problems first) and the Fleet
-Overview, and the monthly fleet report: wall time and SQL queries per call.
+Overview, the monthly fleet, lost energy and SLA clocks reports, a monitoring
+ticket's form, and what one check batch costs to make the tickets' priority
+follow their loss: wall time and SQL queries per call.
 """
 
 from __future__ import annotations
@@ -72,6 +74,9 @@ def populate(env, n_sites):
             "base_url": "http://127.0.0.1:9/solaredge/v2",
         }
     )
+    levels = env.ref("solar_om.contract_level_standard") | env.ref(
+        "solar_om.contract_level_premium"
+    )
     sites = env["solar.site"].create(
         [
             {
@@ -84,6 +89,8 @@ def populate(env, n_sites):
                 "vendor": "solaredge",
                 "vendor_site_ref": str(i),
                 "account_id": account.id,
+                "contract_state": "active",
+                "contract_level_id": levels[i % 2].id,
             }
             for i in range(n_sites)
         ]
@@ -132,6 +139,13 @@ def populate(env, n_sites):
             for (s, st), t in zip(faulty, tickets, strict=True)
         ]
     )
+    # half the tickets dispatched a day or two after opening, a quarter fixed:
+    # the SLA report has stopped clocks of each kind to group
+    for i, ticket in enumerate(tickets):
+        if i % 2 == 0:
+            ticket.solar_dispatched_at = now + timedelta(hours=rng.randint(1, 60))
+        if i % 4 == 0:
+            ticket.solar_fixed_at = now + timedelta(hours=rng.randint(61, 150))
     env.flush_all()
     env.cr.commit()
     return len(faulty)
@@ -252,6 +266,47 @@ def main(argv):
             lambda: uenv["solar.lost.energy.report"].formatted_read_group(
                 [], ["kind", "day:month"], ["lost_kwh:sum", "lost_value:sum"]
             ),
+        )
+        timed(
+            uenv,
+            "SLA Clocks pivot (by contract level and clock)",
+            lambda: uenv["solar.sla.report"].formatted_read_group(
+                [],
+                ["contract_level_id", "clock"],
+                ["hours:avg", "target_hours:avg", "breached:sum"],
+            ),
+        )
+        timed(
+            uenv,
+            "SLA Clocks graph (by month, fault kind and clock)",
+            lambda: uenv["solar.sla.report"].formatted_read_group(
+                [], ["date:month", "fault_kind", "clock"], ["hours:avg"]
+            ),
+        )
+        Ticket = uenv["helpdesk.ticket"]
+        tickets = Ticket.search([("solar_monitoring", "=", True)], limit=80)
+        timed(
+            uenv,
+            "Monitoring ticket form (SLA clocks, lost energy)",
+            lambda: tickets[:1].web_read(
+                {"solar_sla_clocks": {}, "solar_lost_energy_kwh": {}, "priority": {}}
+            ),
+        )
+        timed(
+            uenv,
+            "Tickets list (80 rows, priority order, breached flag)",
+            lambda: Ticket.web_search_read(
+                [("solar_monitoring", "=", True)],
+                {"name": {}, "priority": {}, "solar_sla_breached": {}, "stage_id": {}},
+                limit=80,
+            ),
+        )
+        batch = Site.search([], limit=500).ids
+        timed(
+            env,
+            "Priority follows the loss, one check batch of 500 sites",
+            lambda: env["helpdesk.ticket"]._solar_follow_loss(batch),
+            repeat=1,
         )
         print(
             f"worst of the Sites views and the Fleet Overview: {worst * 1000:.0f} ms "
