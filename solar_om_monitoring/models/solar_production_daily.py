@@ -88,6 +88,3 @@ class SolarProductionDaily(models.Model):
                 sql_values(rows),
             )
         )
-        # the loss of the batch's open monitoring tickets just grew: their
-        # priority follows (one search and one grouped read for the batch)
-        self.env["helpdesk.ticket"]._solar_follow_loss([row[0] for row in rows])
