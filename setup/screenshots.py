@@ -93,7 +93,7 @@ class Browser:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         return result.get("result", {}).get("value")
 
-    def shoot(self, url, session, path, size, ready, settle=1.0):
+    def shoot(self, url, session, path, size, ready, settle=1.0, scroll=None):
         width, height = size
         self.call(
             "Emulation.setDeviceMetricsOverride",
@@ -116,6 +116,10 @@ class Browser:
             time.sleep(0.3)
         else:
             print(f"  ! {path.name}: {ready!r} never appeared", file=sys.stderr)
+        if scroll:
+            self.evaluate(
+                f"document.querySelector({json.dumps(scroll)})?.scrollIntoView({{block: 'center'}})"
+            )
         time.sleep(settle)
         data = self.call("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
@@ -244,6 +248,17 @@ def main():
                 ".o_form_view .o_statusbar_status",
             )
         )
+        # the same ticket's SLA clocks against the contract level's targets
+        shots.append(
+            (
+                manager,
+                f"{url}/odoo/helpdesk.ticket/{ticket}",
+                "ticket_sla",
+                DESKTOP,
+                ".o_form_view .o_solar_sla_clocks",
+                ".o_form_view div[name=solar_sla_clocks]",
+            )
+        )
     order = record_id(url, manager, "fsm.order", [("solar_site_id", "!=", False)])
     if order:
         page = f"{url}/odoo/action-fieldservice.action_fsm_operation_order/{order}"
@@ -269,10 +284,12 @@ def main():
         ]
     browser = Browser()
     try:
-        for session, page, name, size, ready in shots:
+        for session, page, name, size, ready, *scroll in shots:
             if args.only and name not in args.only:
                 continue
-            browser.shoot(page, session, OUT / f"{name}.png", size, ready)
+            browser.shoot(
+                page, session, OUT / f"{name}.png", size, ready, scroll=scroll and scroll[0]
+            )
     finally:
         browser.close()
 
