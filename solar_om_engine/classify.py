@@ -15,30 +15,30 @@ from datetime import datetime, timedelta
 from .daylight import lit_since, sun_elevation
 from .expected import SiteModel, site_capacity, site_model
 from .geo import distance_km
-from .kinds import is_judged
+from .kinds import FaultKind, HealthState, is_judged
 from .readings import Reading
 
 # verdict kind -> case type code (the Production types of the taxonomy)
-CASE_TYPES = {
-    "night": None,
-    "ok": None,
-    "indeterminate": None,
+CASE_TYPES: dict[str, str | None] = {
+    HealthState.NIGHT: None,
+    HealthState.OK: None,
+    HealthState.INDETERMINATE: None,
     # heard from in a liveness pass; production is judged at its own times
-    "reporting": None,
+    HealthState.REPORTING: None,
     # a whole site silent is a device communication issue, which the
     # taxonomy files under String/MLPE Fault
-    "comms_loss": "string_mlpe_fault",
-    "inverter_fault": "inverter_fault",
-    "string_mlpe_fault": "string_mlpe_fault",
-    "underperformance": "underperformance",
-    "meter_fault": "meter_fault",
-    "configuration_issue": "configuration_issue",
+    FaultKind.COMMS_LOSS: "string_mlpe_fault",
+    FaultKind.INVERTER_FAULT: "inverter_fault",
+    FaultKind.STRING_MLPE_FAULT: "string_mlpe_fault",
+    FaultKind.UNDERPERFORMANCE: "underperformance",
+    FaultKind.METER_FAULT: "meter_fault",
+    FaultKind.CONFIGURATION_ISSUE: "configuration_issue",
     # one incident about the vendor's cloud, not a production case per site
-    "vendor_outage": None,
+    FaultKind.VENDOR_OUTAGE: None,
 }
-FAULT_KINDS = frozenset(
-    k for k in CASE_TYPES if k not in ("night", "ok", "indeterminate", "reporting")
-)
+# the kinds a site verdict can be a fault of (an account's blindness is
+# decided by the planner, not here)
+FAULT_KINDS = frozenset(k.value for k in FaultKind if k is not FaultKind.ACCOUNT_BLIND)
 
 # Enphase's grid-powered gateway uploads around the clock. SolarEdge inverters
 # sleep at night and APsystems' freshness is the ECU's last production sample,
@@ -46,18 +46,18 @@ FAULT_KINDS = frozenset(
 REPORTS_AT_NIGHT = {"enphase": True, "apsystems": False, "solaredge": False}
 
 ENPHASE_STATUS = {
-    "comm": "comms_loss",
-    "micro": "string_mlpe_fault",
-    "meter": "meter_fault",
-    "meter_issue": "meter_fault",
-    "iq_collar": "meter_fault",
+    "comm": FaultKind.COMMS_LOSS,
+    "micro": FaultKind.STRING_MLPE_FAULT,
+    "meter": FaultKind.METER_FAULT,
+    "meter_issue": FaultKind.METER_FAULT,
+    "iq_collar": FaultKind.METER_FAULT,
 }
 # a vendor's own production alarm in daylight is evidence of a fault even
 # when the numbers alone do not prove one
 VENDOR_FAULT_STATUS = {
-    "power": "underperformance",
-    "error": "inverter_fault",
-    "rma": "inverter_fault",
+    "power": FaultKind.UNDERPERFORMANCE,
+    "error": FaultKind.INVERTER_FAULT,
+    "rma": FaultKind.INVERTER_FAULT,
 }
 INDETERMINATE_STATUS = frozenset(
     {
@@ -126,11 +126,28 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Verdict:
+    """One site's verdict. `kind` is a FaultKind or HealthState *value* (a
+    plain string, as serialised and stored); `fault_kind`/`health_state`
+    give the member."""
+
     site: str
     kind: str
     reason: str
     account: str = ""
     evidence: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        # a member is stored as its value, so that JSON, the database and
+        # f-strings all see "comms_loss", never "FaultKind.COMMS_LOSS"
+        object.__setattr__(self, "kind", getattr(self.kind, "value", self.kind))
+
+    @property
+    def fault_kind(self) -> FaultKind | None:
+        return FaultKind(self.kind) if self.kind in FAULT_KINDS else None
+
+    @property
+    def health_state(self) -> HealthState | None:
+        return None if self.kind in FAULT_KINDS else HealthState(self.kind)
 
     @property
     def case_type(self) -> str | None:
@@ -152,6 +169,9 @@ class FleetVerdict:
     kind: str
     reason: str
     sites: tuple[str, ...]
+
+    def __post_init__(self):
+        object.__setattr__(self, "kind", getattr(self.kind, "value", self.kind))
 
     def to_json(self) -> dict:
         return {
@@ -205,15 +225,17 @@ def _pre_checks(reading: Reading, at: datetime, th: Thresholds) -> Verdict | Non
         return Verdict(reading.site, kind, reason, reading.account, ev)
 
     if elevation < th.min_elevation_deg:
-        return verdict("night", f"sun {elevation:.1f}° up, below {th.min_elevation_deg}°")
+        return verdict(HealthState.NIGHT, f"sun {elevation:.1f}° up, below {th.min_elevation_deg}°")
     if reading.last_report_at is None:
-        return verdict("indeterminate", "the site has never reported")
+        return verdict(HealthState.INDETERMINATE, "the site has never reported")
     status = (reading.vendor_status or "").lower()
     if status in INDETERMINATE_STATUS:
-        return verdict("indeterminate", f"vendor status {status!r}: no judgement yet")
+        return verdict(HealthState.INDETERMINATE, f"vendor status {status!r}: no judgement yet")
     stale, why = _is_stale(reading, at, th)
-    if stale or ENPHASE_STATUS.get(status) == "comms_loss":
-        return verdict("comms_loss", why or f"vendor reports the gateway not reporting ({status})")
+    if stale or ENPHASE_STATUS.get(status) == FaultKind.COMMS_LOSS:
+        return verdict(
+            FaultKind.COMMS_LOSS, why or f"vendor reports the gateway not reporting ({status})"
+        )
     if status in ENPHASE_STATUS:
         return verdict(ENPHASE_STATUS[status], f"vendor status {status!r}")
     age = at - reading.last_report_at
@@ -226,11 +248,13 @@ def _pre_checks(reading: Reading, at: datetime, th: Thresholds) -> Verdict | Non
             else "not heard from since the sun rose; too early to call it silent"
         )
         return verdict(
-            "indeterminate",
+            HealthState.INDETERMINATE,
             f"last report {age.total_seconds() / 3600:.1f} h old ({why}): production not judged",
         )
     if reading.energy_today_wh is None and reading.power_w is None:
-        return verdict("configuration_issue", "the site reports but no energy data is visible")
+        return verdict(
+            FaultKind.CONFIGURATION_ISSUE, "the site reports but no energy data is visible"
+        )
     return None
 
 
@@ -353,7 +377,7 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
 
     implausible = _implausible(reading, th, model)
     if implausible:
-        return verdict("configuration_issue", f"implausible data: {implausible}")
+        return verdict(FaultKind.CONFIGURATION_ISSUE, f"implausible data: {implausible}")
 
     # Zero Production: nothing, while the darkest sky the neighbours allow
     # still gives clearly more than nothing on the least favourable roof
@@ -364,7 +388,7 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
         source = "the neighbours' sky" if sky.now_low is not None else "an overcast sky"
         if due >= th.zero_power_min_expected_fraction * cap:
             return verdict(
-                "inverter_fault",
+                FaultKind.INVERTER_FAULT,
                 f"Zero Production: reporting {power:.0f} W while at least {due:.0f} W "
                 f"({due / cap:.0%} of capacity) is due under {source}",
             )
@@ -372,12 +396,12 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
         clear_due = model.power_min(1.0) * calibration
         if silent and clear_due >= th.zero_power_min_expected_fraction * cap:
             return verdict(
-                "inverter_fault",
+                FaultKind.INVERTER_FAULT,
                 f"Zero Production: 0 of {reading.devices_total} devices reporting at "
                 f"{power:.0f} W in daylight",
             )
         return verdict(
-            "indeterminate",
+            HealthState.INDETERMINATE,
             f"reporting {power:.0f} W, but under {source} only {due:.0f} W is due: "
             "too dark to tell a fault from the weather",
         )
@@ -388,16 +412,16 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
         and reading.devices_reporting < reading.devices_total
     ):
         return verdict(
-            "string_mlpe_fault",
+            FaultKind.STRING_MLPE_FAULT,
             f"{reading.devices_reporting} of {reading.devices_total} devices reporting",
         )
 
     meter = _meter_verdict(reading, th, dc_kwp)
     if meter:
-        return verdict("meter_fault", meter)
+        return verdict(FaultKind.METER_FAULT, meter)
 
     if energy is None:
-        return verdict("ok", "producing; no energy total to compare")
+        return verdict(HealthState.OK, "producing; no energy total to compare")
     return _judge_energy(reading, th, model, sky, ev, verdict)
 
 
@@ -408,7 +432,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     calibration = reading.history_ratio or 1.0
     if not model.oriented:
         return verdict(
-            "ok",
+            HealthState.OK,
             "producing; roof orientation unknown, so energy is not compared "
             "(enter the site's arrays to judge Underperformance)",
         )
@@ -416,14 +440,16 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
         clear = model.energy(1.0) * calibration
         if clear and energy >= th.underperformance_ratio * clear:
             ev["ratio"] = round(energy / clear, 3)
-            return verdict("ok", f"producing normally: {energy / clear:.0%} of the clear-sky model")
+            return verdict(
+                HealthState.OK, f"producing normally: {energy / clear:.0%} of the clear-sky model"
+            )
         return verdict(
-            "indeterminate",
+            HealthState.INDETERMINATE,
             f"{energy / 1000:.1f} kWh today and no neighbours to tell clouds from a fault",
         )
     if sky.today < th.min_sky:
         return verdict(
-            "indeterminate",
+            HealthState.INDETERMINATE,
             f"heavy overcast: the neighbours saw {sky.today:.0%} of a clear sky; not judged",
         )
     modelled = model.energy(sky.today)
@@ -432,7 +458,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     ev["expected_from"] = "model"
     if expected < th.min_expected_kwh_per_kwp * dc_kwp * 1000.0:
         return verdict(
-            "indeterminate",
+            HealthState.INDETERMINATE,
             f"too little energy due so far today ({expected / 1000:.1f} kWh) to judge it",
         )
     ratio = energy / expected
@@ -444,8 +470,8 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
         f"roof under the sky {sky.count} neighbours saw)"
     )
     if ratio <= th.underperformance_ratio:
-        return verdict("underperformance", pct)
-    return verdict("ok", f"producing normally: {pct}")
+        return verdict(FaultKind.UNDERPERFORMANCE, pct)
+    return verdict(HealthState.OK, f"producing normally: {pct}")
 
 
 def _meter_verdict(reading: Reading, th: Thresholds, dc_kwp: float | None = None) -> str:
@@ -481,13 +507,13 @@ def _classify_without_capacity(reading: Reading, th: Thresholds | None = None) -
         and reading.devices_reporting < reading.devices_total
     ):
         reason = f"{reading.devices_reporting} of {reading.devices_total} devices reporting"
-        return Verdict(reading.site, "string_mlpe_fault", reason, reading.account, ev)
+        return Verdict(reading.site, FaultKind.STRING_MLPE_FAULT, reason, reading.account, ev)
     meter = _meter_verdict(reading, th)
     if meter:
-        return Verdict(reading.site, "meter_fault", meter, reading.account, ev)
+        return Verdict(reading.site, FaultKind.METER_FAULT, meter, reading.account, ev)
     return Verdict(
         reading.site,
-        "ok",
+        HealthState.OK,
         "reporting; capacity unknown, so production is not compared with what was due",
         reading.account,
         ev,
@@ -584,10 +610,10 @@ def classify_liveness(
             # status of now is all there is to judge
             reading = replace(reading, last_report_at=at)
         early = _pre_checks(reading, at, th)
-        if early is None or early.kind == "configuration_issue":
+        if early is None or early.kind == FaultKind.CONFIGURATION_ISSUE:
             early = Verdict(
                 reading.site,
-                "reporting",
+                HealthState.REPORTING,
                 f"heard from at {reading.last_report_at.isoformat()}",
                 reading.account,
                 {},
@@ -606,7 +632,7 @@ def _fold_vendor_outages(verdicts: list[Verdict], th: Thresholds) -> FleetResult
     fleet: list[FleetVerdict] = []
     outage_accounts = set()
     for account, items in judged.items():
-        silent = [v for v in items if v.kind == "comms_loss"]
+        silent = [v for v in items if v.kind == FaultKind.COMMS_LOSS]
         if len(silent) >= th.vendor_outage_min_sites and len(
             silent
         ) >= th.vendor_outage_fraction * len(items):
@@ -614,7 +640,7 @@ def _fold_vendor_outages(verdicts: list[Verdict], th: Thresholds) -> FleetResult
             fleet.append(
                 FleetVerdict(
                     account,
-                    "vendor_outage",
+                    FaultKind.VENDOR_OUTAGE,
                     f"{len(silent)} of {len(items)} sites of account {account} went "
                     "silent together: the vendor's cloud, not the sites",
                     tuple(v.site for v in silent),
@@ -622,8 +648,14 @@ def _fold_vendor_outages(verdicts: list[Verdict], th: Thresholds) -> FleetResult
             )
     if outage_accounts:
         verdicts = [
-            Verdict(v.site, "vendor_outage", "part of a vendor-cloud outage", v.account, v.evidence)
-            if v.kind == "comms_loss" and v.account in outage_accounts
+            Verdict(
+                v.site,
+                FaultKind.VENDOR_OUTAGE,
+                "part of a vendor-cloud outage",
+                v.account,
+                v.evidence,
+            )
+            if v.kind == FaultKind.COMMS_LOSS and v.account in outage_accounts
             else v
             for v in verdicts
         ]
