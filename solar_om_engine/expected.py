@@ -90,6 +90,9 @@ class SiteModel:
     def power_min(self, kc: float) -> float:
         return self._at(self.power_min_w, kc)
 
+    def energy_min(self, kc: float) -> float:
+        return self._at(self.energy_min_wh, kc)
+
     def energy_max(self, kc: float) -> float:
         return self._at(self.energy_max_wh, kc)
 
