@@ -92,27 +92,39 @@ class Thresholds:
     # ... or, whatever the power now, at most this share of the energy due
     # since midnight under the darkest sky the neighbours allow (a dull
     # overcast without neighbours), once that is at least this much
-    # (kWh per kWp): an inverter that never started today
+    # (kWh per kWp), and at least `zero_energy_min_wh` (ten steps of the
+    # coarsest energy a vendor reports, APsystems' 0.01 kWh, so that a
+    # healthy site's first few watt-hours cannot read as 0.00): an inverter
+    # that never started today
     zero_energy_fraction: float = 0.05
     zero_energy_min_kwh_per_kwp: float = 0.01
+    zero_energy_min_wh: float = 100.0
     # the sky assumed for a site without usable peers (a dull overcast: a
     # fraction of the clear-sky irradiance), for Zero Production only
     isolated_sky: float = 0.2
     # energy so far today at most this share of the modelled energy (roof
-    # geometry, the darker quarter of the neighbours' sky, the site's own
+    # geometry, the darker end of the neighbours' skies, the site's own
     # history) is Underperformance
     underperformance_ratio: float = 0.65
     # a ratio is judged once this much energy was due (kWh per kWp) ...
-    min_expected_kwh_per_kwp: float = 0.4
+    min_expected_kwh_per_kwp: float = 0.6
     # ... or earlier, from this much, when the neighbours agree on the sky
     # (the spread of their clear-sky indices, interquartile range over the
     # median, at most `uniform_sky_spread`: a clear or evenly overcast sky;
     # under broken clouds a site's own sky differs from its neighbours' for
     # hours, until the passing shadows average out)
     early_expected_kwh_per_kwp: float = 0.05
-    uniform_sky_spread: float = 0.2
-    # no ratio under a sky darker than this (a storm, snow on every roof)
+    uniform_sky_spread: float = 0.1
+    # no ratio under a sky darker than this (a storm, snow on every roof) ...
     min_sky: float = 0.05
+    # ... nor on a day the sun has not yet risen this high (degrees): all its
+    # light came in at grazing angles, where reflection off the glass, the
+    # horizon and the split of beam and diffuse light decide the output more
+    # than any model of the roof does (a high-latitude winter)
+    min_ratio_elevation_deg: float = 15.0
+    # the site's own sky is taken as dark as this quantile of its
+    # neighbours' (broken clouds: it may sit under the cloud they escaped)
+    sky_low_quantile: float = 0.25
     # peers: same fleet, within this radius, at least this many
     peer_radius_km: float = 50.0
     min_peers: int = 3
@@ -289,8 +301,8 @@ class Sky:
     today: float | None
     now_low: float | None
     count: int
-    # the darker quarter of the neighbours' skies today, and how far they
-    # disagree (interquartile range over the median)
+    # the dark end of the neighbours' skies today (Thresholds.sky_low_quantile)
+    # and how far they disagree (interquartile range over the median)
     today_low: float | None = None
     spread: float | None = None
 
@@ -463,7 +475,7 @@ def _zero_production(
         due_energy = model.energy_min(day_sky) * calibration
         ev["due_energy_wh"] = round(due_energy)
         if (
-            due_energy >= th.zero_energy_min_kwh_per_kwp * model.dc_w
+            due_energy >= max(th.zero_energy_min_kwh_per_kwp * model.dc_w, th.zero_energy_min_wh)
             and energy <= th.zero_energy_fraction * due_energy
         ):
             return (
@@ -509,6 +521,12 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             HealthState.INDETERMINATE,
             f"{energy / 1000:.1f} kWh today and no neighbours to tell clouds from a fault",
         )
+    if model.max_elevation_deg < th.min_ratio_elevation_deg:
+        return verdict(
+            HealthState.INDETERMINATE,
+            f"the sun has not risen above {model.max_elevation_deg:.0f}° today: too low for "
+            "the roof's model to tell a fault from the light",
+        )
     if sky.today < th.min_sky:
         return verdict(
             HealthState.INDETERMINATE,
@@ -533,7 +551,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     ev["ratio"] = round(ratio, 3)
     # what the addon keeps, on good days, as the site's history ratio
     ev["model_ratio"] = round(energy / modelled, 3)
-    # judged against the darker quarter of the neighbours' skies: a site
+    # judged against the darker end of the neighbours' skies: a site
     # under a passing cloud the others escaped is not a fault
     low_sky = sky.today_low if sky.today_low is not None else sky.today
     expected_low = model.energy(low_sky) * calibration
@@ -546,12 +564,13 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     if ratio_low <= th.underperformance_ratio:
         return verdict(
             FaultKind.UNDERPERFORMANCE,
-            f"{pct}; {ratio_low:.0%} even under the darker quarter of their skies",
+            f"{pct}; {ratio_low:.0%} even under the sky of the darkest "
+            f"{th.sky_low_quantile:.0%} of them",
         )
     if ratio <= th.underperformance_ratio:
         return verdict(
             HealthState.INDETERMINATE,
-            f"{pct}, but a quarter of the neighbours saw as dark a sky: clouds or a fault "
+            f"{pct}, but some neighbours saw as dark a sky: clouds or a fault "
             "cannot be told apart yet",
         )
     return verdict(HealthState.OK, f"producing normally: {pct}")
@@ -654,8 +673,9 @@ def neighbour_skies(
             now_low = _median(now) if len(now) >= th.min_peers else None
         if len(today) >= th.min_peers:
             middle = _median(today)
-            low, high = _quantile(today, 0.25), _quantile(today, 0.75)
-            spread = (high - low) / middle if middle > 0 else None
+            q1, q3 = _quantile(today, 0.25), _quantile(today, 0.75)
+            spread = (q3 - q1) / middle if middle > 0 else None
+            low = _quantile(today, th.sky_low_quantile)
             skies[r.site] = Sky(middle, now_low, len(now), low, spread)
         else:
             skies[r.site] = Sky(None, now_low, len(now))
