@@ -105,8 +105,11 @@ def report(title, confusion, false_alarms, night_alarms, healthy_daylight, elaps
         called = sum(confusion[row][kind] for row in confusion)
         precision = hits / called if called else float("nan")
         recall = hits / truth if truth else float("nan")
-        judged = hits / (truth - abstained) if truth > abstained else float("nan")
-        print(f"{kind:22}{precision:>10.1%}{recall:>10.1%}{judged:>10.1%}{truth:>8}{abstained:>10}")
+        when_judged = hits / (truth - abstained) if truth > abstained else float("nan")
+        print(
+            f"{kind:22}{precision:>10.1%}{recall:>10.1%}{when_judged:>10.1%}{truth:>8}"
+            f"{abstained:>10}"
+        )
     rate = len(false_alarms) / healthy_daylight if healthy_daylight else 0.0
     unsure = confusion["healthy"]["indeterminate"]
     print(
