@@ -87,3 +87,42 @@ def health_state_choices() -> list[tuple[str, str]]:
     """(value, label) of every state a site's health can be in: the
     non-fault states, then the fault kinds."""
     return [(s.value, s.label) for s in HealthState] + fault_kind_choices()
+
+
+# What is wrong right now comes first: faults, then silence, then the sites
+# nobody can judge, then the healthy ones (lower is more urgent).
+URGENCY = {
+    "inverter_fault": 10,
+    "string_mlpe_fault": 11,
+    "meter_fault": 12,
+    "underperformance": 13,
+    "configuration_issue": 14,
+    "vendor_outage": 15,
+    "comms_loss": 20,
+    "not_watched": 30,
+    "indeterminate": 40,
+    "unknown": 50,
+    "reporting": 55,
+    "ok": 60,
+    "night": 70,
+}
+UNRANKED = URGENCY["unknown"]
+# the states someone has to act on
+PROBLEM_STATES = frozenset(
+    state for state, rank in URGENCY.items() if rank < URGENCY["not_watched"]
+)
+
+# what a liveness pass ("this site still reports") may replace: a site heard
+# from keeps what its last production judgment said (ok, or the fault still
+# open); only an unknown, silent or unwatched site becomes "reporting"
+REPORTING_REPLACES = frozenset(
+    {"unknown", "night", "indeterminate", "comms_loss", "vendor_outage", "not_watched"}
+)
+# a liveness verdict of these kinds judged nothing of the account
+LIVENESS_NO_EVIDENCE = frozenset({"night", "indeterminate"})
+
+
+def is_judged_by_liveness(kind: str) -> bool:
+    """Whether a liveness pass's verdict of this kind heard from the site
+    (so the account's vendor answers)."""
+    return kind not in LIVENESS_NO_EVIDENCE

@@ -24,7 +24,13 @@ class Priority(IntEnum):
 
 # nothing is produced, or nothing is known: somebody looks today
 URGENT_KINDS = frozenset(
-    k.value for k in (FaultKind.COMMS_LOSS, FaultKind.INVERTER_FAULT, FaultKind.VENDOR_OUTAGE)
+    k.value
+    for k in (
+        FaultKind.COMMS_LOSS,
+        FaultKind.INVERTER_FAULT,
+        FaultKind.VENDOR_OUTAGE,
+        FaultKind.ACCOUNT_BLIND,
+    )
 )
 
 # a silent site's last reading is old news: it records no production, since

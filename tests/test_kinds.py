@@ -57,3 +57,25 @@ def test_every_engine_error_has_one_root(error):
 def test_engine_errors_keep_their_historical_bases():
     assert issubclass(GeoError, ValueError)
     assert issubclass(ReadingError, ValueError)
+
+
+def test_every_health_state_has_an_urgency_and_problems_come_first():
+    states = {value for value, _label in kinds.health_state_choices()} - {"account_blind"}
+    assert set(kinds.URGENCY) == states
+    problems = [kinds.URGENCY[s] for s in kinds.PROBLEM_STATES]
+    others = [kinds.URGENCY[s] for s in states - kinds.PROBLEM_STATES]
+    assert max(problems) < min(others)
+    assert "comms_loss" in kinds.PROBLEM_STATES and "not_watched" not in kinds.PROBLEM_STATES
+    assert kinds.URGENCY["inverter_fault"] < kinds.URGENCY["comms_loss"] < kinds.URGENCY["ok"]
+
+
+def test_a_liveness_pass_keeps_a_production_judgment():
+    # "still reports" says nothing about production: a judged site keeps its judgment
+    for judged in ("ok", "inverter_fault", "underperformance", "meter_fault"):
+        assert judged not in kinds.REPORTING_REPLACES
+    for silent in ("unknown", "comms_loss", "not_watched", "vendor_outage"):
+        assert silent in kinds.REPORTING_REPLACES
+    assert kinds.is_judged_by_liveness("reporting")
+    assert kinds.is_judged_by_liveness("vendor_outage")
+    assert not kinds.is_judged_by_liveness("night")
+    assert not kinds.is_judged_by_liveness("indeterminate")

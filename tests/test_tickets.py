@@ -15,6 +15,7 @@ T0 = datetime(2026, 6, 21, 8, 0)
         ("comms_loss", Priority.HIGH),
         ("inverter_fault", Priority.HIGH),
         ("vendor_outage", Priority.HIGH),
+        ("account_blind", Priority.HIGH),
         ("string_mlpe_fault", Priority.MEDIUM),
         ("underperformance", Priority.MEDIUM),
         ("meter_fault", Priority.MEDIUM),

@@ -2,10 +2,15 @@ from . import helpdesk_ticket_category
 from . import helpdesk_ticket_tag
 from . import solar_site
 from . import helpdesk_ticket
+from . import helpdesk_ticket_routing
+from . import helpdesk_ticket_escalation
 from . import solar_labour_programme
 from . import solar_rma
 from . import solar_job_step
-from . import helpdesk_ticket_service_job
+from . import helpdesk_ticket_job_steps
+from . import helpdesk_ticket_finding
+from . import helpdesk_ticket_followers
+from . import helpdesk_ticket_appraisal
 from . import fsm_order
 from . import fsm_activity
 from . import crm_lead

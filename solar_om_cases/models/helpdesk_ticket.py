@@ -1,9 +1,15 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from markupsafe import Markup
+"""A case's service flow: its resolution path, the outcomes recorded, the
+visits and where the case stands (the engine's solar_om_engine.service
+decides). Routing: helpdesk_ticket_routing.py; complaints, escalation and
+reactivation: helpdesk_ticket_escalation.py; job steps:
+helpdesk_ticket_job_steps.py; findings: helpdesk_ticket_finding.py; sales and
+operations in the loop: helpdesk_ticket_followers.py; the insurance
+appraisal: helpdesk_ticket_appraisal.py."""
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 from solar_om_engine import cases, service
 
@@ -77,21 +83,9 @@ class HelpdeskTicket(models.Model):
         store=True,
         help="Empty until the case is completed, and for cases solved without a visit.",
     )
-    solar_concern = fields.Selection(
-        CONCERNS,
-        string="Customer's Concern",
-        tracking=True,
-        help="Routes the case: savings to Savings Analysis, repairs to the service team, "
-        "platform set-up to the manufacturer's instructions. Systems not past the "
-        "installer handover go to the installer.",
-    )
     solar_lease_end_date = fields.Date(
         string="Lease End", readonly=True, help="The lease end an End Of Lease case is for."
     )
-    escalated_case_id = fields.Many2one(
-        "helpdesk.ticket", string="Complaint About", readonly=True, tracking=True
-    )
-    payment_date = fields.Date(help="When the customer paid, for a reactivation request.")
     rma_ids = fields.One2many("solar.rma", "ticket_id", string="RMAs")
     rma_count = fields.Integer(compute="_compute_rma_count")
     solar_category_definition = fields.Text(
@@ -223,141 +217,3 @@ class HelpdeskTicket(models.Model):
         action["domain"] = [("ticket_id", "=", self.id)]
         action["context"] = {"default_ticket_id": self.id}
         return action
-
-    @api.depends("category_id")
-    def _compute_team_id(self):
-        """The case type's team, however the ticket was made (form, code,
-        import, mail); without one, helpdesk_mgmt's default (the user's team)."""
-        routed = self.filtered("category_id.solar_team_id")
-        for ticket in routed:
-            ticket.team_id = ticket.category_id.solar_team_id
-        return super(HelpdeskTicket, self - routed)._compute_team_id()
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        tickets = super().create(vals_list)
-        tickets._apply_suppression()
-        tickets.filtered("solar_concern")._solar_route_concern()
-        return tickets
-
-    def write(self, vals):
-        if vals.get("customer_authenticated"):
-            vals = dict(
-                vals, authenticated_by_id=self.env.uid, authenticated_at=fields.Datetime.now()
-            )
-        result = super().write(vals)
-        if "category_id" in vals or "solar_site_id" in vals:
-            self._apply_suppression()
-        if vals.get("solar_concern"):
-            self._solar_route_concern()
-        return result
-
-    def _solar_route_concern(self):
-        """Route by what the customer raises (the engine's rule)."""
-        for ticket in self:
-            site = ticket.solar_site_id
-            route = cases.route_concern(
-                ticket.solar_concern,
-                handover_approved=site.handover_approved if site else None,
-                has_case_type=bool(ticket.category_id),
-            )
-            if route.action == cases.ConcernAction.REFER_TO_INSTALLER:
-                site._solar_refer_to_installer(ticket, dict(CONCERNS)[ticket.solar_concern])
-            elif route.action == cases.ConcernAction.POST_INSTRUCTIONS:
-                ticket._solar_post_platform_instructions()
-            else:
-                category = self.env.ref(case_type_xmlid(route.case_type))
-                values = {"team_id": category.solar_team_id.id}
-                if route.replace_case_type:
-                    values["category_id"] = category.id
-                ticket.write(values)
-
-    def _solar_post_platform_instructions(self):
-        body = self.env["solar.platform.instruction"]._render(self.solar_site_id.vendor)
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")
-
-    @api.constrains("stage_id", "tag_ids", "category_id")
-    def _check_complaint_grounds(self):
-        # checked on the values saved, so grounds and closing can come in one save
-        missing = self.filtered(
-            lambda t: (
-                t.closed
-                and cases.grounds_missing(
-                    t.category_id.solar_requires_grounds,
-                    len(t.tag_ids.filtered("solar_complaint_ground")),
-                )
-            )
-        )
-        if missing:
-            raise ValidationError(
-                self.env._(
-                    "Record the grounds of %(tickets)s (tags marked Complaint Ground) "
-                    "before closing it.",
-                    tickets=", ".join(missing.mapped("display_name")),
-                )
-            )
-
-    def _apply_suppression(self):
-        for ticket in self.filtered("solar_site_id"):
-            ticket.solar_site_id.sudo()._solar_suppress_for(ticket)
-
-    def action_reactivation_check(self):
-        """The 10-business-day rule after a payment for a suspended account."""
-        self.ensure_one()
-        if not self.payment_date:
-            raise UserError(self.env._("Set the payment date first."))
-        advice, elapsed = cases.reactivation_advice(
-            self.payment_date, fields.Date.context_today(self)
-        )
-        if advice == "wait":
-            self.message_post(
-                body=self.env._(
-                    "Payment received %(days)s business days ago: reactivation can take up "
-                    "to %(limit)s business days. No action needed yet.",
-                    days=elapsed,
-                    limit=cases.REACTIVATION_DAYS,
-                ),
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
-            return advice
-        team = self.env.ref("solar_om_cases.helpdesk_team_account_servicing")
-        self.write({"team_id": team.id})
-        self.activity_schedule(
-            "mail.mail_activity_data_call",
-            summary=self.env._("Reactivation overdue: warm transfer"),
-            note=self.env._(
-                "Paid %(days)s business days ago and still not reactivated.", days=elapsed
-            ),
-            user_id=(team.user_id or self.env.user).id,
-        )
-        return advice
-
-    def action_escalate_unanswered(self, open_case):
-        """A complaint that an open case went unanswered: linked to it, the
-        case's priority goes up, its team lead takes it over and gets an activity."""
-        self.ensure_one()
-        if open_case.closed:
-            raise UserError(
-                self.env._("%(case)s is closed: reopen it first.", case=open_case.display_name)
-            )
-        self.escalated_case_id = open_case
-        open_case.sudo().write(
-            {
-                "priority": cases.escalated_priority(open_case.priority),
-                "user_id": cases.escalation_owner(
-                    open_case.user_id.id, open_case.team_id.user_id.id
-                ),
-            }
-        )
-        lead = open_case.team_id.user_id or self.env.user
-        open_case.sudo().activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self.env._("Customer says this case went unanswered"),
-            note=Markup("%s") % self.env._("Complaint %(ref)s", ref=self.display_name),
-            user_id=lead.id,
-        )
-        open_case.message_post(
-            body=self.env._("Escalated by complaint %(ref)s.", ref=self.display_name),
-            subtype_xmlid="mail.mt_note",
-        )

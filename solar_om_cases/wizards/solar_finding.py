@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from ..models.helpdesk_ticket_service_job import FINDINGS
+from ..models.helpdesk_ticket_finding import FINDINGS
 
 
 class SolarFinding(models.TransientModel):

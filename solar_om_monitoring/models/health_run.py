@@ -61,6 +61,15 @@ class Evidence:
     readings: dict  # site key -> clients.Reading
     errors: dict  # site key -> why the site could not be read
 
+    @classmethod
+    def of(cls, result, readings, errors):
+        """The evidence of a classification `result` over `readings`."""
+        return cls(
+            verdicts={v.site: v for v in result.verdicts},
+            readings={r.site: r for r in readings},
+            errors=errors,
+        )
+
 
 def naive_utc(moment):
     """An aware instant as the naive UTC datetime Odoo stores."""

@@ -2,14 +2,21 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The scheduled health check: the run loop, over the models that own the parts.
 
+
 Data flows one way: the engine's clients read the vendors, the engine
 classifies and decides; the models persist. Who does what:
 
-- ``solar.site``: claims the due sites, writes their results;
-- ``solar.monitoring.account``: polls its sites, keeps the quota ledger;
+- ``solar.health.check``: the run loop and a claimed chunk's production pass
+  (here), the accounts' liveness passes (solar_health_check_liveness.py),
+  each batch's results, faults and incidents (solar_health_check_batch.py);
+- ``solar.site``: claims the due sites, writes their results (solar_site_polling.py);
+- ``solar.monitoring.account``: polls its sites, keeps the quota ledger
+  (solar_monitoring_account_polling.py), its blindness (solar_monitoring_account_blind.py);
 - ``solar.production.daily``: upserts today's energy;
-- ``solar.fault``: inserts, touches and closes faults and vendor incidents;
-- ``helpdesk.ticket``: ticket values, closing on recovery, auto-dispatch.
+- ``solar.fault``: inserts, touches and closes faults (solar_fault.py) and
+  account incidents (solar_fault_incident.py);
+- ``helpdesk.ticket``: ticket values (helpdesk_ticket_monitoring.py), closing on
+  recovery and auto-dispatch (helpdesk_ticket_recovery.py).
 
 Database work is per batch of sites, never a query per site.
 """
@@ -17,17 +24,12 @@ Database work is per batch of sites, never a query per site.
 import logging
 from datetime import datetime, timezone
 
-from psycopg2.errors import SerializationFailure
-
 from odoo import api, models
-from odoo.tools import mute_logger
 
-from solar_om_engine import planner
-from solar_om_engine.classify import Thresholds, classify_fleet, classify_liveness
+from solar_om_engine.classify import Thresholds, classify_fleet
 from solar_om_engine.daylight import is_daylight
-from solar_om_engine.faults import decide
 from solar_om_engine.geo import has_coordinates
-from solar_om_engine.kinds import HealthState, is_judged
+from solar_om_engine.kinds import HealthState, is_judged, is_judged_by_liveness
 
 from .health_run import TUNABLES, Evidence, HealthRun
 
@@ -82,9 +84,7 @@ class SolarHealthCheck(models.AbstractModel):
         if not force:
             for result in self._liveness_passes(accounts, run):
                 fleet_verdicts += result.fleet_verdicts
-                judged |= {
-                    v.account for v in result.verdicts if v.kind not in ("night", "indeterminate")
-                }
+                judged |= {v.account for v in result.verdicts if is_judged_by_liveness(v.kind)}
         self._apply_incidents(accounts, fleet_verdicts, frozenset(judged), run)
         accounts._health_watch(run)
         self.env["helpdesk.ticket"]._solar_auto_dispatch(run)
@@ -141,125 +141,9 @@ class SolarHealthCheck(models.AbstractModel):
             self.env["ir.cron"]._commit_progress(0)
         readings, errors, deferred = accounts._health_poll(lit, run)
         result = classify_fleet(readings, run.at, run.thresholds)
-        evidence = Evidence(
-            verdicts={v.site: v for v in result.verdicts},
-            readings={r.site: r for r in readings},
-            errors=errors,
-        )
+        evidence = Evidence.of(result, readings, errors)
         polled = [r for r in lit if str(r["id"]) not in deferred]
         for start in range(0, len(polled), run.batch_size):
             batch = polled[start : start + run.batch_size]
             self._apply_committed(batch, evidence, run, attempts=3)
         return result
-
-    @api.model
-    def _liveness_passes(self, accounts, run):
-        """The liveness pass of every account whose plan says one is due:
-        the cheapest call for all its lit sites, judged on freshness and the
-        vendor's status only. Returns each pass's classification."""
-        results = []
-        for account in accounts:
-            plan = run.plans.get(account.id)
-            last = account.last_liveness_at
-            last = last.replace(tzinfo=timezone.utc) if last else None
-            if plan is None or not planner.liveness_due(plan, last, run.at):
-                continue
-            if not account._health_claim_liveness(plan, run):
-                continue  # another worker runs this pass
-            rows = self.env["solar.site"]._health_lit_sites(account, run)
-            if not rows:
-                continue
-            full = plan.liveness_reads_production
-            if full:
-                # the cheapest call is the full reading (SolarEdge v2 /power):
-                # every liveness pass also judges production
-                readings, errors, deferred = account._health_poll(rows, run)
-                rows = [r for r in rows if str(r["id"]) not in deferred]
-                result = classify_fleet(readings, run.at, run.thresholds)
-            else:
-                readings, errors = account._health_liveness(rows, run)
-                result = classify_liveness(readings, run.at, run.thresholds)
-            evidence = Evidence(
-                verdicts={v.site: v for v in result.verdicts},
-                readings={r.site: r for r in readings},
-                errors=errors,
-            )
-            for start in range(0, len(rows), run.batch_size):
-                batch = rows[start : start + run.batch_size]
-                # freshness only: a colliding batch is dropped, the next pass covers it
-                self._apply_committed(batch, evidence, run, liveness=not full, attempts=1)
-            for verdict in result.verdicts:
-                run.stats[f"liveness_{verdict.kind}"] += 1
-            results.append(result)
-        return results
-
-    @api.model
-    def _apply_committed(self, batch, evidence, run, liveness=False, attempts=1):
-        """Apply one batch and, in the cron, commit it. A liveness pass and a
-        production pass of one account may write the same site from two
-        workers: the later one fails to serialize, rolls back and tries again
-        on a fresh snapshot; a batch still colliding after `attempts` is
-        dropped (its claims run out, so a later check covers its sites)."""
-        if not run.commit:
-            self._apply_batch(batch, evidence, run, liveness=liveness)
-            return True
-        for _attempt in range(attempts):
-            try:
-                with mute_logger("odoo.sql_db"):
-                    self._apply_batch(batch, evidence, run, liveness=liveness)
-                self.env["ir.cron"]._commit_progress(len(batch))
-                return True
-            except SerializationFailure:
-                self.env.cr.rollback()
-                self.env.invalidate_all()
-        run.stats["liveness_batches_dropped" if liveness else "batches_dropped"] += 1
-        return False
-
-    @api.model
-    def _apply_batch(self, batch, evidence, run, liveness=False):
-        """Write one batch's results, then open, touch and close its faults.
-        A liveness pass writes freshness only, and its `reporting` verdicts
-        end a comms loss but no production fault."""
-        faults = self.env["solar.fault"]
-        open_faults = faults._health_open_of_sites([row["id"] for row in batch])
-        faulty_sites = {f.site for f in open_faults}
-        if liveness:
-            self.env["solar.site"]._health_write_liveness(batch, evidence, run)
-        else:
-            self.env["solar.site"]._health_write_results(batch, evidence, run, faulty_sites)
-            self.env["solar.production.daily"]._health_upsert(batch, evidence, run.at)
-        verdicts = evidence.verdicts
-        actions = decide(
-            [verdicts[str(row["id"])] for row in batch if str(row["id"]) in verdicts],
-            [],
-            open_faults,
-            run.recovery_checks,
-            suppressed_sites=self.env["solar.site"]._health_suppressed(batch, run.at),
-        )
-        faults._health_open_for_sites(actions.to_open, batch, evidence, run, actions)
-        faults._health_touch(actions.still_present, actions.recovering, run.at)
-        run.stats["tickets_reopened"] += faults.browse(actions.still_present)._reopen_signed_off(
-            verdicts
-        )
-        faults._health_close(actions.to_close, run)
-        for verdict in actions.suppressed:
-            run.stats["suppressed"] += 1
-            _logger.info("site %s: %s suppressed (outage expected)", verdict.site, verdict.kind)
-        faults.invalidate_model()
-
-    @api.model
-    def _apply_incidents(self, accounts, fleet_verdicts, judged, run):
-        """Vendor outages: account-level faults, opened when a whole account
-        goes silent at once, closed when its sites are judged again."""
-        faults = self.env["solar.fault"]
-        actions = decide(
-            [],
-            fleet_verdicts,
-            faults._health_open_incidents(accounts),
-            run.recovery_checks,
-            judged_accounts=judged,
-        )
-        faults._health_open_incidents_for(actions.incidents_to_open, accounts, run)
-        faults._health_touch(actions.still_present, actions.recovering, run.at)
-        faults._health_close(actions.to_close, run)
-        faults.invalidate_model()

@@ -1,20 +1,20 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A login to one vendor's monitoring cloud, its quota and its polling plan.
+What the health check does with it: solar_monitoring_account_polling.py
+(polls and the quota ledger) and solar_monitoring_account_blind.py (an
+account nothing can be read of)."""
+
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
-
-from psycopg2.errors import SerializationFailure
+from datetime import datetime, timezone
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from solar_om_engine import planner, quota
-from solar_om_engine.clients import CLIENTS, SiteRef
-from solar_om_engine.readings import ReadingError, parse_reading
-
-from .health_run import naive_utc
+from solar_om_engine.clients import CLIENTS
 
 _logger = logging.getLogger(__name__)
 
@@ -106,31 +106,6 @@ class SolarMonitoringAccount(models.Model):
     plan_production = fields.Char(string="Production judgments", compute="_compute_plan")
     plan_detect = fields.Char(string="A silent site is seen", compute="_compute_plan")
     plan_usage = fields.Char(string="Calls this month", compute="_compute_plan")
-    # --- a blind account: nothing of it can be read (an incident, not site faults)
-    manager_id = fields.Many2one(
-        "res.users",
-        string="O&M Manager",
-        tracking=True,
-        help="Gets the incident ticket when this account's sites are not being watched.",
-    )
-    blind_reason = fields.Selection(
-        [(b.value, words) for b, words in planner.BLINDNESS_WORDS.items()],
-        string="Not Watched Because",
-        readonly=True,
-        copy=False,
-    )
-    blind_since = fields.Datetime(string="Not Watched Since", readonly=True, copy=False)
-    last_liveness_at = fields.Datetime(
-        string="Last Reporting Check",
-        readonly=True,
-        copy=False,
-        help="When the health check last asked the vendor which sites still report.",
-    )
-    failing_since = fields.Datetime(
-        readonly=True,
-        copy=False,
-        help="First of the polls in a row that could not reach the vendor.",
-    )
 
     @api.onchange("vendor")
     def _onchange_vendor(self):
@@ -272,261 +247,6 @@ class SolarMonitoringAccount(models.Model):
                 self.env(cr=cr, su=True)[self._name].browse(self.id).write(values)
             self.invalidate_recordset(list(values))
         _logger.info("monitoring account %s: OAuth tokens refreshed", self.id)
-
-    # ------------------------------------------------------------ health check
-    def _health_poll(self, rows, run):
-        """Readings of the lit sites `rows` (dicts of the site's check
-        fields), per-site errors, and the keys of the sites left for the
-        next run because this run's share of the minute quota is spent."""
-        by_account = defaultdict(list)
-        for row in rows:
-            by_account[row["account_id"]].append(row)
-        readings, errors, deferred = [], {}, set()
-        for account in self:
-            todo = by_account.get(account.id, [])
-            if not todo:
-                continue
-            ledger = account._ledger()
-            ledger.clock = run.clock  # months and blocks follow the instant judged
-            spent_before = ledger.month_used
-            share = quota.sites_per_run(ledger.tier, account.vendor)
-            for row in todo[share:]:
-                deferred.add(str(row["id"]))
-            refs = [account._site_ref(row) for row in todo[:share]]
-            try:
-                client = account._make_client(ledger)
-            except ValueError as err:  # a bad base URL
-                result_error, result = str(err), None
-            else:
-                result = client.poll(refs, run.at)
-                result_error = result.account_error
-            if result_error:
-                kind = (result.account_error_kind or "transient") if result else "transient"
-            elif refs and not result.readings and len(result.site_errors) == len(refs):
-                kind = "transient"  # every site failed on its own: the vendor is unreachable
-            else:
-                kind = ""
-            run.account_errors[account.id] = kind
-            account._save_poll_state(ledger, spent_before, result_error, run.at)
-            if result is None or result_error:
-                _logger.warning("monitoring account %s: %s", account.id, result_error)
-                # sites read before the account stopped (a 429 mid-poll) were read
-                read = {r.site for r in result.readings} if result else set()
-                for ref in refs:
-                    if ref.key not in read:
-                        errors[ref.key] = f"{account.name}: {result_error}"
-                if result is None:
-                    continue
-            readings.extend(result.readings)
-            errors.update(result.site_errors)
-            for key, message in result.site_errors.items():
-                _logger.warning("site %s: %s", key, message)
-            run.stats["api_calls"] += result.calls
-            run.stats["sites_polled"] += len(refs)
-        run.stats["sites_deferred"] += len(deferred)
-        return readings, errors, deferred
-
-    def _health_claim_liveness(self, plan, run):
-        """Claim this account's liveness pass: of several workers, the one
-        whose UPDATE moves `last_liveness_at` runs it (committed at once in
-        the cron, so the others see it)."""
-        self.ensure_one()
-        due_before = (
-            run.at - timedelta(minutes=max(plan.liveness_every_min, 0)) + timedelta(seconds=30)
-        )
-        claim = SQL(
-            "UPDATE solar_monitoring_account SET last_liveness_at = %s WHERE id = %s"
-            " AND (last_liveness_at IS NULL OR last_liveness_at <= %s) RETURNING id",
-            run.naive_at,
-            self.id,
-            naive_utc(due_before),
-        )
-        if not self.env.context.get("solar_om_commit"):
-            self.env.cr.execute(claim)
-            won = bool(self.env.cr.fetchall())
-        else:
-            try:
-                with self.env.registry.cursor() as cr:
-                    cr.execute(claim)
-                    won = bool(cr.fetchall())
-            except SerializationFailure:
-                won = False
-        self.invalidate_recordset(["last_liveness_at"])
-        return won
-
-    def _health_liveness(self, rows, run):
-        """One liveness pass over this account's lit sites `rows`: the
-        cheapest call that says when each last reported. Returns readings
-        holding freshness and vendor status only, and per-site errors."""
-        self.ensure_one()
-        ledger = self._ledger()
-        ledger.clock = run.clock
-        spent_before = ledger.month_used
-        refs = [self._site_ref(row) for row in rows]
-        key_of = {ref.vendor_ref: ref for ref in refs}
-        readings, errors = [], {}
-        try:
-            client = self._make_client(ledger)
-        except ValueError as err:  # a bad base URL
-            result, error, kind = None, str(err), "transient"
-        else:
-            result = client.liveness(refs, run.at)
-            error, kind = result.account_error, result.account_error_kind
-        if error:
-            kind = kind or "transient"
-            _logger.warning("monitoring account %s: %s", self.id, error)
-            errors = {ref.key: f"{self.name}: {error}" for ref in refs}
-        else:
-            for vendor_ref, message in result.site_errors.items():
-                if vendor_ref in key_of:
-                    errors[key_of[vendor_ref].key] = message
-            for vendor_ref, seen in result.sites.items():
-                ref = key_of.get(vendor_ref)
-                if ref is None:
-                    continue
-                try:
-                    readings.append(
-                        parse_reading(
-                            {
-                                "site": ref.key,
-                                "account": ref.account,
-                                "vendor": self.vendor,
-                                "latitude": ref.latitude,
-                                "longitude": ref.longitude,
-                                "timezone": ref.timezone,
-                                "capacity_w": ref.capacity_w,
-                                "connection": ref.connection,
-                                "meter_expected": ref.meter_expected,
-                                "last_report_at": seen.last_report_at.isoformat()
-                                if seen.last_report_at
-                                else None,
-                                "vendor_status": seen.vendor_status,
-                            }
-                        )
-                    )
-                except ReadingError as err:
-                    errors[ref.key] = str(err)
-        run.account_errors[self.id] = kind or ""
-        run.stats["liveness_passes"] += 1
-        run.stats["liveness_calls"] += result.calls if result else 0
-        self._save_poll_state(ledger, spent_before, error, run.at)
-        return readings, errors
-
-    def _health_watch(self, run):
-        """After a run: an account nothing could be read of (quota spent,
-        credentials refused, API retired, vendor unreachable for longer than
-        its plan's liveness window) is blind. It gets one incident ticket for
-        its O&M manager and its sites show "not watched"; the incident closes
-        by itself once a poll works again."""
-        faults = self.env["solar.fault"].sudo()
-        for account in self:
-            ledger = account._ledger()
-            ledger.clock = run.clock
-            kind = run.account_errors.get(account.id)
-            if kind is None:
-                # not polled this run (night, nothing due): only a spent month is news
-                if ledger.month_remaining() > 0:
-                    continue
-                kind = "quota_month"
-            values = {}
-            if kind in ("transient", "quota_minute"):
-                if not account.failing_since:
-                    values["failing_since"] = run.naive_at
-            elif account.failing_since:
-                values["failing_since"] = False
-            failing_since = values.get("failing_since", account.failing_since)
-            since = failing_since and failing_since.replace(tzinfo=timezone.utc)
-            plan = run.plans.get(account.id)
-            blind = planner.blindness(
-                "transient" if kind == "quota_minute" else kind, since or None, run.at, plan
-            )
-            if blind and account.blind_reason != blind.value:
-                values.update(blind_reason=blind.value, blind_since=run.naive_at)
-                if not account.blind_reason:
-                    run.stats["accounts_blinded"] += 1
-            elif not blind and kind == "" and account.blind_reason:
-                values.update(blind_reason=False, blind_since=False)
-                run.stats["accounts_watched_again"] += 1
-            if values:
-                account._write_health_state(values)
-                if run.commit:
-                    # a fresh snapshot: the incident's row refers to the account
-                    # row just written on the other cursor
-                    self.env["ir.cron"]._commit_progress(0)
-            if account.blind_reason:
-                faults._health_blind_incident(account, run)
-                self.env["solar.site"]._health_mark_not_watched(account, run)
-            elif "blind_reason" in values:
-                faults._health_close_blind_incident(account, run)
-
-    def _site_ref(self, row):
-        """What the engine's client needs of a site."""
-        return SiteRef(
-            key=str(row["id"]),
-            vendor_ref=row["vendor_site_ref"],
-            account=str(self.id),
-            latitude=row["latitude"],
-            longitude=row["longitude"],
-            timezone=row["tz"],
-            # the inverter's AC limit where known: the physics clips there
-            capacity_w=(row["capacity_ac_kw"] or row["capacity_dc_kwp"]) * 1000,
-            meter_expected=row["meter_expected"],
-            connection=row["connection"] or None,
-            arrays=tuple(row.get("arrays", ())),
-        )
-
-    def _save_poll_state(self, ledger, spent_before, error, at, extra=None):
-        """Record the calls spent and the account's last error (and `extra`
-        values). Several workers may poll one account at once: in the cron
-        the ledger row is locked and merged (calls added up) in its own short
-        transaction, retried when another worker's merge lands first."""
-        self.ensure_one()
-        values = {"last_check_at": naive_utc(at), "last_error": error or False, **(extra or {})}
-        if not self.env.context.get("solar_om_commit"):
-            self.sudo().write(dict(values, quota_state=ledger.to_dict()))
-            return
-        spent = ledger.month_used - spent_before
-        for attempt in range(5):
-            try:
-                with self.env.registry.cursor() as cr:
-                    cr.execute(
-                        "SELECT quota_state FROM solar_monitoring_account"
-                        " WHERE id = %s FOR NO KEY UPDATE",
-                        [self.id],
-                    )
-                    stored = quota.QuotaLedger.from_dict(self.vendor, ledger.tier, cr.fetchone()[0])
-                    stored.clock = ledger.clock
-                    stored.merge(ledger, spent)
-                    self.env(cr=cr, su=True)[self._name].browse(self.id).write(
-                        dict(values, quota_state=stored.to_dict())
-                    )
-                break
-            except SerializationFailure:
-                if attempt == 4:
-                    raise
-        self.invalidate_recordset(["quota_state", "last_check_at", "last_error", *(extra or {})])
-
-    def _write_health_state(self, values):
-        """Write what the check keeps on the account. In the cron, on a short
-        cursor of its own, like the ledger: the run's transaction must not
-        update the row other workers' ledger merges update."""
-        self.ensure_one()
-        if not self.env.context.get("solar_om_commit"):
-            self.sudo().write(values)
-            return
-        for attempt in range(5):
-            try:
-                with self.env.registry.cursor() as cr:
-                    cr.execute(
-                        "SELECT id FROM solar_monitoring_account WHERE id = %s FOR NO KEY UPDATE",
-                        [self.id],
-                    )
-                    self.env(cr=cr, su=True)[self._name].browse(self.id).write(values)
-                break
-            except SerializationFailure:
-                if attempt == 4:
-                    raise
-        self.invalidate_recordset(list(values))
 
     def action_check_now(self):
         self.env["solar.health.check"].run(accounts=self, force=True)

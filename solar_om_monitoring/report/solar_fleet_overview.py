@@ -4,7 +4,7 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from ..models.solar_fault import FAULT_KINDS
-from ..models.solar_site import HEALTH, HEALTH_RANK_COLOR
+from ..models.solar_site_health import HEALTH, HEALTH_COLOR
 
 SECTIONS = [
     ("health", "Sites by Health"),
@@ -142,7 +142,7 @@ class SolarFleetOverview(models.Model):
             else:
                 tile.name = labels.get(tile.code, tile.code)
                 if tile.section == "health":
-                    tile.color = HEALTH_RANK_COLOR.get(tile.code, (0, 0))[1]
+                    tile.color = HEALTH_COLOR.get(tile.code, 0)
                 elif tile.section == "fault":
                     tile.color = 2 if tile.code == "comms_loss" else 1
                     if tile.count_late:

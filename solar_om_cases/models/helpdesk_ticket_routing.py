@@ -1,0 +1,81 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Where a case goes: the case type's team however the ticket was made, the
+customer's concern (the engine's routing rule), and the outage suppression
+a case sets on its site."""
+
+from odoo import api, fields, models
+
+from solar_om_engine import cases
+
+from .helpdesk_ticket import CONCERNS, case_type_xmlid
+
+
+class HelpdeskTicket(models.Model):
+    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
+    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+
+    solar_concern = fields.Selection(
+        CONCERNS,
+        string="Customer's Concern",
+        tracking=True,
+        help="Routes the case: savings to Savings Analysis, repairs to the service team, "
+        "platform set-up to the manufacturer's instructions. Systems not past the "
+        "installer handover go to the installer.",
+    )
+
+    @api.depends("category_id")
+    def _compute_team_id(self):
+        """The case type's team, however the ticket was made (form, code,
+        import, mail); without one, helpdesk_mgmt's default (the user's team)."""
+        routed = self.filtered("category_id.solar_team_id")
+        for ticket in routed:
+            ticket.team_id = ticket.category_id.solar_team_id
+        return super(HelpdeskTicket, self - routed)._compute_team_id()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        tickets._apply_suppression()
+        tickets.filtered("solar_concern")._solar_route_concern()
+        return tickets
+
+    def write(self, vals):
+        if vals.get("customer_authenticated"):
+            vals = dict(
+                vals, authenticated_by_id=self.env.uid, authenticated_at=fields.Datetime.now()
+            )
+        result = super().write(vals)
+        if "category_id" in vals or "solar_site_id" in vals:
+            self._apply_suppression()
+        if vals.get("solar_concern"):
+            self._solar_route_concern()
+        return result
+
+    def _solar_route_concern(self):
+        """Route by what the customer raises (the engine's rule)."""
+        for ticket in self:
+            site = ticket.solar_site_id
+            route = cases.route_concern(
+                ticket.solar_concern,
+                handover_approved=site.handover_approved if site else None,
+                has_case_type=bool(ticket.category_id),
+            )
+            if route.action == cases.ConcernAction.REFER_TO_INSTALLER:
+                site._solar_refer_to_installer(ticket, dict(CONCERNS)[ticket.solar_concern])
+            elif route.action == cases.ConcernAction.POST_INSTRUCTIONS:
+                ticket._solar_post_platform_instructions()
+            else:
+                category = self.env.ref(case_type_xmlid(route.case_type))
+                values = {"team_id": category.solar_team_id.id}
+                if route.replace_case_type:
+                    values["category_id"] = category.id
+                ticket.write(values)
+
+    def _solar_post_platform_instructions(self):
+        body = self.env["solar.platform.instruction"]._render(self.solar_site_id.vendor)
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _apply_suppression(self):
+        for ticket in self.filtered("solar_site_id"):
+            ticket.solar_site_id.sudo()._solar_suppress_for(ticket)

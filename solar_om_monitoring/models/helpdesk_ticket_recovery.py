@@ -1,0 +1,111 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A monitoring ticket after the fault: closed (or noted) when the site
+recovers, back to the team when a signed-off fault is seen again, and a
+work order sent by itself when its case type says so."""
+
+from odoo import api, models
+
+from solar_om_engine import tickets as ticket_rules
+
+from .health_run import naive_utc
+
+
+class HelpdeskTicket(models.Model):
+    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
+    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+
+    def _solar_close_recovered(self, recovery_checks):
+        """Close a ticket whose faults all went away, and say why; returns 1
+        if it closed. A ticket a person has taken in hand, or with work
+        orders still open, gets the note only: the person decides."""
+        self.ensure_one()
+        if self.closed:
+            return 0
+        owner = self.user_id
+        decision = ticket_rules.on_recovery(
+            signed_off=self.stage_id
+            == self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying"),
+            taken_in_hand=bool(owner) and not owner._is_superuser(),
+            orders_open=bool(self.fsm_order_ids.filtered(lambda o: not o.is_closed)),
+        )
+        note = self.env._(
+            "The monitoring saw this site report normally for %(n)s consecutive "
+            "daylight checks: the fault is over.",
+            n=recovery_checks,
+        )
+        if decision != ticket_rules.Recovery.CLOSE:
+            why = (
+                self.env._("%(user)s has this ticket in hand, so it stays open.", user=owner.name)
+                if decision == ticket_rules.Recovery.NOTE_IN_HAND
+                else self.env._("Work orders are still open, so it stays open.")
+            )
+            self.message_post(
+                body=self.env._("%(note)s %(why)s", note=note, why=why),
+                subtype_xmlid="mail.mt_note",
+            )
+            return 0
+        self.write({"stage_id": self._solar_closed_stage().id})
+        self.message_post(body=note + " " + self.env._("Closed automatically."))
+        return 1
+
+    @api.model
+    def _solar_auto_dispatch(self, run):
+        """Monitoring tickets of a type set to dispatch, still open and without
+        a work order after its grace period, get one."""
+        tickets = self.sudo().search(
+            [
+                ("solar_monitoring", "=", True),
+                ("solar_site_id", "!=", False),
+                ("closed", "=", False),
+                ("fsm_order_ids", "=", False),
+                ("category_id.solar_dispatch_after_hours", ">", 0),
+            ]
+        )
+        now = naive_utc(run.at)
+        due = tickets.filtered(
+            lambda t: ticket_rules.dispatch_due(
+                t.create_date, now, t.category_id.solar_dispatch_after_hours
+            )
+        )
+        if due:
+            due._solar_create_orders()
+            run.stats["orders_dispatched"] += len(due)
+
+    def _solar_to_verifying(self):
+        self._solar_follow_up("solar_om_monitoring.activity_plan_visit_done")
+        for ticket in self:
+            ticket.stage_id = self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying")
+            ticket.message_post(
+                body=self.env._(
+                    "All work orders are done: the ticket waits for the monitoring to see "
+                    "the site healthy before it closes."
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _solar_closed_stage(self):
+        """The team's *Done* stage, else its first closed one."""
+        self.ensure_one()
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done", raise_if_not_found=False)
+        stages = (
+            self.team_id._get_applicable_stages()
+            if self.team_id
+            else self.env["helpdesk.ticket.stage"].search([("closed", "=", True)])
+        )
+        if done and done in stages:
+            return done
+        return stages.filtered("closed")[:1]
+
+    def _solar_reopen(self, evidence):
+        """Signed off, yet the monitoring still sees the fault: back to the team."""
+        for ticket in self:
+            ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+            ticket.message_post(
+                body=self.env._(
+                    "Reopened: the work order was signed off but the site is still faulty. "
+                    "The monitoring saw: %(evidence)s",
+                    evidence=evidence,
+                ),
+                subtype_xmlid="mail.mt_comment",
+            )
