@@ -101,6 +101,21 @@ class TestSpanish(TransactionCase):
         action = self.env.ref("solar_om_monitoring.mail_activity_plan_action_helpdesk_ticket")
         self.assertEqual(action.with_context(lang="es_ES").name, "Planes de actividades")
 
+    def test_a_spanish_agent_gets_the_follow_up_plan_in_spanish(self):
+        plan = self.env.ref("solar_om_monitoring.activity_plan_visit_booked")
+        as_agent = plan.with_user(self.agent_es).with_context(lang="es_ES")
+        self.assertEqual(as_agent.name, "Seguimiento del cliente: visita concertada")
+        # launched by an English-speaking colleague, for the Spanish-speaking holder
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "Visita", "description": "<p>Visita</p>", "user_id": self.agent_es.id}
+        )
+        ticket.with_context(lang="en_US")._solar_follow_up(
+            "solar_om_monitoring.activity_plan_visit_booked"
+        )
+        self.assertIn(
+            "Llamada de bienvenida antes de la visita", ticket.activity_ids.mapped("summary")
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestSpanishPortal(HttpCase):

@@ -19,3 +19,4 @@ from . import solar_health_check_batch
 from . import fsm_order
 from . import solar_brand_checklist
 from . import res_config_settings
+from . import mail_activity_plan
