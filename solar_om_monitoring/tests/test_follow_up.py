@@ -30,7 +30,7 @@ class TestFollowUpPlans(MonitoringCommon):
     def test_a_booked_visit_launches_the_plan_for_the_tickets_holder(self):
         ticket = self.faulty_ticket()
         self._dispatch(ticket)
-        # the agent launches the plan: deadlines count from the agent's today
+        # the plan's days are the holder's (near midnight UTC, not the admin's)
         today = fields.Date.context_today(ticket.with_user(self.agent))
         planned = {(a.summary, a.date_deadline, a.user_id) for a in ticket.activity_ids}
         self.assertLessEqual(
