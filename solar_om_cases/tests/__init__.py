@@ -6,3 +6,4 @@ from . import test_service_jobs
 from . import test_service_job_tours
 from . import test_spanish
 from . import test_settings
+from . import test_migration

@@ -10,3 +10,4 @@ from . import test_fleet_views
 from . import test_fleet_tour
 from . import test_portal
 from . import test_follow_up
+from . import test_migration
