@@ -58,6 +58,8 @@ class SiteRef:
     connection: str | None = None
     # roof arrays as the reading carries them ({"dc_kwp", "tilt", "azimuth"})
     arrays: tuple = ()
+    # the site's ratio to the model on recent good days (calibration.history_ratio)
+    history_ratio: float | None = None
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,7 @@ class BaseClient:
             "connection": site.connection,
             "meter_expected": site.meter_expected,
             "arrays": list(site.arrays) or None,
+            "history_ratio": site.history_ratio,
         }
         data.update(measured)
         return parse_reading(data)

@@ -2,7 +2,13 @@
 azimuth per array), production from the same physics the classifier expects
 (`solar_om_engine.expected`: pvlib solar position, clear sky, transposition,
 temperature, clipping), clouds shared by nearby sites, and faults injected
-per site or per account."""
+per site or per account.
+
+Roofs are like an installer's book of business: most face the equator, many
+are east/west splits, some face one way only, a few the pole, some are flat,
+and for about one site in six the orientation was never recorded (the roof
+is real, `/_sim/sites` just does not say which way it faces). DC is 1-1.3
+times the AC capacity, so bright noons clip."""
 
 from __future__ import annotations
 
@@ -97,6 +103,12 @@ class SimSite:
     # roof planes; empty means one plane of the whole capacity, 30° tilt,
     # facing the equator
     arrays: tuple[Array, ...] = ()
+    # whether the O&M company knows the roof (`/_sim/sites` lists the arrays)
+    roof_known: bool = True
+    # a healthy site's own ratio to the roof's model, every day: below 1 for
+    # what the model does not know (a tree, a chimney, long cables), above
+    # for better than typical modules and wiring
+    permanent_ratio: float = 1.0
     _energy_cache: tuple = (None, None, 0.0)  # (local date, last slot start, Wh)
 
 
@@ -193,8 +205,8 @@ class Fleet:
         if site.fault and site.fault_since and at >= site.fault_since:
             if site.fault == "zero_production":
                 return 0.0
-            return FACTOR.get(site.fault, 1.0)
-        return 1.0
+            return site.permanent_ratio * FACTOR.get(site.fault, 1.0)
+        return site.permanent_ratio
 
     def power(self, site: SimSite, at: datetime) -> float:
         return self.healthy_power(site, at) * self._factor(site, at)
@@ -292,10 +304,49 @@ def make_account(vendor: str, index: int, key: str = "") -> Account:
     )
 
 
+# roof kinds of a fleet and their weights (see the module docstring)
+ROOF_KINDS = {
+    "equator": 32,
+    "east_west": 18,
+    "east": 8,
+    "west": 8,
+    "pole": 4,
+    "flat": 12,
+    "unknown": 18,
+}
+
+
+def plausible_roof(
+    rng: random.Random, ac_w: float, latitude: float
+) -> tuple[tuple[Array, ...], bool]:
+    """A roof for a site of `ac_w` AC: its arrays and whether they are known."""
+    kind = rng.choices(list(ROOF_KINDS), weights=list(ROOF_KINDS.values()))[0]
+    dc_kwp = round(ac_w / 1000 * rng.choice((1.0, 1.1, 1.2, 1.3)), 2)
+    equator = 180.0 if latitude >= 0 else 0.0
+    tilt = float(round(rng.uniform(10, 40)))
+    if kind == "east_west":
+        half = round(dc_kwp / 2, 2)
+        return (Array(half, tilt, 90.0), Array(round(dc_kwp - half, 2), tilt, 270.0)), True
+    if kind == "flat":
+        return (Array(dc_kwp, float(round(rng.uniform(0, 5))), equator),), True
+    azimuth = {
+        "equator": equator + rng.uniform(-25, 25),
+        "east": 90.0 + rng.uniform(-15, 15),
+        "west": 270.0 + rng.uniform(-15, 15),
+        "pole": equator + 180.0 + rng.uniform(-20, 20),
+        # a real roof that nobody recorded: mostly towards the sun
+        "unknown": equator + rng.uniform(-100, 100),
+    }[kind]
+    return (Array(dc_kwp, tilt, float(round(azimuth % 360))),), kind != "unknown"
+
+
 def make_fleet(n_sites: int, seed: int = 7, sites_per_account: int = 2000) -> Fleet:
     """`n_sites` spread over the cities (clusters of neighbours within ~20 km),
-    vendors in turn, accounts of up to `sites_per_account` sites."""
+    vendors in turn, accounts of up to `sites_per_account` sites, roofs of
+    every kind (`plausible_roof`)."""
     rng = random.Random(seed)
+    # roofs from their own stream: the same seed keeps the same places
+    roof_rng = random.Random(f"{seed}-roofs")
     sites, accounts = [], {}
     counters = dict.fromkeys(VENDORS, 0)
     for i in range(n_sites):
@@ -308,57 +359,81 @@ def make_fleet(n_sites: int, seed: int = 7, sites_per_account: int = 2000) -> Fl
             accounts[acc_key] = make_account(vendor, acc_index)
         city, lat, lon, tz = CITIES[rng.randrange(len(CITIES))]
         dlat, dlon = rng.uniform(-0.15, 0.15), rng.uniform(-0.15, 0.15)
-        sites.append(
-            SimSite(
-                ref=f"{REF_PREFIX[vendor]}{n + 1:06d}",
-                vendor=vendor,
-                account=acc_key,
-                name=f"{city} site {n + 1}",
-                latitude=round(lat + dlat, 5),
-                longitude=round(lon + dlon, 5),
-                timezone=tz,
-                capacity_w=round(rng.uniform(3.0, 15.0), 2) * 1000,
-                cloud_cell=city,
-                connection="cellular" if vendor == "enphase" and rng.random() < 0.1 else "ethernet",
-                devices_total=rng.randint(8, 30),
-            )
+        site = SimSite(
+            ref=f"{REF_PREFIX[vendor]}{n + 1:06d}",
+            vendor=vendor,
+            account=acc_key,
+            name=f"{city} site {n + 1}",
+            latitude=round(lat + dlat, 5),
+            longitude=round(lon + dlon, 5),
+            timezone=tz,
+            capacity_w=round(rng.uniform(3.0, 15.0), 2) * 1000,
+            cloud_cell=city,
+            connection="cellular" if vendor == "enphase" and rng.random() < 0.1 else "ethernet",
+            devices_total=rng.randint(8, 30),
         )
+        site.arrays, site.roof_known = plausible_roof(roof_rng, site.capacity_w, site.latitude)
+        sites.append(site)
     return Fleet(sites, list(accounts.values()), seed)
 
 
+# The roofs of solar_om's demo sites (demo/solar_om_demo.xml says the same):
+# DC kWp, tilt, azimuth per array; None where the demo leaves it unknown
+# (the simulated roof is real all the same).
+DEMO_ROOFS = {
+    "1001": ((9.8, 35.0, 180.0),),  # Munich: one south roof
+    "1002": ((3.2, 10.0, 95.0), (3.2, 10.0, 275.0)),  # Madrid: a low east/west split
+    "1003": ((7.2, 25.0, 250.0),),  # Rome: west-south-west
+    "2001": ((8.1, 20.0, 180.0),),  # Phoenix: south, DC/AC 1.17, clips at noon
+    "2002": ((3.3, 20.0, 90.0), (3.3, 20.0, 270.0)),  # San Diego: east/west
+    "2003": None,  # Denver: orientation never recorded (south-west, 25°)
+    "3001": ((6.6, 20.0, 10.0),),  # Brisbane: north, the equator side
+    "3002": ((2.6, 30.0, 80.0), (2.6, 30.0, 350.0)),  # Sydney: east and north
+    "3003": ((4.4, 40.0, 180.0),),  # Tromsø: steep south roof for the low sun
+}
+DEMO_UNKNOWN_ROOF = {"2003": ((11.0, 25.0, 225.0),)}
+
+
 def demo_fleet(seed: int = 7) -> Fleet:
-    """The nine sites of solar_om's demo data (vendor ids 1001-3003), each
-    with four neighbours so that peers, not clear sky, set expectations."""
+    """The nine sites of solar_om's demo data (vendor ids 1001-3003, their
+    AC capacity and roofs), each with four neighbours so that peers, not
+    clear sky alone, set expectations."""
     demo = [
-        ("1001", "solaredge", 48.1372, 11.5756, "Europe/Berlin", 9800, "Munich"),
-        ("1002", "solaredge", 40.4168, -3.7038, "Europe/Madrid", 6400, "Madrid"),
-        ("1003", "solaredge", 41.9028, 12.4964, "Europe/Rome", 7200, "Rome"),
-        ("2001", "enphase", 33.4484, -112.0740, "America/Phoenix", 8100, "Phoenix"),
-        ("2002", "enphase", 32.7157, -117.1611, "America/Los_Angeles", 6600, "San Diego"),
-        ("2003", "enphase", 39.7392, -104.9903, "America/Denver", 11000, "Denver"),
-        ("3001", "apsystems", -27.4698, 153.0251, "Australia/Brisbane", 6600, "Brisbane"),
-        ("3002", "apsystems", -33.8688, 151.2093, "Australia/Sydney", 5200, "Sydney"),
-        ("3003", "apsystems", 69.6492, 18.9553, "Europe/Oslo", 4400, "Tromsø"),
+        ("1001", "solaredge", 48.1372, 11.5756, "Europe/Berlin", 8300, "Munich"),
+        ("1002", "solaredge", 40.4168, -3.7038, "Europe/Madrid", 5400, "Madrid"),
+        ("1003", "solaredge", 41.9028, 12.4964, "Europe/Rome", 6100, "Rome"),
+        ("2001", "enphase", 33.4484, -112.0740, "America/Phoenix", 6900, "Phoenix"),
+        ("2002", "enphase", 32.7157, -117.1611, "America/Los_Angeles", 5600, "San Diego"),
+        ("2003", "enphase", 39.7392, -104.9903, "America/Denver", 9300, "Denver"),
+        ("3001", "apsystems", -27.4698, 153.0251, "Australia/Brisbane", 5600, "Brisbane"),
+        ("3002", "apsystems", -33.8688, 151.2093, "Australia/Sydney", 4400, "Sydney"),
+        ("3003", "apsystems", 69.6492, 18.9553, "Europe/Oslo", 3700, "Tromsø"),
     ]
     rng = random.Random(seed)
+    roof_rng = random.Random(f"{seed}-roofs")
     accounts = {v: make_account(v, 1, key=f"demo-{v}") for v in VENDORS}
     sites = []
     for ref, vendor, lat, lon, tz, cap, city in demo:
-        sites.append(
-            SimSite(ref, vendor, f"demo-{vendor}", f"{city} demo", lat, lon, tz, cap, city)
-        )
+        site = SimSite(ref, vendor, f"demo-{vendor}", f"{city} demo", lat, lon, tz, cap, city)
+        known = DEMO_ROOFS[ref]
+        roof = known or DEMO_UNKNOWN_ROOF[ref]
+        site.arrays = tuple(Array(*plane) for plane in roof)
+        site.roof_known = known is not None
+        sites.append(site)
         for k in range(4):
-            sites.append(
-                SimSite(
-                    f"{ref}-N{k + 1}",
-                    vendor,
-                    f"demo-{vendor}",
-                    f"{city} neighbour {k + 1}",
-                    round(lat + rng.uniform(-0.1, 0.1), 4),
-                    round(lon + rng.uniform(-0.1, 0.1), 4),
-                    tz,
-                    round(rng.uniform(4000, 10000)),
-                    city,
-                )
+            neighbour = SimSite(
+                f"{ref}-N{k + 1}",
+                vendor,
+                f"demo-{vendor}",
+                f"{city} neighbour {k + 1}",
+                round(lat + rng.uniform(-0.1, 0.1), 4),
+                round(lon + rng.uniform(-0.1, 0.1), 4),
+                tz,
+                round(rng.uniform(4000, 10000)),
+                city,
             )
+            neighbour.arrays, neighbour.roof_known = plausible_roof(
+                roof_rng, neighbour.capacity_w, neighbour.latitude
+            )
+            sites.append(neighbour)
     return Fleet(sites, list(accounts.values()), seed)

@@ -260,6 +260,15 @@ class _Handler(BaseHTTPRequestHandler):
                         "longitude": s.longitude,
                         "timezone": s.timezone,
                         "capacity_w": s.capacity_w,
+                        # the roof as the O&M company knows it; None: unknown
+                        "arrays": (
+                            [
+                                {"dc_kwp": a.dc_kwp, "tilt": a.tilt, "azimuth": a.azimuth}
+                                for a in s.arrays
+                            ]
+                            if s.roof_known and s.arrays
+                            else None
+                        ),
                         "connection": s.connection,
                         "fault": s.fault,
                     }

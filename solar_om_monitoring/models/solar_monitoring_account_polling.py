@@ -178,6 +178,7 @@ class SolarMonitoringAccount(models.Model):
             meter_expected=row["meter_expected"],
             connection=row["connection"] or None,
             arrays=tuple(row.get("arrays", ())),
+            history_ratio=row.get("history_ratio"),
         )
 
     def _save_poll_state(self, ledger, spent_before, error, at, extra=None):

@@ -1,8 +1,12 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from solar_om_engine.calibration import CalibrationPolicy, DayRatio, history_ratio
 from solar_om_engine.geo import zone
 from solar_om_engine.tickets import records_production
 
@@ -29,6 +33,19 @@ class SolarProductionDaily(models.Model):
         "(nearby sites, else clear sky).",
     )
     ratio = fields.Float(string="Of Expected", compute="_compute_ratio")
+    # the site's own history (solar_om_engine.calibration): the day's last
+    # ratio of energy to the roof's model under the neighbours' sky, before
+    # any calibration, and the verdict of that check
+    model_ratio = fields.Float(
+        digits=(16, 3),
+        aggregator="avg",
+        help="Energy over what the roof's physical model gave under the neighbours' sky, "
+        "at the day's last check that could judge it. Good days calibrate the site: "
+        "permanent shading stops alarming, a drop from the usual level does not.",
+    )
+    model_verdict = fields.Char(
+        help="The verdict of the check that recorded the model ratio (ok, underperformance, ...)."
+    )
 
     def _compute_ratio(self):
         for day in self:
@@ -51,6 +68,7 @@ class SolarProductionDaily(models.Model):
                 continue
             day = reading.last_report_at.astimezone(zone(row["tz"])).date()
             kwh = reading.energy_today_wh / 1000
+            model_ratio = verdict.evidence.get("model_ratio") if verdict else None
             rows.append(
                 (
                     row["id"],
@@ -59,6 +77,8 @@ class SolarProductionDaily(models.Model):
                     kwh,
                     kwh / row["capacity_dc_kwp"],
                     expected_kwh(verdict),
+                    model_ratio,
+                    verdict.kind if model_ratio is not None else None,
                 )
             )
         if not rows:
@@ -69,16 +89,26 @@ class SolarProductionDaily(models.Model):
                 """
                 INSERT INTO solar_production_daily
                     (site_id, company_id, day, energy_kwh, specific_yield, expected_kwh,
-                     create_uid, write_uid, create_date, write_date)
+                     model_ratio, model_verdict, create_uid, write_uid, create_date, write_date)
                 SELECT v.site_id, v.company_id, v.day::date, v.kwh::float8, v.yield::float8,
-                       v.expected::float8, %s, %s, %s, %s
-                FROM (VALUES %s) AS v(site_id, company_id, day, kwh, yield, expected)
+                       v.expected::float8, v.model_ratio::float8, v.model_verdict::varchar,
+                       %s, %s, %s, %s
+                FROM (VALUES %s)
+                    AS v(site_id, company_id, day, kwh, yield, expected, model_ratio,
+                         model_verdict)
                 ON CONFLICT (site_id, day) DO UPDATE SET
                     energy_kwh = GREATEST(solar_production_daily.energy_kwh, EXCLUDED.energy_kwh),
                     specific_yield = GREATEST(
                         solar_production_daily.specific_yield, EXCLUDED.specific_yield),
                     expected_kwh = GREATEST(
                         solar_production_daily.expected_kwh, EXCLUDED.expected_kwh),
+                    -- the latest judged ratio of the day (the most energy behind it)
+                    model_ratio = CASE WHEN EXCLUDED.model_ratio IS NOT NULL
+                        AND EXCLUDED.energy_kwh >= COALESCE(solar_production_daily.energy_kwh, 0)
+                        THEN EXCLUDED.model_ratio ELSE solar_production_daily.model_ratio END,
+                    model_verdict = CASE WHEN EXCLUDED.model_ratio IS NOT NULL
+                        AND EXCLUDED.energy_kwh >= COALESCE(solar_production_daily.energy_kwh, 0)
+                        THEN EXCLUDED.model_verdict ELSE solar_production_daily.model_verdict END,
                     write_date = EXCLUDED.write_date
                 """,
                 uid,
@@ -88,3 +118,32 @@ class SolarProductionDaily(models.Model):
                 sql_values(rows),
             )
         )
+
+    @api.model
+    def _health_history_ratios(self, rows, at, policy=None):
+        """Site id -> its history ratio (solar_om_engine.calibration) on the
+        site's local date at `at`, for the sites of `rows` that have one:
+        one query for the whole chunk."""
+        policy = policy or CalibrationPolicy()
+        today = {row["id"]: at.astimezone(zone(row["tz"])).date() for row in rows}
+        if not today:
+            return {}
+        since = min(today.values()) - timedelta(days=policy.window_days)
+        days = defaultdict(list)
+        for site_id, day, ratio, kind in self.env.execute_query(
+            SQL(
+                """
+                SELECT site_id, day, model_ratio, model_verdict FROM solar_production_daily
+                WHERE site_id = ANY(%s) AND day >= %s AND model_ratio IS NOT NULL
+                """,
+                list(today),
+                since,
+            )
+        ):
+            days[site_id].append(DayRatio(day, ratio, kind or ""))
+        ratios = {}
+        for site_id, history in days.items():
+            ratio = history_ratio(history, today[site_id], policy)
+            if ratio is not None:
+                ratios[site_id] = ratio
+        return ratios

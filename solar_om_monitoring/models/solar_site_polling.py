@@ -97,10 +97,12 @@ class SolarSite(models.Model):
         self.browse(ids)._health_written(["next_check_at"])
         rows = self.sudo().browse(ids).read(CHECK_FIELDS)
         arrays = self._health_arrays(ids)
+        history = self.env["solar.production.daily"]._health_history_ratios(rows, at)
         for row in rows:
             row["account_id"] = row["account_id"][0]
             row["company_id"] = row["company_id"][0]
             row["arrays"] = arrays.get(row["id"], [])
+            row["history_ratio"] = history.get(row["id"])
         return rows
 
     @api.model
