@@ -2,20 +2,32 @@
 physics-based fleet (`bench/physics_fleet.py`), with and without roof
 orientation in the readings.
 
-    python bench/detection_benchmark.py [--seed 14] [--write DIR]
+    python bench/detection_benchmark.py [--fleet a|b] [--seed N] [--write DIR]
+    python bench/detection_benchmark.py --sites 120 --kinds underperformance \
+        --oriented-only --cache /tmp/fleets          # a quick look while iterating
 
 Prints, for each run, a confusion matrix (truth rows, verdict columns),
-precision and recall per fault kind, and false alarms on healthy daylight
-checks (any fault verdict on a healthy site with the sun at least 10° up),
-plus alarms at night. `--write DIR` also saves each instant's readings as
-JSON, the input of `python -m solar_om_engine check READINGS.json --at ISO`.
-Not a test: figures for the README.
+precision and recall per fault kind, over all daylight checks (an abstention
+on a faulty site is a miss) and over the checks the engine judged, false
+alarms on healthy daylight checks (any fault verdict on a healthy site with
+the sun at least 10° up), healthy daylight checks left indeterminate, alarms
+at night, and the time per site-check. `--sites N` keeps a seeded sample of
+N sites (fewer neighbours: a quick look, not the README figures); `--kinds`
+scores only those fault kinds (every site is still classified, as
+neighbours); `--cache DIR` keeps the generated fleet between runs. `--write
+DIR` also saves each instant's readings as JSON, the input of `python -m
+solar_om_engine check READINGS.json --at ISO`. Not a test: figures for the
+README.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import inspect
 import json
+import pickle
+import random
 import sys
 import time
 from collections import Counter, defaultdict
@@ -23,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import physics_fleet  # noqa: E402
 from physics_fleet import FAULTS, generate  # noqa: E402
 
 from solar_om_engine.classify import FAULT_KINDS, classify_fleet  # noqa: E402
@@ -31,7 +44,7 @@ from solar_om_engine.readings import parse_reading  # noqa: E402
 COLUMNS = ["ok", "indeterminate", "night", *FAULTS, "vendor_outage"]
 
 
-def run(checks, oriented: bool, write: Path | None = None):
+def run(checks, oriented: bool, write: Path | None = None, kinds=None):
     by_instant = defaultdict(list)
     for check in checks:
         by_instant[check.at].append(check)
@@ -54,7 +67,7 @@ def run(checks, oriented: bool, write: Path | None = None):
         verdicts = result.by_site()
         for check in items:
             verdict = verdicts[check.reading["site"]]
-            if check.label == "skip":
+            if check.label == "skip" or (kinds and check.label not in kinds | {"healthy"}):
                 continue
             daylight = check.elevation >= 10.0
             if check.label == "healthy":
@@ -84,18 +97,25 @@ def report(title, confusion, false_alarms, night_alarms, healthy_daylight, elaps
     # (indeterminate: too little energy yet, heavy overcast, no neighbours)
     print(f"{'kind':22}{'precision':>10}{'recall':>10}{'judged':>10}{'cases':>8}{'abstained':>10}")
     for kind in FAULTS:
+        if not confusion.get(kind):
+            continue
         truth = sum(confusion[kind].values())
         hits = confusion[kind][kind]
         abstained = confusion[kind]["indeterminate"]
         called = sum(confusion[row][kind] for row in confusion)
         precision = hits / called if called else float("nan")
         recall = hits / truth if truth else float("nan")
-        judged = hits / (truth - abstained) if truth > abstained else float("nan")
-        print(f"{kind:22}{precision:>10.1%}{recall:>10.1%}{judged:>10.1%}{truth:>8}{abstained:>10}")
+        when_judged = hits / (truth - abstained) if truth > abstained else float("nan")
+        print(
+            f"{kind:22}{precision:>10.1%}{recall:>10.1%}{when_judged:>10.1%}{truth:>8}"
+            f"{abstained:>10}"
+        )
     rate = len(false_alarms) / healthy_daylight if healthy_daylight else 0.0
+    unsure = confusion["healthy"]["indeterminate"]
     print(
         f"\nfalse alarms on healthy daylight checks: {len(false_alarms)} of "
-        f"{healthy_daylight} ({rate:.2%}); alarms at night: {night_alarms}"
+        f"{healthy_daylight} ({rate:.2%}); alarms at night: {night_alarms}; "
+        f"healthy daylight checks indeterminate: {unsure}"
     )
     per = elapsed / judged * 1000
     print(f"classified {judged} site-checks in {elapsed:.1f} s ({per:.1f} ms each)")
@@ -107,25 +127,58 @@ def report(title, confusion, false_alarms, night_alarms, healthy_daylight, elaps
         )
 
 
+def load(fleet: str, seed: int | None, cache: Path | None):
+    """The labelled checks of one fleet variant (generated, or from `cache`)."""
+    takes_variant = "variant" in inspect.signature(generate).parameters
+    if fleet != "a" and not takes_variant:
+        raise SystemExit(f"this physics_fleet has no variant {fleet!r}")
+    key = None
+    if cache:
+        source = Path(physics_fleet.__file__).read_bytes()
+        digest = hashlib.sha256(source).hexdigest()[:12]
+        key = cache / f"fleet-{fleet}-{seed}-{digest}.pickle"
+        if key.exists():
+            return pickle.loads(key.read_bytes())
+    if takes_variant:
+        checks = generate(seed, variant=fleet)
+    else:
+        checks = generate(14 if seed is None else seed)
+    if key:
+        cache.mkdir(parents=True, exist_ok=True)
+        key.write_bytes(pickle.dumps(checks))
+    return checks
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--fleet", default="a", help="the fleet variant (a, b)")
+    parser.add_argument("--seed", type=int, default=None, help="default: the variant's own")
     parser.add_argument("--write", type=Path)
     parser.add_argument("--misses", action="store_true", help="list missed faults")
+    parser.add_argument("--sites", type=int, help="a seeded sample of this many sites")
+    parser.add_argument("--kinds", help="score only these fault kinds (comma-separated)")
+    parser.add_argument("--oriented-only", action="store_true")
+    parser.add_argument("--cache", type=Path, help="keep generated fleets in this directory")
     args = parser.parse_args(argv)
     if args.write:
         args.write.mkdir(parents=True, exist_ok=True)
+    kinds = set(args.kinds.split(",")) if args.kinds else None
     started = time.perf_counter()
-    checks = generate(args.seed)
+    checks = load(args.fleet, args.seed, args.cache)
+    refs = sorted({c.site.ref for c in checks})
+    if args.sites and args.sites < len(refs):
+        keep = set(random.Random(0).sample(refs, args.sites))
+        checks = [c for c in checks if c.site.ref in keep]
     sites = len({c.site.ref for c in checks})
     print(
-        f"physics fleet (seed {args.seed}): {sites} sites, {len(checks)} site-checks, "
-        f"generated in {time.perf_counter() - started:.0f} s"
+        f"physics fleet {args.fleet} (seed {args.seed if args.seed is not None else 'default'}):"
+        f" {sites} sites, {len(checks)} site-checks, ready in "
+        f"{time.perf_counter() - started:.0f} s"
     )
     print("labels:", dict(Counter(c.label for c in checks)))
-    for oriented in (True, False):
+    for oriented in (True, False)[: 1 if args.oriented_only else 2]:
         title = "with orientation" if oriented else "without orientation"
-        result = run(checks, oriented, args.write)
+        result = run(checks, oriented, args.write, kinds)
         report(title, *result)
         if args.misses:
             _misses(checks, oriented)

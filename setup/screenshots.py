@@ -92,7 +92,7 @@ class Browser:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         return result.get("result", {}).get("value")
 
-    def shoot(self, url, session, path, size, ready, settle=1.0):
+    def shoot(self, url, session, path, size, ready, settle=1.0, scroll=None):
         width, height = size
         self.call(
             "Emulation.setDeviceMetricsOverride",
@@ -115,6 +115,10 @@ class Browser:
             time.sleep(0.3)
         else:
             print(f"  ! {path.name}: {ready!r} never appeared", file=sys.stderr)
+        if scroll:
+            self.evaluate(
+                f"document.querySelector({json.dumps(scroll)})?.scrollIntoView({{block: 'center'}})"
+            )
         time.sleep(settle)
         data = self.call("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
@@ -239,6 +243,17 @@ def main():
                 ".o_form_view .o_statusbar_status",
             )
         )
+        # the same ticket's SLA clocks against the contract level's targets
+        shots.append(
+            (
+                manager,
+                f"{url}/odoo/helpdesk.ticket/{ticket}",
+                "ticket_sla",
+                DESKTOP,
+                ".o_form_view .o_solar_sla_clocks",
+                ".o_form_view div[name=solar_sla_clocks]",
+            )
+        )
     portal_site = record_id(
         url, manager, "solar.site", [("partner_id.user_ids.login", "=", args.portal.split(":")[0])]
     )
@@ -256,8 +271,10 @@ def main():
         ]
     browser = Browser()
     try:
-        for session, page, name, size, ready in shots:
-            browser.shoot(page, session, OUT / f"{name}.png", size, ready)
+        for session, page, name, size, ready, *scroll in shots:
+            browser.shoot(
+                page, session, OUT / f"{name}.png", size, ready, scroll=scroll and scroll[0]
+            )
     finally:
         browser.close()
 

@@ -15,30 +15,30 @@ from datetime import datetime, timedelta
 from .daylight import lit_since, sun_elevation
 from .expected import SiteModel, site_capacity, site_model
 from .geo import distance_km
-from .kinds import is_judged
+from .kinds import FaultKind, HealthState, is_judged
 from .readings import Reading
 
 # verdict kind -> case type code (the Production types of the taxonomy)
-CASE_TYPES = {
-    "night": None,
-    "ok": None,
-    "indeterminate": None,
+CASE_TYPES: dict[str, str | None] = {
+    HealthState.NIGHT: None,
+    HealthState.OK: None,
+    HealthState.INDETERMINATE: None,
     # heard from in a liveness pass; production is judged at its own times
-    "reporting": None,
+    HealthState.REPORTING: None,
     # a whole site silent is a device communication issue, which the
     # taxonomy files under String/MLPE Fault
-    "comms_loss": "string_mlpe_fault",
-    "inverter_fault": "inverter_fault",
-    "string_mlpe_fault": "string_mlpe_fault",
-    "underperformance": "underperformance",
-    "meter_fault": "meter_fault",
-    "configuration_issue": "configuration_issue",
+    FaultKind.COMMS_LOSS: "string_mlpe_fault",
+    FaultKind.INVERTER_FAULT: "inverter_fault",
+    FaultKind.STRING_MLPE_FAULT: "string_mlpe_fault",
+    FaultKind.UNDERPERFORMANCE: "underperformance",
+    FaultKind.METER_FAULT: "meter_fault",
+    FaultKind.CONFIGURATION_ISSUE: "configuration_issue",
     # one incident about the vendor's cloud, not a production case per site
-    "vendor_outage": None,
+    FaultKind.VENDOR_OUTAGE: None,
 }
-FAULT_KINDS = frozenset(
-    k for k in CASE_TYPES if k not in ("night", "ok", "indeterminate", "reporting")
-)
+# the kinds a site verdict can be a fault of (an account's blindness is
+# decided by the planner, not here)
+FAULT_KINDS = frozenset(k.value for k in FaultKind if k is not FaultKind.ACCOUNT_BLIND)
 
 # Enphase's grid-powered gateway uploads around the clock. SolarEdge inverters
 # sleep at night and APsystems' freshness is the ECU's last production sample,
@@ -46,18 +46,18 @@ FAULT_KINDS = frozenset(
 REPORTS_AT_NIGHT = {"enphase": True, "apsystems": False, "solaredge": False}
 
 ENPHASE_STATUS = {
-    "comm": "comms_loss",
-    "micro": "string_mlpe_fault",
-    "meter": "meter_fault",
-    "meter_issue": "meter_fault",
-    "iq_collar": "meter_fault",
+    "comm": FaultKind.COMMS_LOSS,
+    "micro": FaultKind.STRING_MLPE_FAULT,
+    "meter": FaultKind.METER_FAULT,
+    "meter_issue": FaultKind.METER_FAULT,
+    "iq_collar": FaultKind.METER_FAULT,
 }
 # a vendor's own production alarm in daylight is evidence of a fault even
 # when the numbers alone do not prove one
 VENDOR_FAULT_STATUS = {
-    "power": "underperformance",
-    "error": "inverter_fault",
-    "rma": "inverter_fault",
+    "power": FaultKind.UNDERPERFORMANCE,
+    "error": FaultKind.INVERTER_FAULT,
+    "rma": FaultKind.INVERTER_FAULT,
 }
 INDETERMINATE_STATUS = frozenset(
     {
@@ -89,16 +89,42 @@ class Thresholds:
     # ... while the lowest plausible modelled output under the sky the peers
     # saw is at least this fraction of capacity
     zero_power_min_expected_fraction: float = 0.05
+    # ... or, whatever the power now, at most this share of the energy due
+    # since midnight under the darkest sky the neighbours allow (a dull
+    # overcast without neighbours), once that is at least this much
+    # (kWh per kWp), and at least `zero_energy_min_wh` (ten steps of the
+    # coarsest energy a vendor reports, APsystems' 0.01 kWh, so that a
+    # healthy site's first few watt-hours cannot read as 0.00): an inverter
+    # that never started today
+    zero_energy_fraction: float = 0.05
+    zero_energy_min_kwh_per_kwp: float = 0.01
+    zero_energy_min_wh: float = 100.0
     # the sky assumed for a site without usable peers (a dull overcast: a
     # fraction of the clear-sky irradiance), for Zero Production only
     isolated_sky: float = 0.2
-    # energy so far today below this share of the modelled energy (roof
-    # geometry, the peers' sky, the site's own history) is Underperformance
+    # energy so far today at most this share of the modelled energy (roof
+    # geometry, the darker end of the neighbours' skies, the site's own
+    # history) is Underperformance
     underperformance_ratio: float = 0.65
-    # no ratio is judged before this much energy was due (kWh per kWp) ...
-    min_expected_kwh_per_kwp: float = 0.4
-    # ... nor under a sky darker than this (heavy overcast: all roofs alike)
-    min_sky: float = 0.15
+    # a ratio is judged once this much energy was due (kWh per kWp) ...
+    min_expected_kwh_per_kwp: float = 0.6
+    # ... or earlier, from this much, when the neighbours agree on the sky
+    # (the spread of their clear-sky indices, interquartile range over the
+    # median, at most `uniform_sky_spread`: a clear or evenly overcast sky;
+    # under broken clouds a site's own sky differs from its neighbours' for
+    # hours, until the passing shadows average out)
+    early_expected_kwh_per_kwp: float = 0.05
+    uniform_sky_spread: float = 0.1
+    # no ratio under a sky darker than this (a storm, snow on every roof) ...
+    min_sky: float = 0.05
+    # ... nor on a day the sun has not yet risen this high (degrees): all its
+    # light came in at grazing angles, where reflection off the glass, the
+    # horizon and the split of beam and diffuse light decide the output more
+    # than any model of the roof does (a high-latitude winter)
+    min_ratio_elevation_deg: float = 15.0
+    # the site's own sky is taken as dark as this quantile of its
+    # neighbours' (broken clouds: it may sit under the cloud they escaped)
+    sky_low_quantile: float = 0.25
     # peers: same fleet, within this radius, at least this many
     peer_radius_km: float = 50.0
     min_peers: int = 3
@@ -114,9 +140,13 @@ class Thresholds:
     implausible_factor: float = 1.5
     # arrays of more DC than this many times the AC capacity are a typo
     max_dc_ac_ratio: float = 3.0
-    # most of one account's judged sites stale together: the vendor's cloud
+    # most of one account's judged sites stale together: the vendor's cloud,
+    # when their last reports stopped within this window of each other (a
+    # cloud going down silences every site at once; sites that fell silent
+    # one by one over the day are each a comms loss)
     vendor_outage_fraction: float = 0.8
     vendor_outage_min_sites: int = 3
+    vendor_outage_window: timedelta = timedelta(minutes=30)
 
     def stale_limit(self, reading: Reading) -> timedelta:
         if reading.connection == "cellular":
@@ -126,11 +156,28 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Verdict:
+    """One site's verdict. `kind` is a FaultKind or HealthState *value* (a
+    plain string, as serialised and stored); `fault_kind`/`health_state`
+    give the member."""
+
     site: str
     kind: str
     reason: str
     account: str = ""
     evidence: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        # a member is stored as its value, so that JSON, the database and
+        # f-strings all see "comms_loss", never "FaultKind.COMMS_LOSS"
+        object.__setattr__(self, "kind", getattr(self.kind, "value", self.kind))
+
+    @property
+    def fault_kind(self) -> FaultKind | None:
+        return FaultKind(self.kind) if self.kind in FAULT_KINDS else None
+
+    @property
+    def health_state(self) -> HealthState | None:
+        return None if self.kind in FAULT_KINDS else HealthState(self.kind)
 
     @property
     def case_type(self) -> str | None:
@@ -152,6 +199,9 @@ class FleetVerdict:
     kind: str
     reason: str
     sites: tuple[str, ...]
+
+    def __post_init__(self):
+        object.__setattr__(self, "kind", getattr(self.kind, "value", self.kind))
 
     def to_json(self) -> dict:
         return {
@@ -205,15 +255,19 @@ def _pre_checks(reading: Reading, at: datetime, th: Thresholds) -> Verdict | Non
         return Verdict(reading.site, kind, reason, reading.account, ev)
 
     if elevation < th.min_elevation_deg:
-        return verdict("night", f"sun {elevation:.1f}° up, below {th.min_elevation_deg}°")
+        return verdict(HealthState.NIGHT, f"sun {elevation:.1f}° up, below {th.min_elevation_deg}°")
     if reading.last_report_at is None:
-        return verdict("indeterminate", "the site has never reported")
+        return verdict(HealthState.INDETERMINATE, "the site has never reported")
     status = (reading.vendor_status or "").lower()
     if status in INDETERMINATE_STATUS:
-        return verdict("indeterminate", f"vendor status {status!r}: no judgement yet")
+        return verdict(HealthState.INDETERMINATE, f"vendor status {status!r}: no judgement yet")
     stale, why = _is_stale(reading, at, th)
-    if stale or ENPHASE_STATUS.get(status) == "comms_loss":
-        return verdict("comms_loss", why or f"vendor reports the gateway not reporting ({status})")
+    if stale:
+        ev["last_report_at"] = reading.last_report_at.isoformat()
+    if stale or ENPHASE_STATUS.get(status) == FaultKind.COMMS_LOSS:
+        return verdict(
+            FaultKind.COMMS_LOSS, why or f"vendor reports the gateway not reporting ({status})"
+        )
     if status in ENPHASE_STATUS:
         return verdict(ENPHASE_STATUS[status], f"vendor status {status!r}")
     age = at - reading.last_report_at
@@ -226,11 +280,13 @@ def _pre_checks(reading: Reading, at: datetime, th: Thresholds) -> Verdict | Non
             else "not heard from since the sun rose; too early to call it silent"
         )
         return verdict(
-            "indeterminate",
+            HealthState.INDETERMINATE,
             f"last report {age.total_seconds() / 3600:.1f} h old ({why}): production not judged",
         )
     if reading.energy_today_wh is None and reading.power_w is None:
-        return verdict("configuration_issue", "the site reports but no energy data is visible")
+        return verdict(
+            FaultKind.CONFIGURATION_ISSUE, "the site reports but no energy data is visible"
+        )
     return None
 
 
@@ -245,6 +301,10 @@ class Sky:
     today: float | None
     now_low: float | None
     count: int
+    # the dark end of the neighbours' skies today (Thresholds.sky_low_quantile)
+    # and how far they disagree (interquartile range over the median)
+    today_low: float | None = None
+    spread: float | None = None
 
 
 @dataclass(frozen=True)
@@ -353,52 +413,90 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
 
     implausible = _implausible(reading, th, model)
     if implausible:
-        return verdict("configuration_issue", f"implausible data: {implausible}")
+        return verdict(FaultKind.CONFIGURATION_ISSUE, f"implausible data: {implausible}")
 
     # Zero Production: nothing, while the darkest sky the neighbours allow
     # still gives clearly more than nothing on the least favourable roof
+    doubt = ""
     if power is not None and power <= th.zero_power_fraction * cap:
-        sky_now = sky.now_low if sky.now_low is not None else th.isolated_sky
-        due = model.power_min(sky_now) * calibration
-        ev["due_power_w"] = round(due)
-        source = "the neighbours' sky" if sky.now_low is not None else "an overcast sky"
-        if due >= th.zero_power_min_expected_fraction * cap:
-            return verdict(
-                "inverter_fault",
-                f"Zero Production: reporting {power:.0f} W while at least {due:.0f} W "
-                f"({due / cap:.0%} of capacity) is due under {source}",
-            )
-        silent = bool(reading.devices_total) and reading.devices_reporting == 0
-        clear_due = model.power_min(1.0) * calibration
-        if silent and clear_due >= th.zero_power_min_expected_fraction * cap:
-            return verdict(
-                "inverter_fault",
-                f"Zero Production: 0 of {reading.devices_total} devices reporting at "
-                f"{power:.0f} W in daylight",
-            )
-        return verdict(
-            "indeterminate",
-            f"reporting {power:.0f} W, but under {source} only {due:.0f} W is due: "
-            "too dark to tell a fault from the weather",
-        )
+        zero, doubt = _zero_production(reading, th, model, sky, ev)
+        if zero:
+            return verdict(FaultKind.INVERTER_FAULT, zero)
 
-    if (
-        reading.devices_total
-        and reading.devices_reporting is not None
-        and reading.devices_reporting < reading.devices_total
-    ):
-        return verdict(
-            "string_mlpe_fault",
-            f"{reading.devices_reporting} of {reading.devices_total} devices reporting",
-        )
-
-    meter = _meter_verdict(reading, th, dc_kwp)
-    if meter:
-        return verdict("meter_fault", meter)
+    if not doubt:
+        if (
+            reading.devices_total
+            and reading.devices_reporting is not None
+            and reading.devices_reporting < reading.devices_total
+        ):
+            return verdict(
+                FaultKind.STRING_MLPE_FAULT,
+                f"{reading.devices_reporting} of {reading.devices_total} devices reporting",
+            )
+        meter = _meter_verdict(reading, th, dc_kwp)
+        if meter:
+            return verdict(FaultKind.METER_FAULT, meter)
 
     if energy is None:
-        return verdict("ok", "producing; no energy total to compare")
-    return _judge_energy(reading, th, model, sky, ev, verdict)
+        if doubt:
+            return verdict(HealthState.INDETERMINATE, doubt)
+        return verdict(HealthState.OK, "producing; no energy total to compare")
+    judged = _judge_energy(reading, th, model, sky, ev, verdict)
+    if doubt and judged.kind != FaultKind.UNDERPERFORMANCE:
+        # ~0 W now and too dark to call it Zero Production: an energy total
+        # that looks normal says nothing of the last hour
+        return verdict(HealthState.INDETERMINATE, doubt)
+    return judged
+
+
+def _zero_production(
+    reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, ev: dict
+) -> tuple[str, str]:
+    """(why the site is at Zero Production, "") or ("", why that cannot be
+    told) for a site reporting ~0 W."""
+    cap, power = model.ac_w, reading.power_w
+    calibration = reading.history_ratio or 1.0
+    sky_now = sky.now_low if sky.now_low is not None else th.isolated_sky
+    due = model.power_min(sky_now) * calibration
+    ev["due_power_w"] = round(due)
+    source = "the neighbours' sky" if sky.now_low is not None else "an overcast sky"
+    if due >= th.zero_power_min_expected_fraction * cap:
+        return (
+            f"Zero Production: reporting {power:.0f} W while at least {due:.0f} W "
+            f"({due / cap:.0%} of capacity) is due under {source}",
+            "",
+        )
+    # the energy since midnight: a working inverter has made something
+    # since sunrise under any daylight sky; one that never started has not
+    energy = reading.energy_today_wh
+    if energy is not None:
+        darkest = [th.isolated_sky] + [k for k in (sky.today_low, sky.now_low) if k is not None]
+        day_sky = min(darkest)
+        due_energy = model.energy_min(day_sky) * calibration
+        ev["due_energy_wh"] = round(due_energy)
+        if (
+            due_energy >= max(th.zero_energy_min_kwh_per_kwp * model.dc_w, th.zero_energy_min_wh)
+            and energy <= th.zero_energy_fraction * due_energy
+        ):
+            return (
+                f"Zero Production: {energy / 1000:.2f} kWh today and {power:.0f} W now, while "
+                f"at least {due_energy / 1000:.2f} kWh was due since sunrise under a sky at "
+                f"{day_sky:.0%} of clear",
+                "",
+            )
+    silent = bool(reading.devices_total) and reading.devices_reporting == 0
+    clear_due = model.power_min(1.0) * calibration
+    if silent and clear_due >= th.zero_power_min_expected_fraction * cap:
+        return (
+            f"Zero Production: 0 of {reading.devices_total} devices reporting at "
+            f"{power:.0f} W in daylight",
+            "",
+        )
+    return (
+        "",
+        f"reporting {power:.0f} W, but under {source} only {due:.0f} W is due: "
+        "too dark to tell a fault from the weather",
+    )
 
 
 def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, ev: dict, verdict):
@@ -408,7 +506,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     calibration = reading.history_ratio or 1.0
     if not model.oriented:
         return verdict(
-            "ok",
+            HealthState.OK,
             "producing; roof orientation unknown, so energy is not compared "
             "(enter the site's arrays to judge Underperformance)",
         )
@@ -416,36 +514,66 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
         clear = model.energy(1.0) * calibration
         if clear and energy >= th.underperformance_ratio * clear:
             ev["ratio"] = round(energy / clear, 3)
-            return verdict("ok", f"producing normally: {energy / clear:.0%} of the clear-sky model")
+            return verdict(
+                HealthState.OK, f"producing normally: {energy / clear:.0%} of the clear-sky model"
+            )
         return verdict(
-            "indeterminate",
+            HealthState.INDETERMINATE,
             f"{energy / 1000:.1f} kWh today and no neighbours to tell clouds from a fault",
+        )
+    if model.max_elevation_deg < th.min_ratio_elevation_deg:
+        return verdict(
+            HealthState.INDETERMINATE,
+            f"the sun has not risen above {model.max_elevation_deg:.0f}° today: too low for "
+            "the roof's model to tell a fault from the light",
         )
     if sky.today < th.min_sky:
         return verdict(
-            "indeterminate",
-            f"heavy overcast: the neighbours saw {sky.today:.0%} of a clear sky; not judged",
+            HealthState.INDETERMINATE,
+            f"the neighbours saw {sky.today:.0%} of a clear sky (a storm, or snow on the "
+            "roofs): not judged",
         )
     modelled = model.energy(sky.today)
     expected = modelled * calibration
     ev["expected_wh"] = round(expected)
     ev["expected_from"] = "model"
-    if expected < th.min_expected_kwh_per_kwp * dc_kwp * 1000.0:
+    uniform = sky.spread is not None and sky.spread <= th.uniform_sky_spread
+    if sky.spread is not None:
+        ev["sky_spread"] = round(sky.spread, 2)
+    floor = th.early_expected_kwh_per_kwp if uniform else th.min_expected_kwh_per_kwp
+    if expected < floor * dc_kwp * 1000.0:
+        why = "" if uniform else " under broken clouds (the neighbours disagree on the sky)"
         return verdict(
-            "indeterminate",
-            f"too little energy due so far today ({expected / 1000:.1f} kWh) to judge it",
+            HealthState.INDETERMINATE,
+            f"too little energy due so far today ({expected / 1000:.1f} kWh){why} to judge it",
         )
     ratio = energy / expected
     ev["ratio"] = round(ratio, 3)
     # what the addon keeps, on good days, as the site's history ratio
     ev["model_ratio"] = round(energy / modelled, 3)
+    # judged against the darker end of the neighbours' skies: a site
+    # under a passing cloud the others escaped is not a fault
+    low_sky = sky.today_low if sky.today_low is not None else sky.today
+    expected_low = model.energy(low_sky) * calibration
+    ratio_low = energy / expected_low if expected_low > 0 else ratio
+    ev["ratio_low"] = round(ratio_low, 3)
     pct = (
         f"{ratio:.0%} of expected ({energy / 1000:.1f} of {expected / 1000:.1f} kWh for this "
         f"roof under the sky {sky.count} neighbours saw)"
     )
+    if ratio_low <= th.underperformance_ratio:
+        return verdict(
+            FaultKind.UNDERPERFORMANCE,
+            f"{pct}; {ratio_low:.0%} even under the sky of the darkest "
+            f"{th.sky_low_quantile:.0%} of them",
+        )
     if ratio <= th.underperformance_ratio:
-        return verdict("underperformance", pct)
-    return verdict("ok", f"producing normally: {pct}")
+        return verdict(
+            HealthState.INDETERMINATE,
+            f"{pct}, but some neighbours saw as dark a sky: clouds or a fault "
+            "cannot be told apart yet",
+        )
+    return verdict(HealthState.OK, f"producing normally: {pct}")
 
 
 def _meter_verdict(reading: Reading, th: Thresholds, dc_kwp: float | None = None) -> str:
@@ -481,13 +609,13 @@ def _classify_without_capacity(reading: Reading, th: Thresholds | None = None) -
         and reading.devices_reporting < reading.devices_total
     ):
         reason = f"{reading.devices_reporting} of {reading.devices_total} devices reporting"
-        return Verdict(reading.site, "string_mlpe_fault", reason, reading.account, ev)
+        return Verdict(reading.site, FaultKind.STRING_MLPE_FAULT, reason, reading.account, ev)
     meter = _meter_verdict(reading, th)
     if meter:
-        return Verdict(reading.site, "meter_fault", meter, reading.account, ev)
+        return Verdict(reading.site, FaultKind.METER_FAULT, meter, reading.account, ev)
     return Verdict(
         reading.site,
-        "ok",
+        HealthState.OK,
         "reporting; capacity unknown, so production is not compared with what was due",
         reading.account,
         ev,
@@ -543,10 +671,25 @@ def neighbour_skies(
         else:
             # most neighbours dark too (snow, a grid outage): the sky says nothing
             now_low = _median(now) if len(now) >= th.min_peers else None
-        skies[r.site] = Sky(
-            _median(today) if len(today) >= th.min_peers else None, now_low, len(now)
-        )
+        if len(today) >= th.min_peers:
+            middle = _median(today)
+            q1, q3 = _quantile(today, 0.25), _quantile(today, 0.75)
+            spread = (q3 - q1) / middle if middle > 0 else None
+            low = _quantile(today, th.sky_low_quantile)
+            skies[r.site] = Sky(middle, now_low, len(now), low, spread)
+        else:
+            skies[r.site] = Sky(None, now_low, len(now))
     return skies
+
+
+def as_of(reading: Reading, at: datetime) -> datetime:
+    """The instant a reading's power and energy describe: its last report
+    (up to the stale limit old), not the check's time. Modelling up to the
+    check would expect the energy of minutes nobody has reported yet, a
+    large share of the total in the morning."""
+    if reading.last_report_at is None:
+        return at
+    return min(at, reading.last_report_at)
 
 
 def classify_fleet(
@@ -555,7 +698,9 @@ def classify_fleet(
     th = th or Thresholds()
     early = {r.site: _pre_checks(r, at, th) for r in readings}
     models = {
-        r.site: site_model(r, at) for r in readings if early[r.site] is None and site_capacity(r)
+        r.site: site_model(r, as_of(r, at))
+        for r in readings
+        if early[r.site] is None and site_capacity(r)
     }
     witnesses = {
         site: witness(r, models[site])
@@ -584,10 +729,10 @@ def classify_liveness(
             # status of now is all there is to judge
             reading = replace(reading, last_report_at=at)
         early = _pre_checks(reading, at, th)
-        if early is None or early.kind == "configuration_issue":
+        if early is None or early.kind == FaultKind.CONFIGURATION_ISSUE:
             early = Verdict(
                 reading.site,
-                "reporting",
+                HealthState.REPORTING,
                 f"heard from at {reading.last_report_at.isoformat()}",
                 reading.account,
                 {},
@@ -598,33 +743,65 @@ def classify_liveness(
 
 def _fold_vendor_outages(verdicts: list[Verdict], th: Thresholds) -> FleetResult:
     """Most of an account's judged sites silent at once is the vendor's cloud:
-    one fleet incident, and those sites get `vendor_outage`, not a ticket each."""
+    one fleet incident, and those sites get `vendor_outage`, not a ticket each.
+    "At once" is evidence, not a coincidence of counts: the silent sites'
+    last reports stopped within `vendor_outage_window` of each other."""
     judged: dict[str, list[Verdict]] = defaultdict(list)
     for v in verdicts:
         if is_judged(v.kind):
             judged[v.account].append(v)
     fleet: list[FleetVerdict] = []
-    outage_accounts = set()
+    folded: set[str] = set()
     for account, items in judged.items():
-        silent = [v for v in items if v.kind == "comms_loss"]
+        silent = _silent_together(
+            [v for v in items if v.kind == FaultKind.COMMS_LOSS], th.vendor_outage_window
+        )
         if len(silent) >= th.vendor_outage_min_sites and len(
             silent
         ) >= th.vendor_outage_fraction * len(items):
-            outage_accounts.add(account)
+            folded.update(v.site for v in silent)
             fleet.append(
                 FleetVerdict(
                     account,
-                    "vendor_outage",
+                    FaultKind.VENDOR_OUTAGE,
                     f"{len(silent)} of {len(items)} sites of account {account} went "
                     "silent together: the vendor's cloud, not the sites",
                     tuple(v.site for v in silent),
                 )
             )
-    if outage_accounts:
+    if folded:
         verdicts = [
-            Verdict(v.site, "vendor_outage", "part of a vendor-cloud outage", v.account, v.evidence)
-            if v.kind == "comms_loss" and v.account in outage_accounts
+            Verdict(
+                v.site,
+                FaultKind.VENDOR_OUTAGE,
+                "part of a vendor-cloud outage",
+                v.account,
+                v.evidence,
+            )
+            if v.kind == FaultKind.COMMS_LOSS and v.site in folded
             else v
             for v in verdicts
         ]
     return FleetResult(verdicts, fleet)
+
+
+def _silent_together(silent: list[Verdict], window: timedelta) -> list[Verdict]:
+    """The largest group of silent sites whose last reports lie within
+    `window` of each other (a vendor's own "not reporting" status, without a
+    time, joins any group)."""
+    timed, untimed = [], []
+    for v in silent:
+        last = v.evidence.get("last_report_at")
+        if last:
+            timed.append((datetime.fromisoformat(last), v))
+        else:
+            untimed.append(v)
+    timed.sort(key=lambda item: item[0])
+    best: list[Verdict] = []
+    first = 0
+    for last in range(len(timed)):
+        while timed[last][0] - timed[first][0] > window:
+            first += 1
+        if last - first + 1 > len(best):
+            best = [v for _, v in timed[first : last + 1]]
+    return best + untimed

@@ -76,6 +76,9 @@ class SiteModel:
     # the most any roof of this DC could have made so far (a clear sky's beam
     # and diffuse light on a sun-tracking plane, no losses, clipped at AC)
     energy_ceiling_wh: float = 0.0
+    # how high the sun has been today so far (degrees): the whole day's
+    # light came in under it
+    max_elevation_deg: float = 90.0
 
     @staticmethod
     def _at(curve: np.ndarray, kc: float) -> float:
@@ -89,6 +92,9 @@ class SiteModel:
 
     def power_min(self, kc: float) -> float:
         return self._at(self.power_min_w, kc)
+
+    def energy_min(self, kc: float) -> float:
+        return self._at(self.energy_min_wh, kc)
 
     def energy_max(self, kc: float) -> float:
         return self._at(self.energy_max_wh, kc)
@@ -182,6 +188,10 @@ class _Sun:
     dni_extra: np.ndarray
     weights: np.ndarray
     doy: np.ndarray
+
+    @property
+    def max_elevation(self) -> float:
+        return float(90.0 - self.zenith.min()) if len(self.zenith) else -90.0
 
     def energy_ceiling(self, dc_w: float, ac_w: float) -> float:
         tracking = (self.dni + self.dhi) * CLOUD_ENHANCEMENT
@@ -295,7 +305,9 @@ def site_model(reading: Reading, at: datetime) -> SiteModel:
         now = power[:, -1]
         dc_w = sum(a.dc_kwp for a in reading.arrays) * 1000.0
         ceiling = sun.energy_ceiling(dc_w, ac_w)
-        return SiteModel(True, dc_w, ac_w, energy, now, energy, energy, now, now, ceiling)
+        return SiteModel(
+            True, dc_w, ac_w, energy, now, energy, energy, now, now, ceiling, sun.max_elevation
+        )
     nominal = _site_power(sun, default_arrays(reading), ac_w)
     energies, powers = [], []
     for roof in candidate_roofs(reading):
@@ -314,4 +326,5 @@ def site_model(reading: Reading, at: datetime) -> SiteModel:
         powers.min(axis=0),
         powers.max(axis=0),
         sun.energy_ceiling(ac_w, ac_w),
+        sun.max_elevation,
     )

@@ -7,6 +7,7 @@ whether a recovered site's ticket closes or only gets a note.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum, IntEnum
 
@@ -41,6 +42,50 @@ SILENT_KINDS = frozenset(k.value for k in (FaultKind.COMMS_LOSS, FaultKind.VENDO
 def priority(kind: str) -> Priority:
     """A ticket's priority from the kind of fault that opened it."""
     return Priority.HIGH if kind in URGENT_KINDS else Priority.MEDIUM
+
+
+@dataclass(frozen=True)
+class LossThresholds:
+    """Lost energy (kWh) or value (company currency) from which a ticket is
+    High, then Very High; 0 switches that threshold off. Settings."""
+
+    high_kwh: float = 50.0
+    very_high_kwh: float = 200.0
+    high_value: float = 10.0
+    very_high_value: float = 40.0
+
+
+def priority_for_loss(
+    kind: str, lost_kwh: float, lost_value: float, thresholds: LossThresholds
+) -> Priority:
+    """A ticket's priority as its fault costs the customer more: the kind's
+    priority, raised to High or Very High once the energy lost so far or its
+    value reaches the threshold (whichever is reached first). A site without
+    an energy rate is ranked by energy alone."""
+    t = thresholds
+
+    def reached(amount: float, threshold: float) -> bool:
+        return threshold > 0 and amount >= threshold
+
+    by_loss = Priority.LOW
+    if reached(lost_kwh, t.very_high_kwh) or reached(lost_value, t.very_high_value):
+        by_loss = Priority.VERY_HIGH
+    elif reached(lost_kwh, t.high_kwh) or reached(lost_value, t.high_value):
+        by_loss = Priority.HIGH
+    return max(priority(kind), by_loss)
+
+
+def raised_priority(
+    current: Priority | int,
+    kind: str,
+    lost_kwh: float,
+    lost_value: float,
+    thresholds: LossThresholds,
+) -> Priority | None:
+    """The priority a ticket moves to as its loss grows, or None to leave it:
+    the loss only raises a ticket, never lowers what a person set."""
+    wanted = priority_for_loss(kind, lost_kwh, lost_value, thresholds)
+    return wanted if wanted > int(current) else None
 
 
 def records_production(verdict_kind: str | None) -> bool:

@@ -143,6 +143,30 @@ def test_vendor_outage_is_one_fleet_verdict_not_a_fault_per_site():
     assert all(v.case_type is None for v in result.verdicts)
 
 
+def test_sites_falling_silent_one_by_one_are_each_a_comms_loss_not_an_outage():
+    # three sites of a small account lost their link at different hours:
+    # the vendor's cloud is up (it would have silenced them together)
+    readings = [
+        reading(f"s{i}", last_report_at=(NOON - timedelta(hours=hours)).isoformat())
+        for i, hours in enumerate((1.5, 3, 5))
+    ]
+    result = classify_fleet(readings, NOON)
+    assert result.fleet_verdicts == []
+    assert {v.kind for v in result.verdicts} == {"comms_loss"}
+    assert all(v.case_type == "string_mlpe_fault" for v in result.verdicts)
+
+
+def test_verdict_kinds_are_the_engines_kinds_and_serialise_as_before():
+    from solar_om_engine.kinds import FaultKind, HealthState
+
+    silent = verdict_of(reading(last_report_at=(NOON - timedelta(hours=3)).isoformat()))
+    assert silent.fault_kind is FaultKind.COMMS_LOSS
+    assert silent.to_json()["kind"] == "comms_loss"
+    assert type(silent.kind) is str
+    fine = verdict_of(reading())
+    assert fine.health_state is HealthState.OK and fine.fault_kind is None
+
+
 def test_one_silent_site_among_many_is_still_comms_loss():
     readings = [*neighbours(6), reading(last_report_at=(NOON - timedelta(hours=3)).isoformat())]
     result = classify_fleet(readings, NOON)

@@ -54,7 +54,9 @@ def raw(site, at, arrays, place=MUNICH, offset=0.0, capacity=8000.0, **over):
 def physical(site, at, arrays, sky, factor=1.0, **over):
     """A reading whose roof made `factor` of what it makes under `sky`."""
     data = raw(site, at, arrays, **over)
-    model = site_model(parse_reading(data), at)
+    # what the vendor reported at the last upload, a few minutes before the check
+    parsed = parse_reading(data)
+    model = site_model(parsed, parsed.last_report_at)
     data["power_w"] = round(model.power(sky) * factor, 1)
     data["energy_today_wh"] = round(model.energy(sky) * factor, 1)
     data.update({k: v for k, v in over.items() if k in ("power_w", "energy_today_wh")})
@@ -62,8 +64,11 @@ def physical(site, at, arrays, sky, factor=1.0, **over):
 
 
 def peers(at, sky, place=MUNICH, roofs=(SOUTH, EAST, WEST, EAST_WEST, NORTH)):
+    """Neighbours of every orientation; `sky` is one clear-sky index for all
+    (an even sky) or one per neighbour (broken clouds)."""
+    skies = sky if isinstance(sky, (list, tuple)) else [sky] * len(roofs)
     return [
-        physical(f"peer{i}", at, roof, sky, place=place, offset=0.01 * (i + 1))
+        physical(f"peer{i}", at, roof, skies[i], place=place, offset=0.01 * (i + 1))
         for i, roof in enumerate(roofs)
     ]
 
@@ -206,11 +211,57 @@ def test_a_vendor_production_alarm_in_daylight_is_evidence():
     assert "vendor status 'power'" in v.reason
 
 
-def test_heavy_overcast_abstains_instead_of_guessing():
-    site = physical("s1", NOON, SOUTH, 0.08, factor=0.5)
-    v = judge(site, peers(NOON, 0.08), NOON)
+def test_half_the_output_under_an_even_heavy_overcast_is_underperformance():
+    # diffuse light reaches every roof alike: the neighbours tell the sky well
+    site = physical("s1", NOON, SOUTH, 0.1, factor=0.5)
+    v = judge(site, peers(NOON, 0.1), NOON)
+    assert v.kind == "underperformance"
+    assert v.evidence["sky_today"] == pytest.approx(0.1, abs=0.01)
+
+
+def test_a_storm_dark_sky_abstains_instead_of_guessing():
+    site = physical("s1", NOON, SOUTH, 0.03, factor=0.5)
+    v = judge(site, peers(NOON, 0.03), NOON)
     assert v.kind == "indeterminate"
-    assert "overcast" in v.reason
+    assert "of a clear sky" in v.reason
+
+
+EARLY = datetime(2026, 6, 21, 5, 30, tzinfo=timezone.utc)  # 07:30 in Munich
+
+
+def test_an_evenly_lit_morning_shows_underperformance_early():
+    site = physical("s1", EARLY, SOUTH, 0.9, factor=0.5)
+    v = judge(site, peers(EARLY, 0.9), EARLY)
+    assert v.kind == "underperformance"
+    assert v.evidence["expected_wh"] < 0.4 * 8000  # before 0.4 kWh/kWp was due
+
+
+def test_broken_clouds_in_the_morning_abstain_until_the_shadows_average_out():
+    site = physical("s1", EARLY, SOUTH, 0.9, factor=0.5)
+    v = judge(site, peers(EARLY, [0.4, 0.6, 0.8, 1.0, 1.1]), EARLY)
+    assert v.kind == "indeterminate"
+    assert "broken clouds" in v.reason
+
+
+def test_a_site_under_a_cloud_its_neighbours_escaped_is_not_a_fault():
+    # at noon the site saw 45 % of a clear sky, its darkest neighbours 50-60 %
+    site = physical("s1", NOON, SOUTH, 0.45)
+    v = judge(site, peers(NOON, [0.5, 0.6, 0.9, 1.0, 1.0]), NOON)
+    assert v.kind == "indeterminate"
+    assert "some neighbours saw as dark a sky" in v.reason
+    assert not v.is_fault
+
+
+def test_an_inverter_dead_since_dawn_is_zero_production_on_a_dark_morning():
+    # little power is due (a west roof in the morning, heavy overcast), but nothing at
+    # all since sunrise is not the weather
+    at = datetime(2026, 6, 21, 6, 30, tzinfo=timezone.utc)  # 08:30, sun ~27°
+    site = raw("s1", at, WEST, vendor="solaredge", devices_total=None, devices_reporting=None)
+    v = judge(site, peers(at, 0.12), at)
+    assert v.kind == "inverter_fault"
+    assert "kWh was due since sunrise" in v.reason
+    healthy = physical("s1", at, WEST, 0.12)
+    assert not judge(healthy, peers(at, 0.12), at).is_fault
 
 
 def test_an_isolated_site_on_a_dull_day_abstains():
@@ -241,8 +292,28 @@ def test_history_calibrates_permanent_shading():
 
 
 def test_too_little_energy_so_far_abstains():
-    dawn = datetime(2026, 6, 21, 4, 45, tzinfo=timezone.utc)  # 06:45, sun ~12°
-    site = physical("s1", dawn, WEST, 0.8, factor=0.5)
-    v = judge(site, peers(dawn, 0.8), dawn)
+    early = datetime(2026, 6, 21, 5, 15, tzinfo=timezone.utc)  # 07:15, sun ~17°
+    site = physical("s1", early, WEST, 0.8, factor=0.5)
+    v = judge(site, peers(early, 0.8), early)
     assert v.kind == "indeterminate"
     assert "too little energy" in v.reason
+
+
+def test_a_day_of_grazing_winter_sun_is_not_judged_on_energy():
+    # Tromsø in March, 9 a.m.: the sun has not yet climbed above 15°
+    tromso = (69.65, 18.96, "Europe/Oslo")
+    at = datetime(2026, 3, 20, 8, 0, tzinfo=timezone.utc)
+    site = physical("s1", at, SOUTH, 0.9, factor=0.5, place=tromso)
+    v = judge(site, peers(at, 0.9, place=tromso), at)
+    assert v.kind == "indeterminate"
+    assert "the sun has not risen above" in v.reason
+
+
+def test_a_healthy_sites_first_watt_hours_rounded_to_zero_are_not_zero_production():
+    # APsystems reports energy in steps of 0.01 kWh: at 07:30 under heavy
+    # overcast a healthy west roof may still read 0.00 kWh and 0 W
+    at = datetime(2026, 6, 21, 5, 30, tzinfo=timezone.utc)
+    site = raw("s1", at, WEST, vendor="apsystems", devices_total=None, devices_reporting=None)
+    v = judge(site, peers(at, 0.12), at)
+    assert v.kind == "indeterminate"
+    assert "too dark to tell" in v.reason

@@ -68,3 +68,38 @@ def test_a_recovered_ticket_closes_unless_a_person_or_the_crew_holds_it(
 ):
     result = on_recovery(signed_off=signed_off, taken_in_hand=in_hand, orders_open=orders_open)
     assert result is expected
+
+
+LOSS = tickets.LossThresholds(high_kwh=50, very_high_kwh=200, high_value=10, very_high_value=40)
+
+
+@pytest.mark.parametrize(
+    ("kind", "kwh", "value", "expected"),
+    [
+        ("underperformance", 0, 0, Priority.MEDIUM),
+        ("underperformance", 49.9, 9.9, Priority.MEDIUM),
+        ("underperformance", 50, 0, Priority.HIGH),  # no energy rate: energy alone
+        ("underperformance", 20, 10, Priority.HIGH),  # a dear tariff: value first
+        ("string_mlpe_fault", 200, 0, Priority.VERY_HIGH),
+        ("string_mlpe_fault", 100, 40, Priority.VERY_HIGH),
+        ("inverter_fault", 0, 0, Priority.HIGH),  # the kind's priority is the floor
+        ("inverter_fault", 250, 60, Priority.VERY_HIGH),
+    ],
+)
+def test_priority_follows_the_loss(kind, kwh, value, expected):
+    assert tickets.priority_for_loss(kind, kwh, value, LOSS) == expected
+
+
+def test_a_threshold_at_zero_is_off():
+    off = tickets.LossThresholds(high_kwh=0, very_high_kwh=0, high_value=0, very_high_value=0)
+    assert tickets.priority_for_loss("underperformance", 1e6, 1e6, off) == Priority.MEDIUM
+
+
+def test_the_loss_raises_a_ticket_never_lowers_it():
+    assert (
+        tickets.raised_priority(Priority.MEDIUM, "underperformance", 60, 0, LOSS) == Priority.HIGH
+    )
+    assert tickets.raised_priority(Priority.HIGH, "underperformance", 60, 0, LOSS) is None
+    # a person set Very High: a small loss leaves it so
+    assert tickets.raised_priority(Priority.VERY_HIGH, "underperformance", 1, 0, LOSS) is None
+    assert tickets.raised_priority(1, "underperformance", 300, 0, LOSS) == Priority.VERY_HIGH

@@ -81,6 +81,12 @@ class SolarSite(models.Model):
         required=True,
         tracking=True,
     )
+    contract_level_id = fields.Many2one(
+        "solar.contract.level",
+        default=lambda self: self.env["solar.contract.level"].search([], limit=1),
+        tracking=True,
+        help="The service the contract buys: the SLA targets of the site's tickets.",
+    )
     ownership = fields.Selection(
         [("customer", "Customer-owned"), ("lease", "Lease"), ("ppa", "PPA")],
         default="customer",

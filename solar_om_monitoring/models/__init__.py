@@ -19,3 +19,6 @@ from . import solar_health_check_batch
 from . import fsm_order
 from . import solar_brand_checklist
 from . import res_config_settings
+from . import helpdesk_sla
+from . import helpdesk_ticket_sla_clock
+from . import helpdesk_ticket_priority

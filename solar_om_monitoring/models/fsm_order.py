@@ -18,6 +18,25 @@ class FsmOrder(models.Model):
         help="Photos and videos taken on site: readings, labels, damage, the repair.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._solar_stop_dispatch_clock()
+        return orders
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("person_id") or vals.get("scheduled_date_start"):
+            self._solar_stop_dispatch_clock()
+        return result
+
+    def _solar_stop_dispatch_clock(self):
+        """An order with a technician or a date is dispatched: its ticket's
+        dispatch clock stops (the first time)."""
+        self.filtered(
+            lambda o: o.ticket_id and (o.person_id or o.scheduled_date_start)
+        ).ticket_id._solar_mark_dispatched()
+
     def action_complete(self):
         """A solar ticket is not closed by a sign-off: when its last order is
         done it waits in *Verifying* until the monitoring sees the site

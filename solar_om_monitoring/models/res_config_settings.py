@@ -3,7 +3,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from solar_om_engine.tickets import LossThresholds
+
 from .health_run import TUNABLES
+
+LOSS = LossThresholds()
 
 
 class ResConfigSettings(models.TransientModel):
@@ -37,6 +41,54 @@ class ResConfigSettings(models.TransientModel):
         default=TUNABLES["batch_size"],
         help="Sites written and committed together: a crash loses at most one batch.",
     )
+
+    solar_priority_high_kwh = fields.Float(
+        string="High Priority from (kWh lost)",
+        config_parameter="solar_om_monitoring.priority_high_kwh",
+        default=LOSS.high_kwh,
+        help="A monitoring ticket whose fault has cost this much energy becomes High "
+        "priority (0: off).",
+    )
+    solar_priority_very_high_kwh = fields.Float(
+        string="Very High Priority from (kWh lost)",
+        config_parameter="solar_om_monitoring.priority_very_high_kwh",
+        default=LOSS.very_high_kwh,
+        help="... and Very High from this much (0: off).",
+    )
+    solar_priority_high_value = fields.Float(
+        string="High Priority from (value lost)",
+        config_parameter="solar_om_monitoring.priority_high_value",
+        default=LOSS.high_value,
+        help="The same by the lost energy's value at the site's energy rate, in the "
+        "company's currency (0: off).",
+    )
+    solar_priority_very_high_value = fields.Float(
+        string="Very High Priority from (value lost)",
+        config_parameter="solar_om_monitoring.priority_very_high_value",
+        default=LOSS.very_high_value,
+        help="... and Very High from this value (0: off).",
+    )
+
+    @api.constrains(
+        "solar_priority_high_kwh",
+        "solar_priority_very_high_kwh",
+        "solar_priority_high_value",
+        "solar_priority_very_high_value",
+    )
+    def _check_solar_priority_thresholds(self):
+        for settings in self:
+            if (
+                min(
+                    settings.solar_priority_high_kwh,
+                    settings.solar_priority_very_high_kwh,
+                    settings.solar_priority_high_value,
+                    settings.solar_priority_very_high_value,
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    self.env._("Solar O&M: the lost-energy priority thresholds cannot be negative.")
+                )
 
     @api.constrains("solar_recovery_checks", "solar_claim_size", "solar_batch_size")
     def _check_solar_counts(self):

@@ -70,6 +70,10 @@ class SolarHealthCheck(models.AbstractModel):
             verdicts
         )
         faults._health_close(actions.to_close, run)
+        if not liveness:
+            # the day's energy just grew the open tickets' loss: their priority
+            # follows (one search and one grouped read for the whole batch)
+            self.env["helpdesk.ticket"]._solar_follow_loss([row["id"] for row in batch])
         for verdict in actions.suppressed:
             run.stats["suppressed"] += 1
             _logger.info("site %s: %s suppressed (outage expected)", verdict.site, verdict.kind)

@@ -11,3 +11,6 @@ from . import test_fleet_tour
 from . import test_portal
 from . import test_follow_up
 from . import test_migration
+from . import test_sla_clocks
+from . import test_ticket_priority
+from . import test_ticket_sla_tour

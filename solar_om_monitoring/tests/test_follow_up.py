@@ -30,7 +30,8 @@ class TestFollowUpPlans(MonitoringCommon):
     def test_a_booked_visit_launches_the_plan_for_the_tickets_holder(self):
         ticket = self.faulty_ticket()
         self._dispatch(ticket)
-        today = fields.Date.context_today(ticket)
+        # the plan's days are the holder's (near midnight UTC, not the admin's)
+        today = fields.Date.context_today(ticket.with_user(self.agent))
         planned = {(a.summary, a.date_deadline, a.user_id) for a in ticket.activity_ids}
         self.assertLessEqual(
             {
@@ -56,7 +57,8 @@ class TestFollowUpPlans(MonitoringCommon):
         follow_up = ticket.activity_ids.filtered(lambda a: a.summary == "Call the homeowner")
         self.assertEqual(len(follow_up), 1)
         self.assertEqual(
-            follow_up.date_deadline, fields.Date.context_today(ticket) + timedelta(days=3)
+            follow_up.date_deadline,
+            fields.Date.context_today(ticket.with_user(self.agent)) + timedelta(days=3),
         )
         self.assertNotIn(
             "Text the customer on the day of the visit", ticket.activity_ids.mapped("summary")

@@ -1,0 +1,165 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import NOON, STEP, MonitoringCommon
+
+HOUR = timedelta(hours=1)
+
+
+@tagged("post_install", "-at_install")
+class TestSlaClocks(MonitoringCommon):
+    """The monitoring ticket's clocks (detect, dispatch, fix, verify) against
+    the contract level's targets, as the agent and the manager see them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.premium = cls.env.ref("solar_om.contract_level_premium")
+        cls.standard = cls.env.ref("solar_om.contract_level_standard")
+        cls.sites.write({"contract_state": "active", "contract_level_id": cls.premium.id})
+        cls.worker = cls.env["fsm.person"].create({"partner_id": cls.technician.partner_id.id})
+
+    def _dispatch(self, ticket):
+        action = ticket.with_user(self.agent).action_create_solar_order()
+        order = self.env["fsm.order"].browse(action["res_id"])
+        order.with_user(self.agent).person_id = self.worker
+        return order
+
+    def _opened_at(self, ticket, moment):
+        """The ticket as if opened at `moment` (tests judge a simulated noon
+        while the database stamps tickets with the real time)."""
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s", (moment, ticket.id)
+        )
+        ticket.invalidate_recordset(["create_date"])
+        ticket.modified(["create_date"])
+
+    def _clocks(self, ticket, user):
+        """{clock: (state, text of the row)} as `user` reads the ticket form."""
+        html = str(ticket.with_user(user).solar_sla_clocks)
+        rows = re.findall(r'data-clock="(\w+)" data-state="(\w+)">(.*?)</tr>', html)
+        return {clock: (state, re.sub(r"<[^>]+>", " ", row)) for clock, state, row in rows}
+
+    def test_the_clocks_follow_a_fault_from_detection_to_verified_fix(self):
+        ticket = self.faulty_ticket()
+        fault_start = ticket.solar_fault_ids.first_seen
+        self._opened_at(ticket, fault_start + 2 * HOUR)
+        self.assertEqual(ticket.solar_contract_level_id, self.premium)
+        clocks = self._clocks(ticket, self.agent)
+        self.assertEqual(
+            {c: s for c, (s, _row) in clocks.items()},
+            {"detect": "met", "dispatch": "overdue", "fix": "pending", "verify": "pending"},
+            "opened two hours after the fault; months ago, never dispatched",
+        )
+        self.assertIn("2 h 00 min", clocks["detect"][1])
+        self.assertIn("8 h 00 min", clocks["detect"][1], "Premium: detect within 8 hours")
+
+        # the agent sends a technician three hours after the ticket opened
+        now = fields.Datetime.now()
+        ticket.solar_fault_ids.first_seen = now - 5 * HOUR
+        self._opened_at(ticket, now - 3 * HOUR)
+        order = self._dispatch(ticket)
+        self.assertTrue(ticket.solar_dispatched_at)
+        self.assertEqual(ticket.solar_sla_dispatch_state, "met")
+        self.assertAlmostEqual(ticket.solar_sla_dispatch_hours, 3, delta=0.1)
+        self.assertEqual(ticket.solar_sla_dispatch_target, 24)
+        self.assertEqual(ticket.solar_sla_fix_state, "running")
+
+        # the technician signs off: fixed, waiting for the monitoring's proof
+        self.fleet.inject("SE0", None)
+        self.sign_off(order, self.technician)
+        self.assertEqual(ticket.stage_id.name, "Verifying")
+        self.assertEqual(ticket.solar_sla_fix_state, "met")
+        self.assertEqual(ticket.solar_sla_verify_state, "running")
+
+        # the site reports normally: the ticket closes, the last clock stops
+        self.check(NOON + STEP)
+        self.check(NOON + 2 * STEP)
+        self.assertTrue(ticket.closed)
+        self.assertEqual(
+            [ticket[f"solar_sla_{c}_state"] for c in ("detect", "dispatch", "fix", "verify")],
+            ["met"] * 4,
+        )
+        self.assertFalse(ticket.solar_sla_breached)
+
+    def test_the_form_shows_times_in_the_users_zone_to_the_minute(self):
+        ticket = self.faulty_ticket()
+        self.agent.tz = "America/New_York"
+        self._opened_at(ticket, ticket.solar_fault_ids.first_seen + 90 * timedelta(minutes=1))
+        detect = self._clocks(ticket, self.agent)["detect"][1]
+        start = ticket.solar_fault_ids.first_seen - 4 * HOUR  # EDT in June
+        self.assertIn(start.strftime("%Y-%m-%d %H:%M EDT"), detect)
+        self.assertIn("1 h 30 min", detect)
+        self.assertNotRegex(detect, r"\d{2}:\d{2}:\d{2}", "no seconds, no microseconds")
+
+    def test_a_late_dispatch_breaches_premium_but_not_standard(self):
+        ticket = self.faulty_ticket()
+        opened = fields.Datetime.now() - 30 * HOUR
+        self._opened_at(ticket, opened)
+        self._dispatch(ticket)
+        self.assertEqual(ticket.solar_sla_dispatch_state, "breached", "Premium: within a day")
+        self.assertTrue(ticket.solar_sla_breached)
+        breached = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.agent)
+            .search([("solar_sla_breached", "=", True)])
+        )
+        self.assertEqual(breached, ticket)
+        # the same ticket on a Standard contract: two days to dispatch
+        self.site.contract_level_id = self.standard
+        self.assertEqual(ticket.solar_sla_dispatch_target, 48)
+        self.assertEqual(ticket.solar_sla_dispatch_state, "met")
+        # no active contract, no target: nothing is breached
+        self.site.contract_state = "lapsed"
+        self.assertFalse(ticket.solar_contract_level_id)
+        self.assertEqual(ticket.solar_sla_dispatch_state, "met")
+        self.assertEqual(ticket.solar_sla_dispatch_target, 0)
+
+    def test_the_manager_sets_the_targets_on_the_helpdesk_slas(self):
+        sla = self.env.ref("solar_om_monitoring.sla_premium_dispatch").with_user(self.manager)
+        sla.write({"days": 0, "hours": 4})
+        ticket = self.faulty_ticket()
+        self._opened_at(ticket, fields.Datetime.now() - 5 * HOUR)
+        dispatch = self._clocks(ticket, self.manager)["dispatch"]
+        self.assertEqual(dispatch[0], "overdue")
+        self.assertIn("4 h 00 min", dispatch[1])
+        # an ordinary OCA SLA (stage deadline) is not mistaken for a clock
+        self.assertNotIn(sla, ticket._get_sla())
+
+    def test_a_silent_sites_detection_is_not_measured(self):
+        self.fleet.inject("SE1", "comms_loss", NOON - 3 * STEP)
+        self.check(NOON)
+        site = self.sites.filtered(lambda s: s.vendor_site_ref == "SE1")
+        ticket = self.tickets(site)
+        self.assertEqual(ticket.solar_fault_kind, "comms_loss")
+        detect = self._clocks(ticket, self.agent)["detect"]
+        self.assertEqual(detect[0], "not_measured")
+        self.assertIn("Not Measured", detect[1])
+
+    def test_the_sla_report_by_contract_level_fault_kind_and_clock(self):
+        ticket = self.faulty_ticket()
+        self._opened_at(ticket, ticket.solar_fault_ids.first_seen + 10 * HOUR)
+        self.assertEqual(ticket.solar_sla_detect_state, "breached")
+        Report = self.env["solar.sla.report"].with_user(self.manager)
+        rows = Report._read_group(
+            [("ticket_id", "=", ticket.id)],
+            ["contract_level_id", "fault_kind", "clock", "date:month"],
+            ["hours:avg", "target_hours:avg", "breached:sum"],
+        )
+        self.assertEqual(len(rows), 1, "only stopped clocks are reported: detect")
+        level, kind, clock, _month, hours, target, breached = rows[0]
+        self.assertEqual((level, kind, clock), (self.premium, "inverter_fault", "detect"))
+        self.assertAlmostEqual(hours, 10)
+        self.assertEqual((target, breached), (8, 1))
+        # the agent reads the same report
+        self.assertEqual(
+            self.env["solar.sla.report"]
+            .with_user(self.agent)
+            .search_count([("ticket_id", "=", ticket.id)]),
+            1,
+        )
