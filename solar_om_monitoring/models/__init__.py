@@ -9,6 +9,7 @@ from . import solar_site
 from . import solar_site_health
 from . import solar_site_polling
 from . import solar_site_portal
+from . import solar_site_calibration
 from . import helpdesk_ticket
 from . import helpdesk_ticket_monitoring
 from . import helpdesk_ticket_recovery

@@ -122,10 +122,10 @@ class SolarProductionDaily(models.Model):
     @api.model
     def _health_history_ratios(self, rows, at, policy=None):
         """Site id -> its history ratio (solar_om_engine.calibration) on the
-        site's local date at `at`, for the sites of `rows` that have one:
-        one query for the whole chunk."""
+        site's local date at `at` (or the row's own "at"), for the sites of
+        `rows` that have one: one query for the whole chunk."""
         policy = policy or CalibrationPolicy()
-        today = {row["id"]: at.astimezone(zone(row["tz"])).date() for row in rows}
+        today = {row["id"]: row.get("at", at).astimezone(zone(row["tz"])).date() for row in rows}
         if not today:
             return {}
         since = min(today.values()) - timedelta(days=policy.window_days)

@@ -76,6 +76,10 @@ class TestSiteHistory(MonitoringCommon):
         self.assertEqual(self.shaded.health_state, "ok", self.shaded.health_reason)
         # today's figure is the site's usual one, and goes on the record as such
         self.assertAlmostEqual(self.days(self.shaded)[-1].model_ratio, SHADE, delta=0.08)
+        # the site form shows the share the check now expects
+        shaded = self.shaded.with_user(self.agent).with_context(tz="UTC")
+        self.assertAlmostEqual(shaded.history_ratio, 0.555, delta=0.001)
+        self.assertFalse(self.normal.with_user(self.agent).history_ratio)
 
     def test_a_drop_from_the_sites_history_is_ticketed(self):
         # soiling: 55 % of its usual output, which is 69 % of the bare model
