@@ -1,7 +1,7 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from solar_om_engine import jobs
 
@@ -26,7 +26,11 @@ ROLES = [
 class SolarJobStep(models.Model):
     """One step of a site-visit job on the ticket. The crew's steps are done
     by the work order (scheduled, checklist completed), the back office ticks
-    its own; the outcome is the review decision."""
+    its own; the outcome is the review decision.
+
+    Privilege ladder: agents read the steps and complete theirs only through
+    action_done (in turn, with its evidence); they cannot write a step.
+    Helpdesk managers may correct: reopen a step, or write one."""
 
     _name = "solar.job.step"
     _description = "Service Job Step"
@@ -99,14 +103,26 @@ class SolarJobStep(models.Model):
                 )
             ticket._solar_check_step_in_turn(step.code)
             ticket._solar_check_step_evidence(step.code)
-            step.write({"done_on": fields.Datetime.now(), "done_by_id": self.env.uid})
+            # agents have no write access on steps: the action is their only way
+            step.sudo().write({"done_on": fields.Datetime.now(), "done_by_id": self.env.uid})
             ticket.message_post(
                 body=self.env._("Job step done: %(step)s.", step=step._label()),
                 subtype_xmlid="mail.mt_note",
             )
 
     def action_reopen(self):
-        self.filtered(lambda s: not s.automatic).write({"done_on": False, "done_by_id": False})
+        """A manager's correction (a return visit reopens the steps itself)."""
+        if not self.env.su and not self.env.user.has_group("helpdesk_mgmt.group_helpdesk_manager"):
+            raise AccessError(
+                self.env._("Only a helpdesk manager reopens a job step that was done.")
+            )
+        steps = self.filtered(lambda s: not s.automatic and s.done_on)
+        steps.write({"done_on": False, "done_by_id": False})
+        for step in steps:
+            step.ticket_id.message_post(
+                body=self.env._("Job step reopened: %(step)s.", step=step._label()),
+                subtype_xmlid="mail.mt_note",
+            )
 
     def _label(self):
         return dict(self._fields["code"]._description_selection(self.env))[self.code]

@@ -9,11 +9,9 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.addons.solar_om_monitoring.tests.common import MonitoringCommon
 
 
-@tagged("post_install", "-at_install")
-class TestServiceJobs(MonitoringCommon):
-    """The service documents' processes, walked by the roles who do them:
-    the agent (decisions, back-office steps), the technician (schedule,
-    checklist, finding), sales and operations (told at the milestones)."""
+class ServiceJobCommon(MonitoringCommon):
+    """A site with its installation crew, sales representative and
+    operations manager; helpers to walk a case as the roles who do it."""
 
     @classmethod
     def setUpClass(cls):
@@ -115,6 +113,13 @@ class TestServiceJobs(MonitoringCommon):
     def _milestones(self, ticket):
         subtype = self.env.ref("solar_om_cases.mt_solar_milestone")
         return ticket.message_ids.filtered(lambda m: m.subtype_id == subtype)
+
+
+@tagged("post_install", "-at_install")
+class TestServiceJobs(ServiceJobCommon):
+    """The service documents' processes, walked by the roles who do them:
+    the agent (decisions, back-office steps), the technician (schedule,
+    checklist, finding), sales and operations (told at the milestones)."""
 
     # --------------------------------------------------------------- audit
     def test_audit_job_steps_move_the_progress_and_block_the_review(self):

@@ -23,3 +23,4 @@ from . import res_config_settings
 from . import helpdesk_sla
 from . import helpdesk_ticket_sla_clock
 from . import helpdesk_ticket_priority
+from . import mail_activity_plan

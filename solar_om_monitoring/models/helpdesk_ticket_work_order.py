@@ -110,10 +110,12 @@ class HelpdeskTicket(models.Model):
                     if template.responsible_type == "on_demand"
                     else template._determine_responsible(holder, ticket)["responsible"]
                 )
+                # the follow-up reads in the language of whoever does it
+                wording = template.with_context(lang=responsible.lang or self.env.lang)
                 ticket.sudo().activity_schedule(
                     activity_type_id=template.activity_type_id.id,
                     date_deadline=template._get_date_deadline(today),
-                    summary=template.summary,
-                    note=template.note,
+                    summary=wording.summary,
+                    note=wording.note,
                     user_id=responsible.id,
                 )

@@ -1,8 +1,12 @@
 import { registry } from "@web/core/registry";
+import { inputFiles } from "@web/../tests/utils";
 
 // The service documents' job steps, walked by the roles who do them: the agent
-// confirms the visit, the technician ticks the checklist on a phone, the back
-// office reviews; a roof leak's crew records a finding that goes to sales.
+// confirms the visit, the technician accepts and schedules it with the customer
+// and ticks the checklist on a phone, the back office reviews and attaches the
+// regulatory documents; a roof leak is taken in with its photos and start date,
+// its crew records a finding that goes to sales; a complaint of no news is
+// escalated after the open-case finder.
 
 const tours = registry.category("web_tour.tours");
 
@@ -190,6 +194,27 @@ function backOfficeStep(label) {
     ];
 }
 
+// the utility's grid-connection form, as the back office received it
+const attachRegulatoryDocuments = [
+    {
+        content: "attach the regulatory documents (the grid-connection form)",
+        trigger: ".o_field_widget[name=solar_regulatory_doc_ids] .o_attach",
+        async run() {
+            const form = new File(["%PDF-1.4 grid connection form"], "grid-form.pdf", {
+                type: "application/pdf",
+            });
+            await inputFiles(".o_field_widget[name=solar_regulatory_doc_ids] .o_input_file", [
+                form,
+            ]);
+        },
+    },
+    {
+        content: "the form is attached to the case",
+        trigger:
+            ".o_field_widget[name=solar_regulatory_doc_ids] .o_attachment:not(.o_attachment_uploading):contains('grid-form.pdf')",
+    },
+];
+
 function review(steps) {
     return [
         {
@@ -202,7 +227,11 @@ function review(steps) {
             trigger: ".o_notebook a.nav-link:contains('Job Steps')",
             run: "click",
         },
-        ...steps.flatMap(backOfficeStep),
+        ...steps.flatMap((step) =>
+            step === "Upload the Regulatory Documents"
+                ? [...attachRegulatoryDocuments, ...backOfficeStep(step)]
+                : backOfficeStep(step)
+        ),
         {
             content: "next: the outcome",
             trigger: ".o_field_widget[name=solar_job_next_step]:contains('Record the Outcome')",
@@ -241,4 +270,218 @@ tours.add("solar_om_back_office_reviews_replacement", {
             "Update the Serial Numbers",
             "Upload the Regulatory Documents",
         ]),
+});
+
+// The installer accepts the job and agrees the date with the customer, on the
+// phone: the order is theirs (the territory's worker), they set the start.
+tours.add("solar_om_technician_schedules_visit", {
+    steps: () => [
+        {
+            content: "the order is assigned to the technician",
+            trigger: ".o_form_view .o_field_widget[name=person_id] input:value(job_tech)",
+        },
+        {
+            content: "open the planning",
+            trigger: ".o_notebook a.nav-link:contains('Planning')",
+            run: "click",
+        },
+        {
+            content: "the date agreed with the customer",
+            trigger: ".o_field_widget[name=scheduled_date_start] input",
+            run: "edit 12/02/2026 08:00:00",
+        },
+        {
+            content: "close the date picker",
+            trigger: ".o_field_widget[name=scheduled_duration] input",
+            run: "click",
+        },
+        {
+            content: "save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "saved",
+            trigger: ".o_form_view .o_form_status_indicator_buttons.invisible:not(:visible)",
+        },
+        {
+            content: "the agreed date is on the order",
+            trigger:
+                ".o_field_widget[name=scheduled_date_start]:contains(8:00), .o_field_widget[name=scheduled_date_start] input:value(8:00)",
+        },
+    ],
+});
+
+// The agent takes in a roof leak from a new case: the inspection cannot be
+// scheduled before the photos or videos and the leak start date are there.
+tours.add("solar_om_agent_roof_leak_intake", {
+    steps: () => [
+        {
+            content: "the homeowner calls: a new case",
+            trigger: ".o_form_view .o_field_widget[name=name] input, .o_form_view .o_field_widget[name=name] textarea",
+            run: "edit Water stain on the ceiling",
+        },
+        {
+            content: "their site",
+            trigger: ".o_field_widget[name=solar_site_id] input",
+            run: "edit Tour roof",
+        },
+        {
+            content: "pick it",
+            trigger: ".o-autocomplete--dropdown-item:contains('Tour roof')",
+            run: "click",
+        },
+        {
+            content: "the customer follows from the site",
+            trigger: ".o_field_widget[name=partner_id] input:value(Tour homeowner)",
+        },
+        {
+            content: "the case type",
+            trigger: ".o_field_widget[name=category_id] input",
+            run: "edit Roof Leak",
+        },
+        {
+            content: "Roof Leak",
+            trigger: ".o-autocomplete--dropdown-item:contains('Roof Leak')",
+            run: "click",
+        },
+        {
+            content: "what the homeowner says",
+            trigger: ".o_field_widget[name=description] .odoo-editor-editable",
+            run: "editor Water stain on the bedroom ceiling under the array.",
+        },
+        {
+            content: "save the case",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "choose the resolution path",
+            trigger: ".o_form_view button[name=action_solar_decide]:contains('Choose Resolution Path')",
+            run: "click",
+        },
+        {
+            content: "an inspection visit",
+            trigger: ".modal .o_field_widget[name=resolution_path] label:contains('Site Visit: Audit')",
+            run: "click",
+        },
+        {
+            content: "confirm",
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "refused: the photos or videos and the leak start date are missing",
+            trigger:
+                ".modal .modal-body:contains('Before the roof inspection is scheduled'):contains('Leak Photos and Videos'):contains('Leak Started On')",
+        },
+        {
+            content: "close the message",
+            trigger: ".modal:has(.modal-body:contains('Before the roof inspection')) .modal-footer button:contains('Close')",
+            run: "click",
+        },
+        {
+            content: "close the decision",
+            trigger: ".modal .modal-footer button:contains('Cancel')",
+            run: "click",
+        },
+        {
+            content: "the roof leak intake",
+            trigger: "body:not(:has(.modal)) .o_notebook a.nav-link:contains('Roof Leak')",
+            run: "click",
+        },
+        {
+            content: "when the leak started",
+            trigger: ".o_field_widget[name=solar_leak_started_on] input",
+            run: "edit 11/10/2026",
+        },
+        {
+            content: "the homeowner's photo",
+            trigger: ".o_field_widget[name=solar_leak_media_ids] .o_attach",
+            async run() {
+                const photo = new File(["\xff\xd8\xff\xe0 ceiling"], "ceiling.jpg", {
+                    type: "image/jpeg",
+                });
+                await inputFiles(".o_field_widget[name=solar_leak_media_ids] .o_input_file", [
+                    photo,
+                ]);
+            },
+        },
+        {
+            content: "the photo is on the case",
+            trigger:
+                ".o_field_widget[name=solar_leak_media_ids] .o_attachment:not(.o_attachment_uploading):contains('ceiling.jpg')",
+        },
+        ...choosePath("Site Visit: Audit"),
+    ],
+});
+
+// Sales receives the leak that was not ours as an opportunity for a proposal.
+tours.add("solar_om_sales_sees_the_roof_leak_opportunity", {
+    steps: () => [
+        {
+            content: "the opportunity names the site",
+            trigger: ".o_form_view .o_field_widget[name=solar_site_id] input:value(Tour roof)",
+        },
+        {
+            content: "for the homeowner",
+            trigger: ".o_form_view .o_field_widget[name=partner_id] input:value(Tour homeowner)",
+        },
+        {
+            content: "with what the crew found",
+            trigger: ".o_form_view .o_field_widget[name=description]:contains('Chimney flashing cracked')",
+        },
+    ],
+});
+
+// A homeowner complains that nobody called back: the agent finds the open case
+// for the concern and escalates it.
+tours.add("solar_om_agent_escalates_unanswered_case", {
+    steps: () => [
+        {
+            content: "the complaint of no news",
+            trigger: ".o_breadcrumb:contains('Nobody called back')",
+        },
+        {
+            content: "escalate",
+            trigger: ".o_form_view button[name=action_solar_escalate]",
+            run: "click",
+        },
+        {
+            content: "the customer's open cases",
+            trigger: ".modal .o_field_widget[name=open_case_ids] .o_data_row:contains('Billing question')",
+        },
+        {
+            content: "the concern",
+            trigger: ".modal .o_field_widget[name=concern] input",
+            run: "edit inverter",
+        },
+        {
+            content: "done typing",
+            trigger: ".modal .modal-title:contains('Find the Open Case')",
+            run: "click",
+        },
+        {
+            content: "only the inverter case is left, and it is chosen",
+            trigger:
+                ".modal:not(:has(.o_data_row:contains('Billing question'))) .o_field_widget[name=case_id] input:value(Inverter error 18xD)",
+        },
+        {
+            content: "escalate it",
+            trigger: ".modal button[name=action_escalate]",
+            run: "click",
+        },
+        {
+            content: "the escalated case opens",
+            trigger: "body:not(:has(.modal)) .o_breadcrumb:contains('Inverter error 18xD')",
+        },
+        {
+            content: "handed to the team lead",
+            trigger: ".o_form_view .o_field_widget[name=user_id] input:value(care_lead)",
+        },
+        {
+            content: "at high priority: two stars",
+            trigger: ".o_form_view .o_field_widget[name=priority] .o_priority_star.fa-star:count(2)",
+        },
+    ],
 });
