@@ -4,7 +4,7 @@
     "name": "Solar O&M Cases",
     "summary": "Case-type taxonomy, service flow with resolution paths and outcomes, "
     "suppression windows, End Of Lease, triage and routing rules on helpdesk tickets",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.0.1",
     "category": "Services/Helpdesk",
     "website": "https://github.com/solar-om/solar-om",
     "author": "Solar O&M",

@@ -440,6 +440,28 @@ BLINDNESS_WORDS = {
 }
 
 
+# a poll's errors that pass by themselves (a minute's quota, a time-out): they
+# blind an account only once they have lasted longer than the liveness window
+PASSING_ERRORS = frozenset({"transient", "quota_minute"})
+
+
+def poll_error_kind(
+    account_error_kind: str | None,
+    account_failed: bool,
+    sites_asked: int,
+    sites_read: int,
+    sites_failed: int,
+) -> str:
+    """The kind of error one poll of an account ended with ('' when it
+    worked): the client's kind of account error ('transient' when it named
+    none); every site asked failing on its own is the vendor unreachable."""
+    if account_failed:
+        return account_error_kind or "transient"
+    if sites_asked and not sites_read and sites_failed == sites_asked:
+        return "transient"
+    return ""
+
+
 def blindness(
     error_kind: str, failing_since: datetime | None, at: datetime, plan: Plan | None
 ) -> Blindness | None:
@@ -455,7 +477,7 @@ def blindness(
         return Blindness.CREDENTIALS_REFUSED
     if error_kind == "gone":
         return Blindness.API_RETIRED
-    if error_kind == "transient" and failing_since is not None:
+    if error_kind in PASSING_ERRORS and failing_since is not None:
         window = plan.worst_case_comms_detect_min if plan else STALE_AFTER_MIN
         if window < 0 or at - failing_since > timedelta(minutes=window):
             return Blindness.UNREACHABLE

@@ -10,6 +10,7 @@ from solar_om_engine.daylight import sun_elevation
 from solar_om_engine.planner import (
     COSTS,
     DETECT_SLACK,
+    PASSING_ERRORS,
     STALE_AFTER_MIN,
     Blindness,
     PlanError,
@@ -19,6 +20,7 @@ from solar_om_engine.planner import (
     liveness_due,
     make_plan,
     next_judgment_at,
+    poll_error_kind,
     production_slots,
 )
 from solar_om_engine.quota import TIERS, Tier, tier_for
@@ -229,6 +231,19 @@ def test_an_account_is_blind_when_nothing_can_be_read():
         Blindness.UNREACHABLE
     )
     assert blindness("", None, at, plan) is None
+    # a minute's quota that never comes back is the vendor unreachable too
+    assert blindness("quota_minute", at - window - timedelta(minutes=5), at, plan) is (
+        Blindness.UNREACHABLE
+    )
+
+
+def test_a_polls_error_kind():
+    assert poll_error_kind("auth", True, 3, 0, 0) == "auth"
+    assert poll_error_kind(None, True, 3, 0, 0) == "transient"  # a bad URL, a time-out
+    assert poll_error_kind(None, False, 3, 0, 3) == "transient"  # every site failed alone
+    assert poll_error_kind(None, False, 3, 1, 2) == ""  # the vendor answers
+    assert poll_error_kind(None, False, 0, 0, 0) == ""  # nothing to ask
+    assert PASSING_ERRORS == {"transient", "quota_minute"}
 
 
 def test_a_liveness_pass_ends_a_comms_loss_but_not_a_production_fault():

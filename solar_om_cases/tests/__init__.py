@@ -6,4 +6,5 @@ from . import test_service_jobs
 from . import test_service_job_tours
 from . import test_spanish
 from . import test_settings
+from . import test_migration
 from . import test_job_step_access

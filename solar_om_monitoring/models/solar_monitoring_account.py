@@ -9,6 +9,8 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timezone
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -226,27 +228,42 @@ class SolarMonitoringAccount(models.Model):
 
     def _save_rotated_tokens(self, tokens):
         """Enphase rotates the refresh token on every refresh: the old one is
-        dead the moment the new one is issued. Both are written in one
-        UPDATE; in the cron, on a cursor of their own that commits at once,
-        so neither a crash later in the check nor a rollback can lose the
-        only valid refresh token."""
+        dead the moment the new one is issued. Both are written at once, in
+        the cron on a cursor of their own, so neither a crash later in the
+        check nor a rollback can lose the only valid refresh token."""
         self.ensure_one()
-        values = {
-            "access_token": tokens["access_token"],
-            "refresh_token": tokens["refresh_token"],
-            "token_refreshed_at": fields.Datetime.now(),
-        }
+        self._write_on_own_cursor(
+            {
+                "access_token": tokens["access_token"],
+                "refresh_token": tokens["refresh_token"],
+                "token_refreshed_at": fields.Datetime.now(),
+            }
+        )
+        _logger.info("monitoring account %s: OAuth tokens refreshed", self.id)
+
+    def _write_on_own_cursor(self, values):
+        """Write `values` on the account. In the cron, on a short cursor of
+        its own that commits at once, the row locked and the write retried
+        when another worker's lands first: what is written survives a
+        rollback of the run, and the run's transaction never updates the row
+        other workers' ledger merges update."""
+        self.ensure_one()
         if not self.env.context.get("solar_om_commit"):
             self.sudo().write(values)
-        else:
-            with self.env.registry.cursor() as cr:
-                cr.execute(
-                    "SELECT id FROM solar_monitoring_account WHERE id = %s FOR NO KEY UPDATE",
-                    [self.id],
-                )
-                self.env(cr=cr, su=True)[self._name].browse(self.id).write(values)
-            self.invalidate_recordset(list(values))
-        _logger.info("monitoring account %s: OAuth tokens refreshed", self.id)
+            return
+        for attempt in range(5):
+            try:
+                with self.env.registry.cursor() as cr:
+                    cr.execute(
+                        "SELECT id FROM solar_monitoring_account WHERE id = %s FOR NO KEY UPDATE",
+                        [self.id],
+                    )
+                    self.env(cr=cr, su=True)[self._name].browse(self.id).write(values)
+                break
+            except SerializationFailure:
+                if attempt == 4:
+                    raise
+        self.invalidate_recordset(list(values))
 
     def action_check_now(self):
         self.env["solar.health.check"].run(accounts=self, force=True)

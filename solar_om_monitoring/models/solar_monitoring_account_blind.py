@@ -7,8 +7,6 @@ undone by itself once a poll works again."""
 
 from datetime import timezone
 
-from psycopg2.errors import SerializationFailure
-
 from odoo import fields, models
 
 from solar_om_engine import planner
@@ -66,7 +64,7 @@ class SolarMonitoringAccount(models.Model):
                     continue
                 kind = "quota_month"
             values = {}
-            if kind in ("transient", "quota_minute"):
+            if kind in planner.PASSING_ERRORS:
                 if not account.failing_since:
                     values["failing_since"] = run.naive_at
             elif account.failing_since:
@@ -74,9 +72,7 @@ class SolarMonitoringAccount(models.Model):
             failing_since = values.get("failing_since", account.failing_since)
             since = failing_since and failing_since.replace(tzinfo=timezone.utc)
             plan = run.plans.get(account.id)
-            blind = planner.blindness(
-                "transient" if kind == "quota_minute" else kind, since or None, run.at, plan
-            )
+            blind = planner.blindness(kind, since or None, run.at, plan)
             if blind and account.blind_reason != blind.value:
                 values.update(blind_reason=blind.value, blind_since=run.naive_at)
                 if not account.blind_reason:
@@ -85,7 +81,7 @@ class SolarMonitoringAccount(models.Model):
                 values.update(blind_reason=False, blind_since=False)
                 run.stats["accounts_watched_again"] += 1
             if values:
-                account._write_health_state(values)
+                account._write_on_own_cursor(values)
                 if run.commit:
                     # a fresh snapshot: the incident's row refers to the account
                     # row just written on the other cursor
@@ -95,25 +91,3 @@ class SolarMonitoringAccount(models.Model):
                 self.env["solar.site"]._health_mark_not_watched(account, run)
             elif "blind_reason" in values:
                 faults._health_close_blind_incident(account, run)
-
-    def _write_health_state(self, values):
-        """Write what the check keeps on the account. In the cron, on a short
-        cursor of its own, like the ledger: the run's transaction must not
-        update the row other workers' ledger merges update."""
-        self.ensure_one()
-        if not self.env.context.get("solar_om_commit"):
-            self.sudo().write(values)
-            return
-        for attempt in range(5):
-            try:
-                with self.env.registry.cursor() as cr:
-                    cr.execute(
-                        "SELECT id FROM solar_monitoring_account WHERE id = %s FOR NO KEY UPDATE",
-                        [self.id],
-                    )
-                    self.env(cr=cr, su=True)[self._name].browse(self.id).write(values)
-                break
-            except SerializationFailure:
-                if attempt == 4:
-                    raise
-        self.invalidate_recordset(list(values))

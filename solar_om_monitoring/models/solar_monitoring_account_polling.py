@@ -13,7 +13,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import models
 from odoo.tools import SQL
 
-from solar_om_engine import quota
+from solar_om_engine import planner, quota
 from solar_om_engine.clients import SiteRef
 from solar_om_engine.readings import ReadingError, parse_reading
 
@@ -52,13 +52,13 @@ class SolarMonitoringAccount(models.Model):
             else:
                 result = client.poll(refs, run.at)
                 result_error = result.account_error
-            if result_error:
-                kind = (result.account_error_kind or "transient") if result else "transient"
-            elif refs and not result.readings and len(result.site_errors) == len(refs):
-                kind = "transient"  # every site failed on its own: the vendor is unreachable
-            else:
-                kind = ""
-            run.account_errors[account.id] = kind
+            run.account_errors[account.id] = planner.poll_error_kind(
+                result.account_error_kind if result else None,
+                bool(result_error),
+                len(refs),
+                len(result.readings) if result else 0,
+                len(result.site_errors) if result else 0,
+            )
             account._save_poll_state(ledger, spent_before, result_error, run.at)
             if result is None or result_error:
                 _logger.warning("monitoring account %s: %s", account.id, result_error)

@@ -94,7 +94,7 @@ class SolarSite(models.Model):
                 self.env.cr.rollback()
         if commit:
             self.env["ir.cron"]._commit_progress(0)
-        self.invalidate_model(["next_check_at"])
+        self.browse(ids)._health_written(["next_check_at"])
         rows = self.sudo().browse(ids).read(CHECK_FIELDS)
         arrays = self._health_arrays(ids)
         history = self.env["solar.production.daily"]._health_history_ratios(rows, at)
@@ -140,7 +140,9 @@ class SolarSite(models.Model):
                 [r["id"] for r in rows],
             )
         )
-        self.invalidate_model(["health_state", "health_reason", "poll_error", "last_checked_at"])
+        self.browse([r["id"] for r in rows])._health_written(
+            ["health_state", "health_reason", "poll_error", "last_checked_at"]
+        )
 
     @api.model
     def _health_write_results(self, batch, evidence, run, faulty_sites):
@@ -186,7 +188,7 @@ class SolarSite(models.Model):
                 sql_values(rows),
             )
         )
-        self.invalidate_model(RESULT_FIELDS)
+        self.browse([row["id"] for row in batch])._health_written(RESULT_FIELDS)
 
     @api.model
     def _health_next_judgment(self, row, run):
@@ -214,7 +216,7 @@ class SolarSite(models.Model):
                 sql_values(values),
             )
         )
-        self.invalidate_model(
+        self.browse([row["id"] for row in rows])._health_written(
             ["health_state", "health_reason", "poll_error", "last_checked_at", "next_check_at"]
         )
 
@@ -288,7 +290,7 @@ class SolarSite(models.Model):
                 sql_values(rows),
             )
         )
-        self.invalidate_model(RESULT_FIELDS)
+        self.browse([row["id"] for row in batch])._health_written(RESULT_FIELDS)
 
     @api.model
     def _health_mark_not_watched(self, account, run):
@@ -306,13 +308,24 @@ class SolarSite(models.Model):
         self.env.cr.execute(
             SQL(
                 "UPDATE solar_site SET health_state = 'not_watched', health_reason = %s,"
-                " last_checked_at = %s WHERE account_id = %s AND active",
+                " last_checked_at = %s WHERE account_id = %s AND active RETURNING id",
                 reason,
                 run.naive_at,
                 account.id,
             )
         )
-        self.invalidate_model(["health_state", "health_reason", "last_checked_at"])
+        self.browse([row[0] for row in self.env.cr.fetchall()])._health_written(
+            ["health_state", "health_reason", "last_checked_at"]
+        )
+
+    def _health_written(self, fnames):
+        """After a raw UPDATE of `fnames` on these sites: drop their cached
+        values and tell the ORM, so that what depends on them (the urgency,
+        colour and production ratio shown; any stored compute) follows, as
+        Odoo's own raw updates do (`parent_path`). Without it a value computed
+        from the health before the check stays cached for the transaction."""
+        self.invalidate_recordset(fnames)
+        self.modified(fnames)
 
     @api.model
     def _health_suppressed(self, batch, at):

@@ -13,6 +13,7 @@ from . import test_follow_up
 from . import test_sites_map
 from . import test_technician_production_tour
 from . import test_reader_times
+from . import test_migration
 from . import test_sla_clocks
 from . import test_ticket_priority
 from . import test_ticket_sla_tour

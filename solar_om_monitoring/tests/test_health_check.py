@@ -6,6 +6,7 @@ from unittest.mock import patch
 from odoo.tests import tagged
 
 from solar_om_engine import quota
+from solar_om_engine.kinds import URGENCY
 
 from .common import MIDNIGHT, NOON, STEP, MonitoringCommon
 
@@ -22,6 +23,25 @@ class TestHealthCheck(MonitoringCommon):
         self.assertEqual(len(daily), 1)
         self.assertEqual(str(daily.day), "2026-06-21")
         self.assertAlmostEqual(daily.energy_kwh, self.site.last_energy_today_kwh, places=1)
+
+    def test_what_depends_on_health_follows_each_check(self):
+        """The check writes a site's health with one SQL UPDATE per batch:
+        what is computed from it (urgency, colour, ratio to expected) must
+        follow in the same transaction, not keep what was read before."""
+        site = self.site.with_user(self.agent)
+
+        def shown():
+            return site.health_state, site.health_rank, site.health_color
+
+        shown()  # read before the check, as a form open in the same request would
+        self.check(NOON)
+        self.assertEqual(shown(), ("ok", URGENCY["ok"], 10))
+        self.assertAlmostEqual(
+            site.production_ratio, site.last_energy_today_kwh / site.expected_energy_today_kwh
+        )
+        self.fleet.inject("SE0", "zero_production", NOON)
+        self.check(NOON + STEP)
+        self.assertEqual(shown(), ("inverter_fault", URGENCY["inverter_fault"], 1))
 
     def test_one_fault_makes_one_ticket_across_many_checks(self):
         self.fleet.inject("SE0", "zero_production", NOON - STEP * 3)
