@@ -4,7 +4,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.base.tests.common import BaseCommon
-from odoo.addons.solar_om_monitoring.tests.migration import load_migration
+from odoo.addons.solar_om.tests.migration import load_migration
 
 
 @tagged("post_install", "-at_install")

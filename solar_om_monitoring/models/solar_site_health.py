@@ -6,7 +6,7 @@ urgency (the engine's order: problems first) and its colour, sortable in SQL."""
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from solar_om_engine.kinds import UNRANKED, URGENCY, health_state_choices
+from solar_om_engine.kinds import PROBLEM_STATES, UNRANKED, URGENCY, health_state_choices
 
 # the engine's closed set: a test fails if the selection drifts from it
 HEALTH = health_state_choices()
@@ -60,14 +60,30 @@ class SolarSite(models.Model):
         help="Faults first, then comms loss, then sites nobody can judge, then healthy ones.",
     )
     health_color = fields.Integer(compute="_compute_health_display")
+    needs_attention = fields.Boolean(
+        compute="_compute_health_display",
+        search="_search_needs_attention",
+        help="A fault or a silent site: what the engine ranks as a problem.",
+    )
 
     @api.depends("health_state", "last_energy_today_kwh", "expected_energy_today_kwh")
     def _compute_health_display(self):
         for site in self:
             site.health_rank = URGENCY.get(site.health_state, UNRANKED)
             site.health_color = HEALTH_COLOR.get(site.health_state, 0)
+            site.needs_attention = site.health_state in PROBLEM_STATES
             expected = site.expected_energy_today_kwh
             site.production_ratio = site.last_energy_today_kwh / expected if expected else 0.0
+
+    def _search_needs_attention(self, operator, value):
+        # the "Needs Attention" filter asks the engine which states are problems
+        if operator in ("=", "!="):
+            wanted = bool(value) == (operator == "=")
+        elif operator in ("in", "not in"):
+            wanted = (True in value) == (operator == "in")
+        else:
+            return NotImplemented
+        return [("health_state", "in" if wanted else "not in", sorted(PROBLEM_STATES))]
 
     def _field_to_sql(self, alias, field_expr, query=None):
         # the urgency is a CASE over the stored health: sortable and

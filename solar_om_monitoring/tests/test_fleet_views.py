@@ -29,6 +29,13 @@ class TestFleetViews(MonitoringCommon):
             )
         # the search filters per health state
         self.assertIn(self.site, Site.search([("health_state", "=", "inverter_fault")]))
+        # "Needs Attention" holds the faulty site and none of the healthy ones
+        attention = Site.search([("id", "in", self.sites.ids), ("needs_attention", "=", True)])
+        self.assertIn(self.site, attention)
+        self.assertFalse(attention & healthy)
+        calm = Site.search([("id", "in", self.sites.ids), ("needs_attention", "=", False)])
+        self.assertEqual(calm & healthy, healthy)
+        self.assertNotIn(self.site, calm)
 
     def overview(self):
         # a fresh read, as the next request of the web client makes

@@ -3,8 +3,7 @@
 from odoo.tests import tagged
 
 from odoo.addons.base.tests.common import BaseCommon
-
-from .migration import load_migration
+from odoo.addons.solar_om.tests.migration import load_migration
 
 
 @tagged("post_install", "-at_install")

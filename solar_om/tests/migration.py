@@ -1,5 +1,5 @@
 # Copyright 2026 Solar O&M
-# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Load an addon's migration script as the upgrade does: by its path (a
 file named ``post-migrate.py`` cannot be imported by name)."""
 

@@ -1,0 +1,23 @@
+# Copyright 2026 Solar O&M
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+
+from .common import SolarOmCommon
+from .migration import load_migration
+
+
+@tagged("post_install", "-at_install")
+class TestMigration(SolarOmCommon):
+    def test_sites_of_an_old_database_get_the_standard_level(self):
+        standard = self.env.ref("solar_om.contract_level_standard")
+        premium = self.env.ref("solar_om.contract_level_premium")
+        chosen = self._create_site(self.env(user=self.back_office), vendor_site_ref="TEST-2")
+        chosen.contract_level_id = premium
+        # a site from before contract levels: the upgrade left it without one
+        self.site.contract_level_id = False
+        messages = len(self.site.message_ids)
+        given = load_migration("solar_om", "19.0.1.0.1").migrate(self.env.cr, "19.0.1.0.0")
+        self.assertIsNone(given)
+        self.assertEqual(self.site.contract_level_id, standard)
+        self.assertEqual(chosen.contract_level_id, premium, "a level someone chose stays")
+        self.assertEqual(len(self.site.message_ids), messages, "no chatter line per site")
