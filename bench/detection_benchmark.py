@@ -44,20 +44,32 @@ from solar_om_engine.readings import parse_reading  # noqa: E402
 COLUMNS = ["ok", "indeterminate", "night", *FAULTS, "vendor_outage"]
 
 
-def run(checks, oriented: bool, write: Path | None = None, kinds=None):
+def _by_instant(checks):
     by_instant = defaultdict(list)
     for check in checks:
         by_instant[check.at].append(check)
+    return by_instant
+
+
+def _readings(checks, oriented: bool) -> list[dict]:
+    """The readings of one instant as the check command gets them; without
+    the roofs when the fleet plays sites of unknown orientation."""
+    data = []
+    for check in checks:
+        reading = dict(check.reading)
+        if not oriented:
+            reading.pop("arrays", None)
+        data.append(reading)
+    return data
+
+
+def run(checks, oriented: bool, write: Path | None = None, kinds=None):
+    by_instant = _by_instant(checks)
     confusion: dict[str, Counter] = defaultdict(Counter)
     false_alarms, night_alarms, healthy_daylight, sites_judged = [], 0, 0, 0
     started = time.perf_counter()
     for at, items in sorted(by_instant.items()):
-        data = []
-        for check in items:
-            reading = dict(check.reading)
-            if not oriented:
-                reading.pop("arrays", None)
-            data.append(reading)
+        data = _readings(items, oriented)
         if write:
             tag = "oriented" if oriented else "unoriented"
             name = f"{tag}-{at.strftime('%Y%m%dT%H%M')}.json"
@@ -186,19 +198,12 @@ def main(argv=None) -> int:
 
 
 def _misses(checks, oriented):
-    by_instant = defaultdict(list)
-    for check in checks:
-        if check.label not in ("healthy", "skip") and check.elevation >= 10:
-            by_instant[check.at].append(check)
     shown = 0
-    for at, items in sorted(by_instant.items()):
-        every = [c for c in checks if c.at == at]
-        data = []
-        for c in every:
-            reading = dict(c.reading)
-            if not oriented:
-                reading.pop("arrays", None)
-            data.append(reading)
+    for at, every in sorted(_by_instant(checks).items()):
+        items = [c for c in every if c.label not in ("healthy", "skip") and c.elevation >= 10]
+        if not items:
+            continue
+        data = _readings(every, oriented)
         verdicts = classify_fleet([parse_reading(d) for d in data], at).by_site()
         for c in items:
             v = verdicts[c.reading["site"]]
