@@ -2,10 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
 
-from solar_om_engine.kinds import PROBLEM_STATES
-
-from .solar_site_health import HEALTH_COLOR
-
 # web_leaflet_lib's system parameters: the tile server and its attribution
 TILE_URL_PARAM = "leaflet.tile_url"
 ATTRIBUTION_PARAM = "leaflet.copyright"
@@ -13,7 +9,17 @@ DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 )
-MAP_FIELDS = ["name", "latitude", "longitude", "health_state", "health_reason"]
+# with what the sites' health colour and "needs attention" are computed from,
+# so that the one read serves them too
+MAP_FIELDS = [
+    "name",
+    "latitude",
+    "longitude",
+    "health_state",
+    "health_reason",
+    "last_energy_today_kwh",
+    "expected_energy_today_kwh",
+]
 
 
 class SolarSitesMap(models.AbstractModel):
@@ -55,8 +61,8 @@ class SolarSitesMap(models.AbstractModel):
                     "lng": site.longitude,
                     "state": site.health_state,
                     "label": labels.get(site.health_state, ""),
-                    "color": HEALTH_COLOR.get(site.health_state, 0),
-                    "problem": site.health_state in PROBLEM_STATES,
+                    "color": site.health_color,
+                    "problem": site.needs_attention,
                     "reason": (site.health_reason or "")[:240],
                 }
             )
