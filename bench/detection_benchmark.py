@@ -42,6 +42,21 @@ from solar_om_engine.classify import FAULT_KINDS, classify_fleet  # noqa: E402
 from solar_om_engine.readings import parse_reading  # noqa: E402
 
 COLUMNS = ["ok", "indeterminate", "night", *FAULTS, "vendor_outage"]
+# why the engine abstained on a faulty site: the weak evidence the issue
+# names (a key phrase of the verdict's reason -> a short cause)
+ABSTENTION_CAUSES = (
+    ("no neighbours", "no neighbours (isolated site)"),
+    ("under broken clouds", "little energy due yet, neighbours disagree on the sky"),
+    ("too little energy due", "too little energy due yet"),
+    ("some neighbours saw as dark a sky", "as dark as the darker neighbours saw"),
+    ("the sun has not risen above", "sun low all day"),
+    ("too dark to tell a fault", "~0 W, too little power due"),
+    ("of a clear sky", "storm-dark sky"),
+)
+
+
+def _abstention_cause(reason: str) -> str:
+    return next((cause for key, cause in ABSTENTION_CAUSES if key in reason), reason[:50])
 
 
 def _by_instant(checks):
@@ -66,6 +81,7 @@ def _readings(checks, oriented: bool) -> list[dict]:
 def run(checks, oriented: bool, write: Path | None = None, kinds=None):
     by_instant = _by_instant(checks)
     confusion: dict[str, Counter] = defaultdict(Counter)
+    abstentions: Counter = Counter()
     false_alarms, night_alarms, healthy_daylight, sites_judged = [], 0, 0, 0
     started = time.perf_counter()
     for at, items in sorted(by_instant.items()):
@@ -93,11 +109,23 @@ def run(checks, oriented: bool, write: Path | None = None, kinds=None):
                 continue
             if daylight:
                 confusion[check.label][verdict.kind] += 1
+                if verdict.kind == "indeterminate":
+                    abstentions[check.label, _abstention_cause(verdict.reason)] += 1
     elapsed = time.perf_counter() - started
-    return confusion, false_alarms, night_alarms, healthy_daylight, elapsed, sites_judged
+    return (
+        confusion,
+        false_alarms,
+        night_alarms,
+        healthy_daylight,
+        elapsed,
+        sites_judged,
+        abstentions,
+    )
 
 
-def report(title, confusion, false_alarms, night_alarms, healthy_daylight, elapsed, judged):
+def report(
+    title, confusion, false_alarms, night_alarms, healthy_daylight, elapsed, judged, abstentions
+):
     print(f"\n## {title}\n")
     width = max(len(c) for c in COLUMNS)
     print("truth \\ verdict".ljust(20) + "".join(c[:width].rjust(width + 1) for c in COLUMNS))
@@ -122,6 +150,10 @@ def report(title, confusion, false_alarms, night_alarms, healthy_daylight, elaps
             f"{kind:22}{precision:>10.1%}{recall:>10.1%}{when_judged:>10.1%}{truth:>8}"
             f"{abstained:>10}"
         )
+    if abstentions:
+        print("\nabstentions on faulty sites, by cause:")
+        for (kind, cause), count in sorted(abstentions.items(), key=lambda i: (i[0][0], -i[1])):
+            print(f"  {kind:22}{count:>6}  {cause}")
     rate = len(false_alarms) / healthy_daylight if healthy_daylight else 0.0
     unsure = confusion["healthy"]["indeterminate"]
     print(

@@ -89,6 +89,12 @@ class Thresholds:
     # ... while the lowest plausible modelled output under the sky the peers
     # saw is at least this fraction of capacity
     zero_power_min_expected_fraction: float = 0.05
+    # ... or at least this fraction of capacity under the darkest sky any of
+    # its `near_peers` nearest producing neighbours sees now (heavy
+    # overcast, low sun: the quartile then asks too much; a storm cell
+    # over one street still leaves the next streets brighter than this)
+    zero_power_near_fraction: float = 0.03
+    near_peers: int = 6
     # ... or, whatever the power now, at most this share of the energy due
     # since midnight under the darkest sky the neighbours allow (a dull
     # overcast without neighbours), once that is at least this much
@@ -115,6 +121,13 @@ class Thresholds:
     # hours, until the passing shadows average out)
     early_expected_kwh_per_kwp: float = 0.05
     uniform_sky_spread: float = 0.1
+    # ... or, from that early floor under any sky, a shortfall the
+    # neighbours' disagreement cannot explain: the ratio to the darker
+    # quarter's sky at most `severe_ratio` less `severe_spread_factor` times
+    # the spread (the more the neighbours' skies differ, the deeper the
+    # shortfall must be before it is called a fault and not a cloud)
+    severe_ratio: float = 0.5
+    severe_spread_factor: float = 0.5
     # no ratio under a sky darker than this (a storm, snow on every roof) ...
     min_sky: float = 0.05
     # ... nor on a day the sun has not yet risen this high (degrees): all its
@@ -305,6 +318,9 @@ class Sky:
     # and how far they disagree (interquartile range over the median)
     today_low: float | None = None
     spread: float | None = None
+    # the darkest sky now among the nearest producing neighbours
+    # (Thresholds.near_peers)
+    now_dark: float | None = None
 
 
 @dataclass(frozen=True)
@@ -484,6 +500,16 @@ def _zero_production(
                 f"{day_sky:.0%} of clear",
                 "",
             )
+    if sky.now_dark is not None:
+        near_due = model.power_min(sky.now_dark) * calibration
+        if near_due >= th.zero_power_near_fraction * cap:
+            ev["due_power_w"] = round(near_due)
+            return (
+                f"Zero Production: reporting {power:.0f} W while at least {near_due:.0f} W "
+                f"({near_due / cap:.0%} of capacity) is due even under the darkest sky of "
+                f"its {th.near_peers} nearest producing neighbours",
+                "",
+            )
     silent = bool(reading.devices_total) and reading.devices_reporting == 0
     clear_due = model.power_min(1.0) * calibration
     if silent and clear_due >= th.zero_power_min_expected_fraction * cap:
@@ -540,22 +566,31 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     uniform = sky.spread is not None and sky.spread <= th.uniform_sky_spread
     if sky.spread is not None:
         ev["sky_spread"] = round(sky.spread, 2)
-    floor = th.early_expected_kwh_per_kwp if uniform else th.min_expected_kwh_per_kwp
-    if expected < floor * dc_kwp * 1000.0:
-        why = "" if uniform else " under broken clouds (the neighbours disagree on the sky)"
+    if expected < th.early_expected_kwh_per_kwp * dc_kwp * 1000.0:
         return verdict(
             HealthState.INDETERMINATE,
-            f"too little energy due so far today ({expected / 1000:.1f} kWh){why} to judge it",
+            f"too little energy due so far today ({expected / 1000:.1f} kWh) to judge it",
         )
     ratio = energy / expected
-    ev["ratio"] = round(ratio, 3)
-    # what the addon keeps, on good days, as the site's history ratio
-    ev["model_ratio"] = round(energy / modelled, 3)
     # judged against the darker end of the neighbours' skies: a site
     # under a passing cloud the others escaped is not a fault
     low_sky = sky.today_low if sky.today_low is not None else sky.today
     expected_low = model.energy(low_sky) * calibration
     ratio_low = energy / expected_low if expected_low > 0 else ratio
+    severe = th.severe_ratio - th.severe_spread_factor * (sky.spread or 0.0)
+    if (
+        not uniform
+        and expected < th.min_expected_kwh_per_kwp * dc_kwp * 1000.0
+        and ratio_low > severe
+    ):
+        return verdict(
+            HealthState.INDETERMINATE,
+            f"too little energy due so far today ({expected / 1000:.1f} kWh) under broken "
+            f"clouds (the neighbours disagree on the sky) to judge {ratio:.0%} of expected",
+        )
+    ev["ratio"] = round(ratio, 3)
+    # what the addon keeps, on good days, as the site's history ratio
+    ev["model_ratio"] = round(energy / modelled, 3)
     ev["ratio_low"] = round(ratio_low, 3)
     pct = (
         f"{ratio:.0%} of expected ({energy / 1000:.1f} of {expected / 1000:.1f} kWh for this "
@@ -666,8 +701,10 @@ def neighbour_skies(
         # a neighbour at ~0 W is more likely broken than the sky black: the
         # sky now is the lower quartile of those producing something
         lit = [k for k in now if k > 0.0]
+        now_dark = None
         if len(lit) >= th.min_peers and len(lit) * 2 > len(now):
             now_low = _quantile(lit, 0.25)
+            now_dark = min(lit[: th.near_peers])
         else:
             # most neighbours dark too (snow, a grid outage): the sky says nothing
             now_low = _median(now) if len(now) >= th.min_peers else None
@@ -676,9 +713,9 @@ def neighbour_skies(
             q1, q3 = _quantile(today, 0.25), _quantile(today, 0.75)
             spread = (q3 - q1) / middle if middle > 0 else None
             low = _quantile(today, th.sky_low_quantile)
-            skies[r.site] = Sky(middle, now_low, len(now), low, spread)
+            skies[r.site] = Sky(middle, now_low, len(now), low, spread, now_dark)
         else:
-            skies[r.site] = Sky(None, now_low, len(now))
+            skies[r.site] = Sky(None, now_low, len(now), now_dark=now_dark)
     return skies
 
 

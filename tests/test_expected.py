@@ -243,6 +243,19 @@ def test_broken_clouds_in_the_morning_abstain_until_the_shadows_average_out():
     assert "broken clouds" in v.reason
 
 
+def test_a_deep_shortfall_under_broken_clouds_is_caught_early():
+    # the neighbours disagree on the sky, but none saw a sky dark enough to
+    # explain a quarter of the output
+    broken = [0.6, 0.7, 0.8, 0.9, 1.0]
+    site = physical("s1", EARLY, SOUTH, 0.9, factor=0.25)
+    v = judge(site, peers(EARLY, broken), EARLY)
+    assert v.kind == "underperformance"
+    assert v.evidence["expected_wh"] < 0.6 * 8000  # before the broken-cloud floor
+    # half the output could still be a cloud the neighbours escaped
+    half = physical("s1", EARLY, SOUTH, 0.9, factor=0.5)
+    assert judge(half, peers(EARLY, broken), EARLY).kind == "indeterminate"
+
+
 def test_a_site_under_a_cloud_its_neighbours_escaped_is_not_a_fault():
     # at noon the site saw 45 % of a clear sky, its darkest neighbours 50-60 %
     site = physical("s1", NOON, SOUTH, 0.45)
@@ -262,6 +275,29 @@ def test_an_inverter_dead_since_dawn_is_zero_production_on_a_dark_morning():
     assert "kWh was due since sunrise" in v.reason
     healthy = physical("s1", at, WEST, 0.12)
     assert not judge(healthy, peers(at, 0.12), at).is_fault
+
+
+WINTER_AFTERNOON = datetime(2026, 12, 21, 13, 15, tzinfo=timezone.utc)  # 14:15, sun 13°
+
+
+def test_zero_watts_on_a_dull_winter_afternoon_is_zero_production():
+    # only ~4 % of capacity is due under this sky, too little for the
+    # quartile rule; every nearby roof still makes that much, so 0 W is the
+    # inverter, not the light (it made its morning's energy, then stopped)
+    at = WINTER_AFTERNOON
+    site = physical("s1", at, SOUTH, 0.3, power_w=0.0)
+    v = judge(site, peers(at, 0.3), at)
+    assert v.kind == "inverter_fault"
+    assert "darkest sky of its 6 nearest producing neighbours" in v.reason
+    assert not judge(physical("s1", at, SOUTH, 0.3), peers(at, 0.3), at).is_fault
+
+
+def test_zero_watts_under_a_storm_cell_over_the_nearest_roofs_abstains():
+    at = WINTER_AFTERNOON
+    site = physical("s1", at, SOUTH, 0.3, power_w=0.0)
+    v = judge(site, peers(at, [0.05, 0.05, 0.3, 0.3, 0.3]), at)
+    assert v.kind == "indeterminate"
+    assert "too dark to tell a fault from the weather" in v.reason
 
 
 def test_an_isolated_site_on_a_dull_day_abstains():
