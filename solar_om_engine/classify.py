@@ -128,6 +128,13 @@ class Thresholds:
     # shortfall must be before it is called a fault and not a cloud)
     severe_ratio: float = 0.5
     severe_spread_factor: float = 0.5
+    # ... or when the energy so far and the power now both fall short: at
+    # most `early_energy_ratio` of the darker quarter's energy and at most
+    # `early_power_ratio` of the power due now under the darker quarter of
+    # the neighbours' skies (a cloud that shaded a site all morning has
+    # usually moved on by the check; a fault has not)
+    early_energy_ratio: float = 0.5
+    early_power_ratio: float = 0.55
     # no ratio under a sky darker than this (a storm, snow on every roof) ...
     min_sky: float = 0.05
     # ... nor on a day the sun has not yet risen this high (degrees): all its
@@ -582,6 +589,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
         not uniform
         and expected < th.min_expected_kwh_per_kwp * dc_kwp * 1000.0
         and ratio_low > severe
+        and not _short_now(reading, th, model, sky, ratio_low)
     ):
         return verdict(
             HealthState.INDETERMINATE,
@@ -609,6 +617,14 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             "cannot be told apart yet",
         )
     return verdict(HealthState.OK, f"producing normally: {pct}")
+
+
+def _short_now(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, ratio_low) -> bool:
+    """Whether the site falls short now as well as so far today."""
+    if ratio_low > th.early_energy_ratio or reading.power_w is None or sky.now_low is None:
+        return False
+    due_now = model.power(sky.now_low) * (reading.history_ratio or 1.0)
+    return due_now > 0 and reading.power_w <= th.early_power_ratio * due_now
 
 
 def _meter_verdict(reading: Reading, th: Thresholds, dc_kwp: float | None = None) -> str:

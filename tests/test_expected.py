@@ -256,6 +256,20 @@ def test_a_deep_shortfall_under_broken_clouds_is_caught_early():
     assert judge(half, peers(EARLY, broken), EARLY).kind == "indeterminate"
 
 
+def test_short_all_morning_and_short_now_is_underperformance_early():
+    # a third of the morning's energy under broken clouds could be a cloud
+    # that sat on the roof; still a third of the power now, the cloud would
+    # have had to stay: a fault
+    broken = [0.6, 0.7, 0.8, 0.9, 1.0]
+    site = physical("s1", EARLY, SOUTH, 0.9, factor=0.35)
+    v = judge(site, peers(EARLY, broken), EARLY)
+    assert v.kind == "underperformance"
+    # the same morning, but back to full power now: the cloud moved on
+    parsed = parse_reading(site)
+    site["power_w"] = round(site_model(parsed, parsed.last_report_at).power(0.9), 1)
+    assert judge(site, peers(EARLY, broken), EARLY).kind == "indeterminate"
+
+
 def test_a_site_under_a_cloud_its_neighbours_escaped_is_not_a_fault():
     # at noon the site saw 45 % of a clear sky, its darkest neighbours 50-60 %
     site = physical("s1", NOON, SOUTH, 0.45)
