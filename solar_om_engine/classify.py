@@ -95,6 +95,13 @@ class Thresholds:
     # over one street still leaves the next streets brighter than this)
     zero_power_near_fraction: float = 0.03
     near_peers: int = 6
+    # ... or, in dimmer light, at least this fraction of capacity there
+    # while the site reports at most `zero_power_near_share` of it, after
+    # making `zero_energy_min_wh` today (a working inverter in that light
+    # makes some watts, one that stopped none; at dawn a healthy one may not
+    # have started yet)
+    zero_power_near_dim_fraction: float = 0.015
+    zero_power_near_share: float = 0.05
     # ... or, whatever the power now, at most this share of the energy due
     # since midnight under the darkest sky the neighbours allow (a dull
     # overcast without neighbours), once that is at least this much
@@ -130,11 +137,12 @@ class Thresholds:
     severe_spread_factor: float = 0.5
     # ... or when the energy so far and the power now both fall short: at
     # most `early_energy_ratio` of the darker quarter's energy and at most
-    # `early_power_ratio` of the power due now under the darker quarter of
-    # the neighbours' skies (a cloud that shaded a site all morning has
-    # usually moved on by the check; a fault has not)
+    # `early_power_ratio` of the least power due now under any sky at least
+    # as bright as the darkest of the nearest producing neighbours' (a cloud
+    # that shaded a site all morning has usually moved on by the check, or
+    # still shades the next street; a fault has done neither)
     early_energy_ratio: float = 0.5
-    early_power_ratio: float = 0.55
+    early_power_ratio: float = 0.7
     # no ratio under a sky darker than this (a storm, snow on every roof) ...
     min_sky: float = 0.05
     # ... nor on a day the sun has not yet risen this high (degrees): all its
@@ -328,6 +336,8 @@ class Sky:
     # the darkest sky now among the nearest producing neighbours
     # (Thresholds.near_peers)
     now_dark: float | None = None
+    # the bright end of the neighbours' skies today (the upper quartile)
+    today_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -403,14 +413,12 @@ def _implausible(reading: Reading, th: Thresholds, model: SiteModel) -> str:
     return ""
 
 
-def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verdict:
-    cap = model.ac_w
-    dc_kwp = model.dc_w / 1000.0
-    energy, power = reading.energy_today_wh, reading.power_w
+def _evidence(reading: Reading, model: SiteModel, sky: Sky) -> dict:
+    """What a verdict on energy shows: the reading, the model and the sky."""
     calibration = reading.history_ratio or 1.0
     ev: dict = {
-        "energy_today_wh": energy,
-        "power_w": power,
+        "energy_today_wh": reading.energy_today_wh,
+        "power_w": reading.power_w,
         "orientation": "known" if model.oriented else "unknown",
         "peers": sky.count,
         "clear_sky_power_w": round(model.power(1.0) * calibration),
@@ -430,6 +438,14 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
         ev["sky_now"] = round(sky.now_low, 2)
     if reading.notes:
         ev["reading_notes"] = list(reading.notes)
+    return ev
+
+
+def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verdict:
+    cap = model.ac_w
+    dc_kwp = model.dc_w / 1000.0
+    energy, power = reading.energy_today_wh, reading.power_w
+    ev = _evidence(reading, model, sky)
 
     def verdict(kind, reason):
         return Verdict(reading.site, kind, reason, reading.account, ev)
@@ -465,7 +481,13 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
             return verdict(HealthState.INDETERMINATE, doubt)
         return verdict(HealthState.OK, "producing; no energy total to compare")
     judged = _judge_energy(reading, th, model, sky, ev, verdict)
-    if doubt and judged.kind != FaultKind.UNDERPERFORMANCE:
+    if doubt and judged.kind == FaultKind.UNDERPERFORMANCE:
+        # ~0 W now after a day short of its energy: the inverter stopped
+        return verdict(
+            FaultKind.INVERTER_FAULT,
+            f"Zero Production: reporting {power:.0f} W now, after {judged.reason}",
+        )
+    if doubt:
         # ~0 W now and too dark to call it Zero Production: an energy total
         # that looks normal says nothing of the last hour
         return verdict(HealthState.INDETERMINATE, doubt)
@@ -509,7 +531,12 @@ def _zero_production(
             )
     if sky.now_dark is not None:
         near_due = model.power_min(sky.now_dark) * calibration
-        if near_due >= th.zero_power_near_fraction * cap:
+        dim = (
+            near_due >= th.zero_power_near_dim_fraction * cap
+            and power <= th.zero_power_near_share * near_due
+            and (reading.energy_today_wh or 0.0) >= th.zero_energy_min_wh
+        )
+        if near_due >= th.zero_power_near_fraction * cap or dim:
             ev["due_power_w"] = round(near_due)
             return (
                 f"Zero Production: reporting {power:.0f} W while at least {near_due:.0f} W "
@@ -582,7 +609,10 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     # judged against the darker end of the neighbours' skies: a site
     # under a passing cloud the others escaped is not a fault
     low_sky = sky.today_low if sky.today_low is not None else sky.today
-    expected_low = model.energy(low_sky) * calibration
+    high_sky = max(sky.today_high or sky.today, sky.today)
+    # the least the roof makes under any sky from that darker quarter to the
+    # brighter one (a roof facing away from the sun makes more under clouds)
+    expected_low = model.energy_least(low_sky, high_sky) * calibration
     ratio_low = energy / expected_low if expected_low > 0 else ratio
     severe = th.severe_ratio - th.severe_spread_factor * (sky.spread or 0.0)
     if (
@@ -607,8 +637,8 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     if ratio_low <= th.underperformance_ratio:
         return verdict(
             FaultKind.UNDERPERFORMANCE,
-            f"{pct}; {ratio_low:.0%} even under the sky of the darkest "
-            f"{th.sky_low_quantile:.0%} of them",
+            f"{pct}; {ratio_low:.0%} even of the least this roof makes under any sky "
+            f"from the darkest {th.sky_low_quantile:.0%} of them to the brightest",
         )
     if ratio <= th.underperformance_ratio:
         return verdict(
@@ -621,9 +651,9 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
 
 def _short_now(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, ratio_low) -> bool:
     """Whether the site falls short now as well as so far today."""
-    if ratio_low > th.early_energy_ratio or reading.power_w is None or sky.now_low is None:
+    if ratio_low > th.early_energy_ratio or reading.power_w is None or sky.now_dark is None:
         return False
-    due_now = model.power(sky.now_low) * (reading.history_ratio or 1.0)
+    due_now = model.power_least(sky.now_dark) * (reading.history_ratio or 1.0)
     return due_now > 0 and reading.power_w <= th.early_power_ratio * due_now
 
 
@@ -729,7 +759,8 @@ def neighbour_skies(
             q1, q3 = _quantile(today, 0.25), _quantile(today, 0.75)
             spread = (q3 - q1) / middle if middle > 0 else None
             low = _quantile(today, th.sky_low_quantile)
-            skies[r.site] = Sky(middle, now_low, len(now), low, spread, now_dark)
+            high = _quantile(today, 1.0 - th.sky_low_quantile)
+            skies[r.site] = Sky(middle, now_low, len(now), low, spread, now_dark, high)
         else:
             skies[r.site] = Sky(None, now_low, len(now), now_dark=now_dark)
     return skies

@@ -102,6 +102,17 @@ class SiteModel:
     def power_max(self, kc: float) -> float:
         return self._at(self.power_max_w, kc)
 
+    def power_least(self, darkest: float, brightest: float = KC_GRID[-1]) -> float:
+        """The least power any plausible roof makes under any sky from
+        `darkest` to `brightest`: not always under the darkest, since a
+        roof facing away from the sun gets more diffuse light from an
+        overcast than from a clear sky."""
+        return _least(self.power_min_w, darkest, brightest)
+
+    def energy_least(self, darkest: float, brightest: float = KC_GRID[-1]) -> float:
+        """The least energy so far under any sky from `darkest` to `brightest`."""
+        return _least(self.energy_min_wh, darkest, brightest)
+
     def sky_from_energy(self, energy_wh: float) -> float | None:
         return _invert(self.energy_wh, energy_wh)
 
@@ -111,6 +122,12 @@ class SiteModel:
     def sky_from_power_max(self, power_w: float) -> float | None:
         """The darkest sky that explains `power_w` on any plausible roof."""
         return _invert(self.power_max_w, power_w)
+
+
+def _least(curve: np.ndarray, darkest: float, brightest: float) -> float:
+    inside = KC_GRID[(KC_GRID > darkest) & (KC_GRID < brightest)]
+    skies = np.concatenate(([darkest, max(darkest, brightest)], inside))
+    return float(np.interp(skies, KC_GRID, curve).min())
 
 
 def _invert(curve: np.ndarray, value: float) -> float | None:

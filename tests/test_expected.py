@@ -117,6 +117,17 @@ def test_polar_night_models_nothing():
     assert model.energy(1.0) == 0.0
 
 
+def test_the_least_a_roof_makes_is_not_always_under_the_darkest_sky():
+    # at 9 a.m. a west roof sees no beam: a clear sky gives it less than an
+    # overcast (less diffuse light), so "the darker sky" is no lower bound
+    west = site_model(parse_reading(raw("w", NINE_AM, WEST)), NINE_AM)
+    assert west.energy(0.3) > 1.3 * west.energy(1.0)
+    assert west.energy_least(0.3, 1.0) == pytest.approx(west.energy(1.0))
+    assert west.power_least(0.3) <= west.power(1.0)
+    south = site_model(parse_reading(raw("s", NOON, SOUTH)), NOON)
+    assert south.energy_least(0.3, 1.0) == pytest.approx(south.energy(0.3))
+
+
 def test_without_arrays_the_model_brackets_every_plausible_roof():
     model = site_model(parse_reading(raw("u", NINE_AM, None)), NINE_AM)
     assert not model.oriented
@@ -266,8 +277,15 @@ def test_short_all_morning_and_short_now_is_underperformance_early():
     assert v.kind == "underperformance"
     # the same morning, but back to full power now: the cloud moved on
     parsed = parse_reading(site)
+    short_power = site["power_w"]
     site["power_w"] = round(site_model(parsed, parsed.last_report_at).power(0.9), 1)
     assert judge(site, peers(EARLY, broken), EARLY).kind == "indeterminate"
+    # short now too, but so is the next street: the cloud is still overhead
+    site["power_w"] = short_power
+    street = peers(EARLY, broken)
+    nearest = parse_reading(street[0])
+    street[0]["power_w"] = round(site_model(nearest, nearest.last_report_at).power(0.3), 1)
+    assert judge(site, street, EARLY).kind == "indeterminate"
 
 
 def test_a_site_under_a_cloud_its_neighbours_escaped_is_not_a_fault():
@@ -304,6 +322,25 @@ def test_zero_watts_on_a_dull_winter_afternoon_is_zero_production():
     assert v.kind == "inverter_fault"
     assert "darkest sky of its 6 nearest producing neighbours" in v.reason
     assert not judge(physical("s1", at, SOUTH, 0.3), peers(at, 0.3), at).is_fault
+
+
+def test_zero_watts_after_a_morning_of_work_in_dim_light_is_zero_production():
+    # ~2.5 % of capacity due: a working inverter makes some of it, this one
+    # made its morning's energy and now makes nothing
+    at = WINTER_AFTERNOON
+    site = physical("s1", at, SOUTH, 0.2, power_w=0.0)
+    v = judge(site, peers(at, 0.2), at)
+    assert v.kind == "inverter_fault"
+    assert "darkest sky of its 6 nearest producing neighbours" in v.reason
+
+
+def test_zero_watts_after_a_short_day_is_zero_production_not_underperformance():
+    # too dark now to call 0 W a fault on its own, but the day was short too
+    at = WINTER_AFTERNOON
+    site = physical("s1", at, SOUTH, 0.1, factor=0.3, power_w=0.0)
+    v = judge(site, peers(at, 0.1), at)
+    assert v.kind == "inverter_fault"
+    assert "reporting 0 W now, after" in v.reason
 
 
 def test_zero_watts_under_a_storm_cell_over_the_nearest_roofs_abstains():
