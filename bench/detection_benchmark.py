@@ -50,6 +50,7 @@ ABSTENTION_CAUSES = (
     ("too little energy due", "too little energy due yet"),
     ("some neighbours saw as dark a sky", "as dark as the darker neighbours saw"),
     ("the sun has not risen above", "sun low all day"),
+    ("came with the sun below", "most light so far at grazing sun"),
     ("too dark to tell a fault", "~0 W, too little power due"),
     ("of a clear sky", "storm-dark sky"),
 )

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 
 from .daylight import lit_since, sun_elevation
-from .expected import SiteModel, site_capacity, site_model
+from .expected import GRAZING_ELEVATION_DEG, SiteModel, site_capacity, site_model
 from .geo import distance_km
 from .kinds import FaultKind, HealthState, is_judged
 from .readings import Reading
@@ -118,9 +118,13 @@ class Thresholds:
     # energy so far today at most this share of the modelled energy (roof
     # geometry, the darker end of the neighbours' skies, the site's own
     # history) is Underperformance
-    underperformance_ratio: float = 0.65
-    # a ratio is judged once this much energy was due (kWh per kWp) ...
+    underperformance_ratio: float = 0.62
+    # a ratio is judged once this much energy was due (kWh per kWp), times
+    # 1 + `late_spread_factor` x the spread of the neighbours' skies (see
+    # below: the more they disagree, the longer the shadows take to average
+    # out) ...
     min_expected_kwh_per_kwp: float = 0.6
+    late_spread_factor: float = 2.0
     # ... or earlier, from this much, when the neighbours agree on the sky
     # (the spread of their clear-sky indices, interquartile range over the
     # median, at most `uniform_sky_spread`: a clear or evenly overcast sky;
@@ -135,6 +139,9 @@ class Thresholds:
     # shortfall must be before it is called a fault and not a cloud)
     severe_ratio: float = 0.5
     severe_spread_factor: float = 0.5
+    # (both early rules only where the nearest `min_peers` neighbours are
+    # within this distance, km: farther ones do not share the site's clouds)
+    early_peer_km: float = 15.0
     # ... or when the energy so far and the power now both fall short: at
     # most `early_energy_ratio` of the darker quarter's energy and at most
     # `early_power_ratio` of the least power due now under any sky at least
@@ -149,7 +156,11 @@ class Thresholds:
     # light came in at grazing angles, where reflection off the glass, the
     # horizon and the split of beam and diffuse light decide the output more
     # than any model of the roof does (a high-latitude winter)
-    min_ratio_elevation_deg: float = 15.0
+    min_ratio_elevation_deg: float = GRAZING_ELEVATION_DEG
+    # ... nor when more than this share of the energy the roof makes so far
+    # under a clear sky came with the sun below that elevation (dawn, a
+    # night of midnight sun)
+    max_grazing_share: float = 0.5
     # the site's own sky is taken as dark as this quantile of its
     # neighbours' (broken clouds: it may sit under the cloud they escaped)
     sky_low_quantile: float = 0.25
@@ -338,6 +349,8 @@ class Sky:
     now_dark: float | None = None
     # the bright end of the neighbours' skies today (the upper quartile)
     today_high: float | None = None
+    # how far the Thresholds.min_peers-th nearest of those neighbours is (km)
+    near_km: float | None = None
 
 
 @dataclass(frozen=True)
@@ -587,6 +600,13 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             f"the sun has not risen above {model.max_elevation_deg:.0f}° today: too low for "
             "the roof's model to tell a fault from the light",
         )
+    if model.grazing_share > th.max_grazing_share:
+        return verdict(
+            HealthState.INDETERMINATE,
+            f"{model.grazing_share:.0%} of today's light so far came with the sun below "
+            f"{th.min_ratio_elevation_deg:.0f}°: too low for the roof's model to tell a "
+            "fault from the light",
+        )
     if sky.today < th.min_sky:
         return verdict(
             HealthState.INDETERMINATE,
@@ -614,12 +634,15 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     # brighter one (a roof facing away from the sun makes more under clouds)
     expected_low = model.energy_least(low_sky, high_sky) * calibration
     ratio_low = energy / expected_low if expected_low > 0 else ratio
-    severe = th.severe_ratio - th.severe_spread_factor * (sky.spread or 0.0)
+    spread = sky.spread or 0.0
+    floor = th.min_expected_kwh_per_kwp * (1.0 + th.late_spread_factor * spread)
+    close = sky.near_km is not None and sky.near_km <= th.early_peer_km
+    severe = th.severe_ratio - th.severe_spread_factor * spread
     if (
         not uniform
-        and expected < th.min_expected_kwh_per_kwp * dc_kwp * 1000.0
-        and ratio_low > severe
-        and not _short_now(reading, th, model, sky, ratio_low)
+        and expected < floor * dc_kwp * 1000.0
+        and not (close and ratio_low <= severe)
+        and not (close and _short_now(reading, th, model, sky, ratio_low))
     ):
         return verdict(
             HealthState.INDETERMINATE,
@@ -742,7 +765,8 @@ def neighbour_skies(
         # the nearest see the same clouds: under a moving cloud field the
         # sky two streets away says more than one 40 km away
         near.sort(key=lambda item: item[0])
-        today = [w.today for _, w in near if w.today is not None][: th.max_peers]
+        witnessed = [(km, w.today) for km, w in near if w.today is not None][: th.max_peers]
+        today = [k for _, k in witnessed]
         now = [w.now_low for _, w in near if w.now_low is not None][: th.max_peers]
         # a neighbour at ~0 W is more likely broken than the sky black: the
         # sky now is the lower quartile of those producing something
@@ -760,7 +784,8 @@ def neighbour_skies(
             spread = (q3 - q1) / middle if middle > 0 else None
             low = _quantile(today, th.sky_low_quantile)
             high = _quantile(today, 1.0 - th.sky_low_quantile)
-            skies[r.site] = Sky(middle, now_low, len(now), low, spread, now_dark, high)
+            near_km = witnessed[th.min_peers - 1][0]
+            skies[r.site] = Sky(middle, now_low, len(now), low, spread, now_dark, high, near_km)
         else:
             skies[r.site] = Sky(None, now_low, len(now), now_dark=now_dark)
     return skies

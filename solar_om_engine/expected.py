@@ -54,6 +54,10 @@ CLOUD_ENHANCEMENT = 1.3
 # a site without arrays: flat, and 10, 25 and 40 degrees facing N, E, S and W
 UNKNOWN_TILTS = (10.0, 25.0, 40.0)
 UNKNOWN_AZIMUTHS = (0.0, 90.0, 180.0, 270.0)
+# below this sun elevation (degrees) light comes in at grazing angles, where
+# glass reflection, the horizon and the split of beam and diffuse light
+# decide the output more than any model of the roof does
+GRAZING_ELEVATION_DEG = 15.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,9 @@ class SiteModel:
     # how high the sun has been today so far (degrees): the whole day's
     # light came in under it
     max_elevation_deg: float = 90.0
+    # the share of the clear-sky energy so far that came with the sun below
+    # GRAZING_ELEVATION_DEG (dawn; the midnight sun)
+    grazing_share: float = 0.0
 
     @staticmethod
     def _at(curve: np.ndarray, kc: float) -> float:
@@ -210,6 +217,13 @@ class _Sun:
     def max_elevation(self) -> float:
         return float(90.0 - self.zenith.min()) if len(self.zenith) else -90.0
 
+    def grazing_share(self, power: np.ndarray) -> float:
+        """The share of the energy of `power` (one value per time) made
+        with the sun below GRAZING_ELEVATION_DEG."""
+        energy = power @ self.weights
+        grazing = (90.0 - self.zenith) < GRAZING_ELEVATION_DEG
+        return float((power * grazing) @ self.weights / energy) if energy > 0 else 0.0
+
     def energy_ceiling(self, dc_w: float, ac_w: float) -> float:
         tracking = (self.dni + self.dhi) * CLOUD_ENHANCEMENT
         return float(np.minimum(dc_w * tracking / 1000.0, ac_w) @ self.weights)
@@ -322,8 +336,20 @@ def site_model(reading: Reading, at: datetime) -> SiteModel:
         now = power[:, -1]
         dc_w = sum(a.dc_kwp for a in reading.arrays) * 1000.0
         ceiling = sun.energy_ceiling(dc_w, ac_w)
+        clear = power[int(np.searchsorted(KC_GRID, 1.0))]
         return SiteModel(
-            True, dc_w, ac_w, energy, now, energy, energy, now, now, ceiling, sun.max_elevation
+            True,
+            dc_w,
+            ac_w,
+            energy,
+            now,
+            energy,
+            energy,
+            now,
+            now,
+            ceiling,
+            sun.max_elevation,
+            sun.grazing_share(clear),
         )
     nominal = _site_power(sun, default_arrays(reading), ac_w)
     energies, powers = [], []

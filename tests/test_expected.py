@@ -265,6 +265,15 @@ def test_a_deep_shortfall_under_broken_clouds_is_caught_early():
     # half the output could still be a cloud the neighbours escaped
     half = physical("s1", EARLY, SOUTH, 0.9, factor=0.5)
     assert judge(half, peers(EARLY, broken), EARLY).kind == "indeterminate"
+    # neighbours 20 km away do not share the site's clouds: wait for the day
+    roofs = (SOUTH, EAST, WEST, EAST_WEST, NORTH)
+    far = [
+        physical(f"far{i}", EARLY, roof, broken[i], offset=0.15 + 0.01 * i)
+        for i, roof in enumerate(roofs)
+    ]
+    v = judge(site, far, EARLY)
+    assert v.kind == "indeterminate"
+    assert "broken clouds" in v.reason
 
 
 def test_short_all_morning_and_short_now_is_underperformance_early():
@@ -371,11 +380,21 @@ def test_history_calibrates_permanent_shading():
 
 
 def test_too_little_energy_so_far_abstains():
-    early = datetime(2026, 6, 21, 5, 15, tzinfo=timezone.utc)  # 07:15, sun ~17°
+    # a west roof at 9 a.m. under a dark, even sky
+    site = physical("s1", NINE_AM, WEST, 0.1, factor=0.5)
+    v = judge(site, peers(NINE_AM, 0.1), NINE_AM)
+    assert v.kind == "indeterminate"
+    assert "too little energy" in v.reason
+
+
+def test_a_morning_lit_mostly_by_grazing_sun_is_not_judged_on_energy():
+    # 07:15, sun ~17°: most of the light so far came below 15°, where the
+    # roof's model says less than the glass and the horizon do
+    early = datetime(2026, 6, 21, 5, 15, tzinfo=timezone.utc)
     site = physical("s1", early, WEST, 0.8, factor=0.5)
     v = judge(site, peers(early, 0.8), early)
     assert v.kind == "indeterminate"
-    assert "too little energy" in v.reason
+    assert "came with the sun below 15°" in v.reason
 
 
 def test_a_day_of_grazing_winter_sun_is_not_judged_on_energy():
