@@ -158,8 +158,8 @@ class Thresholds:
     # than any model of the roof does (a high-latitude winter)
     min_ratio_elevation_deg: float = GRAZING_ELEVATION_DEG
     # ... nor when more than this share of the energy the roof makes so far
-    # under a clear sky came with the sun below that elevation (dawn, a
-    # night of midnight sun)
+    # under a clear sky came with the sun below GRAZING_ELEVATION_DEG (dawn,
+    # a night of midnight sun)
     max_grazing_share: float = 0.5
     # the site's own sky is taken as dark as this quantile of its
     # neighbours' (broken clouds: it may sit under the cloud they escaped)
@@ -604,7 +604,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
         return verdict(
             HealthState.INDETERMINATE,
             f"{model.grazing_share:.0%} of today's light so far came with the sun below "
-            f"{th.min_ratio_elevation_deg:.0f}°: too low for the roof's model to tell a "
+            f"{GRAZING_ELEVATION_DEG:.0f}°: too low for the roof's model to tell a "
             "fault from the light",
         )
     if sky.today < th.min_sky:
@@ -672,7 +672,9 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     return verdict(HealthState.OK, f"producing normally: {pct}")
 
 
-def _short_now(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, ratio_low) -> bool:
+def _short_now(
+    reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, ratio_low: float
+) -> bool:
     """Whether the site falls short now as well as so far today."""
     if ratio_low > th.early_energy_ratio or reading.power_w is None or sky.now_dark is None:
         return False
