@@ -16,8 +16,7 @@ class TestMigration(SolarOmCommon):
         # a site from before contract levels: the upgrade left it without one
         self.site.contract_level_id = False
         messages = len(self.site.message_ids)
-        given = load_migration("solar_om", "19.0.1.0.1").migrate(self.env.cr, "19.0.1.0.0")
-        self.assertIsNone(given)
+        load_migration("solar_om", "19.0.1.0.1").migrate(self.env.cr, "19.0.1.0.0")
         self.assertEqual(self.site.contract_level_id, standard)
         self.assertEqual(chosen.contract_level_id, premium, "a level someone chose stays")
         self.assertEqual(len(self.site.message_ids), messages, "no chatter line per site")
