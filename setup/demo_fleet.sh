@@ -19,14 +19,19 @@ for spec in 1001:comms_loss 1002:zero_production 2001:zero_production 2002:parti
         -d "{\"site\": \"${spec%%:*}\", \"kind\": \"${spec##*:}\", \"since\": \"$(date -u -d '-2 hours' +%FT%TZ)\"}" >/dev/null
 done
 say "first health check of the demo fleet"
-odoo_cmd shell -d "$DB" --addons-path="$REPO" --no-http --log-level=warn <<'PY'
+SOLAR_OM_SIM_PORT="$SIM_PORT" odoo_cmd shell -d "$DB" --addons-path="$REPO" --no-http --log-level=warn <<'PY'
+import os
+# the demo accounts ship pointing at the simulator's default port
+port = os.environ["SOLAR_OM_SIM_PORT"]
+for account in env["solar.monitoring.account"].search([("base_url", "=like", "http://127.0.0.1:8765/%")]):
+    account.base_url = account.base_url.replace(":8765/", f":{port}/", 1)
 stats = env["solar.health.check"].run(force=True)
 env.cr.commit()
 print("[solar-om] health check:", {k: v for k, v in stats.items() if v})
 PY
 cat <<MSG
 [solar-om] The simulator serves the demo fleet on $SIM_URL and the health check
-[solar-om] runs every 15 minutes (Solar O&M > Configuration > Monitoring Accounts > Check now).
+[solar-om] polls each account on its plan (Solar O&M > Configuration > Monitoring Accounts > Check now).
 [solar-om] Sites in daylight with an injected fault now have a ticket (Helpdesk, filter "From Monitoring").
 [solar-om] Repair one and watch its ticket close after two normal checks:
 [solar-om]   curl -X POST $SIM_URL/_sim/fault -d '{"site": "1002", "kind": null}'
