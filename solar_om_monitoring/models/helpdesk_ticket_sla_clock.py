@@ -91,7 +91,8 @@ class HelpdeskTicket(models.Model):
         string="SLA Breached",
         compute="_compute_solar_sla",
         store=True,
-        help="A monitoring clock stopped past its contract level's target.",
+        help="A monitoring clock past its contract level's target: stopped late, or still "
+        "running past it (refreshed every hour).",
     )
     solar_sla_clocks = fields.Html(
         string="SLA Clocks", compute="_compute_solar_sla_clocks", sanitize=False
@@ -174,13 +175,31 @@ class HelpdeskTicket(models.Model):
                 ticket[f"{prefix}_state"] = reading.state.value
                 ticket[f"{prefix}_hours"] = reading.hours if stopped else 0.0
                 ticket[f"{prefix}_target"] = reading.target_hours or 0.0
-                breached = breached or reading.state is ClockState.BREACHED
+                breached = breached or reading.state.late
             if ticket.id not in readings:
                 for clock in sla_rules.CLOCKS:
                     prefix = f"solar_sla_{clock.value}"
                     ticket[f"{prefix}_state"] = False
                     ticket[f"{prefix}_hours"] = ticket[f"{prefix}_target"] = 0.0
             ticket.solar_sla_breached = breached
+
+    @api.model
+    def _cron_solar_sla_refresh(self):
+        """A running clock passes its target without any write to its
+        ticket: recompute the open monitoring tickets with a running clock,
+        so that their stored state turns overdue and SLA Breached finds
+        them (the form reads the clocks live anyway)."""
+        running = Domain.OR(
+            [(f"solar_sla_{clock.value}_state", "=", ClockState.RUNNING.value)]
+            for clock in sla_rules.CLOCKS
+        )
+        tickets = self.search(
+            Domain("solar_monitoring", "=", True) & Domain("closed", "=", False) & running
+        )
+        for field in self._fields.values():
+            if field.compute == "_compute_solar_sla":
+                self.env.add_to_compute(field, tickets)
+        tickets.flush_recordset()
 
     def _solar_duration(self, hours):
         if hours is None:

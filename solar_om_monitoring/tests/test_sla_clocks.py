@@ -97,6 +97,33 @@ class TestSlaClocks(MonitoringCommon):
         self.assertIn("1 h 30 min", detect)
         self.assertNotRegex(detect, r"\d{2}:\d{2}:\d{2}", "no seconds, no microseconds")
 
+    def test_a_clock_running_past_its_target_is_found_by_sla_breached(self):
+        ticket = self.faulty_ticket()
+        now = fields.Datetime.now()
+        ticket.solar_fault_ids.first_seen = now - 20.5 * HOUR
+        self._opened_at(ticket, now - 20 * HOUR)  # Premium: dispatch within a day
+        self.assertEqual(ticket.solar_sla_dispatch_state, "running")
+        breached = [("solar_sla_breached", "=", True)]  # the search view's SLA Breached
+        tickets = self.env["helpdesk.ticket"].with_user(self.agent)
+        self.assertNotIn(ticket, tickets.search(breached))
+        # six hours pass, and nobody touches the ticket
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
+            (now - 26 * HOUR, ticket.id),
+        )
+        self.env.cr.execute(
+            "UPDATE solar_fault SET first_seen = %s WHERE id IN %s",
+            (now - 26.5 * HOUR, tuple(ticket.solar_fault_ids.ids)),
+        )
+        self.env.invalidate_all()
+        self.assertNotIn(ticket, tickets.search(breached), "nothing has recomputed it yet")
+        # the hourly job's action (the scheduler runs it in a transaction of
+        # its own, which would not see this test's data)
+        self.env.ref("solar_om_monitoring.ir_cron_solar_sla_refresh").ir_actions_server_id.run()
+        self.assertEqual(ticket.solar_sla_dispatch_state, "overdue")
+        self.assertEqual(ticket.solar_sla_detect_state, "met")
+        self.assertIn(ticket, tickets.search(breached))
+
     def test_a_late_dispatch_breaches_premium_but_not_standard(self):
         ticket = self.faulty_ticket()
         opened = fields.Datetime.now() - 30 * HOUR
