@@ -254,21 +254,28 @@ def test_broken_clouds_in_the_morning_abstain_until_the_shadows_average_out():
     assert "broken clouds" in v.reason
 
 
+# neighbours' skies on a morning of broken clouds: they disagree
+BROKEN = (0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def broken_morning(factor, neighbours=None, **over):
+    """A south roof at 07:30 making `factor` of what it makes under a 0.9
+    sky, and its verdict among `neighbours` (default: BROKEN skies)."""
+    site = physical("s1", EARLY, SOUTH, 0.9, factor=factor, **over)
+    return site, judge(site, neighbours or peers(EARLY, BROKEN), EARLY)
+
+
 def test_a_deep_shortfall_under_broken_clouds_is_caught_early():
-    # the neighbours disagree on the sky, but none saw a sky dark enough to
-    # explain a quarter of the output
-    broken = [0.6, 0.7, 0.8, 0.9, 1.0]
-    site = physical("s1", EARLY, SOUTH, 0.9, factor=0.25)
-    v = judge(site, peers(EARLY, broken), EARLY)
+    # none of the neighbours saw a sky dark enough to explain a quarter of the output
+    site, v = broken_morning(0.25)
     assert v.kind == "underperformance"
     assert v.evidence["expected_wh"] < 0.6 * 8000  # before the broken-cloud floor
     # half the output could still be a cloud the neighbours escaped
-    half = physical("s1", EARLY, SOUTH, 0.9, factor=0.5)
-    assert judge(half, peers(EARLY, broken), EARLY).kind == "indeterminate"
+    assert broken_morning(0.5)[1].kind == "indeterminate"
     # neighbours 20 km away do not share the site's clouds: wait for the day
     roofs = (SOUTH, EAST, WEST, EAST_WEST, NORTH)
     far = [
-        physical(f"far{i}", EARLY, roof, broken[i], offset=0.15 + 0.01 * i)
+        physical(f"far{i}", EARLY, roof, BROKEN[i], offset=0.15 + 0.01 * i)
         for i, roof in enumerate(roofs)
     ]
     v = judge(site, far, EARLY)
@@ -280,21 +287,17 @@ def test_short_all_morning_and_short_now_is_underperformance_early():
     # a third of the morning's energy under broken clouds could be a cloud
     # that sat on the roof; still a third of the power now, the cloud would
     # have had to stay: a fault
-    broken = [0.6, 0.7, 0.8, 0.9, 1.0]
-    site = physical("s1", EARLY, SOUTH, 0.9, factor=0.35)
-    v = judge(site, peers(EARLY, broken), EARLY)
+    site, v = broken_morning(0.35)
     assert v.kind == "underperformance"
     # the same morning, but back to full power now: the cloud moved on
     parsed = parse_reading(site)
-    short_power = site["power_w"]
-    site["power_w"] = round(site_model(parsed, parsed.last_report_at).power(0.9), 1)
-    assert judge(site, peers(EARLY, broken), EARLY).kind == "indeterminate"
+    full_power = round(site_model(parsed, parsed.last_report_at).power(0.9), 1)
+    assert broken_morning(0.35, power_w=full_power)[1].kind == "indeterminate"
     # short now too, but so is the next street: the cloud is still overhead
-    site["power_w"] = short_power
-    street = peers(EARLY, broken)
+    street = peers(EARLY, BROKEN)
     nearest = parse_reading(street[0])
     street[0]["power_w"] = round(site_model(nearest, nearest.last_report_at).power(0.3), 1)
-    assert judge(site, street, EARLY).kind == "indeterminate"
+    assert broken_morning(0.35, street)[1].kind == "indeterminate"
 
 
 def test_a_site_under_a_cloud_its_neighbours_escaped_is_not_a_fault():
