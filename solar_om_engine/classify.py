@@ -629,7 +629,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     # judged against the darker end of the neighbours' skies: a site
     # under a passing cloud the others escaped is not a fault
     low_sky = sky.today_low if sky.today_low is not None else sky.today
-    high_sky = max(sky.today_high or sky.today, sky.today)
+    high_sky = sky.today_high if sky.today_high is not None else sky.today
     # the least the roof makes under any sky from that darker quarter to the
     # brighter one (a roof facing away from the sun makes more under clouds)
     expected_low = model.energy_least(low_sky, high_sky) * calibration
