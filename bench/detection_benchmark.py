@@ -46,7 +46,7 @@ COLUMNS = ["ok", "indeterminate", "night", *FAULTS, "vendor_outage"]
 # names (a key phrase of the verdict's reason -> a short cause)
 ABSTENTION_CAUSES = (
     ("no neighbours", "no neighbours (isolated site)"),
-    ("under broken clouds", "little energy due yet, neighbours disagree on the sky"),
+    ("under broken clouds", "too early in the day, neighbours disagree on the sky"),
     ("too little energy due", "too little energy due yet"),
     ("some neighbours saw as dark a sky", "as dark as the darker neighbours saw"),
     ("the sun has not risen above", "sun low all day"),

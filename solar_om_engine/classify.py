@@ -119,11 +119,18 @@ class Thresholds:
     # geometry, the darker end of the neighbours' skies, the site's own
     # history) is Underperformance
     underperformance_ratio: float = 0.62
-    # a ratio is judged once this much energy was due (kWh per kWp), times
-    # 1 + `late_spread_factor` x the spread of the neighbours' skies (see
-    # below: the more they disagree, the longer the shadows take to average
-    # out) ...
-    min_expected_kwh_per_kwp: float = 0.6
+    # a site without neighbours is called normal only at this share of its
+    # clear-sky model or more (without a neighbour to tell the sky, 62 % of
+    # a clear sky is a fault under a clear sky or a healthy roof under thin
+    # cloud)
+    isolated_normal_ratio: float = 0.8
+    # a ratio is judged once the roof would have made this much under a
+    # clear sky so far (kWh per kWp: how long and how high the sun has been
+    # up; passing shadows average out over time, not over the energy a dark
+    # sky let through), times 1 + `late_spread_factor` x the spread of the
+    # neighbours' skies (see below: the more they disagree, the longer the
+    # shadows take to average out) ...
+    min_expected_kwh_per_kwp: float = 1.0
     late_spread_factor: float = 2.0
     # ... or earlier, from this much, when the neighbours agree on the sky
     # (the spread of their clear-sky indices, interquartile range over the
@@ -495,7 +502,10 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
         return verdict(HealthState.OK, "producing; no energy total to compare")
     judged = _judge_energy(reading, th, model, sky, ev, verdict)
     if doubt and judged.kind == FaultKind.UNDERPERFORMANCE:
-        # ~0 W now after a day short of its energy: the inverter stopped
+        if power > 0.0:
+            # a few watts in dim light after a short day: still short, not stopped
+            return judged
+        # nothing now after a day short of its energy: the inverter stopped
         return verdict(
             FaultKind.INVERTER_FAULT,
             f"Zero Production: reporting {power:.0f} W now, after {judged.reason}",
@@ -583,17 +593,6 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             "producing; roof orientation unknown, so energy is not compared "
             "(enter the site's arrays to judge Underperformance)",
         )
-    if sky.today is None:
-        clear = model.energy(1.0) * calibration
-        if clear and energy >= th.underperformance_ratio * clear:
-            ev["ratio"] = round(energy / clear, 3)
-            return verdict(
-                HealthState.OK, f"producing normally: {energy / clear:.0%} of the clear-sky model"
-            )
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"{energy / 1000:.1f} kWh today and no neighbours to tell clouds from a fault",
-        )
     if model.max_elevation_deg < th.min_ratio_elevation_deg:
         return verdict(
             HealthState.INDETERMINATE,
@@ -606,6 +605,18 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             f"{model.grazing_share:.0%} of today's light so far came with the sun below "
             f"{GRAZING_ELEVATION_DEG:.0f}°: too low for the roof's model to tell a "
             "fault from the light",
+        )
+    # what the roof would have made so far under a clear sky
+    clear = model.energy(1.0) * calibration
+    if sky.today is None:
+        if clear and energy >= th.isolated_normal_ratio * clear:
+            ev["ratio"] = round(energy / clear, 3)
+            return verdict(
+                HealthState.OK, f"producing normally: {energy / clear:.0%} of the clear-sky model"
+            )
+        return verdict(
+            HealthState.INDETERMINATE,
+            f"{energy / 1000:.1f} kWh today and no neighbours to tell clouds from a fault",
         )
     if sky.today < th.min_sky:
         return verdict(
@@ -640,14 +651,14 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     severe = th.severe_ratio - th.severe_spread_factor * spread
     if (
         not uniform
-        and expected < floor * dc_kwp * 1000.0
+        and clear < floor * dc_kwp * 1000.0
         and not (close and ratio_low <= severe)
         and not (close and _short_now(reading, th, model, sky, ratio_low))
     ):
         return verdict(
             HealthState.INDETERMINATE,
-            f"too little energy due so far today ({expected / 1000:.1f} kWh) under broken "
-            f"clouds (the neighbours disagree on the sky) to judge {ratio:.0%} of expected",
+            f"too early in the day under broken clouds (the neighbours disagree on the sky) "
+            f"to judge {ratio:.0%} of expected: passing shadows have not averaged out yet",
         )
     ev["ratio"] = round(ratio, 3)
     # what the addon keeps, on good days, as the site's history ratio
@@ -668,6 +679,13 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             HealthState.INDETERMINATE,
             f"{pct}, but some neighbours saw as dark a sky: clouds or a fault "
             "cannot be told apart yet",
+        )
+    expected_high = model.energy_most(low_sky, high_sky) * calibration
+    if expected_high > 0 and energy <= th.underperformance_ratio * expected_high:
+        return verdict(
+            HealthState.INDETERMINATE,
+            f"{pct}, but short of the most this roof makes under the brighter "
+            "neighbours' sky: a shadow the others escaped or a fault cannot be told apart yet",
         )
     return verdict(HealthState.OK, f"producing normally: {pct}")
 

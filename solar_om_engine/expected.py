@@ -114,11 +114,17 @@ class SiteModel:
         `darkest` to `brightest`: not always under the darkest, since a
         roof facing away from the sun gets more diffuse light from an
         overcast than from a clear sky."""
-        return _least(self.power_min_w, darkest, brightest)
+        return _bound(self.power_min_w, darkest, brightest, np.min)
 
     def energy_least(self, darkest: float, brightest: float = KC_GRID[-1]) -> float:
         """The least energy so far under any sky from `darkest` to `brightest`."""
-        return _least(self.energy_min_wh, darkest, brightest)
+        return _bound(self.energy_min_wh, darkest, brightest, np.min)
+
+    def energy_most(self, darkest: float, brightest: float) -> float:
+        """The most energy so far under any sky from `darkest` to `brightest`
+        (the other side of `energy_least`: a fault must be short of it before
+        the site can be called normal)."""
+        return _bound(self.energy_max_wh, darkest, brightest, np.max)
 
     def sky_from_energy(self, energy_wh: float) -> float | None:
         return _invert(self.energy_wh, energy_wh)
@@ -131,10 +137,11 @@ class SiteModel:
         return _invert(self.power_max_w, power_w)
 
 
-def _least(curve: np.ndarray, darkest: float, brightest: float) -> float:
+def _bound(curve: np.ndarray, darkest: float, brightest: float, pick) -> float:
+    """`pick` (np.min, np.max) of `curve` over the skies from `darkest` to `brightest`."""
     inside = KC_GRID[(KC_GRID > darkest) & (KC_GRID < brightest)]
     skies = np.concatenate(([darkest, max(darkest, brightest)], inside))
-    return float(np.interp(skies, KC_GRID, curve).min())
+    return float(pick(np.interp(skies, KC_GRID, curve)))
 
 
 def _invert(curve: np.ndarray, value: float) -> float | None:
