@@ -83,6 +83,8 @@ def run(checks, oriented: bool, write: Path | None = None, kinds=None):
     by_instant = _by_instant(checks)
     confusion: dict[str, Counter] = defaultdict(Counter)
     abstentions: Counter = Counter()
+    # (kind, site, local day) -> caught by at least one check that day
+    site_days: dict[tuple, bool] = {}
     false_alarms, night_alarms, healthy_daylight, sites_judged = [], 0, 0, 0
     started = time.perf_counter()
     for at, items in sorted(by_instant.items()):
@@ -110,6 +112,8 @@ def run(checks, oriented: bool, write: Path | None = None, kinds=None):
                 continue
             if daylight:
                 confusion[check.label][verdict.kind] += 1
+                day = (check.label, check.site.ref, check.reading["last_report_at"][:10])
+                site_days[day] = site_days.get(day, False) or verdict.kind == check.label
                 if verdict.kind == "indeterminate":
                     abstentions[check.label, _abstention_cause(verdict.reason)] += 1
     elapsed = time.perf_counter() - started
@@ -121,11 +125,20 @@ def run(checks, oriented: bool, write: Path | None = None, kinds=None):
         elapsed,
         sites_judged,
         abstentions,
+        site_days,
     )
 
 
 def report(
-    title, confusion, false_alarms, night_alarms, healthy_daylight, elapsed, judged, abstentions
+    title,
+    confusion,
+    false_alarms,
+    night_alarms,
+    healthy_daylight,
+    elapsed,
+    judged,
+    abstentions,
+    site_days,
 ):
     print(f"\n## {title}\n")
     width = max(len(c) for c in COLUMNS)
@@ -151,6 +164,13 @@ def report(
             f"{kind:22}{precision:>10.1%}{recall:>10.1%}{when_judged:>10.1%}{truth:>8}"
             f"{abstained:>10}"
         )
+    # a fault stays open across checks: what a user sees is whether the
+    # site's problem was caught on the day at all
+    print("\nfaulty site-days caught by at least one daylight check that day:")
+    for kind in FAULTS:
+        days = [caught for (k, _, _), caught in site_days.items() if k == kind]
+        if days:
+            print(f"  {kind:22}{sum(days):>6} of {len(days):<6}{sum(days) / len(days):>8.1%}")
     if abstentions:
         print("\nabstentions on faulty sites, by cause:")
         for (kind, cause), count in sorted(abstentions.items(), key=lambda i: (i[0][0], -i[1])):

@@ -171,6 +171,10 @@ class Thresholds:
     # the site's own sky is taken as dark as this quantile of its
     # neighbours' (broken clouds: it may sit under the cloud they escaped)
     sky_low_quantile: float = 0.25
+    # ... or as the sky of the n-th darkest of its `near_peers` nearest
+    # neighbours, if darker (a cloud over the site and its nearest street
+    # that the darker quarter of a wider neighbourhood misses)
+    near_low_rank: int = 2
     # peers: same fleet, within this radius, at least this many
     peer_radius_km: float = 50.0
     min_peers: int = 3
@@ -358,6 +362,9 @@ class Sky:
     today_high: float | None = None
     # how far the Thresholds.min_peers-th nearest of those neighbours is (km)
     near_km: float | None = None
+    # the Thresholds.near_low_rank-th darkest sky today among the
+    # Thresholds.near_peers nearest neighbours
+    near_low: float | None = None
 
 
 @dataclass(frozen=True)
@@ -638,8 +645,9 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
         )
     ratio = energy / expected
     # judged against the darker end of the neighbours' skies: a site
-    # under a passing cloud the others escaped is not a fault
-    low_sky = sky.today_low if sky.today_low is not None else sky.today
+    # under a passing cloud the others escaped is not a fault, nor one under
+    # a cloud that also covers one of its nearest neighbours
+    low_sky = min(k for k in (sky.today_low, sky.near_low, sky.today) if k is not None)
     high_sky = sky.today_high if sky.today_high is not None else sky.today
     # the least the roof makes under any sky from that darker quarter to the
     # brighter one (a roof facing away from the sun makes more under clouds)
@@ -805,7 +813,11 @@ def neighbour_skies(
             low = _quantile(today, th.sky_low_quantile)
             high = _quantile(today, 1.0 - th.sky_low_quantile)
             near_km = witnessed[th.min_peers - 1][0]
-            skies[r.site] = Sky(middle, now_low, len(now), low, spread, now_dark, high, near_km)
+            nearest = sorted(today[: th.near_peers])
+            near_low = nearest[min(th.near_low_rank, len(nearest)) - 1]
+            skies[r.site] = Sky(
+                middle, now_low, len(now), low, spread, now_dark, high, near_km, near_low
+            )
         else:
             skies[r.site] = Sky(None, now_low, len(now), now_dark=now_dark)
     return skies

@@ -348,6 +348,24 @@ def test_a_site_under_a_cloud_its_neighbours_escaped_is_not_a_fault():
     assert not v.is_fault
 
 
+def test_a_cloud_over_the_site_and_its_nearest_street_is_not_a_fault():
+    # by 2 p.m. a cloud has sat over the site (45 % of a clear sky) and its
+    # two nearest neighbours (50-55 %); twelve neighbours out, the darker
+    # quarter saw 80 %: against that the healthy site would read 56 %
+    at = NOON + timedelta(hours=2)
+    skies = [0.5, 0.55, 0.8, 0.85, 0.9, 0.9, 0.95, 1.0, 1.0, 0.9, 0.85, 0.8]
+    roofs = (SOUTH, EAST, WEST, EAST_WEST, NORTH)
+    street = [
+        physical(f"peer{i}", at, roofs[i % len(roofs)], sky, offset=0.01 * (i + 1))
+        for i, sky in enumerate(skies)
+    ]
+    v = judge(physical("s1", at, SOUTH, 0.45), street, at)
+    assert not v.is_fault
+    assert v.kind == "indeterminate"
+    # the same site at a third of that: a fault even under its street's cloud
+    assert judge(physical("s1", at, SOUTH, 0.45, factor=0.35), street, at).is_fault
+
+
 def test_an_inverter_dead_since_dawn_is_zero_production_on_a_dark_morning():
     # little power is due (a west roof in the morning, heavy overcast), but nothing at
     # all since sunrise is not the weather
