@@ -39,25 +39,28 @@ import physics_fleet  # noqa: E402
 from physics_fleet import FAULTS, generate  # noqa: E402
 
 from solar_om_engine.classify import FAULT_KINDS, classify_fleet  # noqa: E402
+from solar_om_engine.kinds import Abstention  # noqa: E402
 from solar_om_engine.readings import parse_reading  # noqa: E402
 
 COLUMNS = ["ok", "indeterminate", "night", *FAULTS, "vendor_outage"]
 # why the engine abstained on a faulty site: the weak evidence the issue
-# names (a key phrase of the verdict's reason -> a short cause)
-ABSTENTION_CAUSES = (
-    ("no neighbours", "no neighbours (isolated site)"),
-    ("under broken clouds", "too early in the day, neighbours disagree on the sky"),
-    ("too little energy due", "too little energy due yet"),
-    ("some neighbours saw as dark a sky", "as dark as the darker neighbours saw"),
-    ("the sun has not risen above", "sun low all day"),
-    ("came with the sun below", "most light so far at grazing sun"),
-    ("too dark to tell a fault", "~0 W, too little power due"),
-    ("of a clear sky", "storm-dark sky"),
-)
+# names (the verdict's evidence["abstained"] -> a short cause)
+ABSTENTION_CAUSES = {
+    Abstention.NO_NEIGHBOURS.value: "no neighbours (isolated site)",
+    Abstention.BROKEN_CLOUDS.value: "too early in the day, neighbours disagree on the sky",
+    Abstention.LITTLE_DUE.value: "too little energy due yet",
+    Abstention.DARKER_NEIGHBOURS.value: "as dark as the darker neighbours saw",
+    Abstention.BRIGHTER_NEIGHBOURS.value: "normal under the median sky, short under the brighter",
+    Abstention.SUN_LOW.value: "sun low all day",
+    Abstention.GRAZING_LIGHT.value: "most light so far at grazing sun",
+    Abstention.TOO_DARK.value: "~0 W, too little power due",
+    Abstention.STORM.value: "storm-dark sky",
+}
 
 
-def _abstention_cause(reason: str) -> str:
-    return next((cause for key, cause in ABSTENTION_CAUSES if key in reason), reason[:50])
+def _abstention_cause(verdict) -> str:
+    code = verdict.evidence.get("abstained", "")
+    return ABSTENTION_CAUSES.get(code, code or "(no cause given)")
 
 
 def _by_instant(checks):
@@ -115,7 +118,7 @@ def run(checks, oriented: bool, write: Path | None = None, kinds=None):
                 day = (check.label, check.site.ref, check.reading["last_report_at"][:10])
                 site_days[day] = site_days.get(day, False) or verdict.kind == check.label
                 if verdict.kind == "indeterminate":
-                    abstentions[check.label, _abstention_cause(verdict.reason)] += 1
+                    abstentions[check.label, _abstention_cause(verdict)] += 1
     elapsed = time.perf_counter() - started
     return (
         confusion,

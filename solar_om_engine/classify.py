@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from .daylight import lit_since, sun_elevation
 from .expected import GRAZING_ELEVATION_DEG, SiteModel, site_capacity, site_model
 from .geo import distance_km
-from .kinds import FaultKind, HealthState, is_judged
+from .kinds import Abstention, FaultKind, HealthState, is_judged
 from .readings import Reading
 
 # verdict kind -> case type code (the Production types of the taxonomy)
@@ -302,17 +302,23 @@ def _pre_checks(reading: Reading, at: datetime, th: Thresholds) -> Verdict | Non
     if reading.notes:
         ev["reading_notes"] = list(reading.notes)
 
-    def verdict(kind, reason):
-        return Verdict(reading.site, kind, reason, reading.account, ev)
+    def verdict(kind, reason, abstained: Abstention | None = None):
+        return _verdict(reading, kind, reason, ev, abstained)
 
     if elevation < th.min_elevation_deg:
         return verdict(HealthState.NIGHT, f"sun {elevation:.1f}° up, below {th.min_elevation_deg}°")
     if reading.last_report_at is None:
-        return verdict(HealthState.INDETERMINATE, "the site has never reported")
+        return verdict(
+            HealthState.INDETERMINATE, "the site has never reported", Abstention.NEVER_REPORTED
+        )
     ev["last_report_at"] = reading.last_report_at.isoformat()
     status = (reading.vendor_status or "").lower()
     if status in INDETERMINATE_STATUS:
-        return verdict(HealthState.INDETERMINATE, f"vendor status {status!r}: no judgement yet")
+        return verdict(
+            HealthState.INDETERMINATE,
+            f"vendor status {status!r}: no judgement yet",
+            Abstention.VENDOR_STATUS,
+        )
     stale, why = _is_stale(reading, at, th)
     if stale or ENPHASE_STATUS.get(status) == FaultKind.COMMS_LOSS:
         return verdict(
@@ -332,6 +338,7 @@ def _pre_checks(reading: Reading, at: datetime, th: Thresholds) -> Verdict | Non
         return verdict(
             HealthState.INDETERMINATE,
             f"last report {age.total_seconds() / 3600:.1f} h old ({why}): production not judged",
+            Abstention.REPORT_OLD,
         )
     if reading.energy_today_wh is None and reading.power_w is None:
         return verdict(
@@ -388,6 +395,14 @@ def witness(reading: Reading, model: SiteModel) -> Witness:
     return Witness(False, None, None if power is None else model.sky_from_power_max(power))
 
 
+def _verdict(
+    reading: Reading, kind, reason: str, ev: dict, abstained: Abstention | None = None
+) -> Verdict:
+    """A verdict on `reading`; an abstention names its cause in the evidence."""
+    evidence = {**ev, "abstained": abstained.value} if abstained else ev
+    return Verdict(reading.site, kind, reason, reading.account, evidence)
+
+
 def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
@@ -418,7 +433,7 @@ def classify_site(
             VENDOR_FAULT_STATUS[status],
             f"vendor status {status!r} in daylight ({verdict.reason})",
             reading.account,
-            verdict.evidence,
+            {k: v for k, v in verdict.evidence.items() if k != "abstained"},
         )
     return verdict
 
@@ -474,8 +489,8 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
     energy, power = reading.energy_today_wh, reading.power_w
     ev = _evidence(reading, model, sky)
 
-    def verdict(kind, reason):
-        return Verdict(reading.site, kind, reason, reading.account, ev)
+    def verdict(kind, reason, abstained: Abstention | None = None):
+        return _verdict(reading, kind, reason, ev, abstained)
 
     implausible = _implausible(reading, th, model)
     if implausible:
@@ -505,7 +520,7 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
 
     if energy is None:
         if doubt:
-            return verdict(HealthState.INDETERMINATE, doubt)
+            return verdict(HealthState.INDETERMINATE, doubt, Abstention.TOO_DARK)
         return verdict(HealthState.OK, "producing; no energy total to compare")
     judged = _judge_energy(reading, th, model, sky, ev, verdict)
     if doubt and judged.kind == FaultKind.UNDERPERFORMANCE:
@@ -520,7 +535,7 @@ def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verd
     if doubt:
         # ~0 W now and too dark to call it Zero Production: an energy total
         # that looks normal says nothing of the last hour
-        return verdict(HealthState.INDETERMINATE, doubt)
+        return verdict(HealthState.INDETERMINATE, doubt, Abstention.TOO_DARK)
     return judged
 
 
@@ -605,6 +620,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             HealthState.INDETERMINATE,
             f"the sun has not risen above {model.max_elevation_deg:.0f}° today: too low for "
             "the roof's model to tell a fault from the light",
+            Abstention.SUN_LOW,
         )
     if model.grazing_share > th.max_grazing_share:
         return verdict(
@@ -612,6 +628,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             f"{model.grazing_share:.0%} of today's light so far came with the sun below "
             f"{GRAZING_ELEVATION_DEG:.0f}°: too low for the roof's model to tell a "
             "fault from the light",
+            Abstention.GRAZING_LIGHT,
         )
     # what the roof would have made so far under a clear sky
     clear = model.energy(1.0) * calibration
@@ -624,12 +641,14 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
         return verdict(
             HealthState.INDETERMINATE,
             f"{energy / 1000:.1f} kWh today and no neighbours to tell clouds from a fault",
+            Abstention.NO_NEIGHBOURS,
         )
     if sky.today < th.min_sky:
         return verdict(
             HealthState.INDETERMINATE,
             f"the neighbours saw {sky.today:.0%} of a clear sky (a storm, or snow on the "
             "roofs): not judged",
+            Abstention.STORM,
         )
     modelled = model.energy(sky.today)
     expected = modelled * calibration
@@ -642,6 +661,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
         return verdict(
             HealthState.INDETERMINATE,
             f"too little energy due so far today ({expected / 1000:.1f} kWh) to judge it",
+            Abstention.LITTLE_DUE,
         )
     ratio = energy / expected
     # judged against the darker end of the neighbours' skies: a site
@@ -667,6 +687,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             HealthState.INDETERMINATE,
             f"too early in the day under broken clouds (the neighbours disagree on the sky) "
             f"to judge {ratio:.0%} of expected: passing shadows have not averaged out yet",
+            Abstention.BROKEN_CLOUDS,
         )
     ev["ratio"] = round(ratio, 3)
     # what the addon keeps, on good days, as the site's history ratio
@@ -687,6 +708,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             HealthState.INDETERMINATE,
             f"{pct}, but some neighbours saw as dark a sky: clouds or a fault "
             "cannot be told apart yet",
+            Abstention.DARKER_NEIGHBOURS,
         )
     expected_high = model.energy_most(low_sky, high_sky) * calibration
     if expected_high > 0 and energy <= th.underperformance_ratio * expected_high:
@@ -694,6 +716,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             HealthState.INDETERMINATE,
             f"{pct}, but short of the most this roof makes under the brighter "
             "neighbours' sky: a shadow the others escaped or a fault cannot be told apart yet",
+            Abstention.BRIGHTER_NEIGHBOURS,
         )
     return verdict(HealthState.OK, f"producing normally: {pct}")
 

@@ -47,6 +47,32 @@ class HealthState(str, Enum):
         return HEALTH_STATE_LABELS[self.value]
 
 
+class Abstention(str, Enum):
+    """Why a verdict is `indeterminate`: the weak evidence the engine would
+    not guess on (`evidence["abstained"]`; the reason says it in words)."""
+
+    NEVER_REPORTED = "never_reported"
+    VENDOR_STATUS = "vendor_status"
+    # a cellular gateway between uploads, or silent since sunrise but not for long
+    REPORT_OLD = "report_old"
+    # ~0 W while too little power is due to call it Zero Production
+    TOO_DARK = "too_dark"
+    # the sun has not yet risen above GRAZING_ELEVATION_DEG today
+    SUN_LOW = "sun_low"
+    # most of the day's light so far came at grazing sun
+    GRAZING_LIGHT = "grazing_light"
+    NO_NEIGHBOURS = "no_neighbours"
+    # the neighbours saw a storm-dark sky (or snow on the roofs)
+    STORM = "storm"
+    LITTLE_DUE = "little_due"
+    # broken clouds: too early in the day for passing shadows to average out
+    BROKEN_CLOUDS = "broken_clouds"
+    # low, but some neighbours saw as dark a sky
+    DARKER_NEIGHBOURS = "darker_neighbours"
+    # above the threshold, but short of what the brighter neighbours' sky gives
+    BRIGHTER_NEIGHBOURS = "brighter_neighbours"
+
+
 FAULT_KIND_LABELS = {
     "comms_loss": "Comms Loss",
     "inverter_fault": "Inverter Fault (Zero Production)",

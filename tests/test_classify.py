@@ -71,7 +71,9 @@ def test_stale_last_report_is_comms_loss_not_zero_power():
 def test_cellular_gateway_gets_a_longer_leash():
     four_hours = (NOON - timedelta(hours=4)).isoformat()
     cellular = reading(vendor="enphase", connection="cellular", last_report_at=four_hours)
-    assert verdict_of(cellular).kind == "indeterminate"
+    v = verdict_of(cellular)
+    assert v.kind == "indeterminate"
+    assert v.evidence["abstained"] == "report_old"
     fixed = reading(vendor="enphase", connection="ethernet", last_report_at=four_hours)
     assert verdict_of(fixed).kind == "comms_loss"
     days = reading(
@@ -121,11 +123,13 @@ def test_never_reported_site_is_indeterminate_not_a_fault():
     v = verdict_of(reading(last_report_at=None, power_w=None, energy_today_wh=None))
     assert v.kind == "indeterminate"
     assert v.reason == "the site has never reported"
+    assert v.evidence["abstained"] == "never_reported"
 
 
 def test_backfilling_vendor_status_is_not_judged():
     v = verdict_of(reading(vendor="enphase", vendor_status="data_upload", power_w=0.0))
     assert v.kind == "indeterminate"
+    assert v.evidence["abstained"] == "vendor_status"
 
 
 def test_enphase_status_maps_to_kinds():

@@ -235,6 +235,7 @@ def test_a_storm_dark_sky_abstains_instead_of_guessing():
     v = judge(site, peers(NOON, 0.03), NOON)
     assert v.kind == "indeterminate"
     assert "of a clear sky" in v.reason
+    assert v.evidence["abstained"] == "storm"
 
 
 EARLY = datetime(2026, 6, 21, 5, 30, tzinfo=timezone.utc)  # 07:30 in Munich
@@ -252,6 +253,7 @@ def test_broken_clouds_in_the_morning_abstain_until_the_shadows_average_out():
     v = judge(site, peers(EARLY, [0.4, 0.6, 0.8, 1.0, 1.1]), EARLY)
     assert v.kind == "indeterminate"
     assert "broken clouds" in v.reason
+    assert v.evidence["abstained"] == "broken_clouds"
 
 
 # neighbours' skies on a morning of broken clouds: they disagree
@@ -281,6 +283,7 @@ def test_a_deep_shortfall_under_broken_clouds_is_caught_early():
     v = judge(site, far, EARLY)
     assert v.kind == "indeterminate"
     assert "broken clouds" in v.reason
+    assert v.evidence["abstained"] == "broken_clouds"
 
 
 def test_short_all_morning_and_short_now_is_underperformance_early():
@@ -321,6 +324,7 @@ def test_a_dim_broken_sky_is_judged_once_the_sun_has_been_up_long_enough():
         v = verdict(morning)
         assert v.kind == "indeterminate"
         assert "too early in the day under broken clouds" in v.reason
+        assert v.evidence["abstained"] == "broken_clouds"
     v = verdict(NOON + timedelta(hours=2))
     assert v.kind == "underperformance"
     assert v.evidence["expected_wh"] < 0.6 * 8000  # under 0.6 kWh/kWp due
@@ -334,8 +338,11 @@ def test_normal_means_normal_under_the_brighter_neighbours_sky_too():
     v = judge(physical("s1", at, SOUTH, 0.6), peers(at, skies), at)
     assert v.kind == "indeterminate"
     assert "short of the most this roof makes under the brighter" in v.reason
+    assert v.evidence["abstained"] == "brighter_neighbours"
     assert v.evidence["ratio"] > 0.62
-    assert judge(physical("s1", at, SOUTH, 0.9), peers(at, skies), at).kind == "ok"
+    normal = judge(physical("s1", at, SOUTH, 0.9), peers(at, skies), at)
+    assert normal.kind == "ok"
+    assert "abstained" not in normal.evidence
 
 
 def test_a_site_under_a_cloud_its_neighbours_escaped_is_not_a_fault():
@@ -345,6 +352,7 @@ def test_a_site_under_a_cloud_its_neighbours_escaped_is_not_a_fault():
     v = judge(site, peers(at, [0.5, 0.6, 0.9, 1.0, 1.0]), at)
     assert v.kind == "indeterminate"
     assert "some neighbours saw as dark a sky" in v.reason
+    assert v.evidence["abstained"] == "darker_neighbours"
     assert not v.is_fault
 
 
@@ -421,6 +429,7 @@ def test_zero_watts_under_a_storm_cell_over_the_nearest_roofs_abstains():
     v = judge(site, peers(at, [0.05, 0.05, 0.3, 0.3, 0.3]), at)
     assert v.kind == "indeterminate"
     assert "too dark to tell a fault from the weather" in v.reason
+    assert v.evidence["abstained"] == "too_dark"
 
 
 def test_an_isolated_site_on_a_dull_day_abstains():
@@ -428,6 +437,7 @@ def test_an_isolated_site_on_a_dull_day_abstains():
     v = judge(site, [], NOON)
     assert v.kind == "indeterminate"
     assert "no neighbours" in v.reason
+    assert v.evidence["abstained"] == "no_neighbours"
     sunny = judge(physical("s1", NOON, SOUTH, 1.0), [], NOON)
     assert sunny.kind == "ok"
     # 70 % of a clear sky, alone: a fault in the sun or a healthy roof under
@@ -462,6 +472,7 @@ def test_too_little_energy_so_far_abstains():
     v = judge(site, peers(NINE_AM, 0.1), NINE_AM)
     assert v.kind == "indeterminate"
     assert "too little energy" in v.reason
+    assert v.evidence["abstained"] == "little_due"
 
 
 def test_a_morning_lit_mostly_by_grazing_sun_is_not_judged_on_energy():
@@ -472,6 +483,7 @@ def test_a_morning_lit_mostly_by_grazing_sun_is_not_judged_on_energy():
     v = judge(site, peers(early, 0.8), early)
     assert v.kind == "indeterminate"
     assert "came with the sun below 15°" in v.reason
+    assert v.evidence["abstained"] == "grazing_light"
     # nor is an isolated roof called normal from that light
     alone = judge(physical("s1", early, WEST, 0.8), [], early)
     assert alone.kind == "indeterminate"
@@ -486,6 +498,7 @@ def test_a_day_of_grazing_winter_sun_is_not_judged_on_energy():
     v = judge(site, peers(at, 0.9, place=tromso), at)
     assert v.kind == "indeterminate"
     assert "the sun has not risen above" in v.reason
+    assert v.evidence["abstained"] == "sun_low"
 
 
 def test_a_healthy_sites_first_watt_hours_rounded_to_zero_are_not_zero_production():
@@ -496,3 +509,4 @@ def test_a_healthy_sites_first_watt_hours_rounded_to_zero_are_not_zero_productio
     v = judge(site, peers(at, 0.12), at)
     assert v.kind == "indeterminate"
     assert "too dark to tell" in v.reason
+    assert v.evidence["abstained"] == "too_dark"
