@@ -147,8 +147,10 @@ class Thresholds:
     severe_ratio: float = 0.5
     severe_spread_factor: float = 0.5
     # (both early rules only where the nearest `min_peers` neighbours are
-    # within this distance, km: farther ones do not share the site's clouds)
-    early_peer_km: float = 15.0
+    # within this distance, km: cloud shadows are a few km across, so a
+    # neighbour 10 km out can sit in sun all morning while the site sits
+    # under one cloud after another)
+    early_peer_km: float = 8.0
     # ... or when the energy so far and the power now both fall short: at
     # most `early_energy_ratio` of the darker quarter's energy and at most
     # `early_power_ratio` of the least power due now under any sky at least

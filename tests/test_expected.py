@@ -303,6 +303,26 @@ def test_short_all_morning_and_short_now_is_underperformance_early():
     assert broken_morning(0.35, street)[1].kind == "indeterminate"
 
 
+def test_a_morning_cloud_over_the_site_with_no_witness_within_8_km_is_not_a_fault():
+    # a healthy roof under one cloud after another all morning (a third of
+    # the sky), still under one now; the nearest neighbours that can tell
+    # the sky are 10 km out, in sun: their clouds are not the site's
+    roofs = (SOUTH, EAST, WEST, EAST_WEST, NORTH)
+    ten_km = [
+        physical(f"peer{i}", EARLY, roof, BROKEN[i], offset=0.07 + 0.002 * i)
+        for i, roof in enumerate(roofs)
+    ]
+    site, v = broken_morning(0.3 / 0.9, ten_km)
+    assert not v.is_fault
+    assert v.evidence["abstained"] == "broken_clouds"
+    # the same neighbours 4 km out share the site's sky: a fault
+    street = [
+        physical(f"peer{i}", EARLY, roof, BROKEN[i], offset=0.03 + 0.002 * i)
+        for i, roof in enumerate(roofs)
+    ]
+    assert broken_morning(0.3 / 0.9, street)[1].kind == "underperformance"
+
+
 # a dim day of ragged cloud: the neighbours, 15-20 km out, disagree on the sky
 DIM = (0.12, 0.15, 0.18, 0.2, 0.25)
 
