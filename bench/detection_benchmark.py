@@ -51,6 +51,8 @@ ABSTENTION_CAUSES = {
     Abstention.LITTLE_DUE.value: "too little energy due yet",
     Abstention.DARKER_NEIGHBOURS.value: "as dark as the darker neighbours saw",
     Abstention.BRIGHTER_NEIGHBOURS.value: "normal under the median sky, short under the brighter",
+    Abstention.DIFFUSE_LIGHT.value: "roof facing away from the sun so far (diffuse light)",
+    Abstention.CHANGING_SKY.value: "the sky now far from the day's so far (storm, clearing)",
     Abstention.SUN_LOW.value: "sun low all day",
     Abstention.GRAZING_LIGHT.value: "most light so far at grazing sun",
     Abstention.TOO_DARK.value: "~0 W, too little power due",

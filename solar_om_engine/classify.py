@@ -170,6 +170,12 @@ class Thresholds:
     # under a clear sky came with the sun below GRAZING_ELEVATION_DEG (dawn,
     # a night of midnight sun)
     max_grazing_share: float = 0.5
+    # ... nor when the neighbours' sky now is this many times darker or
+    # brighter than their sky so far today (a storm came in, a dark morning
+    # cleared): a roof facing the morning or the afternoon then had another
+    # share of the day's sun than its neighbours, which the day's average
+    # sky does not show
+    changing_sky_factor: float = 3.5
     # the site's own sky is taken as dark as this quantile of its
     # neighbours' (broken clouds: it may sit under the cloud they escaped)
     sky_low_quantile: float = 0.25
@@ -652,6 +658,14 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             "roofs): not judged",
             Abstention.STORM,
         )
+    if _sky_changed(sky, th):
+        return verdict(
+            HealthState.INDETERMINATE,
+            f"the neighbours' sky now ({sky.now_low:.0%} of clear) is far from their sky so "
+            f"far today ({sky.today:.0%}): a storm or a clearing gives roofs facing the "
+            "morning or the afternoon another share of the day's sun",
+            Abstention.CHANGING_SKY,
+        )
     modelled = model.energy(sky.today)
     expected = modelled * calibration
     ev["expected_wh"] = round(expected)
@@ -664,6 +678,13 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             HealthState.INDETERMINATE,
             f"too little energy due so far today ({expected / 1000:.1f} kWh) to judge it",
             Abstention.LITTLE_DUE,
+        )
+    if not model.tells_sky_today:
+        return verdict(
+            HealthState.INDETERMINATE,
+            f"the roof has faced away from the sun so far today ({energy / 1000:.1f} kWh): "
+            "its light was mostly diffuse, where the model is least sure of what a roof gets",
+            Abstention.DIFFUSE_LIGHT,
         )
     ratio = energy / expected
     # judged against the darker end of the neighbours' skies: a site
@@ -721,6 +742,15 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             Abstention.BRIGHTER_NEIGHBOURS,
         )
     return verdict(HealthState.OK, f"producing normally: {pct}")
+
+
+def _sky_changed(sky: Sky, th: Thresholds) -> bool:
+    """Whether the sky now is Thresholds.changing_sky_factor times darker
+    than the darker quarter's today, or brighter than the brighter quarter's."""
+    if sky.now_low is None or sky.today_low is None or sky.today_high is None:
+        return False
+    factor = th.changing_sky_factor
+    return sky.now_low * factor < sky.today_low or sky.now_low > factor * sky.today_high
 
 
 def _short_now(

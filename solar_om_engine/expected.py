@@ -58,6 +58,11 @@ UNKNOWN_AZIMUTHS = (0.0, 90.0, 180.0, 270.0)
 # glass reflection, the horizon and the split of beam and diffuse light
 # decide the output more than any model of the roof does
 GRAZING_ELEVATION_DEG = 15.0
+# a roof tells the sky only if a clear sky gives it at least this many times
+# what an overcast does (all diffuse, BEAM_FROM_KC): one facing away from the
+# sun lives on diffuse light, which the model knows least (the sky's
+# brightness across the dome, the ground in front of it)
+MIN_SKY_CONTRAST = 1.5
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,13 @@ class SiteModel:
         the site can be called normal)."""
         return _bound(self.energy_max_wh, darkest, brightest, np.max)
 
+    @property
+    def tells_sky_today(self) -> bool:
+        """Whether the energy so far depends on the sky enough to tell it
+        (and to be judged against it): False for a roof that has faced away
+        from the sun all day so far."""
+        return _contrasted(self.energy_wh)
+
     def sky_from_energy(self, energy_wh: float) -> float | None:
         return _invert(self.energy_wh, energy_wh)
 
@@ -144,13 +156,18 @@ def _bound(curve: np.ndarray, darkest: float, brightest: float, pick) -> float:
     return float(pick(np.interp(skies, KC_GRID, curve)))
 
 
+def _contrasted(curve: np.ndarray) -> bool:
+    """Whether a clear sky gives MIN_SKY_CONTRAST times an overcast's output."""
+    clear = float(np.interp(1.0, KC_GRID, curve))
+    overcast = float(np.interp(BEAM_FROM_KC, KC_GRID, curve))
+    return clear > 0 and clear >= MIN_SKY_CONTRAST * overcast
+
+
 def _invert(curve: np.ndarray, value: float) -> float | None:
     """The sky state that explains `value`, or None where the roof cannot
     tell (a roof facing away from the sun gains little from a clear sky, and
     an inverter clipping all day says only that the sky was bright)."""
-    clear = float(np.interp(1.0, KC_GRID, curve))
-    overcast = float(np.interp(BEAM_FROM_KC, KC_GRID, curve))
-    if clear <= 0 or clear < 1.5 * overcast:
+    if not _contrasted(curve):
         return None
     # the monotone envelope: a dip in the curve would make two answers
     mono = np.maximum.accumulate(curve)

@@ -71,6 +71,11 @@ class Abstention(str, Enum):
     DARKER_NEIGHBOURS = "darker_neighbours"
     # above the threshold, but short of what the brighter neighbours' sky gives
     BRIGHTER_NEIGHBOURS = "brighter_neighbours"
+    # the roof has faced away from the sun all day so far: diffuse light
+    DIFFUSE_LIGHT = "diffuse_light"
+    # the sky now is far from the day's so far (a storm came in, a dark
+    # morning cleared)
+    CHANGING_SKY = "changing_sky"
 
 
 FAULT_KIND_LABELS = {

@@ -173,7 +173,8 @@ def test_healthy_roofs_of_every_direction_are_not_alarms(roof, sky):
 
 
 def test_half_the_output_with_every_device_reporting_is_underperformance():
-    site = physical("s1", NOON, WEST, 0.7, factor=0.5)
+    # (a south roof: a west one has had no sun yet by noon)
+    site = physical("s1", NOON, SOUTH, 0.7, factor=0.5)
     v = judge(site, peers(NOON, 0.7), NOON)
     assert v.kind == "underperformance"
     assert "50% of expected" in v.reason
@@ -530,3 +531,41 @@ def test_a_healthy_sites_first_watt_hours_rounded_to_zero_are_not_zero_productio
     assert v.kind == "indeterminate"
     assert "too dark to tell" in v.reason
     assert v.evidence["abstained"] == "too_dark"
+
+
+def test_a_roof_facing_away_from_the_sun_so_far_is_not_judged_on_energy():
+    # a west roof at 9 a.m. has had no beam yet: its light was diffuse, which
+    # the model knows least (a healthy steep roof facing away from the sun
+    # can make 60 % of it), so half of its model is no proof of a fault
+    site = physical("s1", NINE_AM, WEST, 0.9, factor=0.5)
+    v = judge(site, peers(NINE_AM, 0.9), NINE_AM)
+    assert v.kind == "indeterminate"
+    assert "faced away from the sun" in v.reason
+    assert v.evidence["abstained"] == "diffuse_light"
+    # the sun on it all afternoon, half of its model is Underperformance
+    at = NOON + timedelta(hours=5)
+    assert judge(physical("s1", at, WEST, 0.9, factor=0.5), peers(at, 0.9), at).is_fault
+
+
+def test_a_storm_after_a_clear_morning_is_no_day_to_judge_a_west_roof():
+    # 5 p.m.: clear until 1 p.m., a storm since. The neighbours' energy so
+    # far reads as half a clear sky, their power now as a tenth. A west roof
+    # had its clear hours when it faces away and its own hours in the storm:
+    # 55 % of what half a clear sky gives it is the weather, not a fault
+    at = NOON + timedelta(hours=5)
+
+    def afternoon(sky_now):
+        street = peers(at, 0.5)
+        for peer in street:
+            parsed = parse_reading(peer)
+            peer["power_w"] = round(site_model(parsed, parsed.last_report_at).power(sky_now), 1)
+        site = physical("s1", at, WEST, 0.5, factor=0.55)
+        site["power_w"] = street[2]["power_w"]  # the west neighbour's
+        return judge(site, street, at)
+
+    v = afternoon(0.1)
+    assert v.kind == "indeterminate"
+    assert "a storm or a clearing" in v.reason
+    assert v.evidence["abstained"] == "changing_sky"
+    # under an afternoon as bright as the day so far, the same roof is short
+    assert afternoon(0.5).kind == "underperformance"
