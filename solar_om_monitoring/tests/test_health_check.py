@@ -17,7 +17,9 @@ class TestHealthCheck(MonitoringCommon):
         stats = self.check()
         self.assertEqual(stats["sites_polled"], 9)
         self.assertFalse(self.tickets())
-        self.assertEqual(set(self.sites.mapped("health_state")), {"ok"})
+        self.assertEqual(set((self.sites - self.west_roof).mapped("health_state")), {"ok"})
+        self.assertEqual(self.west_roof.health_state, "indeterminate")
+        self.assertIn("faced away from the sun", self.west_roof.health_reason)
         self.assertGreater(self.site.last_energy_today_kwh, 5)
         daily = self.site.production_ids
         self.assertEqual(len(daily), 1)
