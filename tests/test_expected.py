@@ -63,13 +63,14 @@ def physical(site, at, arrays, sky, factor=1.0, **over):
     return data
 
 
-def peers(at, sky, place=MUNICH, roofs=(SOUTH, EAST, WEST, EAST_WEST, NORTH)):
+def peers(at, sky, place=MUNICH, roofs=(SOUTH, EAST, WEST, EAST_WEST, NORTH), out=0.0, step=0.01):
     """Neighbours of every orientation; `sky` is one clear-sky index for all
-    (an even sky) or one per neighbour (broken clouds)."""
+    (an even sky) or one per neighbour (broken clouds). The i-th sits
+    `out` + `step` x (i + 1) degrees north-east of the site (0.01° ~ 1.4 km)."""
     skies = sky if isinstance(sky, (list, tuple)) else [sky] * len(roofs)
     return [
-        physical(f"peer{i}", at, roof, skies[i], place=place, offset=0.01 * (i + 1))
-        for i, roof in enumerate(roofs)
+        physical(f"peer{i}", at, roofs[i % len(roofs)], k, place=place, offset=out + step * (i + 1))
+        for i, k in enumerate(skies)
     ]
 
 
@@ -79,6 +80,13 @@ def judge(target, others, at, strip_arrays=False):
         items = [{k: v for k, v in d.items() if k != "arrays"} for d in items]
     result = classify_fleet([parse_reading(d) for d in items], at)
     return result.by_site()[target["site"]]
+
+
+def assert_abstained(verdict, cause, says):
+    """An `indeterminate` verdict that names its cause, as a code and in words."""
+    assert verdict.kind == "indeterminate", verdict.reason
+    assert verdict.evidence["abstained"] == cause
+    assert says in verdict.reason
 
 
 # ---------------------------------------------------------------- the model
@@ -234,9 +242,7 @@ def test_half_the_output_under_an_even_heavy_overcast_is_underperformance():
 def test_a_storm_dark_sky_abstains_instead_of_guessing():
     site = physical("s1", NOON, SOUTH, 0.03, factor=0.5)
     v = judge(site, peers(NOON, 0.03), NOON)
-    assert v.kind == "indeterminate"
-    assert "of a clear sky" in v.reason
-    assert v.evidence["abstained"] == "storm"
+    assert_abstained(v, "storm", "of a clear sky")
 
 
 EARLY = datetime(2026, 6, 21, 5, 30, tzinfo=timezone.utc)  # 07:30 in Munich
@@ -252,9 +258,7 @@ def test_an_evenly_lit_morning_shows_underperformance_early():
 def test_broken_clouds_in_the_morning_abstain_until_the_shadows_average_out():
     site = physical("s1", EARLY, SOUTH, 0.9, factor=0.5)
     v = judge(site, peers(EARLY, [0.4, 0.6, 0.8, 1.0, 1.1]), EARLY)
-    assert v.kind == "indeterminate"
-    assert "broken clouds" in v.reason
-    assert v.evidence["abstained"] == "broken_clouds"
+    assert_abstained(v, "broken_clouds", "broken clouds")
 
 
 # neighbours' skies on a morning of broken clouds: they disagree
@@ -276,15 +280,8 @@ def test_a_deep_shortfall_under_broken_clouds_is_caught_early():
     # half the output could still be a cloud the neighbours escaped
     assert broken_morning(0.5)[1].kind == "indeterminate"
     # neighbours 20 km away do not share the site's clouds: wait for the day
-    roofs = (SOUTH, EAST, WEST, EAST_WEST, NORTH)
-    far = [
-        physical(f"far{i}", EARLY, roof, BROKEN[i], offset=0.15 + 0.01 * i)
-        for i, roof in enumerate(roofs)
-    ]
-    v = judge(site, far, EARLY)
-    assert v.kind == "indeterminate"
-    assert "broken clouds" in v.reason
-    assert v.evidence["abstained"] == "broken_clouds"
+    v = judge(site, peers(EARLY, BROKEN, out=0.14), EARLY)
+    assert_abstained(v, "broken_clouds", "broken clouds")
 
 
 def test_short_all_morning_and_short_now_is_underperformance_early():
@@ -308,19 +305,11 @@ def test_a_morning_cloud_over_the_site_with_no_witness_within_8_km_is_not_a_faul
     # a healthy roof under one cloud after another all morning (a third of
     # the sky), still under one now; the nearest neighbours that can tell
     # the sky are 10 km out, in sun: their clouds are not the site's
-    roofs = (SOUTH, EAST, WEST, EAST_WEST, NORTH)
-    ten_km = [
-        physical(f"peer{i}", EARLY, roof, BROKEN[i], offset=0.07 + 0.002 * i)
-        for i, roof in enumerate(roofs)
-    ]
-    site, v = broken_morning(0.3 / 0.9, ten_km)
+    site, v = broken_morning(0.3 / 0.9, peers(EARLY, BROKEN, out=0.068, step=0.002))
     assert not v.is_fault
     assert v.evidence["abstained"] == "broken_clouds"
     # the same neighbours 4 km out share the site's sky: a fault
-    street = [
-        physical(f"peer{i}", EARLY, roof, BROKEN[i], offset=0.03 + 0.002 * i)
-        for i, roof in enumerate(roofs)
-    ]
+    street = peers(EARLY, BROKEN, out=0.028, step=0.002)
     assert broken_morning(0.3 / 0.9, street)[1].kind == "underperformance"
 
 
@@ -334,18 +323,11 @@ def test_a_dim_broken_sky_is_judged_once_the_sun_has_been_up_long_enough():
     # its neighbours' sky is short, although under that sky little was due
     def verdict(at):
         site = physical("s1", at, SOUTH, 0.18, factor=0.35)
-        roofs = (SOUTH, EAST, WEST, EAST_WEST, NORTH)
-        far = [
-            physical(f"far{i}", at, roof, DIM[i], offset=0.15 + 0.01 * i)
-            for i, roof in enumerate(roofs)
-        ]
-        return judge(site, far, at)
+        return judge(site, peers(at, DIM, out=0.14), at)
 
     for morning in (NINE_AM, NOON):
         v = verdict(morning)
-        assert v.kind == "indeterminate"
-        assert "too early in the day under broken clouds" in v.reason
-        assert v.evidence["abstained"] == "broken_clouds"
+        assert_abstained(v, "broken_clouds", "too early in the day under broken clouds")
     v = verdict(NOON + timedelta(hours=2))
     assert v.kind == "underperformance"
     assert v.evidence["expected_wh"] < 0.6 * 8000  # under 0.6 kWh/kWp due
@@ -357,9 +339,9 @@ def test_normal_means_normal_under_the_brighter_neighbours_sky_too():
     at = NOON + timedelta(hours=2)
     skies = [0.5, 0.8, 0.9, 1.0, 1.1]
     v = judge(physical("s1", at, SOUTH, 0.6), peers(at, skies), at)
-    assert v.kind == "indeterminate"
-    assert "short of the most this roof makes under the brighter" in v.reason
-    assert v.evidence["abstained"] == "brighter_neighbours"
+    assert_abstained(
+        v, "brighter_neighbours", "short of the most this roof makes under the brighter"
+    )
     assert v.evidence["ratio"] > 0.62
     normal = judge(physical("s1", at, SOUTH, 0.9), peers(at, skies), at)
     assert normal.kind == "ok"
@@ -371,9 +353,7 @@ def test_a_site_under_a_cloud_its_neighbours_escaped_is_not_a_fault():
     at = NOON + timedelta(hours=2)
     site = physical("s1", at, SOUTH, 0.45)
     v = judge(site, peers(at, [0.5, 0.6, 0.9, 1.0, 1.0]), at)
-    assert v.kind == "indeterminate"
-    assert "some neighbours saw as dark a sky" in v.reason
-    assert v.evidence["abstained"] == "darker_neighbours"
+    assert_abstained(v, "darker_neighbours", "some neighbours saw as dark a sky")
     assert not v.is_fault
 
 
@@ -383,11 +363,7 @@ def test_a_cloud_over_the_site_and_its_nearest_street_is_not_a_fault():
     # quarter saw 80 %: against that the healthy site would read 56 %
     at = NOON + timedelta(hours=2)
     skies = [0.5, 0.55, 0.8, 0.85, 0.9, 0.9, 0.95, 1.0, 1.0, 0.9, 0.85, 0.8]
-    roofs = (SOUTH, EAST, WEST, EAST_WEST, NORTH)
-    street = [
-        physical(f"peer{i}", at, roofs[i % len(roofs)], sky, offset=0.01 * (i + 1))
-        for i, sky in enumerate(skies)
-    ]
+    street = peers(at, skies)
     v = judge(physical("s1", at, SOUTH, 0.45), street, at)
     assert not v.is_fault
     assert v.kind == "indeterminate"
@@ -448,17 +424,13 @@ def test_zero_watts_under_a_storm_cell_over_the_nearest_roofs_abstains():
     at = WINTER_AFTERNOON
     site = physical("s1", at, SOUTH, 0.3, power_w=0.0)
     v = judge(site, peers(at, [0.05, 0.05, 0.3, 0.3, 0.3]), at)
-    assert v.kind == "indeterminate"
-    assert "too dark to tell a fault from the weather" in v.reason
-    assert v.evidence["abstained"] == "too_dark"
+    assert_abstained(v, "too_dark", "too dark to tell a fault from the weather")
 
 
 def test_an_isolated_site_on_a_dull_day_abstains():
     site = physical("s1", NOON, SOUTH, 0.2)
     v = judge(site, [], NOON)
-    assert v.kind == "indeterminate"
-    assert "no neighbours" in v.reason
-    assert v.evidence["abstained"] == "no_neighbours"
+    assert_abstained(v, "no_neighbours", "no neighbours")
     sunny = judge(physical("s1", NOON, SOUTH, 1.0), [], NOON)
     assert sunny.kind == "ok"
     # 70 % of a clear sky, alone: a fault in the sun or a healthy roof under
@@ -491,9 +463,7 @@ def test_too_little_energy_so_far_abstains():
     # a west roof at 9 a.m. under a dark, even sky
     site = physical("s1", NINE_AM, WEST, 0.1, factor=0.5)
     v = judge(site, peers(NINE_AM, 0.1), NINE_AM)
-    assert v.kind == "indeterminate"
-    assert "too little energy" in v.reason
-    assert v.evidence["abstained"] == "little_due"
+    assert_abstained(v, "little_due", "too little energy")
 
 
 def test_a_morning_lit_mostly_by_grazing_sun_is_not_judged_on_energy():
@@ -502,9 +472,7 @@ def test_a_morning_lit_mostly_by_grazing_sun_is_not_judged_on_energy():
     early = datetime(2026, 6, 21, 5, 15, tzinfo=timezone.utc)
     site = physical("s1", early, WEST, 0.8, factor=0.5)
     v = judge(site, peers(early, 0.8), early)
-    assert v.kind == "indeterminate"
-    assert "came with the sun below 15°" in v.reason
-    assert v.evidence["abstained"] == "grazing_light"
+    assert_abstained(v, "grazing_light", "came with the sun below 15°")
     # nor is an isolated roof called normal from that light
     alone = judge(physical("s1", early, WEST, 0.8), [], early)
     assert alone.kind == "indeterminate"
@@ -517,9 +485,7 @@ def test_a_day_of_grazing_winter_sun_is_not_judged_on_energy():
     at = datetime(2026, 3, 20, 8, 0, tzinfo=timezone.utc)
     site = physical("s1", at, SOUTH, 0.9, factor=0.5, place=tromso)
     v = judge(site, peers(at, 0.9, place=tromso), at)
-    assert v.kind == "indeterminate"
-    assert "the sun has not risen above" in v.reason
-    assert v.evidence["abstained"] == "sun_low"
+    assert_abstained(v, "sun_low", "the sun has not risen above")
 
 
 def test_a_healthy_sites_first_watt_hours_rounded_to_zero_are_not_zero_production():
@@ -528,9 +494,7 @@ def test_a_healthy_sites_first_watt_hours_rounded_to_zero_are_not_zero_productio
     at = datetime(2026, 6, 21, 5, 30, tzinfo=timezone.utc)
     site = raw("s1", at, WEST, vendor="apsystems", devices_total=None, devices_reporting=None)
     v = judge(site, peers(at, 0.12), at)
-    assert v.kind == "indeterminate"
-    assert "too dark to tell" in v.reason
-    assert v.evidence["abstained"] == "too_dark"
+    assert_abstained(v, "too_dark", "too dark to tell")
 
 
 def test_a_roof_facing_away_from_the_sun_so_far_is_not_judged_on_energy():
@@ -539,9 +503,7 @@ def test_a_roof_facing_away_from_the_sun_so_far_is_not_judged_on_energy():
     # can make 60 % of it), so half of its model is no proof of a fault
     site = physical("s1", NINE_AM, WEST, 0.9, factor=0.5)
     v = judge(site, peers(NINE_AM, 0.9), NINE_AM)
-    assert v.kind == "indeterminate"
-    assert "faced away from the sun" in v.reason
-    assert v.evidence["abstained"] == "diffuse_light"
+    assert_abstained(v, "diffuse_light", "faced away from the sun")
     # the sun on it all afternoon, half of its model is Underperformance
     at = NOON + timedelta(hours=5)
     assert judge(physical("s1", at, WEST, 0.9, factor=0.5), peers(at, 0.9), at).is_fault
@@ -564,8 +526,6 @@ def test_a_storm_after_a_clear_morning_is_no_day_to_judge_a_west_roof():
         return judge(site, street, at)
 
     v = afternoon(0.1)
-    assert v.kind == "indeterminate"
-    assert "a storm or a clearing" in v.reason
-    assert v.evidence["abstained"] == "changing_sky"
+    assert_abstained(v, "changing_sky", "a storm or a clearing")
     # under an afternoon as bright as the day so far, the same roof is short
     assert afternoon(0.5).kind == "underperformance"
