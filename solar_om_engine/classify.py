@@ -689,9 +689,10 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     ratio = energy / expected
     # judged against the darker end of the neighbours' skies: a site
     # under a passing cloud the others escaped is not a fault, nor one under
-    # a cloud that also covers one of its nearest neighbours
-    low_sky = min(k for k in (sky.today_low, sky.near_low, sky.today) if k is not None)
-    high_sky = sky.today_high if sky.today_high is not None else sky.today
+    # a cloud that also covers one of its nearest neighbours (with a sky
+    # today, neighbour_skies sets both quartiles and near_low)
+    low_sky = min(sky.today_low, sky.near_low)
+    high_sky = sky.today_high
     # the least the roof makes under any sky from that darker quarter to the
     # brighter one (a roof facing away from the sun makes more under clouds)
     expected_low = model.energy_least(low_sky, high_sky) * calibration
@@ -746,8 +747,9 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
 
 def _sky_changed(sky: Sky, th: Thresholds) -> bool:
     """Whether the sky now is Thresholds.changing_sky_factor times darker
-    than the darker quarter's today, or brighter than the brighter quarter's."""
-    if sky.now_low is None or sky.today_low is None or sky.today_high is None:
+    than the darker quarter's today, or brighter than the brighter quarter's
+    (for a site whose neighbours told the sky today)."""
+    if sky.now_low is None:
         return False
     factor = th.changing_sky_factor
     return sky.now_low * factor < sky.today_low or sky.now_low > factor * sky.today_high
