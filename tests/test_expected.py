@@ -51,12 +51,17 @@ def raw(site, at, arrays, place=MUNICH, offset=0.0, capacity=8000.0, **over):
     return data
 
 
+def modelled(data):
+    """The model of a reading's roof at its last upload, a few minutes
+    before the check (what the vendor reported)."""
+    parsed = parse_reading(data)
+    return site_model(parsed, parsed.last_report_at)
+
+
 def physical(site, at, arrays, sky, factor=1.0, **over):
     """A reading whose roof made `factor` of what it makes under `sky`."""
     data = raw(site, at, arrays, **over)
-    # what the vendor reported at the last upload, a few minutes before the check
-    parsed = parse_reading(data)
-    model = site_model(parsed, parsed.last_report_at)
+    model = modelled(data)
     data["power_w"] = round(model.power(sky) * factor, 1)
     data["energy_today_wh"] = round(model.energy(sky) * factor, 1)
     data.update({k: v for k, v in over.items() if k in ("power_w", "energy_today_wh")})
@@ -291,13 +296,11 @@ def test_short_all_morning_and_short_now_is_underperformance_early():
     site, v = broken_morning(0.35)
     assert v.kind == "underperformance"
     # the same morning, but back to full power now: the cloud moved on
-    parsed = parse_reading(site)
-    full_power = round(site_model(parsed, parsed.last_report_at).power(0.9), 1)
+    full_power = round(modelled(site).power(0.9), 1)
     assert broken_morning(0.35, power_w=full_power)[1].kind == "indeterminate"
     # short now too, but so is the next street: the cloud is still overhead
     street = peers(EARLY, BROKEN)
-    nearest = parse_reading(street[0])
-    street[0]["power_w"] = round(site_model(nearest, nearest.last_report_at).power(0.3), 1)
+    street[0]["power_w"] = round(modelled(street[0]).power(0.3), 1)
     assert broken_morning(0.35, street)[1].kind == "indeterminate"
 
 
@@ -519,8 +522,7 @@ def test_a_storm_after_a_clear_morning_is_no_day_to_judge_a_west_roof():
     def afternoon(sky_now):
         street = peers(at, 0.5)
         for peer in street:
-            parsed = parse_reading(peer)
-            peer["power_w"] = round(site_model(parsed, parsed.last_report_at).power(sky_now), 1)
+            peer["power_w"] = round(modelled(peer).power(sky_now), 1)
         site = physical("s1", at, WEST, 0.5, factor=0.55)
         site["power_w"] = street[2]["power_w"]  # the west neighbour's
         return judge(site, street, at)
