@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import physics_fleet  # noqa: E402
 from physics_fleet import FAULTS, generate  # noqa: E402
 
-from solar_om_engine.classify import FAULT_KINDS, classify_fleet  # noqa: E402
+from solar_om_engine.classify import FAULT_KINDS, Thresholds, classify_fleet  # noqa: E402
 from solar_om_engine.kinds import Abstention  # noqa: E402
 from solar_om_engine.readings import parse_reading  # noqa: E402
 
@@ -48,6 +48,9 @@ COLUMNS = ["ok", "indeterminate", "night", *FAULTS, "vendor_outage"]
 ABSTENTION_CAUSES = {
     Abstention.NO_NEIGHBOURS.value: "no neighbours (isolated site)",
     Abstention.BROKEN_CLOUDS.value: "too early in the day, neighbours disagree on the sky",
+    Abstention.FAR_NEIGHBOURS.value: (
+        f"too early in the day, no neighbours within {Thresholds().early_peer_km:.0f} km"
+    ),
     Abstention.LITTLE_DUE.value: "too little energy due yet",
     Abstention.DARKER_NEIGHBOURS.value: "as dark as the darker neighbours saw",
     Abstention.BRIGHTER_NEIGHBOURS.value: "normal under the median sky, short under the brighter",

@@ -146,10 +146,10 @@ class Thresholds:
     # shortfall must be before it is called a fault and not a cloud)
     severe_ratio: float = 0.5
     severe_spread_factor: float = 0.5
-    # (both early rules only where the nearest `min_peers` neighbours are
-    # within this distance, km: cloud shadows are a few km across, so a
-    # neighbour 10 km out can sit in sun all morning while the site sits
-    # under one cloud after another)
+    # (every early judgment, the even sky's too, only where the nearest
+    # `min_peers` neighbours are within this distance, km: cloud shadows are
+    # a few km across, so neighbours 10 km out can agree on a sunny morning
+    # while the site sits under one cloud after another)
     early_peer_km: float = 8.0
     # ... or when the energy so far and the power now both fall short: at
     # most `early_energy_ratio` of the darker quarter's energy and at most
@@ -701,11 +701,20 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     floor = th.min_expected_kwh_per_kwp * (1.0 + th.late_spread_factor * spread)
     close = sky.near_km is not None and sky.near_km <= th.early_peer_km
     severe = th.severe_ratio - th.severe_spread_factor * spread
+    early = clear < floor * dc_kwp * 1000.0
+    if early and not close:
+        return verdict(
+            HealthState.INDETERMINATE,
+            f"too early in the day to judge {ratio:.0%} of expected with fewer than "
+            f"{th.min_peers} neighbours within {th.early_peer_km:.0f} km: a cloud that sat "
+            "over the site all morning need not have reached those further out",
+            Abstention.FAR_NEIGHBOURS,
+        )
     if (
-        not uniform
-        and clear < floor * dc_kwp * 1000.0
-        and not (close and ratio_low <= severe)
-        and not (close and _short_now(reading, th, model, sky, ratio_low))
+        early
+        and not uniform
+        and ratio_low > severe
+        and not _short_now(reading, th, model, sky, ratio_low)
     ):
         return verdict(
             HealthState.INDETERMINATE,

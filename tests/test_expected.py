@@ -286,7 +286,7 @@ def test_a_deep_shortfall_under_broken_clouds_is_caught_early():
     assert broken_morning(0.5)[1].kind == "indeterminate"
     # neighbours 20 km away do not share the site's clouds: wait for the day
     v = judge(site, peers(EARLY, BROKEN, out=0.14), EARLY)
-    assert_abstained(v, "broken_clouds", "broken clouds")
+    assert_abstained(v, "far_neighbours", "within 8 km")
 
 
 def test_short_all_morning_and_short_now_is_underperformance_early():
@@ -309,11 +309,22 @@ def test_a_morning_cloud_over_the_site_with_no_witness_within_8_km_is_not_a_faul
     # the sky), still under one now; the nearest neighbours that can tell
     # the sky are 10 km out, in sun: their clouds are not the site's
     site, v = broken_morning(0.3 / 0.9, peers(EARLY, BROKEN, out=0.068, step=0.002))
-    assert not v.is_fault
-    assert v.evidence["abstained"] == "broken_clouds"
+    assert_abstained(v, "far_neighbours", "need not have reached those further out")
     # the same neighbours 4 km out share the site's sky: a fault
     street = peers(EARLY, BROKEN, out=0.028, step=0.002)
     assert broken_morning(0.3 / 0.9, street)[1].kind == "underperformance"
+
+
+def test_neighbours_10_km_out_agreeing_on_a_sunny_morning_say_nothing_of_the_sites_clouds():
+    # half what a 0.9 sky gives: a fault, or a healthy roof that sat under
+    # a cloud all morning; the neighbours that can tell the sky are 10 km
+    # out and all saw 0.9: they agree, but their sky need not be the site's
+    site = physical("s1", EARLY, SOUTH, 0.9, factor=0.5)
+    far = peers(EARLY, 0.9, out=0.068, step=0.002)
+    assert_abstained(judge(site, far, EARLY), "far_neighbours", "within 8 km")
+    # the same sky 4 km out is the site's sky too: half its output is a fault
+    street = peers(EARLY, 0.9, out=0.028, step=0.002)
+    assert judge(site, street, EARLY).kind == "underperformance"
 
 
 # a dim day of ragged cloud: the neighbours, 15-20 km out, disagree on the sky
@@ -330,7 +341,7 @@ def test_a_dim_broken_sky_is_judged_once_the_sun_has_been_up_long_enough():
 
     for morning in (NINE_AM, NOON):
         v = verdict(morning)
-        assert_abstained(v, "broken_clouds", "too early in the day under broken clouds")
+        assert_abstained(v, "far_neighbours", "too early in the day")
     v = verdict(NOON + timedelta(hours=2))
     assert v.kind == "underperformance"
     assert v.evidence["expected_wh"] < 0.6 * 8000  # under 0.6 kWh/kWp due
