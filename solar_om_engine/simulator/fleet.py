@@ -396,8 +396,10 @@ DEMO_UNKNOWN_ROOF = {"2003": ((11.0, 25.0, 225.0),)}
 
 def demo_fleet(seed: int = 7) -> Fleet:
     """The nine sites of solar_om's demo data (vendor ids 1001-3003, their
-    AC capacity and roofs), each with four neighbours so that peers, not
-    clear sky alone, set expectations."""
+    AC capacity and roofs), each with four neighbours in the same town
+    (within ~0.05°, a few km: the health check's early judgments need three
+    witnesses of the sky within 8 km) so that peers, not clear sky alone,
+    set expectations."""
     demo = [
         ("1001", "solaredge", 48.1372, 11.5756, "Europe/Berlin", 8300, "Munich"),
         ("1002", "solaredge", 40.4168, -3.7038, "Europe/Madrid", 5400, "Madrid"),
@@ -426,8 +428,8 @@ def demo_fleet(seed: int = 7) -> Fleet:
                 vendor,
                 f"demo-{vendor}",
                 f"{city} neighbour {k + 1}",
-                round(lat + rng.uniform(-0.1, 0.1), 4),
-                round(lon + rng.uniform(-0.1, 0.1), 4),
+                round(lat + rng.uniform(-0.05, 0.05), 4),
+                round(lon + rng.uniform(-0.05, 0.05), 4),
                 tz,
                 round(rng.uniform(4000, 10000)),
                 city,
