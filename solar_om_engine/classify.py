@@ -706,8 +706,8 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
         return verdict(
             HealthState.INDETERMINATE,
             f"too early in the day to judge {ratio:.0%} of expected with fewer than "
-            f"{th.min_peers} neighbours within {th.early_peer_km:.0f} km: a cloud that sat "
-            "over the site all morning need not have reached those further out",
+            f"{th.min_peers} neighbours able to tell the sky within {th.early_peer_km:.0f} km: "
+            "a cloud that sat over the site all morning need not have reached those further out",
             Abstention.FAR_NEIGHBOURS,
         )
     if (
