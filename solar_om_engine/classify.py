@@ -690,7 +690,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     # judged against the darker end of the neighbours' skies: a site
     # under a passing cloud the others escaped is not a fault, nor one under
     # a cloud that also covers one of its nearest neighbours (with a sky
-    # today, neighbour_skies sets both quartiles and near_low)
+    # today, neighbour_skies sets both quartiles, near_low and near_km)
     low_sky = min(sky.today_low, sky.near_low)
     high_sky = sky.today_high
     # the least the roof makes under any sky from that darker quarter to the
@@ -699,7 +699,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     ratio_low = energy / expected_low if expected_low > 0 else ratio
     spread = sky.spread or 0.0
     floor = th.min_expected_kwh_per_kwp * (1.0 + th.late_spread_factor * spread)
-    close = sky.near_km is not None and sky.near_km <= th.early_peer_km
+    close = sky.near_km <= th.early_peer_km
     severe = th.severe_ratio - th.severe_spread_factor * spread
     early = clear < floor * dc_kwp * 1000.0
     if early and not close:
