@@ -16,8 +16,10 @@ N sites (fewer neighbours: a quick look, not the README figures); `--kinds`
 scores only those fault kinds (every site is still classified, as
 neighbours); `--cache DIR` keeps the generated fleet between runs. `--write
 DIR` also saves each instant's readings as JSON, the input of `python -m
-solar_om_engine check READINGS.json --at ISO`. Not a test: figures for the
-README.
+solar_om_engine check READINGS.json --at ISO`. `--slow-clouds` makes the
+fleet's cloudy days calm ones: the cloud field drifts at 3-10 km/h instead
+of 15-50, so one cloud can shade a site for hours (a stress test of the
+rules that lean on clouds moving on). Not a test: figures for the README.
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ ABSTENTION_CAUSES = {
     Abstention.NO_NEIGHBOURS.value: "no neighbours (isolated site)",
     Abstention.BROKEN_CLOUDS.value: "too early in the day, neighbours disagree on the sky",
     Abstention.FAR_NEIGHBOURS.value: (
-        f"too early in the day, no neighbours within {Thresholds().early_peer_km:.0f} km"
+        f"no 3 neighbours within {Thresholds().close_peer_km:.0f} km: too early in the day,"
+        " or a shortfall their disagreement explains"
     ),
     Abstention.LITTLE_DUE.value: "too little energy due yet",
     Abstention.DARKER_NEIGHBOURS.value: "as dark as the darker neighbours saw",
@@ -200,16 +203,24 @@ def report(
         )
 
 
-def load(fleet: str, seed: int | None, cache: Path | None):
+# the cloud field's drift on a calm day, km/h (`--slow-clouds`)
+SLOW_DRIFT_KMH = (3, 10)
+
+
+def load(fleet: str, seed: int | None, cache: Path | None, slow_clouds: bool = False):
     """The labelled checks of one fleet variant (generated, or from `cache`)."""
     takes_variant = "variant" in inspect.signature(generate).parameters
     if fleet != "a" and not takes_variant:
         raise SystemExit(f"this physics_fleet has no variant {fleet!r}")
+    if slow_clouds:
+        base, spread, lengths, _ = physics_fleet.SKIES["clouds"]
+        physics_fleet.SKIES["clouds"] = (base, spread, lengths, SLOW_DRIFT_KMH)
     key = None
     if cache:
         source = Path(physics_fleet.__file__).read_bytes()
         digest = hashlib.sha256(source).hexdigest()[:12]
-        key = cache / f"fleet-{fleet}-{seed}-{digest}.pickle"
+        calm = "-slow" if slow_clouds else ""
+        key = cache / f"fleet-{fleet}{calm}-{seed}-{digest}.pickle"
         if key.exists():
             return pickle.loads(key.read_bytes())
     if takes_variant:
@@ -232,19 +243,21 @@ def main(argv=None) -> int:
     parser.add_argument("--kinds", help="score only these fault kinds (comma-separated)")
     parser.add_argument("--oriented-only", action="store_true")
     parser.add_argument("--cache", type=Path, help="keep generated fleets in this directory")
+    parser.add_argument("--slow-clouds", action="store_true", help="clouds drift 3-10 km/h")
     args = parser.parse_args(argv)
     if args.write:
         args.write.mkdir(parents=True, exist_ok=True)
     kinds = set(args.kinds.split(",")) if args.kinds else None
     started = time.perf_counter()
-    checks = load(args.fleet, args.seed, args.cache)
+    checks = load(args.fleet, args.seed, args.cache, args.slow_clouds)
     refs = sorted({c.site.ref for c in checks})
     if args.sites and args.sites < len(refs):
         keep = set(random.Random(0).sample(refs, args.sites))
         checks = [c for c in checks if c.site.ref in keep]
     sites = len({c.site.ref for c in checks})
     print(
-        f"physics fleet {args.fleet} (seed {args.seed if args.seed is not None else 'default'}):"
+        f"physics fleet {args.fleet}{' (slow clouds)' if args.slow_clouds else ''} "
+        f"(seed {args.seed if args.seed is not None else 'default'}):"
         f" {sites} sites, {len(checks)} site-checks, ready in "
         f"{time.perf_counter() - started:.0f} s"
     )

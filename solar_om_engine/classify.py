@@ -149,8 +149,10 @@ class Thresholds:
     # (every early judgment, the even sky's too, only where the nearest
     # `min_peers` neighbours are within this distance, km: cloud shadows are
     # a few km across, so neighbours 10 km out can agree on a sunny morning
-    # while the site sits under one cloud after another)
-    early_peer_km: float = 8.0
+    # while the site sits under one cloud after another; later in the day,
+    # with farther neighbours, only a severe shortfall: on a calm day a
+    # cloud can sit over a site for hours)
+    close_peer_km: float = 8.0
     # ... or when the energy so far and the power now both fall short: at
     # most `early_energy_ratio` of the darker quarter's energy and at most
     # `early_power_ratio` of the least power due now under any sky at least
@@ -641,16 +643,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     # what the roof would have made so far under a clear sky
     clear = model.energy(1.0) * calibration
     if sky.today is None:
-        if clear and energy >= th.isolated_normal_ratio * clear:
-            ev["ratio"] = round(energy / clear, 3)
-            return verdict(
-                HealthState.OK, f"producing normally: {energy / clear:.0%} of the clear-sky model"
-            )
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"{energy / 1000:.1f} kWh today and no neighbours to tell clouds from a fault",
-            Abstention.NO_NEIGHBOURS,
-        )
+        return _judge_alone(energy, clear, th, model, ev, verdict)
     if sky.today < th.min_sky:
         return verdict(
             HealthState.INDETERMINATE,
@@ -680,12 +673,7 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             Abstention.LITTLE_DUE,
         )
     if not model.tells_sky_today:
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"the roof has faced away from the sun so far today ({energy / 1000:.1f} kWh): "
-            "its light was mostly diffuse, where the model is least sure of what a roof gets",
-            Abstention.DIFFUSE_LIGHT,
-        )
+        return _diffuse_light(energy, verdict)
     ratio = energy / expected
     # judged against the darker end of the neighbours' skies: a site
     # under a passing cloud the others escaped is not a fault, nor one under
@@ -699,17 +687,23 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
     ratio_low = energy / expected_low if expected_low > 0 else ratio
     spread = sky.spread or 0.0
     floor = th.min_expected_kwh_per_kwp * (1.0 + th.late_spread_factor * spread)
-    close = sky.near_km <= th.early_peer_km
+    close = sky.near_km <= th.close_peer_km
     severe = th.severe_ratio - th.severe_spread_factor * spread
     early = clear < floor * dc_kwp * 1000.0
-    if early and not close:
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"too early in the day to judge {ratio:.0%} of expected with fewer than "
-            f"{th.min_peers} neighbours able to tell the sky within {th.early_peer_km:.0f} km: "
-            "a cloud that sat over the site all morning need not have reached those further out",
-            Abstention.FAR_NEIGHBOURS,
+    if not close and (early or severe < ratio_low <= th.underperformance_ratio):
+        few = (
+            f"fewer than {th.min_peers} neighbours able to tell the sky within "
+            f"{th.close_peer_km:.0f} km"
         )
+        reason = (
+            f"too early in the day to judge {ratio:.0%} of expected with {few}: a cloud "
+            "that sat over the site all morning need not have reached those further out"
+            if early
+            else f"{ratio:.0%} of expected, no deeper than the neighbours' disagreement "
+            f"explains, with {few}: a slow cloud can shade a site for hours without "
+            "reaching those further out"
+        )
+        return verdict(HealthState.INDETERMINATE, reason, Abstention.FAR_NEIGHBOURS)
     if (
         early
         and not uniform
@@ -752,6 +746,36 @@ def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, 
             Abstention.BRIGHTER_NEIGHBOURS,
         )
     return verdict(HealthState.OK, f"producing normally: {pct}")
+
+
+def _judge_alone(
+    energy: float, clear: float, th: Thresholds, model: SiteModel, ev: dict, verdict
+) -> Verdict:
+    """A site without neighbours: normal near its clear-sky model, else
+    nothing can be told (half a clear day and an overcast read the same)."""
+    # the clear sky bounds what a roof facing the sun makes, not one
+    # facing away, which clouds light better: no verdict either way
+    if not model.tells_sky_today:
+        return _diffuse_light(energy, verdict)
+    if clear and energy >= th.isolated_normal_ratio * clear:
+        ev["ratio"] = round(energy / clear, 3)
+        return verdict(
+            HealthState.OK, f"producing normally: {energy / clear:.0%} of the clear-sky model"
+        )
+    return verdict(
+        HealthState.INDETERMINATE,
+        f"{energy / 1000:.1f} kWh today and no neighbours to tell clouds from a fault",
+        Abstention.NO_NEIGHBOURS,
+    )
+
+
+def _diffuse_light(energy: float, verdict) -> Verdict:
+    return verdict(
+        HealthState.INDETERMINATE,
+        f"the roof has faced away from the sun so far today ({energy / 1000:.1f} kWh): "
+        "its light was mostly diffuse, where the model is least sure of what a roof gets",
+        Abstention.DIFFUSE_LIGHT,
+    )
 
 
 def _sky_changed(sky: Sky, th: Thresholds) -> bool:

@@ -67,7 +67,8 @@ class Abstention(str, Enum):
     LITTLE_DUE = "little_due"
     # broken clouds: too early in the day for passing shadows to average out
     BROKEN_CLOUDS = "broken_clouds"
-    # too early in the day, and no neighbours near enough to share the site's clouds
+    # no neighbours near enough to share the site's clouds, and too early in
+    # the day or a shortfall their disagreement explains (a slow cloud)
     FAR_NEIGHBOURS = "far_neighbours"
     # low, but some neighbours saw as dark a sky
     DARKER_NEIGHBOURS = "darker_neighbours"

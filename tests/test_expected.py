@@ -335,16 +335,22 @@ def test_a_dim_broken_sky_is_judged_once_the_sun_has_been_up_long_enough():
     # passing shadows average out over the hours the sun has been up, not
     # over the energy a dim sky let through: by 2 p.m. a roof at a third of
     # its neighbours' sky is short, although under that sky little was due
-    def verdict(at):
+    def verdict(at, out=0.14):
         site = physical("s1", at, SOUTH, 0.18, factor=0.35)
-        return judge(site, peers(at, DIM, out=0.14), at)
+        return judge(site, peers(at, DIM, out=out), at)
 
     for morning in (NINE_AM, NOON):
         v = verdict(morning)
         assert_abstained(v, "far_neighbours", "too early in the day")
-    v = verdict(NOON + timedelta(hours=2))
+    afternoon = NOON + timedelta(hours=2)
+    # neighbours 4-10 km out share the site's clouds
+    v = verdict(afternoon, out=0.02)
     assert v.kind == "underperformance"
     assert v.evidence["expected_wh"] < 0.6 * 8000  # under 0.6 kWh/kWp due
+    # 15-20 km out, they do not: on a calm day one cloud can sit over the
+    # site all day, and a third of their sky is no deeper than their
+    # disagreement explains
+    assert_abstained(verdict(afternoon), "far_neighbours", "a slow cloud")
 
 
 def test_normal_means_normal_under_the_brighter_neighbours_sky_too():
@@ -518,6 +524,11 @@ def test_a_roof_facing_away_from_the_sun_so_far_is_not_judged_on_energy():
     site = physical("s1", NINE_AM, WEST, 0.9, factor=0.5)
     v = judge(site, peers(NINE_AM, 0.9), NINE_AM)
     assert_abstained(v, "diffuse_light", "faced away from the sun")
+    # alone, it is not called normal either: clouds scatter more light onto
+    # a roof facing away than a clear sky gives it, so the clear-sky model
+    # bounds nothing (a roof soiled to half read 333 % of it under overcast)
+    alone = judge(physical("s1", NINE_AM, WEST, 1.0, factor=0.9), [], NINE_AM)
+    assert_abstained(alone, "diffuse_light", "faced away from the sun")
     # the sun on it all afternoon, half of its model is Underperformance
     at = NOON + timedelta(hours=5)
     assert judge(physical("s1", at, WEST, 0.9, factor=0.5), peers(at, 0.9), at).is_fault
