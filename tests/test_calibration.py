@@ -111,7 +111,7 @@ def _reading(site, offset, share, history=None):
     ],
 )
 def test_history_from_good_days_decides_the_verdict(share, history, kind):
-    peers = [_reading(f"P{i}", 0.02 * (i + 1), 1.0) for i in range(4)]
+    peers = [_reading(f"P{i}", 0.01 * (i + 1), 1.0) for i in range(4)]
     site = _reading("SHADED", 0.0, share, history)
     result = classify_fleet([parse_reading(d) for d in [*peers, site]], MUNICH_NOON)
     verdict = result.by_site()["SHADED"]
