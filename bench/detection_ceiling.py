@@ -21,12 +21,14 @@ rule on those measures could catch without a single false alarm on this
 very fleet, for any rule that is the surer the shorter the site falls, the
 more sun it has had and the closer and more agreed its neighbours are: a
 check is catchable unless a healthy check is at least as damning on every
-measure (the rule would alarm on that one too). Checks where the roof's
-model is trusted are judged apart from the others. The rule is fitted to the answers of the fleet it is scored on, so
-any real rule does worse: it is an upper bound, not a target. It is printed
-for all checks and for those where the roof's model is trusted (the sun
-above the grazing angles, the roof facing the sun so far), next to what the
-engine catches. With several fleets it also prints the bound a rule must
+measure (the rule would alarm on that one too). A check meets only checks
+of its own sort, since a rule can tell those apart before judging: whether
+the roof's model is trusted, and which measures exist (an isolated site has
+only its clear-sky ratio). The rule is fitted to the answers of the fleet it
+is scored on, so any real rule does worse: it is an upper bound, not a
+target. It is printed for all checks and for those where the roof's model
+is trusted (the sun above the grazing angles, the roof facing the sun so
+far), next to what the engine catches. With several fleets it also prints the bound a rule must
 meet on all of them at once: each fleet's Underperformance against every
 fleet's healthy checks (a rule tuned on one fleet meets the next one). Not
 a test: figures for the README.
@@ -161,16 +163,26 @@ def rows(checks, th: Thresholds | None = None) -> list[Row]:
     return out
 
 
+def _sort(row: Row, index: list[int]) -> tuple:
+    """What a rule can tell about a check before judging it: whether the
+    roof's model is trusted, and which measures exist (an isolated site has
+    only its clear-sky ratio)."""
+    return row.trusted, tuple(np.isfinite(np.asarray(row.shortfall)[index]))
+
+
 def catchable(faulty: list[Row], healthy: list[Row], features: tuple[str, ...]) -> int:
-    """How many `faulty` rows no healthy row is at least as short as on every feature."""
-    if not faulty:
-        return 0
+    """How many `faulty` rows no healthy row of the same sort is at least as
+    short as on every feature."""
     index = [FEATURES.index(f) for f in features]
-    bound = np.array([r.shortfall for r in healthy])[:, index]
+    by_sort: dict[tuple, list] = {}
+    for row in healthy:
+        by_sort.setdefault(_sort(row, index), []).append(np.asarray(row.shortfall)[index])
+    bounds_by_sort = {sort: np.array(rows) for sort, rows in by_sort.items()}
     count = 0
     for row in faulty:
-        x = np.array(row.shortfall)[index]
-        if not (bound <= x).all(axis=1).any():
+        bound = bounds_by_sort.get(_sort(row, index))
+        x = np.asarray(row.shortfall)[index]
+        if bound is None or not (bound <= x).all(axis=1).any():
             count += 1
     return count
 
@@ -186,12 +198,9 @@ def bounds(table: list[Row], healthy: list[Row]) -> list[tuple[float, float]]:
     features: tuple[str, ...] = ("clear",)
     for group in MEASURES.values():
         features += group
-        where_trusted = catchable(trusted, [r for r in healthy if r.trusted], features)
-        # a rule may also judge the two sorts of check apart
-        everywhere = where_trusted + catchable(
-            [r for r in faulty if not r.trusted], [r for r in healthy if not r.trusted], features
+        shares.append(
+            (catchable(faulty, healthy, features) / n, catchable(trusted, healthy, features) / t)
         )
-        shares.append((everywhere / n, where_trusted / t))
     return shares
 
 

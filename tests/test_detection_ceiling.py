@@ -14,9 +14,9 @@ ceiling = pytest.importorskip("detection_ceiling")  # needs the fleet's pandas
 INF = float("inf")
 
 
-def row(label, dark, now=INF, trusted=True, caught=False):
+def row(label, dark, now=INF, trusted=True, caught=False, clear=0.5):
     measures = dict.fromkeys(ceiling.FEATURES, INF)
-    measures.update(clear=0.5, dark=dark, now_median=now)
+    measures.update(clear=clear, dark=dark, now_median=now)
     return ceiling.Row(label, caught, trusted, tuple(measures[f] for f in ceiling.FEATURES))
 
 
@@ -47,3 +47,13 @@ def test_untrusted_checks_are_bounded_by_untrusted_healthy_ones_only():
     assert engine == (pytest.approx(1 / 3), 1.0)
     # trusted: 0.5 under 0.7; untrusted: 0.2 under 0.3, 0.4 not
     assert ceilings[0] == (pytest.approx(2 / 3), 1.0)
+
+
+def test_an_isolated_site_meets_only_isolated_healthy_ones():
+    # a healthy roof with neighbours under an overcast: 30 % of clear
+    clouded = row("healthy", dark=0.9, clear=0.3)
+    # no neighbours: only the clear-sky ratio exists
+    alone = row("underperformance", dark=INF, clear=0.5)
+    assert ceiling.catchable([alone], [clouded], ("clear", "dark")) == 1
+    lone_healthy = row("healthy", dark=INF, clear=0.4)
+    assert ceiling.catchable([alone], [clouded, lone_healthy], ("clear", "dark")) == 0
