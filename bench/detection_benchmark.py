@@ -52,7 +52,8 @@ ABSTENTION_CAUSES = {
     Abstention.NO_NEIGHBOURS.value: "no neighbours (isolated site)",
     Abstention.BROKEN_CLOUDS.value: "too early in the day, neighbours disagree on the sky",
     Abstention.FAR_NEIGHBOURS.value: (
-        f"no 3 neighbours within {Thresholds().close_peer_km:.0f} km: too early in the day,"
+        f"no {Thresholds().min_peers} neighbours within {Thresholds().close_peer_km:.0f} km:"
+        " too early in the day,"
         " or a shortfall their disagreement explains"
     ),
     Abstention.LITTLE_DUE.value: "too little energy due yet",

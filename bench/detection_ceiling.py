@@ -14,7 +14,7 @@ over the model under the neighbours' sky now (median, three nearest), and
 its energy over the clear-sky model (all an isolated site has); and, to tell
 when to trust those, how much sun the roof has had so far, how far the
 neighbours disagree on the sky and how far the third nearest is. The models
-and skies are the engine's own (`site_model`, `witness`, `neighbour_skies`).
+and skies are the engine's own (`classify.fleet_evidence`).
 
 Then, knowing the labels, it counts the Underperformance checks that *some*
 rule on those measures could catch without a single false alarm on this
@@ -47,14 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from detection_benchmark import _by_instant, load  # noqa: E402
 
-from solar_om_engine.classify import (  # noqa: E402
-    Thresholds,
-    as_of,
-    classify_fleet,
-    neighbour_skies,
-    witness,
-)
-from solar_om_engine.expected import site_capacity, site_model  # noqa: E402
+from solar_om_engine.classify import Thresholds, fleet_evidence  # noqa: E402
 from solar_om_engine.geo import distance_km  # noqa: E402
 from solar_om_engine.readings import parse_reading  # noqa: E402
 
@@ -117,24 +110,18 @@ def rows(checks, th: Thresholds | None = None) -> list[Row]:
         if not scored:
             continue
         readings = [parse_reading(dict(c.reading)) for c in items]
-        verdicts = classify_fleet(readings, at, th).by_site()
-        models = {
-            r.site: site_model(r, as_of(r, at))
-            for r in readings
-            if site_capacity(r) and r.arrays and r.energy_today_wh is not None
-        }
-        witnesses = {r.site: witness(r, models[r.site]) for r in readings if r.site in models}
-        skies = neighbour_skies(readings, witnesses, th)
-        today = {site: w.today for site, w in witnesses.items()}
-        now = {site: w.now_low for site, w in witnesses.items() if w.now_low}
+        evidence = fleet_evidence(readings, at, th)
+        verdicts = evidence.classify().by_site()
+        today = {site: w.today for site, w in evidence.witnesses.items()}
+        now = {site: w.now_low for site, w in evidence.witnesses.items() if w.now_low}
         by_site = {r.site: r for r in readings}
         for check in scored:
             reading = by_site[check.reading["site"]]
-            model = models.get(reading.site)
-            if model is None:
+            model = evidence.models.get(reading.site)
+            if reading.site not in evidence.witnesses or not model.oriented:
                 continue
             energy, power = reading.energy_today_wh, reading.power_w
-            sky = skies[reading.site]
+            sky = evidence.skies[reading.site]
             measured = {"clear": _ratio(energy, model.energy(1.0))}
             for name, k in _skies(_nearest(reading, readings, today, th)).items():
                 measured[name] = _ratio(energy, model.energy(k))

@@ -923,10 +923,30 @@ def as_of(reading: Reading, at: datetime) -> datetime:
     return min(at, reading.last_report_at)
 
 
-def classify_fleet(
-    readings: list[Reading], at: datetime, th: Thresholds | None = None
-) -> FleetResult:
-    th = th or Thresholds()
+@dataclass(frozen=True)
+class FleetEvidence:
+    """What one check judges each site of a fleet on: the verdicts decided
+    before any model (night, stale), each judged site's model, what each
+    site with an energy total says of the sky, and its neighbours' sky."""
+
+    readings: list[Reading]
+    at: datetime
+    th: Thresholds
+    early: dict[str, Verdict | None]
+    models: dict[str, SiteModel]
+    witnesses: dict[str, Witness]
+    skies: dict[str, Sky]
+
+    def classify(self) -> FleetResult:
+        verdicts = [
+            self.early[r.site]
+            or classify_site(r, self.at, self.th, self.models.get(r.site), self.skies[r.site])
+            for r in self.readings
+        ]
+        return _fold_vendor_outages(verdicts, self.th)
+
+
+def fleet_evidence(readings: list[Reading], at: datetime, th: Thresholds) -> FleetEvidence:
     early = {r.site: _pre_checks(r, at, th) for r in readings}
     models = {
         r.site: site_model(r, as_of(r, at))
@@ -939,11 +959,13 @@ def classify_fleet(
         if (site := r.site) in models and r.energy_today_wh is not None
     }
     skies = neighbour_skies(readings, witnesses, th)
-    verdicts = [
-        early[r.site] or classify_site(r, at, th, models.get(r.site), skies[r.site])
-        for r in readings
-    ]
-    return _fold_vendor_outages(verdicts, th)
+    return FleetEvidence(readings, at, th, early, models, witnesses, skies)
+
+
+def classify_fleet(
+    readings: list[Reading], at: datetime, th: Thresholds | None = None
+) -> FleetResult:
+    return fleet_evidence(readings, at, th or Thresholds()).classify()
 
 
 def classify_liveness(
