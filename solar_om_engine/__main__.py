@@ -11,6 +11,18 @@ Prints the polling plan of one account as one JSON object: the liveness
 cadence, production judgments per site and day, the worst-case time to
 detect a comms loss and its bound, calls a day and a month. Without a
 latitude every day has 12 hours of daylight.
+
+`python -m solar_om_engine days FLEET.json`
+
+Replays a fleet's days in date order through the day judge (`replay.py`)
+and prints one JSON object per site per day: `site`, `date`, `kind`,
+`ticket_open` (whether the site has an open monitoring ticket at the end of
+that day) and `reason`. A bad site or site-day is reported on stderr naming
+both, the others are still judged, and the exit code is 2.
+
+`python -m solar_om_engine rules`
+
+Prints the day rules as Markdown (the table of `docs/day-rules.md`).
 """
 
 from __future__ import annotations
@@ -21,9 +33,12 @@ import sys
 from datetime import date, datetime, time, timezone
 
 from .classify import classify_fleet
+from .dayrules import rules_markdown
 from .planner import PlanError, make_plan, production_slots
 from .quota import tier_for
 from .readings import ReadingError, parse_reading, parse_timestamp
+from .replay import Replay
+from .series import SeriesError, parse_fleet
 
 
 def check(path: str, at_text: str, out=sys.stdout, err=sys.stderr) -> int:
@@ -101,6 +116,48 @@ def plan(args, out=sys.stdout, err=sys.stderr) -> int:
     return 0
 
 
+def days(path: str, out=sys.stdout, err=sys.stderr) -> int:
+    data = _load_json(path, err)
+    if data is None:
+        return 2
+    try:
+        fleet = parse_fleet(data)
+    except SeriesError as error:
+        print(f"error: {path}: {error.problem}", file=err)
+        return 2
+    for error in fleet.errors:
+        print(f"error: {error}", file=err)
+    bad = len(fleet.errors)
+    replay = Replay(fleet.specs)
+    for fleet_day in fleet.days:
+        for error in fleet_day.errors.values():
+            bad += 1
+            print(f"error: {error}", file=err)
+        lines = {line.site: line for line in replay.day(fleet_day.day, fleet_day.series)}
+        for site in fleet.specs:
+            line = lines.get(site) or replay.unjudged(
+                fleet_day.day, site, str(fleet_day.errors[site])
+            )
+            print(json.dumps(line.to_json(), ensure_ascii=False), file=out)
+    return 2 if bad else 0
+
+
+def _load_json(path: str, err):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as error:
+        print(f"error: cannot read {path}: {error.strerror}", file=err)
+    except json.JSONDecodeError as error:
+        print(f"error: {path} is not JSON: {error.msg} at line {error.lineno}", file=err)
+    return None
+
+
+def rules(out=sys.stdout) -> int:
+    print(rules_markdown(), file=out)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m solar_om_engine")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,9 +174,16 @@ def main(argv=None) -> int:
     plan_cmd.add_argument(
         "--daylight-hours", type=float, help="without a latitude: hours of daylight (default 12)"
     )
+    days_cmd = sub.add_parser("days", help="replay a fleet's days through the day judge")
+    days_cmd.add_argument("fleet", help="JSON: {sites: [...], days: [...]}")
+    sub.add_parser("rules", help="the day rules as Markdown")
     args = parser.parse_args(argv)
     if args.command == "plan":
         return plan(args)
+    if args.command == "days":
+        return days(args.fleet)
+    if args.command == "rules":
+        return rules()
     return check(args.readings, args.at)
 
 

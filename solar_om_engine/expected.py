@@ -308,30 +308,42 @@ def _site_power(
     ghi = kc * sun.ghi
     dni = beam * sun.dni
     dhi = np.clip(ghi - dni * cos_z, 0.0, None)
-    shape = ghi.shape
-    zenith = np.broadcast_to(sun.zenith, shape)
-    azimuth = np.broadcast_to(sun.azimuth, shape)
-    dni_extra = np.broadcast_to(sun.dni_extra, shape)
-    dc = np.zeros(shape)
+    dc = np.zeros(ghi.shape)
     for array in arrays:
-        poa = irradiance.get_total_irradiance(
-            array.tilt,
-            array.azimuth,
-            zenith,
-            azimuth,
-            dni,
-            ghi,
-            dhi,
-            dni_extra=dni_extra,
-            albedo=ALBEDO,
-            model="haydavies",
-        )["poa_global"]
-        poa = np.nan_to_num(np.clip(np.asarray(poa, dtype=float), 0.0, None))
-        cell = temperature.faiman(poa, AIR_TEMP_C, WIND_MS)
-        dc += pvsystem.pvwatts_dc(poa, cell, array.dc_kwp * 1000.0, GAMMA_PDC)
-    dc *= 1.0 - SYSTEM_LOSSES
+        dc += plane_dc(sun, array.tilt, array.azimuth, array.dc_kwp * 1000.0, ghi, dni, dhi)
+    return to_ac(dc, ac_w)
+
+
+def plane_dc(sun: _Sun, tilt, azimuth, dc_w, ghi, dni, dhi) -> np.ndarray:
+    """DC power of a plane after system losses (broadcasts: `tilt` and
+    `azimuth` may be column vectors of candidate planes)."""
+    shape = np.broadcast_shapes(np.shape(ghi), np.shape(tilt), np.shape(azimuth))
+    poa = irradiance.get_total_irradiance(
+        tilt,
+        azimuth,
+        np.broadcast_to(sun.zenith, shape),
+        np.broadcast_to(sun.azimuth, shape),
+        np.broadcast_to(dni, shape),
+        np.broadcast_to(ghi, shape),
+        np.broadcast_to(dhi, shape),
+        dni_extra=np.broadcast_to(sun.dni_extra, shape),
+        albedo=ALBEDO,
+        model="haydavies",
+    )["poa_global"]
+    poa = np.nan_to_num(np.clip(np.asarray(poa, dtype=float), 0.0, None))
+    cell = temperature.faiman(poa, AIR_TEMP_C, WIND_MS)
+    return pvsystem.pvwatts_dc(poa, cell, dc_w, GAMMA_PDC) * (1.0 - SYSTEM_LOSSES)
+
+
+def to_ac(dc: np.ndarray, ac_w: float) -> np.ndarray:
+    """AC power of one PVWatts inverter of `ac_w` fed `dc`."""
     ac = inverter.pvwatts(dc, ac_w / INVERTER_EFFICIENCY, INVERTER_EFFICIENCY)
     return np.clip(np.nan_to_num(np.asarray(ac, dtype=float)), 0.0, ac_w)
+
+
+def clear_sky(sun: _Sun) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ghi, dni, dhi) of a clear sky at `sun`'s times."""
+    return sun.ghi, sun.dni, sun.dhi
 
 
 def ac_power(

@@ -1,0 +1,383 @@
+"""The facts of one site's day: what it made, hour by hour, against what its
+roof makes under the sky its neighbours saw.
+
+`fleet_day_facts` models every site of a fleet for one local day
+(`daymodel.py`), turns each witness's power into the sky that explains it,
+takes each site's neighbours' sky step by step, and sums measured and due
+energy per hour. The rules (`dayrules.py`) read nothing else: a `DayFacts`
+is everything a day's verdict rests on, so the verdict can be explained and
+replayed.
+
+Words used throughout:
+
+- *lit*: the sun at least `LIT_ELEVATION_DEG` up at the step's midpoint;
+- *sky*: the clear-sky index, the fraction of clear-sky light that reached
+  the ground (`expected.KC_GRID`); one index describes the weather whatever
+  a roof faces, which is why neighbours with other roofs can report it;
+- *due*: what the site's roof makes under its neighbours' sky, times the
+  site's own level (its ratio to the model on good days, `dayhistory.py`);
+- *performance index* (PI): made over due, per hour or per day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from .daymodel import RoofModel, roof_model
+from .expected import GRAZING_ELEVATION_DEG
+from .geo import distance_km
+from .readings import Array
+from .series import DaySeries, SiteSpec
+
+# a step is lit with the sun this high (degrees): below, light comes in at
+# grazing angles the model knows least (GRAZING_ELEVATION_DEG is stricter)
+LIT_ELEVATION_DEG = 10.0
+# a roof's power is read as a sky only where it makes at least this share
+# of its clear-sky output at noon (dawn and dusk say little of the sky)
+MIN_WITNESS_SHARE = 0.05
+# neighbours: within this radius (km), the nearest `MAX_PEERS` of those
+# reporting at a step, at least `MIN_PEERS` of them
+PEER_RADIUS_KM = 50.0
+MAX_PEERS = 8
+MIN_PEERS = 3
+# the overcast under which a working roof still makes something (the
+# darkest daylight sky a healthy site is judged under when nobody tells the
+# sky): a fraction of the clear-sky irradiance
+OVERCAST_SKY = 0.2
+# plausible roofs of a site whose roof is not known: flat, and 10-45 degrees
+# facing each of eight directions
+BOUND_TILTS = (10.0, 25.0, 45.0)
+BOUND_AZIMUTHS = tuple(float(a) for a in range(0, 360, 45))
+
+ROOF_ENTERED = "entered"
+ROOF_INFERRED = "inferred"
+ROOF_UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class SiteKnowledge:
+    """What the site's history taught about it (`dayhistory.py`), as the day
+    judge needs it: its level, its roof where it was inferred, its
+    inverter's limit and its devices' usual shares."""
+
+    level: float = 1.0
+    inferred_roof: tuple[Array, ...] = ()
+    ac_limit_w: float | None = None
+    device_shares: tuple[float, ...] | None = None
+    # a fault is open on the site: it does not tell its neighbours the sky
+    faulty: bool = False
+
+
+@dataclass(frozen=True)
+class DayFacts:
+    """Everything one site's day is judged on. Per-hour tuples have 24
+    entries, one per local hour; None where the hour has nothing."""
+
+    spec: SiteSpec
+    day: date
+    roof: str
+    level: float
+    # lit hours (sun >= LIT_ELEVATION_DEG) and those with data
+    lit_hours: float
+    reported_lit_hours: float
+    # lit hours after the last report of the day (a gateway gone silent)
+    silent_lit_hours: float
+    # whether anything at all was reported (nights included)
+    reported_any: bool
+    # per hour: made (Wh) over the steps with data; due under the
+    # neighbours' sky over the same steps (None: fewer than MIN_PEERS
+    # neighbours told the sky); clear-sky model; the least any plausible
+    # roof makes under an overcast; the neighbours' sky
+    made_wh: tuple[float | None, ...]
+    due_wh: tuple[float | None, ...]
+    clear_wh: tuple[float | None, ...]
+    floor_wh: tuple[float | None, ...]
+    sky: tuple[float | None, ...]
+    # the hours counted lit (fraction of the hour's steps lit)
+    lit_share: tuple[float, ...]
+    # per hour: the hours of lit data behind `made_wh` (0 to 1)
+    data_hours: tuple[float, ...]
+    # the highest sun of the day (degrees)
+    max_elevation_deg: float
+    # how many neighbours told the sky (the median over the lit steps)
+    peers: int
+    # the nearest neighbours' distance (the MIN_PEERS-th, km; None: too few)
+    peer_km: float | None
+    # devices: each one's energy (Wh, None: not reporting) and the day's
+    # usual shares (from history) where known
+    device_energy_wh: tuple[float | None, ...] | None = None
+    device_shares: tuple[float, ...] | None = None
+    notes: tuple[str, ...] = ()
+
+    def mean_power_w(self, hour: int) -> float | None:
+        """The hour's mean power over its steps with data."""
+        made, span = self.made_wh[hour], self.data_hours[hour]
+        return None if made is None or span <= 0 else made / span
+
+    def mean_due_w(self, hour: int) -> float | None:
+        """The hour's mean power due over the same steps: under the
+        neighbours' sky, else under an overcast on the least favourable
+        plausible roof."""
+        due = self.due_wh[hour] if self.due_wh[hour] is not None else self.floor_wh[hour]
+        span = self.data_hours[hour]
+        return None if due is None or span <= 0 else due / span
+
+    @property
+    def made_total_wh(self) -> float:
+        return sum(v for v in self.made_wh if v is not None)
+
+    def totals(self, hours: list[int] | None = None) -> tuple[float, float]:
+        """(made, due) over the hours where both are known."""
+        made = due = 0.0
+        for h in hours if hours is not None else range(24):
+            if self.made_wh[h] is not None and self.due_wh[h] is not None:
+                made += self.made_wh[h]
+                due += self.due_wh[h]
+        return made, due
+
+    def hourly_pi(self, min_due_share: float = 0.0) -> list[tuple[int, float, float]]:
+        """(hour, PI, due Wh) for each hour with energy due, at least
+        `min_due_share` of the day's largest hour."""
+        dues = [d for d in self.due_wh if d]
+        if not dues:
+            return []
+        floor = min_due_share * max(dues)
+        return [
+            (h, self.made_wh[h] / due, due)
+            for h, due in enumerate(self.due_wh)
+            if due and due > 0 and due >= floor and self.made_wh[h] is not None
+        ]
+
+
+@dataclass(frozen=True)
+class _Modelled:
+    spec: SiteSpec
+    series: DaySeries
+    power: np.ndarray
+    model: RoofModel | None
+    bound: RoofModel | None
+    roof: str
+    level: float
+    sky: np.ndarray  # per step; NaN where the site does not tell the sky
+
+
+def _roof(spec: SiteSpec, knowledge: SiteKnowledge) -> tuple[tuple[Array, ...], str]:
+    if spec.arrays:
+        return spec.arrays, ROOF_ENTERED
+    if knowledge.inferred_roof:
+        return knowledge.inferred_roof, ROOF_INFERRED
+    return (), ROOF_UNKNOWN
+
+
+def _bound_model(spec: SiteSpec, series: DaySeries) -> RoofModel:
+    """The least any plausible roof makes, step by step and per sky (a site
+    whose roof is not known yet is held to that, so that a deep shortfall is
+    caught from the first day)."""
+    kwp = spec.capacity_w / 1000.0
+    roofs = [(Array(kwp, 0.0, 180.0),)] + [
+        (Array(kwp, t, a),) for t in BOUND_TILTS for a in BOUND_AZIMUTHS
+    ]
+    models = [
+        roof_model(spec.latitude, spec.longitude, spec.timezone, series.day, series.step_minutes, r)
+        for r in roofs
+    ]
+    least = np.minimum.reduce([m.power for m in models])
+    first = models[0]
+    return RoofModel(least, first.elevation, first.step_hours)
+
+
+def _model_site(spec: SiteSpec, series: DaySeries, knowledge: SiteKnowledge) -> _Modelled:
+    power = np.array([np.nan if p is None else p for p in series.power_w], dtype=float)
+    arrays, roof = _roof(spec, knowledge)
+    level = knowledge.level
+    model = bound = None
+    if arrays:
+        model = roof_model(
+            spec.latitude,
+            spec.longitude,
+            spec.timezone,
+            series.day,
+            series.step_minutes,
+            arrays,
+            knowledge.ac_limit_w,
+        )
+    bound = _bound_model(spec, series) if model is None else model
+    sky = np.full(power.shape, np.nan)
+    if model is not None and not knowledge.faulty:
+        witness = model.clear >= MIN_WITNESS_SHARE * max(float(model.clear.max()), 1e-9)
+        sky = np.where(witness, model.sky_from_power(power / level), np.nan)
+    return _Modelled(spec, series, power, model, bound, roof, level, sky)
+
+
+def _neighbours(sites: list[_Modelled]) -> dict[str, list[tuple[float, _Modelled]]]:
+    """Each site's witnesses within PEER_RADIUS_KM, nearest first: bucketed
+    in cells about a radius wide, so the cost stays linear in the fleet."""
+    cell = PEER_RADIUS_KM / 111.0
+    grid: dict[tuple[int, int], list[_Modelled]] = defaultdict(list)
+    for m in sites:
+        if np.isfinite(m.sky).any():
+            grid[(int(m.spec.latitude // cell), int(m.spec.longitude // cell))].append(m)
+    near: dict[str, list[tuple[float, _Modelled]]] = {}
+    for m in sites:
+        gx, gy = int(m.spec.latitude // cell), int(m.spec.longitude // cell)
+        found = []
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for other in grid.get((gx + dx, gy + dy), ()):
+                    if other.spec.site == m.spec.site:
+                        continue
+                    km = distance_km(
+                        m.spec.latitude, m.spec.longitude, other.spec.latitude, other.spec.longitude
+                    )
+                    if km <= PEER_RADIUS_KM:
+                        found.append((km, other))
+        found.sort(key=lambda item: item[0])
+        near[m.spec.site] = found
+    return near
+
+
+def _neighbours_sky(
+    m: _Modelled, near: list[tuple[float, _Modelled]]
+) -> tuple[np.ndarray, int, float | None]:
+    """The sky of the site's nearest MAX_PEERS witnesses reporting at each
+    step (their median), NaN where fewer than MIN_PEERS report."""
+    steps = len(m.power)
+    sky = np.full(steps, np.nan)
+    if len(near) < MIN_PEERS:
+        return sky, len(near), None
+    # align the witnesses' steps to the site's (series of other step lengths
+    # are resampled by repeating or averaging)
+    stacked = np.vstack([_resample(other.sky, steps) for _, other in near])
+    finite = np.isfinite(stacked)
+    # the nearest MAX_PEERS with a value at each step
+    rank = np.cumsum(finite, axis=0)
+    use = finite & (rank <= MAX_PEERS)
+    count = use.sum(axis=0)
+    values = np.where(use, stacked, np.nan)
+    ok = count >= MIN_PEERS
+    if ok.any():
+        sky[ok] = np.nanmedian(values[:, ok], axis=0)
+    lit_counts = count[ok]
+    peers = int(np.median(lit_counts)) if lit_counts.size else 0
+    return sky, peers, near[MIN_PEERS - 1][0]
+
+
+def _resample(values: np.ndarray, steps: int) -> np.ndarray:
+    if len(values) == steps:
+        return values
+    if len(values) > steps:
+        factor = len(values) // steps
+        with np.errstate(all="ignore"):
+            return np.nanmean(values.reshape(steps, factor), axis=1)
+    return np.repeat(values, steps // len(values))
+
+
+def _hourly(values: np.ndarray, step_minutes: int, valid: np.ndarray) -> tuple:
+    """Sum per local hour over the valid steps (Wh from W); None where no
+    step of the hour is valid."""
+    per_hour = 60 // step_minutes if step_minutes <= 60 else 1
+    hours = len(values) // per_hour
+    out = []
+    for h in range(min(hours, 24)):
+        part = slice(h * per_hour, (h + 1) * per_hour)
+        mask = valid[part]
+        out.append(float(values[part][mask].sum() * step_minutes / 60.0) if mask.any() else None)
+    return tuple(out) + (None,) * (24 - len(out))
+
+
+def _facts(m: _Modelled, near: list[tuple[float, _Modelled]]) -> DayFacts:
+    series, step = m.series, m.series.step_minutes
+    base = m.model or m.bound
+    elevation = base.elevation
+    lit = elevation >= LIT_ELEVATION_DEG
+    reported = np.isfinite(m.power)
+    sky, peers, peer_km = _neighbours_sky(m, near)
+    step_h = step / 60.0
+    last = int(np.flatnonzero(reported)[-1]) if reported.any() else -1
+    after_last = np.arange(len(m.power)) > last
+    due = np.full(len(m.power), np.nan)
+    if m.model is not None:
+        due = m.model.power_under(sky) * m.level
+    else:
+        # an unknown roof: the least any plausible roof makes under that sky
+        due = m.bound.power_under(sky)
+    floor = m.bound.power_under(np.full(len(m.power), OVERCAST_SKY))
+    clear = base.clear * (m.level if m.model is not None else 1.0)
+    made_valid = reported & lit
+    due_valid = made_valid & np.isfinite(due)
+    per_hour = max(60 // step, 1)
+    lit_share = tuple(
+        float(lit[h * per_hour : (h + 1) * per_hour].mean()) if h * per_hour < len(lit) else 0.0
+        for h in range(24)
+    )
+    made = _hourly(np.nan_to_num(m.power), step, made_valid)
+    data_hours = tuple(
+        float(made_valid[h * per_hour : (h + 1) * per_hour].sum() * step_h) for h in range(24)
+    )
+    notes = series.notes
+    return DayFacts(
+        spec=m.spec,
+        day=series.day,
+        roof=m.roof,
+        level=m.level,
+        lit_hours=float(lit.sum() * step_h),
+        reported_lit_hours=float((lit & reported).sum() * step_h),
+        silent_lit_hours=float((lit & after_last).sum() * step_h),
+        reported_any=bool(reported.any()),
+        made_wh=made,
+        due_wh=_hourly(np.nan_to_num(due), step, due_valid),
+        clear_wh=_hourly(clear, step, made_valid),
+        floor_wh=_hourly(np.nan_to_num(floor), step, made_valid),
+        sky=tuple(
+            None
+            if not np.isfinite(sky[h * per_hour : (h + 1) * per_hour]).any()
+            else float(np.nanmean(sky[h * per_hour : (h + 1) * per_hour]))
+            for h in range(24)
+        ),
+        lit_share=lit_share,
+        data_hours=data_hours,
+        max_elevation_deg=float(elevation.max()),
+        peers=peers,
+        peer_km=peer_km,
+        device_energy_wh=series.device_energy_wh,
+        notes=notes,
+    )
+
+
+def fleet_day_facts(
+    specs: Mapping[str, SiteSpec],
+    series: Mapping[str, DaySeries],
+    knowledge: Mapping[str, SiteKnowledge],
+) -> dict[str, DayFacts]:
+    """The facts of every site of `series` for its day (all on the same
+    local date): one model per site, its neighbours' sky, hour by hour."""
+    modelled = [
+        _model_site(specs[site], s, knowledge.get(site, SiteKnowledge()))
+        for site, s in series.items()
+    ]
+    near = _neighbours(modelled)
+    facts = {}
+    for m in modelled:
+        facts[m.spec.site] = _facts(m, near[m.spec.site])
+        if m.spec.site in knowledge and knowledge[m.spec.site].device_shares:
+            facts[m.spec.site] = _with_shares(facts[m.spec.site], knowledge[m.spec.site])
+    return facts
+
+
+def _with_shares(facts: DayFacts, knowledge: SiteKnowledge) -> DayFacts:
+    from dataclasses import replace
+
+    return replace(facts, device_shares=knowledge.device_shares)
+
+
+__all__ = [
+    "GRAZING_ELEVATION_DEG",
+    "DayFacts",
+    "SiteKnowledge",
+    "fleet_day_facts",
+]
