@@ -14,29 +14,28 @@ Words used throughout:
 - *sky*: the clear-sky index, the fraction of clear-sky light that reached
   the ground (`expected.KC_GRID`); one index describes the weather whatever
   a roof faces, which is why neighbours with other roofs can report it;
-- *due*: what the site's roof makes under its neighbours' sky, times the
-  site's own level (its ratio to the model on good days, `dayhistory.py`);
-- *performance index* (PI): made over due, per hour or per day.
+- *due*: what the site's roof makes under its neighbours' sky (the model's
+  figure; the site's own *level* for that kind of sky, `levels.py`, is
+  the rules' to apply);
+- *performance index* (PI): made over due times level, per hour or per day.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 
-from .daymodel import RoofModel, roof_model
-from .expected import GRAZING_ELEVATION_DEG
+from .daymodel import LIT_ELEVATION_DEG, RoofModel, roof_model
 from .geo import distance_km
+from .levels import Level, Levels, learn
+from .orientation import shape_fit
 from .readings import Array
 from .series import DaySeries, SiteSpec
 
-# a step is lit with the sun this high (degrees): below, light comes in at
-# grazing angles the model knows least (GRAZING_ELEVATION_DEG is stricter)
-LIT_ELEVATION_DEG = 10.0
 # a roof's power is read as a sky only where it makes at least this share
 # of its clear-sky output at noon (dawn and dusk say little of the sky)
 MIN_WITNESS_SHARE = 0.05
@@ -45,6 +44,11 @@ MIN_WITNESS_SHARE = 0.05
 PEER_RADIUS_KM = 50.0
 MAX_PEERS = 8
 MIN_PEERS = 3
+# neighbours facing another way are worse witnesses of what the sky gives
+# a roof (an overcast lights a roof facing away from the sun better than
+# the model says, one facing the sun worse): each degree between two roofs'
+# facings weighs like this many km of distance when choosing neighbours
+KM_PER_FACING_DEGREE = float(__import__("os").environ.get("KMDEG", "0.3"))
 # the overcast under which a working roof still makes something (the
 # darkest daylight sky a healthy site is judged under when nobody tells the
 # sky): a fraction of the clear-sky irradiance
@@ -65,7 +69,7 @@ class SiteKnowledge:
     judge needs it: its level, its roof where it was inferred, its
     inverter's limit and its devices' usual shares."""
 
-    level: float = 1.0
+    levels: Levels = learn(())
     inferred_roof: tuple[Array, ...] = ()
     ac_limit_w: float | None = None
     device_shares: tuple[float, ...] | None = None
@@ -81,7 +85,7 @@ class DayFacts:
     spec: SiteSpec
     day: date
     roof: str
-    level: float
+    levels: Levels
     # lit hours (sun >= LIT_ELEVATION_DEG) and those with data
     lit_hours: float
     reported_lit_hours: float
@@ -112,7 +116,16 @@ class DayFacts:
     # usual shares (from history) where known
     device_energy_wh: tuple[float | None, ...] | None = None
     device_shares: tuple[float, ...] | None = None
+    # the day's power against the roof's own clear-sky shape (a clear day
+    # fits it closely): misfit, scale (made over the clear-sky model) and
+    # the share of lit steps kept (None: no roof, or too little data)
+    clear_fit: tuple[float, float, float] | None = None
     notes: tuple[str, ...] = ()
+
+    @property
+    def level(self) -> Level:
+        """The site's level for today's sky."""
+        return self.levels.at(self.day_sky)
 
     def mean_power_w(self, hour: int) -> float | None:
         """The hour's mean power over its steps with data."""
@@ -126,6 +139,18 @@ class DayFacts:
         due = self.due_wh[hour] if self.due_wh[hour] is not None else self.floor_wh[hour]
         span = self.data_hours[hour]
         return None if due is None or span <= 0 else due / span
+
+    @property
+    def day_sky(self) -> float | None:
+        """The neighbours' sky over the day, each hour weighted by what a
+        clear sky gives the roof then (None where nobody told the sky)."""
+        pairs = [
+            (k, c)
+            for k, c in zip(self.sky, self.clear_wh, strict=True)
+            if k is not None and c is not None and c > 0
+        ]
+        weight = sum(c for _, c in pairs)
+        return sum(k * c for k, c in pairs) / weight if weight > 0 else None
 
     @property
     def made_total_wh(self) -> float:
@@ -162,8 +187,10 @@ class _Modelled:
     model: RoofModel | None
     bound: RoofModel | None
     roof: str
-    level: float
+    levels: Levels
     sky: np.ndarray  # per step; NaN where the site does not tell the sky
+    # the roof's mean facing (unit normal, DC-weighted); None: unknown
+    normal: np.ndarray | None = None
 
 
 def _roof(spec: SiteSpec, knowledge: SiteKnowledge) -> tuple[tuple[Array, ...], str]:
@@ -194,7 +221,7 @@ def _bound_model(spec: SiteSpec, series: DaySeries) -> RoofModel:
 def _model_site(spec: SiteSpec, series: DaySeries, knowledge: SiteKnowledge) -> _Modelled:
     power = np.array([np.nan if p is None else p for p in series.power_w], dtype=float)
     arrays, roof = _roof(spec, knowledge)
-    level = knowledge.level
+    levels = knowledge.levels
     model = bound = None
     if arrays:
         model = roof_model(
@@ -209,9 +236,43 @@ def _model_site(spec: SiteSpec, series: DaySeries, knowledge: SiteKnowledge) -> 
     bound = _bound_model(spec, series) if model is None else model
     sky = np.full(power.shape, np.nan)
     if model is not None and not knowledge.faulty:
-        witness = model.clear >= MIN_WITNESS_SHARE * max(float(model.clear.max()), 1e-9)
-        sky = np.where(witness, model.sky_from_power(power / level), np.nan)
-    return _Modelled(spec, series, power, model, bound, roof, level, sky)
+        lit = model.clear >= MIN_WITNESS_SHARE * max(float(model.clear.max()), 1e-9)
+        sky = np.where(lit, model.sky_from_power(power / levels.witness), np.nan)
+    return _Modelled(
+        spec,
+        series,
+        power,
+        model,
+        bound,
+        roof,
+        levels,
+        sky,
+        _normal(arrays),
+    )
+
+
+def _normal(arrays: tuple[Array, ...]) -> np.ndarray | None:
+    """The DC-weighted mean of the planes' unit normals (east/west halves
+    add up to a flat roof's, which is how such a roof meets an overcast)."""
+    if not arrays:
+        return None
+    total = np.zeros(3)
+    for a in arrays:
+        tilt, azimuth = np.radians(a.tilt), np.radians(a.azimuth)
+        total += a.dc_kwp * np.array(
+            [np.sin(tilt) * np.sin(azimuth), np.sin(tilt) * np.cos(azimuth), np.cos(tilt)]
+        )
+    norm = np.linalg.norm(total)
+    return total / norm if norm > 0 else None
+
+
+def _facing_km(a: np.ndarray | None, b: np.ndarray | None) -> float:
+    """How far apart two roofs face, as km of distance it weighs like
+    (KM_PER_FACING_DEGREE per degree between their normals)."""
+    if a is None or b is None:
+        return 0.0
+    angle = float(np.degrees(np.arccos(np.clip(a @ b, -1.0, 1.0))))
+    return KM_PER_FACING_DEGREE * angle
 
 
 def _neighbours(sites: list[_Modelled]) -> dict[str, list[tuple[float, _Modelled]]]:
@@ -235,7 +296,7 @@ def _neighbours(sites: list[_Modelled]) -> dict[str, list[tuple[float, _Modelled
                         m.spec.latitude, m.spec.longitude, other.spec.latitude, other.spec.longitude
                     )
                     if km <= PEER_RADIUS_KM:
-                        found.append((km, other))
+                        found.append((km + _facing_km(m.normal, other.normal), other))
         found.sort(key=lambda item: item[0])
         near[m.spec.site] = found
     return near
@@ -300,14 +361,10 @@ def _facts(m: _Modelled, near: list[tuple[float, _Modelled]]) -> DayFacts:
     step_h = step / 60.0
     last = int(np.flatnonzero(reported)[-1]) if reported.any() else -1
     after_last = np.arange(len(m.power)) > last
-    due = np.full(len(m.power), np.nan)
-    if m.model is not None:
-        due = m.model.power_under(sky) * m.level
-    else:
-        # an unknown roof: the least any plausible roof makes under that sky
-        due = m.bound.power_under(sky)
+    # an unknown roof is due the least any plausible roof makes
+    due = (m.model or m.bound).power_under(sky)
     floor = m.bound.power_under(np.full(len(m.power), OVERCAST_SKY))
-    clear = base.clear * (m.level if m.model is not None else 1.0)
+    clear = base.clear
     made_valid = reported & lit
     due_valid = made_valid & np.isfinite(due)
     per_hour = max(60 // step, 1)
@@ -324,7 +381,7 @@ def _facts(m: _Modelled, near: list[tuple[float, _Modelled]]) -> DayFacts:
         spec=m.spec,
         day=series.day,
         roof=m.roof,
-        level=m.level,
+        levels=m.levels,
         lit_hours=float(lit.sum() * step_h),
         reported_lit_hours=float((lit & reported).sum() * step_h),
         silent_lit_hours=float((lit & after_last).sum() * step_h),
@@ -345,8 +402,17 @@ def _facts(m: _Modelled, near: list[tuple[float, _Modelled]]) -> DayFacts:
         peers=peers,
         peer_km=peer_km,
         device_energy_wh=series.device_energy_wh,
+        clear_fit=_clear_fit(m, lit),
         notes=notes,
     )
+
+
+def _clear_fit(m: _Modelled, lit: np.ndarray) -> tuple[float, float, float] | None:
+    use = lit & np.isfinite(m.power)
+    if m.model is None or use.sum() < max(8, 0.6 * lit.sum()) or not m.power[use].max() > 0:
+        return None
+    residual, scale, kept = shape_fit(m.model.clear[use][None, :], m.power[use])
+    return float(residual[0]), float(scale[0]), float(kept[0])
 
 
 def fleet_day_facts(
@@ -370,14 +436,4 @@ def fleet_day_facts(
 
 
 def _with_shares(facts: DayFacts, knowledge: SiteKnowledge) -> DayFacts:
-    from dataclasses import replace
-
     return replace(facts, device_shares=knowledge.device_shares)
-
-
-__all__ = [
-    "GRAZING_ELEVATION_DEG",
-    "DayFacts",
-    "SiteKnowledge",
-    "fleet_day_facts",
-]

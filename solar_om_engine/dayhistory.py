@@ -3,12 +3,8 @@
 A site is judged against its neighbours' sky on its roof's model; its
 history adds what the model cannot know:
 
-- its *level*: what it makes over the model on good days (the tree next
-  door, a long cable, cheap modules). The rule is `calibration.py`'s: the
-  first good days set it, a lasting rise moves it (a cleaning, a repair), a
-  drop never does (that is what a fault looks like). It is never taken
-  below `min_level`: a site making less than that since its first day is
-  underperforming, not calibrated;
+- its *levels*: what it makes over the model on good days, per kind of
+  sky, and how much its good days scatter (`levels.py`);
 - its *roof*, where nobody entered one (`orientation.py`): the candidates'
   residuals summed over its clear days;
 - its devices' usual *shares* of the day's energy (an east micro makes less
@@ -27,37 +23,40 @@ import statistics
 from dataclasses import dataclass, replace
 from datetime import date
 
-from .calibration import CalibrationPolicy, DayRatio, history_ratio
 from .classify import Verdict
 from .dayfacts import ROOF_UNKNOWN, DayFacts, SiteKnowledge
-from .kinds import FaultKind, is_judged
+from .kinds import is_judged
+from .levels import DEFAULT_LEVELS, GoodDay, LevelPolicy, Levels, is_good, learn
 from .orientation import DayFit, RoofEvidence, inferred_roof
 from .series import SiteSpec
 
 
 @dataclass(frozen=True)
 class HistoryPolicy:
-    """How much history is kept and trusted; defaults are policy."""
+    """How much history is kept; defaults are policy."""
 
-    # recent day records kept (persistence and calibration read these)
+    # recent day records kept (persistence and the levels read these)
     keep_days: int = 60
-    # the level is never below this (see the module doc) nor above max_level
-    min_level: float = 0.8
-    max_level: float = 1.25
     # device shares: learned over at most this many recent good days
     share_days: int = 7
-    calibration: CalibrationPolicy = CalibrationPolicy(min_days=3, max_days=14, tolerance=0.12)
+    levels: LevelPolicy = DEFAULT_LEVELS
+
+
+DEFAULT_POLICY = HistoryPolicy()
 
 
 @dataclass(frozen=True)
 class DayRecord:
-    """One judged day of a site: its verdict kind and, where the day was
-    compared with its model, the model ratio (made over the model under the
-    neighbours' sky, before the site's level)."""
+    """One day of a site: its verdict kind, the neighbours' sky that day,
+    and where the day was compared with its model, the model ratio (made
+    over the model under the neighbours' sky, before the site's level) and
+    whether it was a good day (one that may teach the level)."""
 
     day: date
     kind: str
+    sky: float | None = None
     model_ratio: float | None = None
+    good: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,20 +66,13 @@ class SiteHistory:
     # the device shares of recent good days (each a tuple, one per device)
     device_shares: tuple[tuple[float, ...], ...] = ()
 
-    def level(self, policy: HistoryPolicy = HistoryPolicy()) -> float | None:
-        """The site's level, once enough good days are known."""
-        if not self.records:
-            return None
-        days = [
-            DayRatio(r.day, r.model_ratio, r.kind)
+    def levels(self, policy: HistoryPolicy = DEFAULT_POLICY) -> Levels:
+        good = (
+            GoodDay(r.day, r.sky, r.model_ratio)
             for r in self.records
-            if r.model_ratio is not None
-        ]
-        today = max(r.day for r in self.records).toordinal() + 1
-        level = history_ratio(days, date.fromordinal(today), policy.calibration)
-        if level is None:
-            return None
-        return min(max(level, policy.min_level), policy.max_level)
+            if r.good and r.model_ratio is not None
+        )
+        return learn(good, policy.levels)
 
     def usual_shares(self) -> tuple[float, ...] | None:
         if not self.device_shares:
@@ -94,13 +86,12 @@ def knowledge(
     history: SiteHistory,
     spec: SiteSpec,
     faulty: bool = False,
-    policy: HistoryPolicy = HistoryPolicy(),
+    policy: HistoryPolicy = DEFAULT_POLICY,
 ) -> SiteKnowledge:
     """What the day judge needs of the history for `spec`'s site."""
     roof = () if spec.arrays else inferred_roof(history.roof, spec)
-    level = history.level(policy) if (spec.arrays or roof) else None
     return SiteKnowledge(
-        level=level or 1.0,
+        levels=history.levels(policy),
         inferred_roof=roof,
         device_shares=history.usual_shares(),
         faulty=faulty,
@@ -117,9 +108,8 @@ def confirm(
     if not needs or verdict.kind in open_kinds:
         return verdict
     window = verdict.evidence.get("persist_window", needs)
-    judged = (
-        [r for r in history.records if is_judged(r.kind)][-(window - 1) :] if window > 1 else []
-    )
+    judged = [r for r in history.records if is_judged(r.kind)]
+    judged = judged[len(judged) - (window - 1) :] if window > 1 else []
     short = 1 + sum(1 for r in judged if r.kind == verdict.kind)
     return verdict if short >= needs else None
 
@@ -129,24 +119,18 @@ def remember(
     facts: DayFacts,
     verdict: Verdict,
     fit: DayFit | None,
-    policy: HistoryPolicy = HistoryPolicy(),
+    policy: HistoryPolicy = DEFAULT_POLICY,
 ) -> SiteHistory:
     """The history after one more day."""
-    model_ratio = None
-    ratio = verdict.evidence.get("ratio")
-    if (
-        ratio is not None
+    model_ratio = verdict.evidence.get("model_ratio")
+    good = (
+        verdict.kind == "ok"
+        and model_ratio is not None
         and facts.roof != ROOF_UNKNOWN
-        and verdict.kind
-        in (
-            "ok",
-            FaultKind.UNDERPERFORMANCE.value,
-        )
-    ):
-        model_ratio = round(ratio * facts.level, 4)
-    records = (history.records + (DayRecord(facts.day, verdict.kind, model_ratio),))[
-        -policy.keep_days :
-    ]
+        and is_good(facts.level, model_ratio, policy.levels)
+    )
+    record = DayRecord(facts.day, verdict.kind, facts.day_sky, model_ratio, good)
+    records = (history.records + (record,))[-policy.keep_days :]
     roof = history.roof
     if fit is not None and not facts.spec.arrays and verdict.kind in ("ok", "indeterminate"):
         roof = roof.add(fit)

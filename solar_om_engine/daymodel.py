@@ -27,6 +27,9 @@ from .expected import BEAM_FROM_KC, KC_GRID, MIN_SKY_CONTRAST, _site_power, _Sun
 from .geo import zone
 from .readings import Array
 
+# a step is lit with the sun this high (degrees): below, light comes in at
+# grazing angles the model knows least
+LIT_ELEVATION_DEG = 10.0
 # the sites sharing a place share its sun: coordinates rounded to ~1 km
 PLACE_DECIMALS = 2
 KC_CLEAR = int(np.searchsorted(KC_GRID, 1.0))

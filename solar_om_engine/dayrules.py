@@ -24,13 +24,18 @@ from typing import ClassVar
 from .classify import Verdict
 from .dayfacts import ROOF_UNKNOWN, DayFacts
 from .kinds import Abstention, FaultKind, HealthState
+from .levels import Level
 
 
 def _verdict(facts: DayFacts, kind, reason: str, **evidence) -> Verdict:
+    sky = facts.day_sky
     ev = {
         "day": facts.day.isoformat(),
         "roof": facts.roof,
         "made_wh": round(facts.made_total_wh),
+        "level": round(facts.level.level, 3),
+        "sky": None if sky is None else round(sky, 3),
+        "peers": facts.peers,
     }
     ev.update({k: v for k, v in evidence.items() if v is not None})
     if facts.notes:
@@ -222,79 +227,182 @@ def _quantile(pairs: list[tuple[float, float]], q: float) -> float:
 
 
 @dataclass(frozen=True)
+class _Compared:
+    """A day compared with what was due: made, due (the model's, times the
+    site's level for the day's sky), their ratio, the upper quartile of the
+    hourly ratios, and how many hours were at `deep` or less."""
+
+    made: float
+    due: float
+    ratio: float
+    upper: float
+    deep_hours: int
+    level: Level
+    source: str
+
+    @property
+    def model_ratio(self) -> float:
+        return self.ratio * self.level.level
+
+    def evidence(self) -> dict:
+        return {
+            "ratio": round(self.ratio, 3),
+            "model_ratio": round(self.model_ratio, 3),
+            "upper": round(self.upper, 3),
+            "due_wh": round(self.due),
+            "level": round(self.level.level, 3),
+            "spread": round(self.level.spread, 3),
+            "due_from": self.source,
+        }
+
+
+def _against_neighbours(facts: DayFacts, min_hour_share: float, deep: float) -> _Compared | None:
+    hourly = facts.hourly_pi(min_hour_share)
+    if not hourly:
+        return None
+    level = facts.level
+    made, due = facts.totals([h for h, _, _ in hourly])
+    due *= level.level
+    if due <= 0:
+        return None
+    pis = [(pi / level.level, w) for _, pi, w in hourly]
+    return _Compared(
+        made,
+        due,
+        made / due,
+        _quantile(pis, 0.75),
+        sum(1 for pi, _ in pis if pi <= deep),
+        level,
+        "neighbours",
+    )
+
+
+def _against_clear_sky(facts: DayFacts, max_residual: float, min_kept: float) -> _Compared | None:
+    """A site nobody near tells the sky: only a day whose power follows its
+    roof's clear-sky shape (a clear day) says what it makes."""
+    fit = facts.clear_fit
+    if fit is None or facts.roof == ROOF_UNKNOWN:
+        return None
+    residual, scale, kept = fit
+    if residual > max_residual or kept < min_kept:
+        return None
+    level = facts.levels.at(None)
+    clear = sum(c for c in facts.clear_wh if c)
+    ratio = scale / level.level
+    return _Compared(facts.made_total_wh, clear * level.level, ratio, ratio, 0, level, "clear sky")
+
+
+@dataclass(frozen=True)
 class Shortfall(DayRule):
     """Underperformance: the day made less than its roof makes under the
-    sky its neighbours saw, hour after hour. A cloud over one site is a
-    few bad hours; a fault (soiling, a dead string, shading that grew) is
-    every hour. So the day is short when its energy is short *and* even its
-    better hours are: a moderate shortfall opens a ticket only when it
-    persists (`persist_days` of the last judged days, `dayhistory.confirm`);
-    a deep one, most of its hours at half or less, at once."""
+    sky its neighbours saw, times the site's own level for such a sky
+    (`levels.py`), and not only in a few hours: a cloud over one site is a
+    few bad hours, a fault (soiling, a dead string, shading that grew) is
+    every hour. A site nobody near tells the sky is compared on its clear
+    days only (its power then follows its roof's clear-sky shape).
+
+    How short is short depends on how sure the day is: `sigmas` spreads of
+    the site's good days under such a sky below its level (a site whose
+    clear days all land within 2 % of its level is short at 85 %; one not
+    yet learned for this sky at 76 % or less). A moderate shortfall opens a
+    ticket only when it persists (`persist_days` of the last
+    `persist_window` judged days); a deep one, most hours at half or less,
+    at once."""
 
     gives: ClassVar[str] = FaultKind.UNDERPERFORMANCE
-    # the day's energy at most this share of what was due ...
-    ratio: float = 0.78
-    # ... and its better hours (the upper quartile of the hourly PI,
-    # weighted by energy due) at most this share
-    upper_ratio: float = 0.85
+    # short at most 1 - sigmas x spread of the level, and never above
+    # `max_ratio` nor required below `min_ratio`
+    sigmas: float = 3.0
+    max_ratio: float = 0.85
+    min_ratio: float = 0.62
+    # ... while the better hours (upper quartile of the hourly ratios) are at
+    # most this much above that
+    upper_margin: float = 0.08
     # hours with at least this share of the day's largest due take part
     min_hour_share: float = 0.15
     # the day's energy due at least this much (kWh per kWp)
     min_due_kwh_per_kwp: float = 0.3
-    # a moderate shortfall needs this many short judged days of the last
-    # `persist_window` judged days (today included)
     persist_days: int = 2
     persist_window: int = 3
     # a deep shortfall: the day at most this share, and at least
-    # `deep_hours` lit hours at most this share, opens at once
+    # `deep_hours` hours at most this share, opens at once
     deep_ratio: float = 0.5
     deep_hours: int = 2
+    # a clear day of a site without neighbours: its misfit to the roof's
+    # clear-sky shape at most this, with at least this share of steps kept
+    clear_residual: float = 0.05
+    clear_kept: float = 0.85
+
+    def threshold(self, level: Level) -> float:
+        return min(self.max_ratio, max(self.min_ratio, 1.0 - self.sigmas * level.spread))
 
     def __call__(self, facts):
-        hourly = facts.hourly_pi(self.min_hour_share)
-        made, due = facts.totals([h for h, _, _ in hourly])
-        if not hourly or due < self.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1000.0:
+        if facts.roof == ROOF_UNKNOWN:
+            return self._bounded(facts)
+        compared = _against_neighbours(facts, self.min_hour_share, self.deep_ratio)
+        if compared is None:
+            compared = _against_clear_sky(facts, self.clear_residual, self.clear_kept)
+        if compared is None:
             return None
-        ratio = made / due
-        upper = _quantile([(pi, w) for _, pi, w in hourly], 0.75)
-        deep_hours = sum(1 for _, pi, _ in hourly if pi <= self.deep_ratio)
-        shares = f"{ratio:.0%} of what its roof makes under its neighbours' sky"
-        if ratio <= self.deep_ratio and deep_hours >= self.deep_hours:
+        if compared.due < self.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1000.0:
+            return None
+        threshold = self.threshold(compared.level)
+        what = (
+            "what its roof makes under its neighbours' sky"
+            if compared.source == "neighbours"
+            else "what its roof makes under a clear sky (a clear day, no neighbours)"
+        )
+        made = (
+            f"made {compared.made / 1000:.1f} of {compared.due / 1000:.1f} kWh due: "
+            f"{compared.ratio:.0%} of {what}, at its usual level of "
+            f"{compared.level.describe()}"
+        )
+        if compared.ratio <= self.deep_ratio and compared.deep_hours >= self.deep_hours:
             return _verdict(
                 facts,
                 FaultKind.UNDERPERFORMANCE,
-                f"made {made / 1000:.1f} of {due / 1000:.1f} kWh due ({shares}), "
-                f"{deep_hours} hours at half or less",
-                ratio=round(ratio, 3),
-                upper=round(upper, 3),
-                due_wh=round(due),
+                f"{made}; {compared.deep_hours} hours at half or less",
+                **compared.evidence(),
             )
-        if ratio <= self.ratio and upper <= self.upper_ratio:
+        if compared.ratio <= threshold and compared.upper <= threshold + self.upper_margin:
             return _verdict(
                 facts,
                 FaultKind.UNDERPERFORMANCE,
-                f"made {made / 1000:.1f} of {due / 1000:.1f} kWh due ({shares}); "
-                f"even its better hours made {upper:.0%}",
-                ratio=round(ratio, 3),
-                upper=round(upper, 3),
-                due_wh=round(due),
+                f"{made}; even its better hours made {compared.upper:.0%}",
+                **compared.evidence(),
+                threshold=round(threshold, 3),
                 persist_days=self.persist_days,
                 persist_window=self.persist_window,
+            )
+        return None
+
+    def _bounded(self, facts: DayFacts) -> Verdict | None:
+        """A roof not known yet: short only of what the least favourable
+        plausible roof makes, and deeply (any roof makes at least that)."""
+        made, due = facts.totals()
+        if due < self.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1000.0:
+            return None
+        if made <= self.deep_ratio * due:
+            return _verdict(
+                facts,
+                FaultKind.UNDERPERFORMANCE,
+                f"made {made / 1000:.1f} kWh, {made / due:.0%} of the least any plausible "
+                f"roof of {facts.spec.dc_kwp:.1f} kWp makes under its neighbours' sky "
+                f"({due / 1000:.1f} kWh)",
+                due_wh=round(due),
+                due_from="least favourable roof",
             )
         return None
 
 
 @dataclass(frozen=True)
 class Unjudged(DayRule):
-    """Not judged: nothing told what the site was due today (no neighbours
-    reporting the sky and no clear hours of its own), or too little of the
-    day was reported. The cause is named."""
+    """Not judged: too little of the day was reported to say what it made
+    (gaps of several hours)."""
 
     gives: ClassVar[str] = HealthState.INDETERMINATE
     # the day's reported lit hours at least this share of its lit hours
     min_reported_share: float = 0.3
-    # the energy due at least this much (kWh per kWp)
-    min_due_kwh_per_kwp: float = 0.3
 
     def __call__(self, facts):
         if facts.reported_lit_hours < self.min_reported_share * facts.lit_hours:
@@ -305,54 +413,48 @@ class Unjudged(DayRule):
                 "reported",
                 abstained=Abstention.REPORT_OLD.value,
             )
-        made, due = facts.totals()
-        if due <= 0:
-            if facts.roof == ROOF_UNKNOWN:
-                return None
-            return _verdict(
-                facts,
-                HealthState.INDETERMINATE,
-                "no neighbours reported the sky today: clouds cannot be told from a fault",
-                abstained=Abstention.NO_NEIGHBOURS.value,
-            )
-        if due < self.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1000.0:
-            return _verdict(
-                facts,
-                HealthState.INDETERMINATE,
-                f"too little was due today ({due / 1000:.1f} kWh under a dark sky) to judge",
-                abstained=Abstention.STORM.value,
-            )
         return None
 
 
 @dataclass(frozen=True)
 class Normal(DayRule):
-    """OK: the day made about what was due (or, with the roof unknown, at
-    least what the least favourable plausible roof makes)."""
+    """OK: the day made about what was due. Where nothing told what was due
+    (no neighbours and a cloudy day, a storm-dark sky, a roof not known
+    yet), the day is still `ok` (it reported, and no rule found a fault),
+    and the reason says that production was not compared."""
 
     gives: ClassVar[str] = HealthState.OK
+    # as Shortfall: hours with at least this share of the day's largest due
+    min_hour_share: float = 0.15
+    # ... and a day due at least this much (kWh per kWp) is compared
+    min_due_kwh_per_kwp: float = 0.3
+    clear_residual: float = 0.05
+    clear_kept: float = 0.85
 
     def __call__(self, facts):
-        made, due = facts.totals()
-        if due > 0:
-            ratio = made / due
-            what = (
-                "at least what any plausible roof makes"
-                if facts.roof == ROOF_UNKNOWN
-                else "its roof's due"
+        compared = None
+        if facts.roof != ROOF_UNKNOWN:
+            compared = _against_neighbours(facts, self.min_hour_share, 0.0) or _against_clear_sky(
+                facts, self.clear_residual, self.clear_kept
             )
+        kwh = facts.made_total_wh / 1000
+        if compared and compared.due >= self.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1000.0:
             return _verdict(
                 facts,
                 HealthState.OK,
-                f"producing normally: {made / 1000:.1f} kWh, {ratio:.0%} of {what} "
-                f"under its neighbours' sky",
-                ratio=round(ratio, 3),
-                due_wh=round(due),
+                f"producing normally: {kwh:.1f} kWh, {compared.ratio:.0%} of what was due "
+                f"({compared.due / 1000:.1f} kWh at its usual level of "
+                f"{compared.level.describe()})",
+                **compared.evidence(),
             )
+        if facts.roof == ROOF_UNKNOWN:
+            why = "its roof is not known yet (it is learned from its clear days)"
+        elif compared:
+            why = "too little was due under today's dark sky to compare"
+        else:
+            why = "no neighbours told today's sky and the day was not clear"
         return _verdict(
-            facts,
-            HealthState.OK,
-            f"reporting: {facts.made_total_wh / 1000:.1f} kWh today",
+            facts, HealthState.OK, f"reporting: {kwh:.1f} kWh today; not compared: {why}"
         )
 
 

@@ -27,8 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .dayfacts import LIT_ELEVATION_DEG
-from .daymodel import place_sun
+from .daymodel import LIT_ELEVATION_DEG, place_sun
 from .expected import plane_dc, to_ac
 from .readings import Array
 from .series import DaySeries, SiteSpec
@@ -170,9 +169,49 @@ def _profiles(lat: float, lon: float, tz: str, day, step: int) -> np.ndarray:
     return np.vstack([single, np.array(splits)])
 
 
+def shape_fit(profiles: np.ndarray, power: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fit each row of `profiles` (clear-sky power, one row per roof) to
+    `power` (the same steps) with a free scale: (residual, scale, kept share)
+    per row. The steps well below a first fit (a cloud, a shadow, the
+    inverter's limit) are set aside once, unless that would be more than
+    MAX_SET_ASIDE of them; the residual is the RMS misfit over the kept steps
+    as a share of their RMS power, plus a penalty for what was set aside."""
+    p = power
+    m = profiles
+    scale = (m @ p) / np.maximum((m * m).sum(axis=1), 1e-9)
+    keep = p[None, :] >= (1.0 - SET_ASIDE_BELOW) * scale[:, None] * m
+    enough = keep.mean(axis=1) >= 1.0 - MAX_SET_ASIDE
+    keep = np.where(enough[:, None], keep, True)
+    mk = np.where(keep, m, 0.0)
+    pk = np.where(keep, p[None, :], 0.0)
+    scale = (mk * pk).sum(axis=1) / np.maximum((mk * mk).sum(axis=1), 1e-9)
+    resid = np.where(keep, p[None, :] - scale[:, None] * m, 0.0)
+    kept = np.maximum(keep.sum(axis=1), 1)
+    rms_power = np.sqrt((pk * pk).sum(axis=1) / kept)
+    residual = np.sqrt((resid * resid).sum(axis=1) / kept) / np.maximum(rms_power, 1e-9)
+    share = keep.mean(axis=1)
+    return residual + (1.0 - share) * 0.1, scale, share
+
+
+def lit_power(spec: SiteSpec, series: DaySeries) -> tuple[np.ndarray, np.ndarray] | None:
+    """(power, mask) of the day's lit steps with data, or None where too
+    little of the lit day was reported to fit a shape."""
+    power = np.array([np.nan if p is None else p for p in series.power_w], dtype=float)
+    sun = place_sun(spec.latitude, spec.longitude, spec.timezone, series.day, series.step_minutes)
+    lit = (90.0 - sun.zenith) >= LIT_ELEVATION_DEG
+    use = lit & np.isfinite(power)
+    if use.sum() < max(8, 0.6 * lit.sum()) or np.nanmax(power[use], initial=0.0) <= 0:
+        return None
+    return power[use], use
+
+
 def fit_day(spec: SiteSpec, series: DaySeries) -> DayFit | None:
     """Every candidate's fit to one day's power; None where the day has too
     little lit data to say anything."""
+    lit = lit_power(spec, series)
+    if lit is None:
+        return None
+    power, use = lit
     profiles = _profiles(
         round(spec.latitude, 2),
         round(spec.longitude, 2),
@@ -180,29 +219,7 @@ def fit_day(spec: SiteSpec, series: DaySeries) -> DayFit | None:
         series.day,
         series.step_minutes,
     ) * (spec.capacity_w / 1000.0)
-    power = np.array([np.nan if p is None else p for p in series.power_w], dtype=float)
-    sun = place_sun(spec.latitude, spec.longitude, spec.timezone, series.day, series.step_minutes)
-    lit = (90.0 - sun.zenith) >= LIT_ELEVATION_DEG
-    use = lit & np.isfinite(power)
-    if use.sum() < max(8, 0.6 * lit.sum()) or np.nanmax(power[use], initial=0.0) <= 0:
-        return None
-    p = power[use]
-    m = profiles[:, use]
-    scale = (m @ p) / np.maximum((m * m).sum(axis=1), 1e-9)
-    fitted = scale[:, None] * m
-    # set aside, once, the steps well below each fit (clouds, shade, clipping)
-    keep = p[None, :] >= (1.0 - SET_ASIDE_BELOW) * fitted
-    enough = keep.mean(axis=1) >= 1.0 - MAX_SET_ASIDE
-    keep = np.where(enough[:, None], keep, True)
-    mk = np.where(keep, m, 0.0)
-    pk = np.where(keep, p[None, :], 0.0)
-    scale = (mk * pk).sum(axis=1) / np.maximum((mk * mk).sum(axis=1), 1e-9)
-    resid = np.where(keep, p[None, :] - scale[:, None] * m, 0.0)
-    rms_power = np.sqrt((pk * pk).sum(axis=1) / np.maximum(keep.sum(axis=1), 1))
-    residual = np.sqrt((resid * resid).sum(axis=1) / np.maximum(keep.sum(axis=1), 1))
-    residual = residual / np.maximum(rms_power, 1e-9)
-    # a candidate that needed to set aside many steps fits worse than it looks
-    residual = residual + (1.0 - keep.mean(axis=1)) * 0.1
+    residual, scale, _ = shape_fit(profiles[:, use], power)
     best = int(np.argmin(residual))
     return DayFit(
         bool(residual[best] <= CLEAR_RESIDUAL),

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .classify import Verdict
-from .dayfacts import fleet_day_facts
-from .dayhistory import HistoryPolicy, SiteHistory, confirm, knowledge, remember
+from .dayfacts import DayFacts, fleet_day_facts
+from .dayhistory import DEFAULT_POLICY, HistoryPolicy, SiteHistory, confirm, knowledge, remember
 from .dayrules import DAY_RULES, DayRule, judge_day
-from .faults import OpenFault, decide
+from .faults import FaultActions, OpenFault, decide
 from .orientation import fit_day
 from .series import DaySeries, SiteSpec
 
@@ -43,14 +43,69 @@ class DayLine:
         }
 
 
+@dataclass(frozen=True)
+class DayClose:
+    """What closing one local day decides for a fleet: each site's verdict
+    of the day, the verdicts to act on (after `dayhistory.confirm`), the
+    fault and ticket actions (`faults.decide`), and each site's history
+    after the day (`dayhistory.remember`)."""
+
+    verdicts: dict[str, Verdict]
+    acted: list[Verdict]
+    actions: FaultActions
+    histories: dict[str, SiteHistory]
+    facts: dict[str, DayFacts]
+
+
+def close_day(
+    specs: Mapping[str, SiteSpec],
+    series: Mapping[str, DaySeries],
+    histories: Mapping[str, SiteHistory],
+    open_faults: list[OpenFault],
+    recovery_days: int = 2,
+    rules: tuple[DayRule, ...] = DAY_RULES,
+    policy: HistoryPolicy = DEFAULT_POLICY,
+) -> DayClose:
+    """Judge one local day of every site in `series` (all on one date) and
+    decide what it means: the one function the addon's daily close and the
+    `days` command both call."""
+    open_kinds: dict[str, set[str]] = {}
+    for fault in open_faults:
+        open_kinds.setdefault(fault.site, set()).add(fault.kind)
+    empty = SiteHistory()
+    known = {
+        site: knowledge(
+            histories.get(site, empty), specs[site], faulty=site in open_kinds, policy=policy
+        )
+        for site in series
+    }
+    facts = fleet_day_facts(specs, series, known)
+    verdicts: dict[str, Verdict] = {}
+    acted: list[Verdict] = []
+    after: dict[str, SiteHistory] = {}
+    for site, day_series in series.items():
+        verdict = judge_day(facts[site], rules)
+        verdicts[site] = verdict
+        history = histories.get(site, empty)
+        confirmed = confirm(verdict, history, frozenset(open_kinds.get(site, ())))
+        if confirmed is not None:
+            acted.append(confirmed)
+        spec = specs[site]
+        fit = fit_day(spec, day_series) if not spec.arrays else None
+        after[site] = remember(history, facts[site], verdict, fit, policy)
+    actions = decide(acted, [], open_faults, recovery_days)
+    return DayClose(verdicts, acted, actions, after, facts)
+
+
 @dataclass
 class Replay:
-    """The state of a fleet between days (what the addon stores)."""
+    """A fleet's state between days, in memory (what the addon stores), and
+    `close_day` applied day after day."""
 
     specs: Mapping[str, SiteSpec]
     recovery_days: int = 2
     rules: tuple[DayRule, ...] = DAY_RULES
-    policy: HistoryPolicy = HistoryPolicy()
+    policy: HistoryPolicy = DEFAULT_POLICY
     histories: dict[str, SiteHistory] = field(default_factory=dict)
     open_faults: list[OpenFault] = field(default_factory=list)
     _next_id: int = 1
@@ -59,41 +114,23 @@ class Replay:
         return any(f.site == site and f.ticket is not None for f in self.open_faults)
 
     def day(self, day: date, series: Mapping[str, DaySeries]) -> list[DayLine]:
-        """Judge one local day of every site in `series`, act on it, and
-        return its lines (in `series`' order)."""
-        open_kinds: dict[str, set[str]] = {}
-        for fault in self.open_faults:
-            open_kinds.setdefault(fault.site, set()).add(fault.kind)
-        known = {
-            site: knowledge(
-                self.histories.get(site, SiteHistory()),
-                self.specs[site],
-                faulty=site in open_kinds,
-                policy=self.policy,
-            )
-            for site in series
-        }
-        facts = fleet_day_facts(self.specs, series, known)
-        verdicts: dict[str, Verdict] = {}
-        acted: list[Verdict] = []
-        for site in series:
-            verdict = judge_day(facts[site], self.rules)
-            verdicts[site] = verdict
-            history = self.histories.get(site, SiteHistory())
-            confirmed = confirm(verdict, history, frozenset(open_kinds.get(site, ())))
-            if confirmed is not None:
-                acted.append(confirmed)
-        self._apply(decide(acted, [], self.open_faults, self.recovery_days))
-        lines = []
-        for site, s in series.items():
-            spec, verdict = self.specs[site], verdicts[site]
-            history = self.histories.get(site, SiteHistory())
-            fit = fit_day(spec, s) if not spec.arrays else None
-            self.histories[site] = remember(history, facts[site], verdict, fit, self.policy)
-            lines.append(
-                DayLine(site, day.isoformat(), verdict.kind, self.ticket_open(site), verdict.reason)
-            )
-        return lines
+        """Close one local day of every site in `series`, act on it as the
+        addon does, and return its lines (in `series`' order)."""
+        closed = close_day(
+            self.specs,
+            series,
+            self.histories,
+            self.open_faults,
+            self.recovery_days,
+            self.rules,
+            self.policy,
+        )
+        self._apply(closed.actions)
+        self.histories.update(closed.histories)
+        return [
+            DayLine(site, day.isoformat(), verdict.kind, self.ticket_open(site), verdict.reason)
+            for site, verdict in closed.verdicts.items()
+        ]
 
     def unjudged(self, day: date, site: str, why: str) -> DayLine:
         """The line of a site-day whose input could not be read: nothing

@@ -1,0 +1,154 @@
+"""What a site makes over its model, by kind of sky: learned from its good days.
+
+The roof's model (`expected.py`) knows the geometry and the neighbours'
+sky, not the tree next door, a long cable or cheap modules; nor how the
+model's split of a cloudy sky into beam and diffuse light suits a roof
+facing away from the sun. So each site's *level* (made over modelled, on
+days that were fine) is learned from its own history, separately for
+bright, mixed and dark days: a north roof may make 98 % of its model on
+clear days and 72 % under overcast, every time, and that is not a fault.
+
+The *spread* of its good days around that level says how sure a day's
+figure is: a site whose clear days all land within 2 % of its level is
+short at 90 % of it; one whose overcast days scatter by 10 % is not.
+
+Rules (policy, `LevelPolicy`):
+
+- a good day is one judged `ok` whose model ratio was not itself low
+  (at least `1 - good_sigmas` spreads of the level then): a fault's days
+  never teach the site its level, so a lasting drop never becomes normal,
+  while a lasting rise (a cleaning, a repair) does;
+- a bin's level is the median of its last `max_days` good days once it has
+  `min_days`, its spread the scaled median absolute deviation once it has
+  `spread_days` (never below the bin's floor), widened while the days are
+  few (times 1 + `few_days` / their number); a bin without enough days
+  borrows half the way from the model to the nearest bin's level (another
+  sky can treat a roof differently), with the bin's wider uncalibrated
+  spread;
+- a level is never below `min_level`: a site making less than that from
+  its first day is underperforming, not calibrated.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+BRIGHT, MIXED, DARK = "bright", "mixed", "dark"
+BINS = (BRIGHT, MIXED, DARK)
+
+
+@dataclass(frozen=True)
+class LevelPolicy:
+    """The numbers of the rule; the defaults are documented policy."""
+
+    # a day's sky (the neighbours' clear-sky index over the day) at least
+    # this is bright, below `dark_below` dark, mixed between
+    bright_from: float = 0.65
+    dark_below: float = 0.35
+    min_days: int = 2
+    max_days: int = 14
+    spread_days: int = 4
+    # the spread of a bin with enough days is never below (bright, mixed, dark)
+    spread_floor: tuple[float, float, float] = (0.03, 0.05, 0.06)
+    # ... and without (its level borrowed or unknown)
+    spread_uncalibrated: tuple[float, float, float] = (0.08, 0.10, 0.12)
+    # a day teaches the level unless it was this many spreads low
+    good_sigmas: float = 2.0
+    few_days: float = 2.0
+    min_level: float = 0.8
+    max_level: float = 1.5
+
+    def bin(self, sky: float | None) -> str:
+        if sky is None or sky >= self.bright_from:
+            return BRIGHT
+        return DARK if sky < self.dark_below else MIXED
+
+    def floor(self, name: str, calibrated: bool) -> float:
+        table = self.spread_floor if calibrated else self.spread_uncalibrated
+        return table[BINS.index(name)]
+
+
+DEFAULT_LEVELS = LevelPolicy()
+
+
+@dataclass(frozen=True)
+class GoodDay:
+    """One good day of a site: its sky and model ratio."""
+
+    day: date
+    sky: float | None
+    model_ratio: float
+
+
+@dataclass(frozen=True)
+class Level:
+    """A site's level for one kind of sky, and how sure it is."""
+
+    level: float
+    spread: float
+    # learned from days of this kind of sky (else borrowed or assumed)
+    calibrated: bool
+    days: int
+
+    def describe(self) -> str:
+        if not self.calibrated:
+            return f"{self.level:.0%} (not yet learned for this sky)"
+        return f"{self.level:.0%} ± {self.spread:.0%} over {self.days} good days"
+
+
+@dataclass(frozen=True)
+class Levels:
+    """A site's level per kind of sky (what the day judge reads)."""
+
+    by_bin: dict[str, Level]
+    policy: LevelPolicy = DEFAULT_LEVELS
+
+    def at(self, sky: float | None) -> Level:
+        return self.by_bin[self.policy.bin(sky)]
+
+    @property
+    def witness(self) -> float:
+        """The level a site's power is divided by when it tells its
+        neighbours the sky: its bright-day level (where the model is surest)."""
+        return self.by_bin[BRIGHT].level
+
+
+def learn(good: Iterable[GoodDay], policy: LevelPolicy = DEFAULT_LEVELS) -> Levels:
+    """The levels that a site's good days (oldest first) teach."""
+    per_bin: dict[str, list[float]] = {name: [] for name in BINS}
+    for day in good:
+        per_bin[policy.bin(day.sky)].append(day.model_ratio)
+    learned: dict[str, Level] = {}
+    for name, ratios in per_bin.items():
+        recent = ratios[-policy.max_days :]
+        if len(recent) < policy.min_days:
+            continue
+        level = statistics.median(recent)
+        spread = policy.floor(name, True)
+        if len(recent) >= policy.spread_days:
+            mad = statistics.median(abs(r / level - 1.0) for r in recent)
+            spread = max(spread, 1.4826 * mad)
+        spread *= 1.0 + policy.few_days / len(recent)
+        learned[name] = Level(_clamp(level, policy), spread, True, len(recent))
+    levels = {}
+    for name in BINS:
+        if name in learned:
+            levels[name] = learned[name]
+            continue
+        # the nearest kind of sky that has a level, or 1 (the model itself)
+        order = sorted(learned, key=lambda other: abs(BINS.index(other) - BINS.index(name)))
+        borrowed = (1.0 + learned[order[0]].level) / 2.0 if order else 1.0
+        levels[name] = Level(_clamp(borrowed, policy), policy.floor(name, False), False, 0)
+    return Levels(levels, policy)
+
+
+def is_good(level: Level, model_ratio: float, policy: LevelPolicy = DEFAULT_LEVELS) -> bool:
+    """Whether a day judged `ok` with this model ratio may teach the level."""
+    return model_ratio >= level.level * (1.0 - policy.good_sigmas * level.spread)
+
+
+def _clamp(level: float, policy: LevelPolicy) -> float:
+    return min(max(level, policy.min_level), policy.max_level)
