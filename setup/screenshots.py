@@ -171,6 +171,7 @@ def main():
     parser.add_argument("--db", default="solar_om_demo")
     parser.add_argument("--manager", default="admin:admin", help="login:password")
     parser.add_argument("--portal", default="miller:miller", help="login:password")
+    parser.add_argument("--technician", default="technician:technician", help="login:password")
     parser.add_argument("--only", nargs="*", help="names of the screenshots to make (default: all)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -259,13 +260,18 @@ def main():
                 ".o_form_view div[name=solar_sla_clocks]",
             )
         )
-    order = record_id(url, manager, "fsm.order", [("solar_site_id", "!=", False)])
+    # the technician's screens, as he sees them: where he lands, his order
+    technician = login(url, args.db, *args.technician.split(":", 1))
+    order = record_id(
+        url, technician, "fsm.order", [("solar_site_id", "!=", False), ("is_closed", "=", False)]
+    )
+    shots.append((technician, f"{url}/odoo", "my_work_orders_phone", PHONE, ".o_kanban_record"))
     if order:
-        page = f"{url}/odoo/action-fieldservice.action_fsm_operation_order/{order}"
-        ready = ".o_form_view [name=solar_production_ratio]"
+        page = f"{url}/odoo/my-work-orders/{order}"
+        ready = ".o_form_view .o_solar_visit [name=solar_customer_id]"
         shots += [
-            (manager, page, "work_order", DESKTOP, ready),
-            (manager, page, "work_order_phone", PHONE, ready),
+            (technician, page, "work_order", DESKTOP, ready),
+            (technician, page, "work_order_phone", PHONE, ready),
         ]
     portal_site = record_id(
         url, manager, "solar.site", [("partner_id.user_ids.login", "=", args.portal.split(":")[0])]

@@ -4,7 +4,7 @@
     "name": "Solar O&M Cases",
     "summary": "Case-type taxonomy, service flow with resolution paths and outcomes, "
     "suppression windows, End Of Lease, triage and routing rules on helpdesk tickets",
-    "version": "19.0.1.0.1",
+    "version": "19.0.1.0.2",
     "category": "Services/Helpdesk",
     "website": "https://github.com/solar-om/solar-om",
     "author": "Solar O&M",
@@ -21,6 +21,7 @@
         "data/helpdesk_tag_data.xml",
         "data/solar_rma_data.xml",
         "data/case_type_data.xml",
+        "data/case_type_technician_data.xml",
         "data/ir_cron.xml",
         "data/case_process_data.xml",
         "data/fsm_template_data.xml",
@@ -38,7 +39,7 @@
         "report/solar_appraisal_report.xml",
         "views/solar_service_job_views.xml",
     ],
-    "demo": ["demo/solar_om_cases_demo.xml"],
+    "demo": ["demo/solar_om_cases_demo.xml", "demo/technician_demo.xml"],
     "assets": {
         "web.assets_tests": ["solar_om_cases/static/tests/tours/*.js"],
     },

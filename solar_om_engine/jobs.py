@@ -135,6 +135,25 @@ def checklists_done(items: Iterable[tuple[str | None, bool, str]]) -> frozenset[
     return frozenset(seen - open_)
 
 
+# ----------------------------------------------------------------- sign-off
+def item_evidence_missing(needs_photo: bool, photos: int) -> tuple[str, ...]:
+    """What a checklist item needs before the crew ticks it: a photo on the
+    order when the item asks for photos (its label says so, the flag makes
+    it binding)."""
+    return ("photo",) if needs_photo and photos < 1 else ()
+
+
+SIGN_OFF = ("resolution",)
+
+
+def sign_off_missing(resolution: str | None) -> tuple[str, ...]:
+    """What a work order needs before it is completed: the resolution, in
+    words (``resolution`` is its plain text: an editor's empty paragraph or
+    a few spaces are no resolution)."""
+    present = {"resolution": bool((resolution or "").strip())}
+    return tuple(field for field in SIGN_OFF if not present[field])
+
+
 # ------------------------------------------------------------------ findings
 FINDINGS = ("ours", "not_ours")
 

@@ -4,7 +4,7 @@
     "name": "Solar O&M Monitoring",
     "summary": "Daylight health checks of SolarEdge, Enphase and APsystems sites: "
     "one helpdesk ticket per fault, closed on recovery",
-    "version": "19.0.1.0.1",
+    "version": "19.0.1.0.2",
     "category": "Services/Field Service",
     "website": "https://github.com/solar-om/solar-om",
     "author": "Solar O&M",
@@ -27,9 +27,11 @@
         "security/ir.model.access.csv",
         "security/solar_om_monitoring_rules.xml",
         "security/fsm_order_own_rule.xml",
+        "security/helpdesk_ticket_technician_rules.xml",
         "security/mail_activity_plan_rules.xml",
         "security/solar_om_monitoring_report_rules.xml",
         "data/helpdesk_data.xml",
+        "data/case_type_technician_data.xml",
         "data/ir_cron.xml",
         "data/solar_brand_checklist_data.xml",
         "data/mail_activity_plan_data.xml",
@@ -53,7 +55,10 @@
     ],
     "demo": ["demo/solar_om_monitoring_demo.xml"],
     "assets": {
-        "web.assets_backend": ["solar_om_monitoring/static/src/sites_map/*"],
+        "web.assets_backend": [
+            "solar_om_monitoring/static/src/sites_map/*",
+            "solar_om_monitoring/static/src/work_order/*",
+        ],
         "web.assets_tests": ["solar_om_monitoring/static/tests/tours/*.js"],
     },
 }

@@ -89,6 +89,19 @@ def test_roof_leak_intake_names_what_is_missing():
     assert jobs.roof_leak_intake_missing(True, date(2026, 11, 2)) == ()
 
 
+def test_a_photo_item_needs_a_photo_before_it_is_ticked():
+    assert jobs.item_evidence_missing(True, 0) == ("photo",)
+    assert jobs.item_evidence_missing(True, 1) == ()
+    assert jobs.item_evidence_missing(False, 0) == ()
+
+
+def test_an_order_is_signed_off_with_its_resolution_in_words():
+    assert jobs.sign_off_missing(None) == ("resolution",)
+    assert jobs.sign_off_missing("") == ("resolution",)
+    assert jobs.sign_off_missing(" \n\t ") == ("resolution",)
+    assert jobs.sign_off_missing("Replaced the blown DC fuse; string back at 9.4 A.") == ()
+
+
 def test_replacement_value_is_rate_per_kw_times_size():
     lines, total = jobs.replacement_value(8.4, [("Modules", 900.0), ("Inverter", 350.0)])
     assert [line.amount for line in lines] == [7560.0, 2940.0]

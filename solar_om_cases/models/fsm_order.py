@@ -22,7 +22,8 @@ class FsmOrder(models.Model):
     )
 
     def _compute_order_activity_ids(self):
-        """The template's checklist is copied with its translations."""
+        """The template's checklist is copied with its translations and
+        what each item needs (a photo)."""
         result = super()._compute_order_activity_ids()
         field = self.env["fsm.activity"]._fields["name"]
         for order in self.filtered("template_id"):
@@ -31,6 +32,8 @@ class FsmOrder(models.Model):
                 translations = field._get_stored_translations(template_item)
                 if translations:
                     item.update_field_translations("name", translations)
+                if template_item.solar_needs_photo:
+                    item.solar_needs_photo = True
         return result
 
     def write(self, vals):

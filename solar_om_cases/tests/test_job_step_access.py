@@ -19,7 +19,7 @@ class TestJobStepLadder(ServiceJobCommon):
         order = self._decide(ticket, "visit_audit")
         self._schedule(order, self.technician)
         self._tick_checklist(order, self.technician)
-        order.with_user(self.technician).action_complete()
+        self._sign_off(order, self.technician)
         self.assertEqual(ticket.solar_job_next_step, "review_artefacts")
         return ticket, order
 
@@ -63,6 +63,8 @@ class TestJobStepLadder(ServiceJobCommon):
         items = order.with_user(self.technician).order_activity_ids.filtered("required")
         with self.assertRaisesRegex(AccessError, "with its Done button"):
             items[0].write({"state": "done", "completed": True})
+        # the first item asks for photos: taken and attached, it is ticked
+        self.attach_photo(order, self.technician)
         items[0].action_done()
         self.assertEqual(items[0].state, "done")
         self.assertEqual(items[0].completed_by, self.technician)

@@ -1,5 +1,6 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 SOLAR_ADDONS = ("solar_om", "solar_om_monitoring", "solar_om_cases")
@@ -72,6 +73,28 @@ class TestSpanish(TransactionCase):
             "Photos of the array, the inverter, the meter and the labels",
             order.with_context(lang="en_US").order_activity_ids.mapped("name"),
         )
+
+    def test_a_spanish_technician_is_told_in_spanish_what_his_order_needs(self):
+        customer = self.env["res.partner"].create({"name": "Cliente"})
+        location = self.env["fsm.location"].create(
+            {"name": "Tejado", "owner_id": customer.id, "partner_id": customer.id}
+        )
+        person = self.env["fsm.person"].create({"partner_id": self.technician_es.partner_id.id})
+        order = self.env["fsm.order"].create(
+            {
+                "location_id": location.id,
+                "person_id": person.id,
+                "template_id": self.env.ref("solar_om_cases.fsm_template_solar_audit").id,
+            }
+        )
+        as_technician = order.with_user(self.technician_es).with_context(lang="es_ES")
+        photos = as_technician.order_activity_ids.filtered("solar_needs_photo")
+        with self.assertRaisesRegex(UserError, "necesita una foto: adjunte una a"):
+            photos.action_done()
+        with self.assertRaisesRegex(UserError, "no se puede completar sin su resolución"):
+            as_technician.action_complete()
+        home = self.env.ref("solar_om_monitoring.fsm_order_action_my_work")
+        self.assertEqual(home.with_context(lang="es_ES").name, "Mis órdenes de trabajo")
 
     def test_a_spanish_manager_reads_the_settings_page_in_spanish(self):
         manager_es = new_test_user(

@@ -21,6 +21,14 @@ class HelpdeskTicketCategory(models.Model):
         "helpdesk.ticket.team", string="Routes To", help="Team that receives these tickets."
     )
 
+    solar_technician_visible = fields.Boolean(
+        string="Seen by Technicians",
+        help="Technicians read cases of this type on the sites they have work orders at "
+        "(production faults, damage); the other types (complaints, billing, bankruptcy, "
+        "deceased...) stay with the back office. A technician always reads the case of "
+        "his own work order, whatever its type.",
+    )
+
     solar_dispatch_after_hours = fields.Float(
         string="Dispatch After (h)",
         help="Open a work order by itself when a monitoring ticket of this type is "

@@ -158,12 +158,35 @@ class MonitoringCommon(BaseCommon):
         self.check(NOON)
         return self.tickets(self.site)
 
-    def sign_off(self, order, technician):
-        """The technician completes the order, ticking its required checklist
-        first when there is one (solar_om_cases gives site visits one)."""
+    def attach_photo(self, order, technician, name="array.jpg"):
+        """The technician adds a photo to the order's Photos, from the phone."""
+        photo = (
+            self.env["ir.attachment"]
+            .with_user(technician)
+            .create(
+                {
+                    "name": name,
+                    "raw": b"\xff\xd8\xff\xe0 a photo",
+                    "mimetype": "image/jpeg",
+                    "res_model": "fsm.order",
+                    "res_id": order.id,
+                }
+            )
+        )
+        order.with_user(technician).solar_photo_ids = [Command.link(photo.id)]
+        return photo
+
+    def sign_off(self, order, technician, resolution="<p>Inverter restarted; producing.</p>"):
+        """The technician completes the order: ticks its required checklist
+        first when there is one (solar_om_cases gives site visits one, whose
+        photo items need a photo on the order), writes the resolution."""
         order = order.with_user(technician)
         if "order_activity_ids" in order._fields:
-            order.order_activity_ids.filtered("required").action_done()
+            items = order.order_activity_ids.filtered("required")
+            if any(items.mapped("solar_needs_photo")) and not order.solar_photo_ids:
+                self.attach_photo(order, technician)
+            items.action_done()
+        order.resolution = resolution
         return order.action_complete()
 
     def tickets(self, site=None):

@@ -1,6 +1,6 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.base.tests.common import BaseCommon
 from odoo.addons.solar_om.tests.migration import load_migration
@@ -19,3 +19,24 @@ class TestMigration(BaseCommon):
         cron.write({"interval_number": 2, "interval_type": "hours"})
         migration.migrate(self.env.cr, "19.0.1.0.0")
         self.assertEqual((cron.interval_number, cron.interval_type), (2, "hours"))
+
+    def test_an_old_database_shows_production_cases_to_technicians(self):
+        types = self.env.ref("solar_om_monitoring.case_type_inverter_fault") | self.env.ref(
+            "solar_om_monitoring.case_type_meter_fault"
+        )
+        # a database installed before the flag (the case types are noupdate)
+        types.solar_technician_visible = False
+        migration = load_migration("solar_om_monitoring", "19.0.1.0.2", "post-technician")
+        self.assertEqual(migration.mark_production_types(self.env), types)
+        self.assertTrue(all(types.mapped("solar_technician_visible")))
+        self.assertFalse(migration.mark_production_types(self.env))
+
+    def test_technicians_already_there_land_on_their_orders_after_the_upgrade(self):
+        technician = new_test_user(
+            self.env, login="mig_tech", groups="solar_om.group_solar_om_technician"
+        )
+        technician.action_id = False
+        migration = load_migration("solar_om_monitoring", "19.0.1.0.2", "post-technician")
+        migration.migrate(self.env.cr, "19.0.1.0.1")
+        home = self.env.ref("solar_om_monitoring.fsm_order_action_my_work")
+        self.assertEqual(technician.action_id.id, home.id)

@@ -40,7 +40,18 @@ class TestTechnicianTour(HttpCase):
         order = ticket._solar_create_orders()
         order.person_id = self.env["fsm.person"].create({"partner_id": technician.partner_id.id})
         if "order_activity_ids" in order._fields:
-            # solar_om_cases' audit checklist: ticked on the phone in its own tour
+            # solar_om_cases' audit checklist (its photos attached): ticked on
+            # the phone in its own tour
+            if any(order.order_activity_ids.mapped("solar_needs_photo")):
+                photo = self.env["ir.attachment"].create(
+                    {
+                        "name": "array.jpg",
+                        "raw": b"\xff\xd8\xff\xe0 a photo",
+                        "res_model": "fsm.order",
+                        "res_id": order.id,
+                    }
+                )
+                order.solar_photo_ids = [(4, photo.id)]
             order.order_activity_ids.with_user(technician).action_done()
         self.start_tour(
             f"/odoo/action-fieldservice.action_fsm_operation_order/{order.id}",

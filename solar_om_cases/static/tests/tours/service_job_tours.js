@@ -52,8 +52,27 @@ tours.add("solar_om_agent_confirms_replacement", {
     steps: () => choosePath("Site Visit: Replacement", "Bring the replacement inverter from the RMA"),
 });
 
+// the photos taken on site, attached to the order before the photo item is ticked
+function attachPhoto(name) {
+    return [
+        {
+            content: `attach ${name} to the order's photos`,
+            trigger: ".o_field_widget[name=solar_photo_ids] .o_attach",
+            async run() {
+                const photo = new File(["\xff\xd8\xff\xe0 on site"], name, { type: "image/jpeg" });
+                await inputFiles(".o_field_widget[name=solar_photo_ids] .o_input_file", [photo]);
+            },
+        },
+        {
+            content: `${name} is on the order`,
+            trigger: `.o_field_widget[name=solar_photo_ids] .o_attachment:not(.o_attachment_uploading):contains('${name}')`,
+        },
+    ];
+}
+
 function tickChecklist(items) {
     const steps = [
+        ...attachPhoto("site-photo.jpg"),
         {
             content: "open the checklist",
             trigger: ".o_notebook a.nav-link:contains('Activities')",
@@ -93,6 +112,11 @@ function moreAction(name, content) {
 }
 
 const signOff = [
+    {
+        content: "write what was done",
+        trigger: ".o_form_view .o_field_widget[name=resolution] .odoo-editor-editable",
+        run: "editor Checklist done on site; the system produces again.",
+    },
     {
         content: "sign the visit off",
         trigger: ".o_form_view button[name=action_complete]:visible",
@@ -277,8 +301,8 @@ tours.add("solar_om_back_office_reviews_replacement", {
 tours.add("solar_om_technician_schedules_visit", {
     steps: () => [
         {
-            content: "the order is assigned to the technician",
-            trigger: ".o_form_view .o_field_widget[name=person_id] input:value(job_tech)",
+            content: "the order is assigned to the technician, read only: the dispatcher's choice",
+            trigger: ".o_form_view .o_field_widget[name=person_id]:not(:has(input)):contains(job_tech)",
         },
         {
             content: "open the planning",
