@@ -35,7 +35,8 @@ It prints, per run (with arrays, without arrays):
 
 The engine's raw output is kept beside the cached fleet
 (`out-PERIOD-VARIANT.jsonl`); `--misses` lists the faults not caught within
-3 days and the false tickets, with the engine's reasons.
+3 days and the false tickets, with the engine's reasons; `--reuse-output`
+scores those kept outputs again without running anything.
 """
 
 from __future__ import annotations
@@ -257,7 +258,8 @@ def score(labels: dict, verdicts: dict, tag: str = "") -> Score:  # noqa: C901 -
                 break
         if early:
             out.early_ramp.append(ref)
-        key = (fault["kind"], fault.get("cause", ""))
+        # a fault there from the period's first day has no history before it
+        key = (fault["kind"], fault.get("cause", "") + (", from day 1" if onset == 0 else ""))
         caught_on = next((i for i in range(onset, last + 1) if opened[i]), None)
         for w in WINDOWS:
             if onset + w <= last:
@@ -330,12 +332,17 @@ def run_command(command: list[str], fleet: Path) -> tuple[str, str, int, float, 
     return proc.stdout, proc.stderr, proc.returncode, wall, cpu
 
 
-def run_one(command, paths: dict, variant: str, period: str, out_dir: Path) -> Run:
+def run_one(command, paths: dict, variant: str, period: str, out_dir: Path, reuse=False) -> Run:
     labels = json.loads(paths["labels"].read_text())
     fleet = paths[VARIANTS[variant]]
-    stdout, stderr, rc, wall, cpu = run_command(command, fleet)
-    (out_dir / f"out-{period}-{VARIANTS[variant]}.jsonl").write_text(stdout)
-    (out_dir / f"err-{period}-{VARIANTS[variant]}.txt").write_text(stderr)
+    out = out_dir / f"out-{period}-{VARIANTS[variant]}.jsonl"
+    if reuse:
+        # score the output kept from the last run (no timing)
+        stdout, stderr, rc, wall, cpu = out.read_text(), "", 0, 0.0, 0.0
+    else:
+        stdout, stderr, rc, wall, cpu = run_command(command, fleet)
+        out.write_text(stdout)
+        (out_dir / f"err-{period}-{VARIANTS[variant]}.txt").write_text(stderr)
     verdicts, errors = parse_output(stdout, labels["sites"], labels["dates"])
     if rc != 0:
         errors.append(f"exit code {rc}")
@@ -533,6 +540,11 @@ def main(argv=None) -> int:
     parser.add_argument("--command", help="the executable to score (the fleet's path is appended)")
     parser.add_argument("--variant", choices=["with", "without", "both"], default="both")
     parser.add_argument(
+        "--reuse-output",
+        action="store_true",
+        help="score the outputs kept from the last run instead of running the command",
+    )
+    parser.add_argument(
         "--misses", action="store_true", help="list faults missed within 3 days and false tickets"
     )
     parser.add_argument(
@@ -555,7 +567,7 @@ def main(argv=None) -> int:
     runs = []
     for variant in variants:
         for period in periods:
-            run = run_one(command, paths[period], variant, period, cache)
+            run = run_one(command, paths[period], variant, period, cache, args.reuse_output)
             print(
                 f"{variant}, {period}: {run.wall_s:.1f} s, exit {run.returncode},"
                 f" {len(run.errors)} errors",

@@ -109,6 +109,7 @@ import json
 import math
 import random
 import sys
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -168,6 +169,7 @@ PERIODS = {
 
 SKY_KINDS = (
     "clear",
+    "cirrus",  # drawn as "clear" (3 in 10): a thin veil dimming the beam
     "haze",
     "fair",
     "broken",
@@ -526,6 +528,8 @@ def _devices(rng: random.Random, site_vendor: str, arrays: list[Array]) -> tuple
         a.dc_kwp = n_dev * per * module_w / 1000.0
         for _ in range(n_dev):
             devices.append(Device(i, per, module_w, rating, rng.uniform(0.97, 1.03)))
+    # the vendor lists devices by serial number, not by roof
+    rng.shuffle(devices)
     return devices, sum(d.rating_w for d in devices)
 
 
@@ -535,9 +539,9 @@ def _obstacles(rng: random.Random, site: Site, hemisphere: int) -> list[Obstacle
     equator = 180.0 if hemisphere > 0 else 0.0
     kind = rng.choice(["morning_tree", "afternoon_tree", "chimney"])
     if kind == "morning_tree":
-        obstacle = Obstacle(rng.uniform(70, 125), rng.uniform(20, 40), rng.uniform(15, 35), 0.0)
+        obstacle = Obstacle(rng.uniform(70, 125), rng.uniform(25, 45), rng.uniform(18, 40), 0.0)
     elif kind == "afternoon_tree":
-        obstacle = Obstacle(rng.uniform(235, 290), rng.uniform(20, 40), rng.uniform(15, 35), 0.0)
+        obstacle = Obstacle(rng.uniform(235, 290), rng.uniform(25, 45), rng.uniform(18, 40), 0.0)
     else:
         obstacle = Obstacle(
             (equator + rng.uniform(-30, 30)) % 360, rng.uniform(8, 15), rng.uniform(25, 60), 0.0
@@ -545,11 +549,12 @@ def _obstacles(rng: random.Random, site: Site, hemisphere: int) -> list[Obstacle
         obstacle.diffuse_loss = 0.04
     share = rng.uniform(0.15, 0.5) if kind == "chimney" else rng.uniform(0.25, 0.7)
     if site.devices:
-        n = len(site.devices)
-        k = max(1, round(share * n))
-        start = rng.randrange(n)
-        obstacle.devices = sorted((start + j) % n for j in range(k))
-        obstacle.share = k / n
+        # the modules nearest the obstacle: some of one array's
+        array = rng.randrange(len(site.arrays))
+        under = [i for i, d in enumerate(site.devices) if d.array == array]
+        k = max(1, round(share * len(under)))
+        obstacle.devices = sorted(rng.sample(under, k))
+        obstacle.share = k / len(site.devices)
     else:
         obstacle.share = share
     return [obstacle]
@@ -578,7 +583,9 @@ def per_region_counts(sites: int | None) -> tuple[int, int, int]:
     return cluster, rural, isolated
 
 
-def build_sites(seed: int = SEED, sites: int | None = None) -> list[Site]:
+def build_sites(seed: int = SEED, sites: int | None = None, regions=None) -> list[Site]:
+    """The fleet's sites (the same in every period); `regions`: keep only
+    those (by name), the others' sites unchanged."""
     rng = random.Random(seed)
     counts = per_region_counts(sites)
     out: list[Site] = []
@@ -590,6 +597,8 @@ def build_sites(seed: int = SEED, sites: int | None = None) -> list[Site]:
                 i += 1
                 x, y = _place(rng, setting, k, n)
                 out.append(_site(rng, region, hemisphere, setting, i, x, y))
+    if regions is not None:
+        out = [s for s in out if s.region in regions]
     return out
 
 
@@ -742,6 +751,8 @@ class Sky:
             "storm_start": r(11.5, 14),
         }
         self.front_dir = (math.cos(heading), math.sin(heading))
+        if kind == "clear" and self.p["cirrus"]:
+            self.kind = "cirrus"
         self._tiles: dict = {}
 
     # cumulus cover through a fair-weather day: building after 9, most
@@ -816,15 +827,14 @@ class Sky:
         turbidity = zeros.copy()
         cu_tdiff = p["cumulus_tdiff"] * ones
         cu_tbeam = p["cumulus_tbeam"] * ones
+        if kind == "cirrus":
+            # a thin veil over the whole sky: the beam dimmed, a little
+            # of it scattered into the diffuse light
+            cover = np.clip(p["cirrus_cover"] * (1 + 0.3 * texture), 0, 1)
+            tbeam = p["cirrus_tbeam"] * ones
+            tdiff = 0.12 + 0.5 * (1 - tbeam)
+            return SkyState(cover, zeros.copy(), tdiff, tbeam, turbidity, zeros.copy())
         if kind == "clear":
-            if p["cirrus"]:
-                # a thin veil over the whole sky: the beam dimmed, a little
-                # of it scattered into the diffuse light
-                cover = np.clip(p["cirrus_cover"] * (1 + 0.3 * texture), 0, 1)
-                tbeam = p["cirrus_tbeam"] * ones
-                return SkyState(
-                    cover, zeros.copy(), 0.12 + 0.5 * (1 - tbeam), tbeam, turbidity, zeros.copy()
-                )
             return SkyState(
                 zeros.copy(),
                 ones.copy(),
@@ -958,6 +968,7 @@ def _air_temperature(
     tmin, tmax = region.temps[period.month]
     damp = {
         "clear": 1.0,
+        "cirrus": 0.95,
         "haze": 0.9,
         "fair": 0.85,
         "broken": 0.75,
@@ -1111,13 +1122,22 @@ def assign_faults(rng: random.Random, sites: list[Site], period: Period) -> dict
     rng.shuffle(order)
     faulty = order[: round(FAULT_SHARE * len(sites))]
     kinds, weights = zip(*FAULT_WEIGHTS.items(), strict=True)
+    # onsets from the 4th day (3 days of history) to 4 days before the end
+    lo = min(3, n_days - 1)
+    hi = max(lo, n_days - 5)
     out = {}
     for idx in faulty:
         site = sites[idx]
-        kind = rng.choices(kinds, weights=weights)[0]
+        # sites with device energies get more dead devices: the only fault
+        # their devices tell apart from the weather
+        w = [
+            x * (2.2 if k == "string_mlpe_fault" and site.device_energies else 1)
+            for k, x in zip(kinds, weights, strict=True)
+        ]
+        kind = rng.choices(kinds, weights=w)[0]
         while kind == "string_mlpe_fault" and not site.devices and site.strings < 2:
-            kind = rng.choices(kinds, weights=weights)[0]
-        onset = 0 if rng.random() < 0.08 else rng.randint(3, n_days - 5)
+            kind = rng.choices(kinds, weights=w)[0]
+        onset = 0 if rng.random() < 0.08 else rng.randint(lo, hi)
         fault = Fault(kind, "", onset, 0.0)
         if kind == "underperformance":
             if rng.random() < 0.4:
@@ -1125,7 +1145,7 @@ def assign_faults(rng: random.Random, sites: list[Site], period: Period) -> dict
                 fault.factor = rng.uniform(0.45, 0.62)
                 fault.ramp_days = rng.randint(5, 12)
                 if onset == 0:
-                    onset = fault.onset = rng.randint(3, n_days - 5)
+                    onset = fault.onset = rng.randint(lo, hi)
                 k = math.ceil(
                     fault.ramp_days * (1 - UNDERPERFORMANCE_MAX) / (1 - fault.factor) - 1e-9
                 )
@@ -1321,9 +1341,11 @@ def _series(site: Site, values: np.ndarray, nulls: np.ndarray, night: np.ndarray
     return out
 
 
-def generate_period(seed: int, period: Period, sites_n: int | None = None) -> tuple[dict, dict]:
+def generate_period(
+    seed: int, period: Period, sites_n: int | None = None, regions=None
+) -> tuple[dict, dict]:
     """(FLEET.json document with arrays, labels) for one period."""
-    sites = build_sites(seed, sites_n)
+    sites = build_sites(seed, sites_n, regions)
     rng = random.Random(f"{seed}-{period.name}")
     skies = draw_skies(rng, period)
     faults = assign_faults(rng, sites, period)
@@ -1587,6 +1609,29 @@ def write_fleet(
     return paths
 
 
+def summary(labels: dict) -> str:
+    """What one period's labels hold, in a few lines."""
+    sites = labels["sites"].values()
+    settings = Counter(s["setting"] for s in sites)
+    vendors = Counter(s["vendor"] for s in sites)
+    faults = Counter((s["fault"]["kind"], s["fault"]["cause"]) for s in sites if s["fault"])
+    repaired = sum(1 for s in sites if s["fault"] and s["fault"]["repair_date"])
+    midday = sum(1 for s in sites if s["fault"] and s["fault"]["onset_time"])
+    skies = Counter(k for r in labels["regions"].values() for k in r["skies"].values())
+    lines = [
+        f"{labels['period']}: {len(labels['dates'])} days from {labels['dates'][0]},"
+        f" {len(labels['sites'])} sites ({', '.join(f'{v} {k}' for k, v in settings.items())};"
+        f" {', '.join(f'{v} {k}' for k, v in vendors.items())};"
+        f" {sum(1 for s in sites if s['device_energies'])} with device energies,"
+        f" {sum(1 for s in sites if s['truth']['shading'])} shaded)",
+        f"  healthy sites {sum(1 for s in sites if not s['fault'])},"
+        f" faults: {', '.join(f'{k}/{c} {v}' for (k, c), v in sorted(faults.items()))};"
+        f" {midday} starting during the day, {repaired} repaired",
+        f"  region-days: {', '.join(f'{k} {v}' for k, v in skies.most_common())}",
+    ]
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True)
@@ -1599,6 +1644,7 @@ def main(argv=None) -> int:
     for name, p in paths.items():
         for kind, path in p.items():
             print(f"{name} {kind}: {path}")
+        print(summary(json.loads(p["labels"].read_text())))
     return 0
 
 
