@@ -79,7 +79,8 @@ null for a fault there from midnight):
   is at most 0.72, the days before with a factor below 1 are "ramp" days
   (not healthy, not yet faulty);
 - string_mlpe_fault: on sites with device energies, 1 to a quarter of the
-  microinverters dead (their energy is 0 Wh, or a few Wh on its dying day);
+  microinverters dead (0 Wh from the onset; on a mid-day onset day, what
+  they made until then);
   on microinverter sites without device data, a branch circuit of 30-50 %
   of the micros dead; on SolarEdge sites (no device data), one of 2-3
   strings dead (the site makes 0.33-0.67 of normal). The last two can only
@@ -746,7 +747,7 @@ class Sky:
             "clear_t0": r(8.5, 12),
             "clear_gradient": r(-0.02, 0.02),  # hours per km
             "fog_tdiff": r(0.2, 0.42),
-            "storm_density": r(4, 9) / 5000.0,  # cells per km²
+            "storm_density": r(12, 25) / 5000.0,  # cells per km²
             "storm_tdiff": r(0.05, 0.15),
             "storm_start": r(11.5, 14),
         }
@@ -810,8 +811,8 @@ class Sky:
                         (i + rng.random()) * tile,
                         (j + rng.random()) * tile,
                         born,
-                        rng.uniform(0.7, 2.5),
-                        rng.uniform(3, 9),
+                        rng.uniform(1.0, 3.0),
+                        rng.uniform(4, 10),
                         rng.uniform(0.75, 1.0),
                     )
                 )
@@ -1394,6 +1395,9 @@ def generate_period(
                     values = np.where(dead, site.standby_w, values)
                 # the inverter is awake and reports its zero while the sun is up
                 night = night & ~dead
+                if site.night == "standby" and not fault.standby:
+                    # a tripped breaker: the meter reads 0, day and night
+                    night = night & ~active[sl]
             series[day][site.ref] = {
                 "step_minutes": site.step_minutes,
                 "power_w": _series(site, values, nulls, night),
