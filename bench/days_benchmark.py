@@ -160,10 +160,11 @@ class Score:
     # {kind: Counter(named kind)}
     named: dict = field(default_factory=lambda: defaultdict(Counter))
     named_right: list = field(default_factory=lambda: [0, 0])
-    unjudged: list = field(
-        default_factory=lambda: [0, 0]
-    )  # indeterminate, healthy daylight site-days
+    # indeterminate, healthy daylight site-days
+    unjudged: list = field(default_factory=lambda: [0, 0])
     healthy_kinds: Counter = field(default_factory=Counter)
+    # {(setting, measure): count}: cluster, rural and isolated sites apart
+    by_setting: Counter = field(default_factory=Counter)
     closed: list = field(default_factory=lambda: [0, 0])  # within 2 days, eligible
     misses: list = field(default_factory=list)
     false_detail: list = field(default_factory=list)
@@ -183,6 +184,7 @@ class Score:
             setattr(out, name, getattr(self, name) + getattr(other, name))
         out.false_named = self.false_named + other.false_named
         out.healthy_kinds = self.healthy_kinds + other.healthy_kinds
+        out.by_setting = self.by_setting + other.by_setting
         for name in ("named_right", "unjudged", "closed"):
             setattr(
                 out,
@@ -213,6 +215,7 @@ def score(labels: dict, verdicts: dict, tag: str = "") -> Score:  # noqa: C901 -
     for ref, site in labels["sites"].items():
         fault = site["fault"]
         days = site["days"]
+        setting = site.get("setting", "cluster")
         opened = [_open(verdicts, ref, d) for d in dates]
         openings = [i for i in range(n) if opened[i] and (i == 0 or not opened[i - 1])]
         for d in dates:
@@ -223,11 +226,15 @@ def score(labels: dict, verdicts: dict, tag: str = "") -> Score:  # noqa: C901 -
                 out.healthy_kinds[kind] += 1
                 out.unjudged[1] += 1
                 out.unjudged[0] += kind == "indeterminate"
+                out.by_setting[(setting, "days")] += 1
+                out.by_setting[(setting, "indeterminate")] += kind == "indeterminate"
         if fault is None:
             out.healthy_sites += 1
+            out.by_setting[(setting, "sites")] += 1
             out.healthy_site_days += sum(1 for d in dates if days[d]["daylight"])
             if any(opened):
                 out.false_sites.append(ref)
+                out.by_setting[(setting, "false")] += 1
                 first = openings[0]
                 line = verdicts.get((ref, dates[first]), {})
                 out.false_named[line.get("kind", "?")] += 1
@@ -489,6 +496,25 @@ def report(runs: list[Run], variant: str) -> str:  # noqa: C901 - one table per 
         + " | ".join(str(total.false_named.get(k, 0)) for k in named_cols)
         + " |"
     )
+    settings = sorted({k[0] for k in total.by_setting}, key=["cluster", "rural", "isolated"].index)
+    lines += [
+        "",
+        "By setting (rural: 20-70 km from the city's cluster; isolated: 150-400 km, alone):",
+        "",
+        "| setting | healthy sites | ever ticketed | healthy daylight site-days | indeterminate |",
+        "|---|---|---|---|---|",
+    ]
+    for setting in settings:
+        b = total.by_setting
+        lines.append(
+            row(
+                setting,
+                b[(setting, "sites")],
+                b[(setting, "false")],
+                f"{b[(setting, 'days')]:,}",
+                _share((b[(setting, "indeterminate")], b[(setting, "days")])),
+            )
+        )
     lines += [
         "",
         "Verdicts on healthy daylight site-days: "

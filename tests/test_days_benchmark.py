@@ -139,9 +139,12 @@ def test_indeterminate_healthy_daylight_days_are_unjudged():
     verdicts = _verdicts(labels, {})
     for d in DATES[:3]:
         verdicts[("A", d)]["kind"] = "indeterminate"
+    labels["sites"]["A"]["setting"] = "isolated"
     s = bench.score(labels, verdicts)
     # the night-only day does not count: 2 of 9 daylight days
     assert s.unjudged == [2, 9]
+    assert s.by_setting[("isolated", "indeterminate")] == 2
+    assert s.by_setting[("cluster", "days")] == 0
 
 
 def test_malformed_lines_and_missing_site_days_are_errors():
