@@ -29,6 +29,8 @@ It prints, per run (with arrays, without arrays):
 - the share of healthy daylight site-days the engine left `indeterminate`;
 - the repaired faults (ticketed the day before the repair) whose ticket was
   closed by the end of the repair day + 2;
+- false tickets and unjudged days again per setting (cluster, rural,
+  isolated: how many neighbours share a site's sky);
 - time per site-day (wall clock and CPU of the subprocess);
 - errors: lines that are not JSON or lack a field, unknown sites or dates,
   duplicates, site-days without a line, a non-zero exit.
@@ -559,7 +561,7 @@ def main(argv=None) -> int:
         "--sites", type=int, help="about this many sites (default: the full fleet, ~330)"
     )
     parser.add_argument("--seed", type=int)
-    parser.add_argument("--period", default="all", help="jun, nov or all")
+    parser.add_argument("--period", default="all", help="jun, nov, jun,nov or all")
     parser.add_argument(
         "--cache", type=Path, default=DEFAULT_CACHE, help="where the fleet and outputs are kept"
     )
@@ -582,6 +584,11 @@ def main(argv=None) -> int:
 
     seed = physics_days.SEED if args.seed is None else args.seed
     periods = list(physics_days.PERIODS) if args.period == "all" else args.period.split(",")
+    unknown = [p for p in periods if p not in physics_days.PERIODS]
+    if unknown:
+        parser.error(
+            f"unknown period {', '.join(unknown)} (known: {', '.join(physics_days.PERIODS)})"
+        )
     cache = args.cache / f"seed{seed}-sites{args.sites or 'all'}"
     start = time.perf_counter()
     paths = physics_days.write_fleet(cache, seed, args.sites, periods)
