@@ -38,8 +38,8 @@ the afternoon, broken fast cumulus, overcast, heavy overcast (rain), a front
 passing (warm: fair then overcast; cold: overcast then broken then clear;
 the line crosses the cluster over an hour or two, so neighbours change sky
 at different times), a clearing morning (fog or stratus burning off, earlier
-on one side of the cluster), and afternoon storms (convective cells 3-9 km
-across born after noon, moving with the wind: one site under a storm while
+on one side of the cluster), and afternoon storms (convective cells 4-10 km
+in radius born after noon, moving with the wind: one site under a storm while
 its neighbour 8 km away is in the sun). Cumulus is a moving random field
 (sum of advected, evolving waves 1-25 km long) thresholded at the sky's
 cover, sampled every minute and averaged per 5 minutes, so nearby sites see
