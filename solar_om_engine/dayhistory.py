@@ -27,7 +27,7 @@ from .classify import Verdict
 from .dayfacts import ROOF_UNKNOWN, DayFacts, SiteKnowledge
 from .kinds import is_judged
 from .levels import DEFAULT_LEVELS, GoodDay, LevelPolicy, Levels, is_good, learn
-from .orientation import DayFit, RoofEvidence, inferred_roof
+from .orientation import CANDIDATES, DayFit, RoofEvidence, inferred_roof
 from .series import SiteSpec
 
 
@@ -73,6 +73,43 @@ class SiteHistory:
             if r.good and r.model_ratio is not None
         )
         return learn(good, policy.levels)
+
+    def to_json(self) -> dict:
+        """The history as JSON-able data (what the addon stores on the site)."""
+        return {
+            "records": [
+                [r.day.isoformat(), r.kind, r.sky, r.model_ratio, r.good] for r in self.records
+            ],
+            "roof": {
+                "clear_days": self.roof.clear_days,
+                "residuals": list(self.roof.residuals),
+                "log_scales": list(self.roof.log_scales),
+            },
+            "device_shares": [list(s) for s in self.device_shares],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> SiteHistory:
+        """The history `to_json` wrote (an empty one for None or {}); data
+        of another shape (an engine upgrade changed the roof candidates)
+        starts that part afresh rather than fail."""
+        if not data:
+            return cls()
+        records = tuple(
+            DayRecord(date.fromisoformat(d), kind, sky, ratio, bool(good))
+            for d, kind, sky, ratio, good in data.get("records", ())
+        )
+        roof_data = data.get("roof") or {}
+        residuals = tuple(roof_data.get("residuals", ()))
+        roof = RoofEvidence()
+        if len(residuals) == len(CANDIDATES):
+            roof = RoofEvidence(
+                int(roof_data.get("clear_days", 0)),
+                residuals,
+                tuple(roof_data.get("log_scales", ())),
+            )
+        shares = tuple(tuple(s) for s in data.get("device_shares", ()))
+        return cls(records, roof, shares)
 
     def usual_shares(self) -> tuple[float, ...] | None:
         if not self.device_shares:
