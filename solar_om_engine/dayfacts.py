@@ -29,7 +29,7 @@ from datetime import date
 
 import numpy as np
 
-from .daymodel import LIT_ELEVATION_DEG, RoofModel, roof_model
+from .daymodel import KC_OVERCAST, LIT_ELEVATION_DEG, RoofModel, roof_model
 from .geo import distance_km
 from .levels import Level, Levels, learn
 from .orientation import shape_fit
@@ -40,8 +40,11 @@ from .series import DaySeries, SiteSpec
 # of its clear-sky output at noon (dawn and dusk say little of the sky)
 MIN_WITNESS_SHARE = 0.05
 # neighbours: within this radius (km), the nearest `MAX_PEERS` of those
-# reporting at a step, at least `MIN_PEERS` of them
-PEER_RADIUS_KM = 50.0
+# reporting at a step; the sky they tell is *close* with at least
+# `MIN_PEERS` of them within CLOSE_PEER_KM (clouds are a few km across:
+# neighbours further out tell the kind of day, not the site's own clouds)
+PEER_RADIUS_KM = 100.0
+CLOSE_PEER_KM = 50.0
 MAX_PEERS = 8
 MIN_PEERS = 3
 # neighbours facing another way are worse witnesses of what the sky gives
@@ -110,12 +113,18 @@ class DayFacts:
     max_elevation_deg: float
     # how many neighbours told the sky (the median over the lit steps)
     peers: int
-    # the nearest neighbours' distance (the MIN_PEERS-th, km; None: too few)
+    # the nearest neighbours' distance (the MIN_PEERS-th, or the farthest
+    # of fewer, km; None: none)
     peer_km: float | None
     # devices: each one's energy (Wh, None: not reporting) and the day's
     # usual shares (from history) where known
     device_energy_wh: tuple[float | None, ...] | None = None
     device_shares: tuple[float, ...] | None = None
+    # how much more a clear sky gives the roof today than an overcast does
+    # (energy over the lit day; None: no roof): a roof facing the sun gains
+    # three or four times, one facing away little, and its model is then
+    # least sure (its light is diffuse and grazing)
+    contrast: float | None = None
     # the day's power against the roof's own clear-sky shape (a clear day
     # fits it closely): misfit, scale (made over the clear-sky model) and
     # the share of lit steps kept (None: no roof, or too little data)
@@ -139,6 +148,14 @@ class DayFacts:
         due = self.due_wh[hour] if self.due_wh[hour] is not None else self.floor_wh[hour]
         span = self.data_hours[hour]
         return None if due is None or span <= 0 else due / span
+
+    @property
+    def close_sky(self) -> bool:
+        """Whether the neighbours who told the sky were close and many
+        enough to share the site's clouds (else they tell the kind of day)."""
+        return (
+            self.peers >= MIN_PEERS and self.peer_km is not None and self.peer_km <= CLOSE_PEER_KM
+        )
 
     @property
     def day_sky(self) -> float | None:
@@ -306,11 +323,11 @@ def _neighbours_sky(
     m: _Modelled, near: list[tuple[float, _Modelled]]
 ) -> tuple[np.ndarray, int, float | None]:
     """The sky of the site's nearest MAX_PEERS witnesses reporting at each
-    step (their median), NaN where fewer than MIN_PEERS report."""
+    step (their median), NaN where none reports."""
     steps = len(m.power)
     sky = np.full(steps, np.nan)
-    if len(near) < MIN_PEERS:
-        return sky, len(near), None
+    if not near:
+        return sky, 0, None
     # align the witnesses' steps to the site's (series of other step lengths
     # are resampled by repeating or averaging)
     stacked = np.vstack([_resample(other.sky, steps) for _, other in near])
@@ -320,12 +337,12 @@ def _neighbours_sky(
     use = finite & (rank <= MAX_PEERS)
     count = use.sum(axis=0)
     values = np.where(use, stacked, np.nan)
-    ok = count >= MIN_PEERS
+    ok = count >= 1
     if ok.any():
         sky[ok] = np.nanmedian(values[:, ok], axis=0)
     lit_counts = count[ok]
     peers = int(np.median(lit_counts)) if lit_counts.size else 0
-    return sky, peers, near[MIN_PEERS - 1][0]
+    return sky, peers, near[min(MIN_PEERS, len(near)) - 1][0]
 
 
 def _resample(values: np.ndarray, steps: int) -> np.ndarray:
@@ -403,8 +420,17 @@ def _facts(m: _Modelled, near: list[tuple[float, _Modelled]]) -> DayFacts:
         peer_km=peer_km,
         device_energy_wh=series.device_energy_wh,
         clear_fit=_clear_fit(m, lit),
+        contrast=_contrast(m.model, lit),
         notes=notes,
     )
+
+
+def _contrast(model: RoofModel | None, lit: np.ndarray) -> float | None:
+    if model is None:
+        return None
+    overcast = float(model.power_under(np.full(len(lit), KC_OVERCAST))[lit].sum())
+    clear = float(model.clear[lit].sum())
+    return clear / overcast if overcast > 0 else None
 
 
 def _clear_fit(m: _Modelled, lit: np.ndarray) -> tuple[float, float, float] | None:

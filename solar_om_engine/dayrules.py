@@ -18,7 +18,7 @@ fault), and `abstained` with the cause where the day could not be judged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import ClassVar
 
 from .classify import Verdict
@@ -120,9 +120,26 @@ class ZeroProduction(DayRule):
     due_fraction: float = 0.05
     # for at least this many lit hours
     min_hours: float = 2.0
+    # or the whole day about nothing for at least this many lit hours with
+    # data, whatever the sky (a working inverter makes something in any
+    # daylight; no neighbours need tell the sky)
+    whole_day_hours: float = 3.0
 
     def __call__(self, facts):
         cap = facts.spec.capacity_w
+        lit_with_data = [
+            h for h in range(24) if facts.lit_share[h] >= 0.5 and facts.data_hours[h] > 0
+        ]
+        if len(lit_with_data) >= self.whole_day_hours and all(
+            facts.mean_power_w(h) <= self.zero_fraction * cap for h in lit_with_data
+        ):
+            return _verdict(
+                facts,
+                FaultKind.INVERTER_FAULT,
+                f"Zero Production: about 0 W all day ({len(lit_with_data)} hours of daylight "
+                "reported)",
+                zero_hours=lit_with_data,
+            )
         zero_hours = [
             h
             for h in range(24)
@@ -154,8 +171,9 @@ class DeadDevices(DayRule):
     gives: ClassVar[str] = FaultKind.STRING_MLPE_FAULT
     # a device is dead at most this share of its siblings' median
     dead_share: float = 0.1
-    # or, where its usual share is known, at most this share of it
-    drop_share: float = 0.5
+    # or, where its usual share is known, at most this share of it (a tree
+    # or a low winter sun can halve a device's share on a given day)
+    drop_share: float = 0.25
     # the siblings' median made at least this much (Wh): a dark day's
     # devices all make little
     min_median_wh: float = 50.0
@@ -256,11 +274,16 @@ class _Compared:
         }
 
 
-def _against_neighbours(facts: DayFacts, min_hour_share: float, deep: float) -> _Compared | None:
+def _against_neighbours(
+    facts: DayFacts, min_hour_share: float, deep: float, far_factor: float
+) -> _Compared | None:
     hourly = facts.hourly_pi(min_hour_share)
     if not hourly:
         return None
     level = facts.level
+    if not facts.close_sky:
+        # neighbours far or few: the kind of day, not the site's own clouds
+        level = replace(level, spread=level.spread * far_factor)
     made, due = facts.totals([h for h, _, _ in hourly])
     due *= level.level
     if due <= 0:
@@ -273,7 +296,7 @@ def _against_neighbours(facts: DayFacts, min_hour_share: float, deep: float) -> 
         _quantile(pis, 0.75),
         sum(1 for pi, _ in pis if pi <= deep),
         level,
-        "neighbours",
+        "neighbours" if facts.close_sky else "far neighbours",
     )
 
 
@@ -328,6 +351,8 @@ class Shortfall(DayRule):
     # `deep_hours` hours at most this share, opens at once
     deep_ratio: float = 0.5
     deep_hours: int = 2
+    # neighbours far or few (see dayfacts.close_sky): spreads this much wider
+    far_factor: float = 2.0
     # a clear day of a site without neighbours: its misfit to the roof's
     # clear-sky shape at most this, with at least this share of steps kept
     clear_residual: float = 0.05
@@ -339,7 +364,7 @@ class Shortfall(DayRule):
     def __call__(self, facts):
         if facts.roof == ROOF_UNKNOWN:
             return self._bounded(facts)
-        compared = _against_neighbours(facts, self.min_hour_share, self.deep_ratio)
+        compared = _against_neighbours(facts, self.min_hour_share, self.deep_ratio, self.far_factor)
         if compared is None:
             compared = _against_clear_sky(facts, self.clear_residual, self.clear_kept)
         if compared is None:
@@ -347,11 +372,10 @@ class Shortfall(DayRule):
         if compared.due < self.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1000.0:
             return None
         threshold = self.threshold(compared.level)
-        what = (
-            "what its roof makes under its neighbours' sky"
-            if compared.source == "neighbours"
-            else "what its roof makes under a clear sky (a clear day, no neighbours)"
-        )
+        what = {
+            "neighbours": "what its roof makes under its neighbours' sky",
+            "far neighbours": "what its roof makes under the sky of neighbours further out",
+        }.get(compared.source, "what its roof makes under a clear sky (a clear day, no neighbours)")
         made = (
             f"made {compared.made / 1000:.1f} of {compared.due / 1000:.1f} kWh due: "
             f"{compared.ratio:.0%} of {what}, at its usual level of "
@@ -434,9 +458,9 @@ class Normal(DayRule):
     def __call__(self, facts):
         compared = None
         if facts.roof != ROOF_UNKNOWN:
-            compared = _against_neighbours(facts, self.min_hour_share, 0.0) or _against_clear_sky(
-                facts, self.clear_residual, self.clear_kept
-            )
+            compared = _against_neighbours(
+                facts, self.min_hour_share, 0.0, 1.0
+            ) or _against_clear_sky(facts, self.clear_residual, self.clear_kept)
         kwh = facts.made_total_wh / 1000
         if compared and compared.due >= self.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1000.0:
             return _verdict(
