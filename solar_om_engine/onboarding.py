@@ -523,8 +523,11 @@ def name_tokens(text: str) -> frozenset[str]:
 
 
 def _street_key(street: str, zip_code: str) -> tuple[str, str] | None:
-    folded = re.sub(r"[^a-z0-9]", "", _fold(street))
-    folded = re.sub(r"(strasse|str|street|st|road|rd|avenue|ave|calle|via)$", "", folded)
+    """A street and postcode compared loosely: accents, case, punctuation and
+    the street type ("Lindenstraße 4" is "Lindenstr. 4") left out."""
+    folded = _fold(street).replace("ß", "ss")
+    folded = re.sub(r"(strasse|street|str|road|avenue|ave|rd|st)(?=\W|$)", "", folded)
+    folded = re.sub(r"[^a-z0-9]", "", folded)
     code = re.sub(r"\s", "", (zip_code or "").lower())
     return (folded, code) if folded and code else None
 
@@ -729,7 +732,8 @@ def pick_project(
     naming = [
         p
         for p in own
-        if system.vendor_ref in p.name or (folded_name and folded_name in _fold(p.name))
+        if re.search(rf"\b{re.escape(system.vendor_ref)}\b", p.name)
+        or (folded_name and folded_name in _fold(p.name))
     ]
     if len(naming) == 1:
         return naming[0].id

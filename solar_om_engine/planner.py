@@ -540,7 +540,7 @@ def describe(plan: Plan) -> dict[str, str]:
 
 ONBOARDING_SHARE = 0.25  # of the month's calls left, one creation pass may spend
 INVENTORY_SHARE = 0.05  # of the month's calls left, the daily device refreshes may spend
-PASS_MINUTES = 5.0  # one pass waits at most this long on the per-minute limit
+PASS_MINUTES = 10.0  # one pass waits at most this long on the per-minute limit
 
 
 @dataclass(frozen=True)

@@ -487,6 +487,8 @@ STREETS = {
     "San Diego": ("Ocean Avenue", "US", "92"),
     "Denver": ("Colfax Avenue", "US", "80"),
     "Austin": ("Congress Avenue", "US", "78"),
+    "Brisbane": ("Queen Street", "AU", "40"),
+    "Sydney": ("George Street", "AU", "20"),
 }
 
 
