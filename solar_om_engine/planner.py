@@ -569,6 +569,7 @@ def discovery_plan(
     days_left: int = 30,
     known: int = 0,
     listable: bool = True,
+    list_done: bool = False,
 ) -> DiscoveryPlan:
     """What one discovery pass of an account may spend: the listing of its
     `systems` systems, then the devices (and Enphase's size) of `to_create`
@@ -579,7 +580,8 @@ def discovery_plan(
     if systems < 0 or to_create < 0 or known < 0:
         raise PlanError("counts of systems and sites must be 0 or more")
     cost = vendor_costs.discovery_cost(vendor)
-    listing = vendor_costs.list_calls(vendor, systems, listable=listable)
+    # `list_done`: the systems were listed already (creating the accepted ones)
+    listing = 0 if list_done else vendor_costs.list_calls(vendor, systems, listable=listable)
     left = max(tier.per_month - month_used - listing, 0)
     minute_room = max(int(tier.per_minute * PASS_MINUTES) - listing, 0)
     per_site = max(cost.create_calls_per_site, 1)

@@ -117,6 +117,8 @@ class SimSite:
     reference: str = ""  # Enphase: the installer's own id for the system
     installed: str = "2022-08-15"
     deactivated: bool = False
+    # whether the simulator's geocoder knows the site's address
+    geocodable: bool = True
     # devices whose serial changed: old serial -> the replacement's
     swaps: dict = field(default_factory=dict)
     _energy_cache: tuple = (None, None, 0.0)  # (local date, last slot start, Wh)

@@ -913,35 +913,48 @@ def _onboarding_methods():
         if path != "/search":
             raise _Reply(404, {"error": "not found"})
         query = " ".join(self.query.get("q", "").lower().replace(",", " ").split())
-        for site in self.sim.fleet.sites.values():
-            if site.street and site.street.lower() in query and site.cloud_cell.lower() in query:
-                raise _Reply(
-                    200,
-                    [
-                        {
-                            "place_id": abs(hash(site.ref)) % 10**9,
-                            "licence": "Data © OpenStreetMap contributors, ODbL 1.0. "
-                            "http://osm.org/copyright",
-                            "osm_type": "way",
-                            "osm_id": abs(hash(site.street)) % 10**9,
-                            "lat": f"{site.latitude:.7f}",
-                            "lon": f"{site.longitude:.7f}",
-                            "class": "building",
-                            "type": "house",
-                            "place_rank": 30,
-                            "importance": 0.1,
-                            "addresstype": "building",
-                            "name": "",
-                            "display_name": f"{site.street}, {site.zip} {site.cloud_cell}",
-                            "boundingbox": [
-                                f"{site.latitude - 0.0001:.7f}",
-                                f"{site.latitude + 0.0001:.7f}",
-                                f"{site.longitude - 0.0001:.7f}",
-                                f"{site.longitude + 0.0001:.7f}",
-                            ],
-                        }
-                    ],
-                )
+        padded, words = f" {query} ", set(query.split())
+        places = [s for s in self.sim.fleet.sites.values() if s.geocodable]
+        # a street address; else (Enphase lists no street) a postcode and city,
+        # which Nominatim places too
+        by_street = [
+            s
+            for s in places
+            if s.street
+            and f" {' '.join(s.street.lower().split())} " in padded
+            and s.cloud_cell.lower() in query
+        ]
+        by_zip = [
+            s for s in places if s.zip and s.zip.lower() in words and s.cloud_cell.lower() in query
+        ]
+        for site in (by_street or by_zip)[:1]:
+            raise _Reply(
+                200,
+                [
+                    {
+                        "place_id": abs(hash(site.ref)) % 10**9,
+                        "licence": "Data © OpenStreetMap contributors, ODbL 1.0. "
+                        "http://osm.org/copyright",
+                        "osm_type": "way",
+                        "osm_id": abs(hash(site.street)) % 10**9,
+                        "lat": f"{site.latitude:.7f}",
+                        "lon": f"{site.longitude:.7f}",
+                        "class": "building",
+                        "type": "house",
+                        "place_rank": 30,
+                        "importance": 0.1,
+                        "addresstype": "building",
+                        "name": "",
+                        "display_name": f"{site.street}, {site.zip} {site.cloud_cell}",
+                        "boundingbox": [
+                            f"{site.latitude - 0.0001:.7f}",
+                            f"{site.latitude + 0.0001:.7f}",
+                            f"{site.longitude - 0.0001:.7f}",
+                            f"{site.longitude + 0.0001:.7f}",
+                        ],
+                    }
+                ],
+            )
         raise _Reply(200, [])
 
     return {

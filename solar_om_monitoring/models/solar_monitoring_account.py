@@ -167,12 +167,21 @@ class SolarMonitoringAccount(models.Model):
                 SQL(
                     "SELECT DISTINCT account_id, round(latitude), 2 * round(longitude / 2)"
                     " FROM solar_site WHERE account_id = ANY(%s) AND active"
+                    " AND monitoring_stopped IS NOT TRUE"
                     " AND latitude IS NOT NULL AND longitude IS NOT NULL",
                     self.ids,
                 )
             )
             for account_id, lat, lon in self.env.cr.fetchall():
                 cells[account_id].append((float(lat), float(lon)))
+        # a site whose vendor deactivated it is not watched: not in the plan
+        stopped = dict(
+            self.env["solar.site"]._read_group(
+                [("account_id", "in", self.ids), ("monitoring_stopped", "=", True)],
+                ["account_id"],
+                ["__count"],
+            )
+        )
         plans = {}
         for account in self:
             ledger = (ledgers or {}).get(account.id) or account._ledger()
@@ -181,7 +190,7 @@ class SolarMonitoringAccount(models.Model):
             plans[account.id] = planner.make_plan(
                 account.vendor,
                 account._tier(),
-                account.site_count,
+                account.site_count - stopped.get(account, 0),
                 at,
                 locations=cells.get(account.id) or None,
                 month_used=ledger.month_used if ledger.month == at.strftime("%Y-%m") else 0,
