@@ -138,7 +138,6 @@ class SolarMonitoringAccount(models.Model):
         now = datetime.now(timezone.utc)
         plans = self._health_plans(now)
         for account in self:
-            ledger = account._ledger()
             plan = plans.get(account.id)
             if plan is None:  # a new account, vendor or plan not chosen yet
                 account.calls_this_month = account.quota_headroom = 0
@@ -147,6 +146,7 @@ class SolarMonitoringAccount(models.Model):
                 account.plan_detect = account.plan_usage = False
                 continue
             words = planner.describe(plan)
+            ledger = account._ledger()
             account.calls_this_month = ledger.month_used
             account.quota_headroom = ledger.month_remaining()
             account.check_interval_minutes = plan.liveness_every_min
@@ -184,9 +184,9 @@ class SolarMonitoringAccount(models.Model):
         )
         plans = {}
         for account in self:
-            ledger = (ledgers or {}).get(account.id) or account._ledger()
             if not account.vendor or not account.quota_tier:
-                continue
+                continue  # a new account: no ledger without a plan
+            ledger = (ledgers or {}).get(account.id) or account._ledger()
             plans[account.id] = planner.make_plan(
                 account.vendor,
                 account._tier(),
