@@ -517,8 +517,8 @@ def onboarding_fleet(
             surname, city = owners[i]
         else:
             surname, city = SURNAMES[i % len(SURNAMES)], cities[i % len(cities)]
-            if i >= len(SURNAMES):
-                surname = f"{surname} {i // len(SURNAMES) + 1}"
+            if i >= len(SURNAMES):  # double-barrelled: every owner's name differs
+                surname = f"{surname}-{SURNAMES[(i // len(SURNAMES) * 7) % len(SURNAMES)]}"
         _name, lat, lon, tz = by_city[city]
         street, country, prefix = STREETS[city]
         ref = f"{7_100_000 + i}" if vendor != "apsystems" else f"AZ{7_100_000 + i:08X}"

@@ -10,6 +10,7 @@ import logging
 import requests
 
 from odoo import api, models
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -47,3 +48,31 @@ class BaseGeocoder(models.AbstractModel):
             return float(places[0]["lat"]), float(places[0]["lon"])
         except (KeyError, TypeError, ValueError):
             return None
+
+    @api.model
+    def _solar_geocode(self, addresses):
+        """(latitude, longitude) or None for each address dict (street, zip,
+        city, state, country), with the provider chosen in Settings read
+        once: `geo_find` per address, without asking for the provider each
+        time. A provider that cannot answer at all stops the batch (the
+        rest stay without coordinates, listed, not lost)."""
+        if not addresses:
+            return []
+        provider = self._get_provider().tech_name
+        make_query = getattr(self, f"_geo_query_address_{provider}", None)
+        call = getattr(self, f"_call_{provider}", None)
+        if call is None:
+            _logger.warning("geocoding: provider %s is not implemented", provider)
+            return [None] * len(addresses)
+        points = []
+        for index, address in enumerate(addresses):
+            query = (make_query or self._geo_query_address_default)(**address)
+            try:
+                points.append(call(query) if query else None)
+            except UserError as err:
+                _logger.warning("geocoding stopped: %s", err)
+                return points + [None] * (len(addresses) - index)
+            except Exception:  # noqa: BLE001 - as geo_find: one address's failure is no place
+                _logger.debug("geocoding failed", exc_info=True)
+                points.append(None)
+        return points

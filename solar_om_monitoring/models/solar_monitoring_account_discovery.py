@@ -568,14 +568,20 @@ class SolarMonitoringAccount(models.Model):
         # who may create sites may onboard them (the records below are
         # written as superuser: vendor rows, customers named after systems)
         self.env["solar.site"].check_access("create")
-        total = {"created": 0, "queued": 0, "failed": 0, "no_coordinates": 0}
+        total = {
+            "created": 0,
+            "queued": 0,
+            "failed": 0,
+            "no_coordinates": 0,
+            "queries_service_locations": 0,
+        }
         sites = self.env["solar.site"]
         for account in systems.account_id:
             result = account._onboard_create_one(
                 systems.filtered(lambda s, a=account: s.account_id == a), at
             )
             for key in total:
-                total[key] += result[key]
+                total[key] += result.get(key, 0)
             sites |= result["sites"]
         total["sites"] = sites
         return total
@@ -617,7 +623,7 @@ class SolarMonitoringAccount(models.Model):
             unread.write({"state": "queued", "problem": devices.account_error[:250]})
             now_systems -= unread
         result = self._create_sites(now_systems, devices, at)
-        result["queued"] += len(systems) - len(now_systems) - result["failed"] - result["created"]
+        result["queued"] = len(systems) - len(now_systems)
         return result
 
     def _create_sites(self, systems, devices, at):
@@ -647,6 +653,8 @@ class SolarMonitoringAccount(models.Model):
             todo |= system
         coordinates = self._onboard_geolocate(todo, plans, countries, states)
         places = self._onboard_service(todo, partners, countries, states)
+        # the site's default level, read once for the batch
+        level = self.env["solar.contract.level"].search([], limit=1)
         vals_list = []
         for system in todo:
             plan = plans[system.id]
@@ -678,13 +686,24 @@ class SolarMonitoringAccount(models.Model):
                     "territory_id": territory or False,
                     "project_id": project or False,
                     "devices_synced_at": naive_utc(at),
+                    "contract_level_id": level.id,
                 }
             )
         sites = (
             Site.sudo()
-            .with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_notrack=True,
+                solar_defer_fsm_location=True,
+            )
             .create(vals_list)
         )
+        # the service locations: OCA fieldservice writes each location's
+        # partner once (its owner), whatever the batch; counted apart
+        before = self.env.cr.sql_log_count
+        sites._sync_fsm_location()
+        result["queries_service_locations"] = self.env.cr.sql_log_count - before
         self._onboard_devices(sites, devices)
         if todo:
             rows = [(s.id, site.id) for s, site in zip(todo, sites, strict=True)]
@@ -797,38 +816,34 @@ class SolarMonitoringAccount(models.Model):
         gave them, else the address through Odoo's geocoder (base_geolocalize,
         its provider set in Settings). A system it cannot place gets none:
         its site is created all the same and listed under No Coordinates."""
-        found = {}
-        geocoder = self.env["base.geocoder"]
+        found, todo = {}, []
         country_names = dict(
             (c.id, c.name) for c in self.env["res.country"].browse(set(countries.values()))
         )
         state_names = dict(
             (s.id, s.name) for s in self.env["res.country.state"].browse(set(states.values()))
         )
-        failed_once = False
         for system in systems:
             plan = plans[system.id]
             if plan.latitude is not None:
                 found[system.id] = (plan.latitude, plan.longitude)
-                continue
-            if not (system.street or system.city or system.zip) or failed_once:
-                continue
-            query = geocoder.geo_query_address(
-                street=system.street,
-                zip=system.zip,
-                city=system.city,
-                state=state_names.get(states.get(system.id)),
-                country=country_names.get(countries.get(system.id)),
-            )
-            try:
-                point = geocoder.geo_find(query)
-            except UserError as err:
-                # a provider that cannot answer at all: stop asking it
-                _logger.warning("geocoding stopped for account %s: %s", self.id, err)
-                failed_once = True
-                continue
+            elif system.street or system.city or system.zip:
+                todo.append(
+                    (
+                        system.id,
+                        {
+                            "street": system.street,
+                            "zip": system.zip,
+                            "city": system.city,
+                            "state": state_names.get(states.get(system.id)),
+                            "country": country_names.get(countries.get(system.id)),
+                        },
+                    )
+                )
+        points = self.env["base.geocoder"]._solar_geocode([address for _id, address in todo])
+        for (system_id, _address), point in zip(todo, points, strict=True):
             if point:
-                found[system.id] = point
+                found[system_id] = point
         return found
 
     def _onboard_service(self, systems, partners, countries, states):

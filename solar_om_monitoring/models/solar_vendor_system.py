@@ -33,7 +33,9 @@ class SolarVendorSystem(models.Model):
     vendor = fields.Selection(related="account_id.vendor", store=True)
     vendor_ref = fields.Char(string="Vendor Site ID", required=True, index=True)
     name = fields.Char(string="Vendor Name")
-    state = fields.Selection(STATES, required=True, default=SystemState.NEW.value, index=True)
+    state = fields.Selection(
+        STATES, string="Status", required=True, default=SystemState.NEW.value, index=True
+    )
     site_id = fields.Many2one("solar.site", index=True, ondelete="set null")
     # what the vendor says
     capacity_kwp = fields.Float(string="Size (kWp)", digits=(16, 3))
@@ -42,7 +44,7 @@ class SolarVendorSystem(models.Model):
     street2 = fields.Char()
     zip = fields.Char()
     city = fields.Char()
-    state_name = fields.Char(string="State")
+    state_name = fields.Char(string="Region")
     country_code = fields.Char(string="Country")
     address = fields.Char(compute="_compute_address")
     installation_date = fields.Date()
