@@ -209,7 +209,7 @@ class SolarMonitoringAccount(models.Model):
                     )
                 )
         note = self.env._(
-            "%(listed)s systems listed (%(calls)s calls): %(new)s not monitored yet, "
+            "%(listed)s systems listed (vendor calls: %(calls)s): %(new)s not monitored yet, "
             "%(known)s monitored, %(off)s deactivated",
             listed=summary["listed"],
             calls=summary["calls"],
@@ -370,13 +370,21 @@ class SolarMonitoringAccount(models.Model):
         rows = []
         for system in todo:
             match = matches[system.vendor_ref]
-            rows.append((system.id, match.partner_id, match.rule.value, match.reason))
+            rows.append(
+                (
+                    system.id,
+                    match.partner_id,
+                    match.rule.value,
+                    match.reason,
+                    list(onboarding.MatchRule).index(match.rule),
+                )
+            )
         self.env.cr.execute(
             SQL(
                 "UPDATE solar_vendor_system AS t SET suggested_partner_id = v.partner::int,"
                 " partner_id = v.partner::int, match_rule = v.rule, match_reason = v.reason,"
-                " create_partner = (v.partner IS NULL)"
-                " FROM (VALUES %s) AS v(id, partner, rule, reason) WHERE t.id = v.id",
+                " match_rank = v.rank::int, create_partner = (v.partner IS NULL)"
+                " FROM (VALUES %s) AS v(id, partner, rule, reason, rank) WHERE t.id = v.id",
                 sql_values(rows),
             )
         )

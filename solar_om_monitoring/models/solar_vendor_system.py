@@ -11,6 +11,7 @@ from odoo import fields, models
 from solar_om_engine import onboarding
 from solar_om_engine.onboarding import MATCH_LABELS, MatchRule, SystemState
 
+MATCH_RANK = {rule.value: rank for rank, rule in enumerate(MatchRule)}
 STATES = [
     (SystemState.NEW.value, "Not Monitored Yet"),
     ("queued", "Waiting for Quota"),
@@ -32,7 +33,7 @@ class SolarVendorSystem(models.Model):
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     vendor = fields.Selection(related="account_id.vendor", store=True)
     vendor_ref = fields.Char(string="Vendor Site ID", required=True, index=True)
-    name = fields.Char(string="Vendor Name")
+    name = fields.Char(string="System")
     state = fields.Selection(
         STATES, string="Status", required=True, default=SystemState.NEW.value, index=True
     )
@@ -66,6 +67,8 @@ class SolarVendorSystem(models.Model):
         default=MatchRule.NONE.value,
     )
     match_reason = fields.Char(string="Why")
+    # the wizard lists the surest matches first (MATCH_RANK), then the rest
+    match_rank = fields.Integer(default=len(MATCH_RANK), readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer")
     create_partner = fields.Boolean(
         string="New Customer", help="Create a customer named after the system."

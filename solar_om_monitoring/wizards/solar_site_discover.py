@@ -68,6 +68,7 @@ class SolarSiteDiscover(models.TransientModel):
             "res_id": wizard.id,
             "view_mode": "form",
             "target": "new",
+            "context": {"dialog_size": "extra-large"},
         }
 
     def action_create_sites(self):
