@@ -794,7 +794,8 @@ class SolarMonitoringAccount(models.Model):
             return {}, {}
         Country = self.env["res.country"].sudo()
         by_key = {}
-        for country in Country.search([]):
+        # every country, once (about 250 rows): codes and names the vendors use
+        for country in Country.search([("code", "!=", False)]):
             by_key[country.code.upper()] = country.id
             by_key[(country.name or "").upper()] = country.id
         countries = {
@@ -901,7 +902,12 @@ class SolarMonitoringAccount(models.Model):
     def _territory_rows(self):
         """Territories with the postcodes (OCA base_territory's `zip_codes`,
         comma separated) and countries they serve."""
-        rows = self.env["res.territory"].sudo().search_read([], ["zip_codes", "country_ids"])
+        # every territory (a company has a handful), read once per batch
+        rows = (
+            self.env["res.territory"]
+            .sudo()
+            .search_read([("name", "!=", False)], ["zip_codes", "country_ids"])
+        )
         for row in rows:
             row["zip_codes"] = [
                 z.strip()

@@ -49,7 +49,7 @@ class SolarVendorSystem(models.Model):
     country_code = fields.Char(string="Country")
     address = fields.Char(compute="_compute_address")
     installation_date = fields.Date()
-    vendor_status = fields.Char(string="Vendor Status")
+    vendor_status = fields.Char()
     vendor_reference = fields.Char(
         string="Installer Reference", help="The installer's own id for the system (Enphase)."
     )
