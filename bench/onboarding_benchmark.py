@@ -54,7 +54,8 @@ def install_db():
     )
 
 
-INSERTS = {"count": 0}
+# INSERT statements outside the service locations (counted apart)
+INSERTS = {"count": 0, "paused": False}
 
 
 def measured(env, call):
@@ -65,7 +66,8 @@ def measured(env, call):
     execute = cursor_class.execute
 
     def counting(cr, query, params=None, log_exceptions=True):
-        if str(getattr(query, "code", query)).lstrip().upper().startswith("INSERT"):
+        text = str(getattr(query, "code", query)).lstrip().upper()
+        if text.startswith("INSERT") and not INSERTS["paused"]:
             INSERTS["count"] += 1
         return execute(cr, query, params, log_exceptions)
 
@@ -156,6 +158,17 @@ def main(argv):
                 )
             account = env["solar.monitoring.account"].create(values)
             cr.commit()
+            site_class = type(env["solar.site"])
+            sync = site_class._sync_fsm_location
+
+            def paused_sync(sites):
+                INSERTS["paused"] = True
+                try:
+                    return sync(sites)
+                finally:
+                    INSERTS["paused"] = False
+
+            site_class._sync_fsm_location = paused_sync
             uenv = env(user=manager)
             acc = account.with_env(uenv)
 
@@ -207,7 +220,7 @@ def main(argv):
         f"{q_locations:,} | {q_locations / n:.3f} |"
     )
     table.append(
-        f"| of which INSERTs of sites, devices, customers, notes (100 rows a statement) | | | "
+        f"| of which the other INSERTs: sites, devices, customers, notes (100 rows each) | | | "
         f"{q_inserts:,} | {q_inserts / n:.3f} |"
     )
     table.append(
