@@ -239,8 +239,9 @@ class SolarMonitoringAccount(models.Model):
 
     def _known_sites(self, refs):
         """Vendor id -> the site (id, stopped) that has it: this account's
-        sites, and the company's sites of the same vendor with a listed id
-        (one query)."""
+        sites, and the company's sites of the same vendor with a listed id,
+        archived ones included (the vendor id is theirs: unarchive the site
+        rather than make a second one; one query)."""
         sites = (
             self.env["solar.site"]
             .sudo()
@@ -257,7 +258,7 @@ class SolarMonitoringAccount(models.Model):
                 ["vendor_site_ref", "monitoring_stopped", "active"],
             )
         )
-        return {row["vendor_site_ref"]: row for row in sites if row["active"]}
+        return {row["vendor_site_ref"]: row for row in sites}
 
     def _upsert_systems(self, systems, found, known, at):
         """One row per listed system, created or updated in two statements;

@@ -115,6 +115,26 @@ class TestDiscovery(OnboardingCommon):
         self.assertEqual(self.account.not_monitored_count, self.SYSTEMS)
 
     def test_create_sites_in_one_go_then_a_second_discovery_creates_nothing_twice(self):
+        # the territory serving the first system's postcode, whose sites the
+        # Munich crew serves; the customer's installation project
+        first = self.fleet.sites[self.ref(0)]
+        territory = self.env["res.territory"].create(
+            {"name": "Munich centre", "zip_codes": f"{first.zip}, 80999"}
+        )
+        crew = self.env["fsm.team"].create({"name": "Munich crew"})
+        self.env["solar.site"].create(
+            {
+                "name": "Older Munich site",
+                "partner_id": self.kowalski.id,
+                "capacity_dc_kwp": 5,
+                "tz": "Europe/Berlin",
+                "territory_id": territory.id,
+                "fsm_team_id": crew.id,
+            }
+        )
+        project = self.env["project.project"].create(
+            {"name": "Sonnenschein installation", "partner_id": self.sonnenschein.id}
+        )
         wizard = self.discover()
         chosen = wizard.new_system_ids.filtered(lambda s: s.vendor_ref != self.ref(4))
         wizard.new_system_ids = chosen
@@ -131,6 +151,9 @@ class TestDiscovery(OnboardingCommon):
         # coordinates from the address, through Odoo's geocoder
         self.assertAlmostEqual(site.latitude, sim.latitude, places=5)
         self.assertTrue(site.fsm_location_id)
+        self.assertEqual((site.territory_id, site.fsm_team_id), (territory, crew))
+        self.assertEqual(site.fsm_location_id.territory_id, territory)
+        self.assertEqual(site.project_id, project)
         (inverter,) = site.device_ids
         self.assertEqual(inverter.serial_number, device_serials(sim)["inverter"][0])
         self.assertIn("customer:", site.message_ids[:1].body)
