@@ -115,6 +115,15 @@ class SolarMonitoringAccount(models.Model):
     def action_discover(self):
         """List the account's systems now and show them in the wizard."""
         self.ensure_one()
+        if not self._listable() and not self._pasted_ids():
+            raise UserError(
+                self.env._(
+                    "Account %s: APsystems' end-user profile lists no systems. Paste the "
+                    "system ids in System IDs (Onboarding), or import the sites from a "
+                    "spreadsheet.",
+                    self.name,
+                )
+            )
         summary = self._discover()
         if summary.get("error") and not summary.get("listed"):
             raise UserError(
