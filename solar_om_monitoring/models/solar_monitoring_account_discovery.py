@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from solar_om_engine import onboarding, planner
@@ -27,6 +27,7 @@ from solar_om_engine.clients.discovery import discover, read_devices
 from solar_om_engine.onboarding import SystemState
 
 from .health_run import naive_utc, sql_values
+from .solar_monitoring_account import MANAGERS
 
 _logger = logging.getLogger(__name__)
 
@@ -113,8 +114,13 @@ class SolarMonitoringAccount(models.Model):
 
     # ------------------------------------------------------------ actions
     def action_discover(self):
-        """List the account's systems now and show them in the wizard."""
+        """List the account's systems now and show them in the wizard (O&M
+        managers: it spends the account's quota with its credentials)."""
         self.ensure_one()
+        if not self.env.su and not self.env.user.has_group(MANAGERS):
+            raise AccessError(
+                self.env._("Only O&M managers discover a monitoring account's sites.")
+            )
         if not self._listable() and not self._pasted_ids():
             raise UserError(
                 self.env._(

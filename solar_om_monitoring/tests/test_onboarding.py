@@ -9,6 +9,7 @@ bad row naming its row and column while importing the others."""
 
 import base64
 
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -89,6 +90,13 @@ class OnboardingCommon(BaseCommon):
 
 
 class TestDiscovery(OnboardingCommon):
+    def test_only_managers_discover(self):
+        agent = new_test_user(
+            self.env, login="onboard_agent", groups="solar_om.group_solar_om_user"
+        )
+        with self.assertRaises(AccessError):
+            self.account.with_user(agent).action_discover()
+
     def test_discovery_lists_new_systems_with_the_customer_and_why(self):
         wizard = self.discover()
         self.assertEqual(wizard.new_count, self.SYSTEMS)
