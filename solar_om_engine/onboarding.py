@@ -575,6 +575,11 @@ def match_customer(system: VendorSystem, index: CustomerIndex) -> Match:
         return Match(c.id, MatchRule.EMAIL, f"e-mail {system.email} is {c.name}'s")
     tokens = name_tokens(system.name)
     named = _named(tokens, index)
+    # a customer named exactly as the system (one created from it before)
+    # is surer than one whose name merely contains it
+    exact = [c for c in named if index.tokens[c.id] == tokens]
+    if len(exact) == 1 and len(named) > 1:
+        named = exact
     if named:
         here = [c for c in named if _same_place(system, c)]
         if len(here) == 1:

@@ -79,6 +79,12 @@ def test_accents_and_the_words_every_system_carries_do_not_get_in_the_way():
     assert (match.partner_id, match.rule) == (4, MatchRule.NAME)
 
 
+def test_a_customer_named_exactly_as_the_system_wins_over_a_namesake():
+    customers = [*CUSTOMERS, Candidate(9, "Huber home")]
+    (match,) = match_customers([system("1", "Huber home")], customers).values()
+    assert (match.partner_id, match.rule) == (9, MatchRule.NAME)
+
+
 def test_a_customers_whole_name_inside_the_system_name_matches():
     (match,) = match_customers([system("1", "Anna Huber - garage")], CUSTOMERS).values()
     assert match.partner_id == 3

@@ -366,7 +366,13 @@ class SolarMonitoringAccount(models.Model):
             self.env["res.partner"]
             .sudo()
             .search_read(
-                [("company_id", "in", (False, self.company_id.id))],
+                # customers, not the service locations' own contacts (OCA
+                # fieldservice names them after the site: "Huber home")
+                [
+                    ("company_id", "in", (False, self.company_id.id)),
+                    ("type", "!=", "fsm_location"),
+                    ("fsm_location", "=", False),
+                ],
                 ["name", "ref", "email", "street", "zip", "city"],
             )
         )

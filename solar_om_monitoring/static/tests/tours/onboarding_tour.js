@@ -23,8 +23,12 @@ registry.category("web_tour.tours").add("solar_om_onboarding", {
         },
         {
             content: "SolarEdge",
-            trigger: ".o_select_menu_item:contains('SolarEdge')",
+            trigger: ".o_select_menu_menu .o_select_menu_item:contains('SolarEdge')",
             run: "click",
+        },
+        {
+            content: "the vendor is set (its plan defaults to SolarEdge's free one)",
+            trigger: ".o_field_widget[name=quota_tier] input:value('SolarEdge: Free')",
         },
         {
             content: "the plan",
@@ -33,8 +37,12 @@ registry.category("web_tour.tours").add("solar_om_onboarding", {
         },
         {
             content: "the simulator's plan",
-            trigger: ".o_select_menu_item:contains('Simulator: unlimited')",
+            trigger: ".o_select_menu_menu .o_select_menu_item:contains('Simulator: unlimited')",
             run: "click",
+        },
+        {
+            content: "the plan is set",
+            trigger: ".o_field_widget[name=quota_tier] input:value('Simulator: unlimited')",
         },
         {
             content: "its API URL is the simulator's, as the administrator set by default",
@@ -49,6 +57,10 @@ registry.category("web_tour.tours").add("solar_om_onboarding", {
             content: "save",
             trigger: ".o_form_button_save",
             run: "click",
+        },
+        {
+            content: "saved",
+            trigger: ".o_form_view .o_form_saved",
         },
         {
             content: "discover its sites",
