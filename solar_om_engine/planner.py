@@ -531,3 +531,91 @@ def describe(plan: Plan) -> dict[str, str]:
         f"at this pace about {plan.calls_per_month:,} by the end of the month."
     )
     return {"cadence": cadence, "production": production, "detect": detect, "usage": usage}
+
+
+# ---------------------------------------------------------------- onboarding
+# Discovery spends from the same monthly quota as the health check: the list
+# pages (a few calls) always, and each new site's devices as far as a share
+# of what is left allows; the health plan then paces itself on the rest.
+
+ONBOARDING_SHARE = 0.25  # of the month's calls left, one creation pass may spend
+INVENTORY_SHARE = 0.05  # of the month's calls left, the daily device refreshes may spend
+PASS_MINUTES = 10.0  # one pass waits at most this long on the per-minute limit
+
+
+@dataclass(frozen=True)
+class DiscoveryPlan:
+    vendor: str
+    systems: int
+    list_calls: int
+    # new sites this pass may create (their device calls paid), and those left queued
+    create_now: int
+    create_later: int
+    create_calls: int
+    # known sites whose devices this pass may refresh
+    refresh_now: int
+    refresh_calls: int
+    calls: int
+    month_left_after: int
+    note: str
+
+
+def discovery_plan(
+    vendor: str,
+    tier: Tier,
+    systems: int,
+    to_create: int,
+    month_used: int,
+    days_left: int = 30,
+    known: int = 0,
+    listable: bool = True,
+    list_done: bool = False,
+) -> DiscoveryPlan:
+    """What one discovery pass of an account may spend: the listing of its
+    `systems` systems, then the devices (and Enphase's size) of `to_create`
+    new sites within `ONBOARDING_SHARE` of the month's calls left and what the
+    per-minute limit passes in `PASS_MINUTES`, then device refreshes of
+    `known` sites within `INVENTORY_SHARE` of what is left, spread over the
+    `days_left` days. What does not fit waits for the next daily pass."""
+    if systems < 0 or to_create < 0 or known < 0:
+        raise PlanError("counts of systems and sites must be 0 or more")
+    cost = vendor_costs.discovery_cost(vendor)
+    # `list_done`: the systems were listed already (creating the accepted ones)
+    listing = 0 if list_done else vendor_costs.list_calls(vendor, systems, listable=listable)
+    left = max(tier.per_month - month_used - listing, 0)
+    minute_room = max(int(tier.per_minute * PASS_MINUTES) - listing, 0)
+    per_site = max(cost.create_calls_per_site, 1)
+    create_budget = min(math.floor(left * ONBOARDING_SHARE), minute_room)
+    create_now = min(to_create, create_budget // per_site)
+    create_calls = create_now * per_site
+    left -= create_calls
+    minute_room -= create_calls
+    per_refresh = max(cost.devices_calls_per_site, 1)
+    refresh_budget = min(math.floor(left * INVENTORY_SHARE / max(days_left, 1)), minute_room)
+    refresh_now = min(known, max(refresh_budget, 0) // per_refresh)
+    refresh_calls = refresh_now * per_refresh
+    calls = listing + create_calls + refresh_calls
+    later = to_create - create_now
+    if listing > tier.per_month - month_used:
+        note = "the month's calls cannot pay for the listing: discovery waits for the next month"
+    elif later:
+        note = (
+            f"{create_now:,} of {to_create:,} new sites now; {later:,} wait for the daily "
+            f"pass (a quarter of the month's {max(tier.per_month - month_used, 0):,} calls "
+            f"left, {tier.per_minute}/min)"
+        )
+    else:
+        note = f"{listing:,} list calls and {create_calls:,} for the new sites' devices"
+    return DiscoveryPlan(
+        vendor=vendor,
+        systems=systems,
+        list_calls=listing,
+        create_now=create_now,
+        create_later=later,
+        create_calls=create_calls,
+        refresh_now=refresh_now,
+        refresh_calls=refresh_calls,
+        calls=calls,
+        month_left_after=max(tier.per_month - month_used - calls, 0),
+        note=note,
+    )

@@ -20,6 +20,8 @@
         "helpdesk_mgmt_fieldservice",
         "web_leaflet_lib",
         "helpdesk_mgmt_sla",
+        "base_geolocalize",
+        "base_import",
     ],
     "external_dependencies": {"python": ["solar-om-engine"]},
     "data": [
@@ -36,6 +38,7 @@
         "data/solar_brand_checklist_data.xml",
         "data/mail_activity_plan_data.xml",
         "data/helpdesk_sla_data.xml",
+        "data/solar_onboarding_data.xml",
         "views/solar_monitoring_account_views.xml",
         "views/solar_fault_views.xml",
         "views/solar_site_views.xml",
@@ -52,6 +55,7 @@
         "views/solar_sites_map_views.xml",
         "views/solar_production_day_views.xml",
         "views/mail_activity_plan_views.xml",
+        "views/solar_onboarding_views.xml",
     ],
     "demo": ["demo/solar_om_monitoring_demo.xml"],
     "assets": {

@@ -120,8 +120,10 @@ class SolarDevice(models.Model):
                         parent=device.parent_id.display_name,
                     )
                 )
-            if device.parent_id and device._has_cycle():
-                raise ValidationError(self.env._("A device cannot be connected to itself."))
+        # one query for the whole batch (a site's devices are created together)
+        linked = self.filtered("parent_id")
+        if linked and linked._has_cycle():
+            raise ValidationError(self.env._("A device cannot be connected to itself."))
 
     def replace_with(self, serial_number, model_name=None, firmware=None, date=None):
         """Put a new device in this one's place and keep this one as history.

@@ -93,6 +93,10 @@ class APsystemsClient(BaseClient):
     def _get(self, path: str, params=None):
         full = self.prefix + path
         response = self._send("GET", full, params=params, headers=self._headers(full, "GET"))
+        return self._answer(response, path)
+
+    def _answer(self, response, path: str):
+        """The `data` of an answer, or the error its `code` means."""
         self._raise_for_status(response, path)
         body = self._json(response, path)
         if not isinstance(body, dict) or "code" not in body:
@@ -266,3 +270,49 @@ class APsystemsClient(BaseClient):
             vendor_status=self._status(site, details),
             notes=notes,
         )
+
+    # ------------------------------------------------------------ discovery
+    # (onboarding: the installer's systems and a system's ECUs and micros)
+    LIST_PAGE_SIZE = 50  # the manual allows 10, 20 or 50
+
+    def discovery_pages(self):
+        """The installer's systems, `POST /installer/api/v2/systems` page by
+        page (Installer manual V1.8, 5.1), and True once `total` is reached.
+        The end-user profile has no list call: its systems are pasted or
+        imported by id and read with `details`. The manual leaves the POST
+        body's encoding open; its example is a JSON object, sent as such."""
+        if not self.prefix.startswith("/installer"):
+            raise self._fail(
+                VendorError,
+                "the end-user profile of the APsystems OpenAPI lists no systems: "
+                "paste or import the system ids",
+            )
+        systems, page = [], 1
+        while True:
+            data = self._post("/systems", {"page": page, "size": self.LIST_PAGE_SIZE})
+            items = data.get("systems") if isinstance(data, dict) else None
+            try:
+                total = int(data["total"])
+            except (KeyError, TypeError, ValueError) as err:
+                raise self._fail(
+                    PayloadError, f"/systems: expected total and systems, got {describe(data)}"
+                ) from err
+            if not isinstance(items, list):
+                raise self._fail(PayloadError, "/systems: systems is not a list")
+            systems.extend(items)
+            if not items or len(systems) >= total:
+                return systems, len(systems) >= total
+            page += 1
+
+    def discovery_details(self, sid: str):
+        """A pasted system id's details (`systems/details/{sid}`), or None."""
+        return self.details(sid)
+
+    def discovery_devices(self, sid: str):
+        """`GET systems/inverters/{sid}`: each ECU with its inverters (5.3)."""
+        return self._get(f"/systems/inverters/{sid}")
+
+    def _post(self, path: str, body: dict):
+        full = self.prefix + path
+        response = self._send("POST", full, json=body, headers=self._headers(full, "POST"))
+        return self._answer(response, path)

@@ -123,3 +123,91 @@ def check_calls(vendor: str, sites: int, *, metered_sites: int = 0, ecus: int | 
         return sites + (sites if ecus is None else ecus)
     meters = metered_sites if vendor == "solaredge" else 0
     return pages + c.reading_calls_per_site * sites + meters
+
+
+# ---------------------------------------------------------------- discovery
+# (onboarding: listing an account's systems and reading a new site's devices;
+# kept apart from the health check's calls above)
+
+
+@dataclass(frozen=True)
+class DiscoveryCost:
+    vendor: str
+    # systems one list call returns; 0: the vendor lists none (ids are pasted)
+    list_page_size: int
+    list_call: str
+    # calls to read one system's details when it cannot be listed (pasted ids)
+    detail_calls_per_system: int
+    # calls a new site costs before it can be created: its devices, and
+    # Enphase's summary for the size the list leaves out (-1)
+    create_calls_per_site: int
+    # calls one refresh of a known site's devices costs
+    devices_calls_per_site: int
+    create_calls: str
+    source: str
+
+
+DISCOVERY: dict[str, DiscoveryCost] = {
+    "solaredge": DiscoveryCost(
+        vendor="solaredge",
+        list_page_size=100,
+        list_call="GET /v2/sites?startIndex=N&size=100: id, name, peak power, location, status",
+        detail_calls_per_system=0,
+        create_calls_per_site=1,
+        devices_calls_per_site=1,
+        create_calls="GET /v2/sites/{id}/devices (inverters, serials)",
+        source=(
+            "live capture CathalOConnorRH/solaredge-v2:tests/fixtures/sites.json and "
+            "devices.json; paging as the v1 site list (size <= 100, startIndex)"
+        ),
+    ),
+    "enphase": DiscoveryCost(
+        vendor="enphase",
+        list_page_size=100,
+        list_call="GET /api/v4/systems?page=N&size=100: id, name, zone, address, status",
+        detail_calls_per_system=0,
+        create_calls_per_site=2,
+        devices_calls_per_site=1,
+        create_calls=(
+            "GET /api/v4/systems/{id}/devices (micros, meters, gateways) and "
+            "GET /api/v4/systems/{id}/summary (size_w: lists answer system_size -1)"
+        ),
+        source="NathanBaulch/EnphaseOpenAPI:monitoring.yaml branch v4 (GetSystems, "
+        "GetSystemDevices, GetSystemSummary)",
+    ),
+    "apsystems": DiscoveryCost(
+        vendor="apsystems",
+        list_page_size=50,
+        list_call=(
+            "POST /installer/api/v2/systems {page, size: 50}: sid, capacity, zone, ECUs "
+            "(installer profile only; the end-user profile lists nothing)"
+        ),
+        detail_calls_per_system=1,
+        create_calls_per_site=1,
+        devices_calls_per_site=1,
+        create_calls="GET /{profile}/api/v2/systems/inverters/{sid} (ECUs and micros)",
+        source=(
+            "APsystems OpenAPI User Manual, Installer V1.8 2025-07-18, 5.1 and 5.3 "
+            "(TomOrtega/apsystems-alert-monitor:docs/apsystems-openapi-reference.md); "
+            "End User V1.8 3.1.1 has no list"
+        ),
+    ),
+}
+
+
+def discovery_cost(vendor: str) -> DiscoveryCost:
+    try:
+        return DISCOVERY[vendor]
+    except KeyError as err:
+        known = ", ".join(DISCOVERY)
+        raise ValueError(f"unknown vendor {vendor!r}: expected one of {known}") from err
+
+
+def list_calls(vendor: str, systems: int, *, listable: bool = True) -> int:
+    """Calls one listing of an account of `systems` systems costs: its
+    pages, or one details call per pasted id where the vendor lists none.
+    An empty account still costs the first page."""
+    c = discovery_cost(vendor)
+    if not listable or not c.list_page_size:
+        return max(systems, 0) * c.detail_calls_per_system
+    return max(1, math.ceil(max(systems, 0) / c.list_page_size))

@@ -248,3 +248,21 @@ class EnphaseClient(BaseClient):
             ),
             notes=notes,
         )
+
+    # ------------------------------------------------------------ discovery
+    # (onboarding: the account's systems, a system's devices and its size)
+    def discovery_pages(self):
+        """Every system of the account (all pages), and whether the list was
+        read to its `total`."""
+        systems = self.list_systems()
+        return systems, True
+
+    def discovery_devices(self, ref: str):
+        """GET /systems/{id}/devices: only active devices are listed."""
+        return self._get(f"/systems/{ref}/devices")
+
+    def discovery_size_kwp(self, ref: str) -> float | None:
+        """The system's size from its summary (`size_w`): the list answers -1."""
+        summary = self.summary(ref)
+        size = number(summary.get("size_w"), "size_w") if isinstance(summary, dict) else None
+        return size / 1000 if size and size > 0 else None

@@ -272,3 +272,13 @@ class SolarEdgeClient(BaseClient):
                 result.site_errors[site.vendor_ref] = probe.site_errors[site.key]
                 continue
             result.sites[site.vendor_ref] = Liveness(site.vendor_ref, fetched[0], None)
+
+    # ------------------------------------------------------------ discovery
+    # (onboarding: the account's sites and a site's devices; `list_sites`
+    # above pages /sites)
+    def discovery_pages(self):
+        """The account's sites, and True: the list is always read whole."""
+        return self.list_sites(), True
+
+    def discovery_devices(self, ref: str):
+        return self.devices(ref)

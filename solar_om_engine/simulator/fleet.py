@@ -109,6 +109,18 @@ class SimSite:
     # what the model does not know (a tree, a chimney, long cables), above
     # for better than typical modules and wiring
     permanent_ratio: float = 1.0
+    # onboarding: what the vendor's list says beyond the physics (the name
+    # above is the system's name in the vendor's cloud)
+    street: str = ""
+    zip: str = ""
+    country: str = ""  # ISO code
+    reference: str = ""  # Enphase: the installer's own id for the system
+    installed: str = "2022-08-15"
+    deactivated: bool = False
+    # whether the simulator's geocoder knows the site's address
+    geocodable: bool = True
+    # devices whose serial changed: old serial -> the replacement's
+    swaps: dict = field(default_factory=dict)
     _energy_cache: tuple = (None, None, 0.0)  # (local date, last slot start, Wh)
 
 
@@ -439,3 +451,94 @@ def demo_fleet(seed: int = 7) -> Fleet:
             )
             sites.append(neighbour)
     return Fleet(sites, list(accounts.values()), seed)
+
+
+# ------------------------------------------------------------------ onboarding
+
+
+def device_serials(site: SimSite) -> dict[str, list[str]]:
+    """The serials a vendor lists for a site, by kind, after any swaps: a
+    SolarEdge inverter; Enphase micros (one per module) and a gateway;
+    APsystems ECUs and micros (two modules a micro)."""
+    ref = site.ref
+    if site.vendor == "solaredge":
+        kinds = {"inverter": [f"7E{ref}"]}
+    elif site.vendor == "enphase":
+        micros = [f"12{ref}{k:03d}" for k in range(site.devices_total)]
+        kinds = {"gateway": [f"G{ref}"], "micro": micros}
+    else:
+        micros = [f"90{ref}{k:03d}" for k in range(max(site.devices_total // 2, 1))]
+        kinds = {"micro": micros}
+    return {kind: [site.swaps.get(s, s) for s in serials] for kind, serials in kinds.items()}
+
+
+SURNAMES = (
+    "Becker Schmidt Weber Fischer Wagner Keller Richter Wolf Neumann Schwarz Zimmermann "
+    "Braun Krüger Hartmann Lange Werner Krause Lehmann Köhler Maier Ortega Navarro Romero "
+    "Molina Delgado Castro Ortiz Rubio Marín Sanz Bianchi Romano Colombo Ricci Marino "
+    "Greco Bruno Gallo Conti Costa Mancini Lombardi Moretti Barbieri Fontana Santoro"
+).split()
+STREETS = {
+    "Munich": ("Lindenstraße", "DE", "80"),
+    "Madrid": ("Calle Mayor", "ES", "28"),
+    "Rome": ("Via Appia", "IT", "00"),
+    "Lyon": ("Rue Garibaldi", "FR", "69"),
+    "Vienna": ("Hauptstraße", "AT", "1"),
+    "London": ("High Street", "GB", "E1"),
+    "Phoenix": ("Camelback Road", "US", "85"),
+    "San Diego": ("Ocean Avenue", "US", "92"),
+    "Denver": ("Colfax Avenue", "US", "80"),
+    "Austin": ("Congress Avenue", "US", "78"),
+    "Brisbane": ("Queen Street", "AU", "40"),
+    "Sydney": ("George Street", "AU", "20"),
+}
+
+
+def onboarding_fleet(
+    n_systems: int,
+    vendor: str = "solaredge",
+    seed: int = 11,
+    key: str = "",
+    cities: tuple[str, ...] = ("Munich", "Madrid", "Rome"),
+    owners: tuple[tuple[str, str], ...] = (),
+) -> Fleet:
+    """One installer account of `n_systems` systems in `cities` (a few
+    kilometres apart, so each has neighbours), named after their owners as
+    installers name them ("Becker home"), each at a street address. `owners`
+    (name, city) come first: systems of customers the O&M company already
+    has. Every fifth Enphase system carries the installer's `reference`."""
+    rng = random.Random(seed)
+    roof_rng = random.Random(f"{seed}-roofs")
+    account = make_account(vendor, 1, key=key or f"onboard-{vendor}")
+    by_city = {c[0]: c for c in CITIES}
+    sites = []
+    for i in range(n_systems):
+        if i < len(owners):
+            surname, city = owners[i]
+        else:
+            surname, city = SURNAMES[i % len(SURNAMES)], cities[i % len(cities)]
+            if i >= len(SURNAMES):  # double-barrelled: every owner's name differs
+                surname = f"{surname}-{SURNAMES[(i // len(SURNAMES) * 7) % len(SURNAMES)]}"
+        _name, lat, lon, tz = by_city[city]
+        street, country, prefix = STREETS[city]
+        ref = f"{7_100_000 + i}" if vendor != "apsystems" else f"AZ{7_100_000 + i:08X}"
+        site = SimSite(
+            ref=ref,
+            vendor=vendor,
+            account=account.key,
+            name=f"{surname} home",
+            latitude=round(lat + rng.uniform(-0.04, 0.04), 5),
+            longitude=round(lon + rng.uniform(-0.04, 0.04), 5),
+            timezone=tz,
+            capacity_w=round(rng.uniform(4.0, 12.0), 1) * 1000,
+            cloud_cell=city,
+            devices_total=rng.randint(10, 24),
+            street=f"{street} {i + 1}",
+            zip=f"{prefix}{100 + i % 900:03d}",
+            country=country,
+            reference=f"INST-{i + 1:05d}" if vendor == "enphase" and i % 5 == 0 else "",
+            installed=f"20{21 + i % 4}-0{1 + i % 9}-1{i % 10}",
+        )
+        site.arrays, site.roof_known = plausible_roof(roof_rng, site.capacity_w, site.latitude)
+        sites.append(site)
+    return Fleet(sites, [account], seed)

@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..clients.apsystems import sign
 from ..geo import zone
-from .fleet import SLOT, Fleet, SimSite
+from .fleet import SLOT, Fleet, SimSite, device_serials
 
 _logger = logging.getLogger(__name__)
 
@@ -178,6 +178,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._enphase(method, parts.path[len("/enphase") :])
             elif parts.path.startswith("/apsystems/"):
                 self._apsystems(method, parts.path[len("/apsystems") :])
+            elif parts.path.startswith("/nominatim/"):
+                self._nominatim(parts.path[len("/nominatim") :])
             else:
                 raise _Reply(404, {"message": "not found"})
         except _Reply as reply:
@@ -245,6 +247,15 @@ class _Handler(BaseHTTPRequestHandler):
             key = (data["vendor"], data.get("account", "*"))
             self.sim.api_faults[key] = [data["mode"], int(data.get("count", -1))]
             raise _Reply(200, {"ok": True})
+        if path == "/_sim/system":
+            # onboarding: the vendor deactivates a system or swaps a device
+            site = fleet.sites.get(data.get("site", ""))
+            if site is None:
+                raise _Reply(400, {"message": f"unknown site {data.get('site')!r}"})
+            if "deactivated" in data:
+                site.deactivated = bool(data["deactivated"])
+            site.swaps.update(data.get("swaps") or {})
+            raise _Reply(200, {"site": site.ref, "deactivated": site.deactivated})
         if path == "/_sim/stats":
             raise _Reply(200, {"calls": self.sim.calls, "sites": len(fleet.sites)})
         if path == "/_sim/sites":
@@ -379,7 +390,7 @@ class _Handler(BaseHTTPRequestHandler):
                 body["production"]["total"] = "a lot"
             raise _Reply(200, body, rate)
         if what == "/devices":
-            raise _Reply(200, [_se_inverter(site)], rate)
+            raise _Reply(200, _se_devices(site), rate)
         if what == "/alerts":
             raise _Reply(200, [], rate)
         if what == "/meters/telemetry":
@@ -511,11 +522,12 @@ class _Handler(BaseHTTPRequestHandler):
                         "status": self._enphase_status(s, snap),
                         "last_report_at": seen,
                         "last_energy_at": seen,
-                        "operational_at": 1_640_995_200,
+                        "operational_at": _epoch(s.installed),
                         "attachment_type": None,
                         "interconnect_date": None,
                     }
                 )
+                _en_onboarding(items[-1], s)
             raise _Reply(
                 200,
                 {
@@ -527,6 +539,9 @@ class _Handler(BaseHTTPRequestHandler):
                     "systems": items,
                 },
             )
+        devices = re.fullmatch(r"/systems/([^/]+)/devices", sub)
+        if devices:
+            self._enphase_devices(devices.group(1), account)
         match = re.fullmatch(r"/systems/([^/]+)/summary", sub)
         site = fleet.sites.get(match.group(1)) if match else None
         if site is None or site.account != account.key:
@@ -566,6 +581,8 @@ class _Handler(BaseHTTPRequestHandler):
         raise _Reply(200, body)
 
     def _enphase_status(self, site: SimSite, snap) -> str:
+        if site.deactivated:
+            return "deactivated"
         now = self.sim.fleet.now()
         limit = 6 * 3600 * 2 if site.connection == "cellular" else 3600
         if (now - snap["last_report_at"]).total_seconds() > limit:
@@ -607,6 +624,7 @@ class _Handler(BaseHTTPRequestHandler):
         except _Quota as q:
             raise _Reply(200, {"code": 7002 if q.period == "minute" else 2005, "data": None}) from q
         self._maybe_fail("apsystems", account.key)
+        self._apsystems_discovery(method, match.group(1), sub, account)
         # Shapes: APsystems OpenAPI User Manual (End User) V1.8, 3.1.1 and 3.3.2
         m = re.fullmatch(r"/systems/details/([^/]+)", sub)
         if m:
@@ -617,22 +635,7 @@ class _Handler(BaseHTTPRequestHandler):
             light = 1
             if snap["devices_reporting"] < snap["devices_total"]:
                 light = 2
-            raise _Reply(
-                200,
-                {
-                    "data": {
-                        "sid": site.ref,
-                        "create_date": "2022-09-01",
-                        "capacity": f"{site.capacity_w / 1000:.2f}",
-                        "type": 1,
-                        "timezone": site.timezone,
-                        "ecu": _ap_ecus(site),
-                        "light": light,
-                        "authorization_code": hashlib.md5(site.ref.encode()).hexdigest(),  # noqa: S324
-                    },
-                    "code": 0,
-                },
-            )
+            raise _Reply(200, {"data": _ap_system(site, light), "code": 0})
         m = re.fullmatch(r"/systems/([^/]+)/devices/ecu/energy/([^/]+)", sub)
         if m:
             site = fleet.sites.get(m.group(1))
@@ -703,9 +706,20 @@ def _se_site(s: SimSite) -> dict:
         "siteId": _int_ref(s.ref),
         "name": s.name,
         "peakPower": s.capacity_w / 1000,
-        "installationDate": "2022-08-15",
-        "location": {"city": s.cloud_cell, "timeZone": s.timezone},
-        "activationStatus": "ACTIVE",
+        "installationDate": s.installed,
+        # the site list's location, in the field names SolarEdge documents
+        # (the v2 live capture redacts it; see tests/conformance sites_paged)
+        "location": {
+            "country": s.country or None,
+            "state": None,
+            "city": s.cloud_cell,
+            "address": s.street or None,
+            "address2": None,
+            "zip": s.zip or None,
+            "timeZone": s.timezone,
+            "countryCode": s.country or None,
+        },
+        "activationStatus": "DISABLED" if s.deactivated else "ACTIVE",
         "note": "",
     }
 
@@ -713,7 +727,7 @@ def _se_site(s: SimSite) -> dict:
 def _se_inverter(s: SimSite) -> dict:
     return {
         "type": "INVERTER",
-        "serialNumber": f"7E{s.ref}",
+        "serialNumber": device_serials(s)["inverter"][0],
         "manufacturer": "SolarEdge",
         "partNumber": "SE5000H-RW000BNN4",
         "createdAt": "2022-08-15T13:20:57+01:00",
@@ -734,3 +748,221 @@ def _ap_ecus(site: SimSite) -> list[str]:
     if site.shared:  # a shared sub-user's view: main ECU, '-', virtual ECU
         return [f"{eid}-99{eid[-10:]}" for eid in ids]
     return ids
+
+
+# ------------------------------------------------------------------ onboarding
+# The list and device calls a discovery makes, and a Nominatim-compatible
+# geocoder for the fleet's addresses. Shapes: tests/conformance fixtures
+# sites_paged, devices (SolarEdge), systems_reference, devices (Enphase),
+# systems_list, inverters (APsystems), nominatim/search; each names its source.
+
+
+def _se_devices(site: SimSite) -> list[dict]:
+    return [_se_inverter(site)]
+
+
+def _epoch(day: str) -> int:
+    return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp())
+
+
+def _en_onboarding(item: dict, site: SimSite) -> None:
+    """The address and reference of an Enphase `/systems` item: the spec
+    returns `reference`/`other_references` only when the installer set one."""
+    item["address"] = {
+        "city": site.cloud_cell,
+        "state": None,
+        "country": site.country or None,
+        "postal_code": site.zip or None,
+    }
+    item["interconnect_date"] = site.installed
+    if site.reference:
+        item["reference"] = site.reference
+        item["other_references"] = [site.reference]
+
+
+def _ap_system(site: SimSite, light: int) -> dict:
+    return {
+        "sid": site.ref,
+        "create_date": site.installed,
+        "capacity": f"{site.capacity_w / 1000:.2f}",
+        "type": 1,
+        "timezone": site.timezone,
+        "ecu": _ap_ecus(site),
+        "light": light,
+        "authorization_code": hashlib.md5(site.ref.encode()).hexdigest(),  # noqa: S324
+    }
+
+
+def _onboarding_methods():
+    """Methods of the request handler for the onboarding calls (kept here,
+    apart from the monitoring calls above)."""
+
+    def enphase_devices(self, ref, account):
+        """GET /api/v4/systems/{id}/devices: active devices by type."""
+        site = self.sim.fleet.sites.get(ref)
+        if site is None or site.account != account.key:
+            raise _Reply(
+                404,
+                {
+                    "message": "Not Found",
+                    "details": f'System not found for {{:id=>"{ref}"}}',
+                    "code": 404,
+                },
+            )
+        serials = device_serials(site)
+        seen = int(self.sim.fleet.last_report(site, self.sim.fleet.now()).timestamp())
+        gateway = serials["gateway"][0]
+        micros = [
+            {
+                "id": 1_000_000 + k,
+                "last_report_at": seen,
+                "name": f"Microinverter {serial}",
+                "serial_number": serial,
+                "part_number": "800-01391-r02",
+                "sku": "IQ8PLUS-72-2-US",
+                "model": "IQ8+",
+                "status": "normal",
+                "active": True,
+            }
+            for k, serial in enumerate(serials["micro"])
+        ]
+        gateways = [
+            {
+                "id": 2_000_000,
+                "last_report_at": seen,
+                "name": f"IQ Gateway {gateway}",
+                "serial_number": gateway,
+                "part_number": "800-00654-r08",
+                "sku": "SC100G-M230ROW",
+                "model": "Envoy-S-Standard-EU",
+                "status": "normal",
+                "active": True,
+                "emu_sw_version": "D8.2.4264",
+            }
+        ]
+        raise _Reply(
+            200,
+            {
+                "system_id": _int_ref(site.ref),
+                "total_devices": len(micros) + len(gateways),
+                "items": "devices",
+                "devices": {"micros": micros, "gateways": gateways},
+            },
+        )
+
+    def apsystems_discovery(self, method, profile, sub, account):
+        """POST /installer/api/v2/systems (pages of 10, 20 or 50) and
+        GET /{profile}/api/v2/systems/inverters/{sid}."""
+        fleet = self.sim.fleet
+        if sub == "/systems" and method == "POST":
+            if profile != "installer":
+                raise _Reply(200, {"code": 4001, "data": None})
+            try:
+                query = json.loads(self.body or b"{}")
+                page = max(int(query.get("page", 1)), 1)
+                size = int(query.get("size", 10))
+            except (ValueError, TypeError, AttributeError) as err:
+                raise _Reply(200, {"code": 4001, "data": None}) from err
+            if size not in (10, 20, 50):
+                raise _Reply(200, {"code": 4001, "data": None})
+            sites = [s for s in fleet.sites_of(account.key) if not s.deactivated]
+            chunk = sites[(page - 1) * size : page * size]
+            raise _Reply(
+                200,
+                {
+                    "data": {
+                        "total": len(sites),
+                        "page": page,
+                        "size": size,
+                        "systems": [_ap_system(s, 1) for s in chunk],
+                    },
+                    "code": 0,
+                },
+            )
+        m = re.fullmatch(r"/systems/inverters/([^/]+)", sub)
+        if m:
+            site = fleet.sites.get(m.group(1))
+            if site is None or site.account != account.key or site.deactivated:
+                raise _Reply(200, {"code": 1001, "data": None})
+            micros = device_serials(site)["micro"]
+            ecus = [e.rsplit("-", 1)[-1] for e in _ap_ecus(site)]
+            per_ecu = -(-len(micros) // len(ecus))
+            raise _Reply(
+                200,
+                {
+                    "data": [
+                        {
+                            "eid": eid,
+                            "type": 0,
+                            "timezone": site.timezone,
+                            "inverter": [
+                                {"uid": uid, "type": "DS3"}
+                                for uid in micros[k * per_ecu : (k + 1) * per_ecu]
+                            ],
+                        }
+                        for k, eid in enumerate(ecus)
+                    ],
+                    "code": 0,
+                },
+            )
+
+    def nominatim(self, path):
+        """GET /nominatim/search?format=json&q=...: Nominatim's search answer
+        (a JSON array of places, `lat`/`lon` as strings) for the fleet's
+        street addresses; an empty array for any other address."""
+        if path != "/search":
+            raise _Reply(404, {"error": "not found"})
+        query = " ".join(self.query.get("q", "").lower().replace(",", " ").split())
+        padded, words = f" {query} ", set(query.split())
+        places = [s for s in self.sim.fleet.sites.values() if s.geocodable]
+        # a street address; else (Enphase lists no street) a postcode and city,
+        # which Nominatim places too
+        by_street = [
+            s
+            for s in places
+            if s.street
+            and f" {' '.join(s.street.lower().split())} " in padded
+            and s.cloud_cell.lower() in query
+        ]
+        by_zip = [
+            s for s in places if s.zip and s.zip.lower() in words and s.cloud_cell.lower() in query
+        ]
+        for site in (by_street or by_zip)[:1]:
+            raise _Reply(
+                200,
+                [
+                    {
+                        "place_id": abs(hash(site.ref)) % 10**9,
+                        "licence": "Data © OpenStreetMap contributors, ODbL 1.0. "
+                        "http://osm.org/copyright",
+                        "osm_type": "way",
+                        "osm_id": abs(hash(site.street)) % 10**9,
+                        "lat": f"{site.latitude:.7f}",
+                        "lon": f"{site.longitude:.7f}",
+                        "class": "building",
+                        "type": "house",
+                        "place_rank": 30,
+                        "importance": 0.1,
+                        "addresstype": "building",
+                        "name": "",
+                        "display_name": f"{site.street}, {site.zip} {site.cloud_cell}",
+                        "boundingbox": [
+                            f"{site.latitude - 0.0001:.7f}",
+                            f"{site.latitude + 0.0001:.7f}",
+                            f"{site.longitude - 0.0001:.7f}",
+                            f"{site.longitude + 0.0001:.7f}",
+                        ],
+                    }
+                ],
+            )
+        raise _Reply(200, [])
+
+    return {
+        "_enphase_devices": enphase_devices,
+        "_apsystems_discovery": apsystems_discovery,
+        "_nominatim": nominatim,
+    }
+
+
+for _name, _method in _onboarding_methods().items():
+    setattr(_Handler, _name, _method)

@@ -2,6 +2,8 @@ from . import helpdesk_ticket_category
 from . import solar_monitoring_account
 from . import solar_monitoring_account_polling
 from . import solar_monitoring_account_blind
+from . import solar_vendor_system
+from . import solar_monitoring_account_discovery
 from . import solar_fault
 from . import solar_fault_incident
 from . import solar_production_daily
@@ -11,6 +13,7 @@ from . import solar_site_polling
 from . import solar_site_portal
 from . import solar_site_calibration
 from . import solar_sites_map
+from . import solar_site_onboarding
 from . import helpdesk_ticket
 from . import helpdesk_ticket_monitoring
 from . import helpdesk_ticket_recovery
@@ -20,6 +23,7 @@ from . import solar_health_check_liveness
 from . import solar_health_check_batch
 from . import fsm_order
 from . import solar_brand_checklist
+from . import base_geocoder
 from . import res_config_settings
 from . import helpdesk_sla
 from . import helpdesk_ticket_sla_clock

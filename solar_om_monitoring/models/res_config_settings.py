@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 
 from solar_om_engine.tickets import LossThresholds
 
+from .base_geocoder import NOMINATIM_URL_PARAM
 from .health_run import TUNABLES
 from .solar_sites_map import ATTRIBUTION_PARAM, TILE_URL_PARAM
 
@@ -55,6 +56,14 @@ class ResConfigSettings(models.TransientModel):
         string="Map Attribution",
         config_parameter=ATTRIBUTION_PARAM,
         help="The credit the tile server's licence asks for, shown on the map (HTML).",
+    )
+
+    # onboarding: where base_geolocalize's "Nominatim (own server)" provider asks
+    solar_nominatim_url = fields.Char(
+        string="Nominatim Server",
+        config_parameter=NOMINATIM_URL_PARAM,
+        help="Base URL of a Nominatim server (its /search is asked): coordinates for sites "
+        "created from a monitoring account's list or a spreadsheet.",
     )
 
     @api.model

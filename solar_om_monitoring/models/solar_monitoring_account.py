@@ -138,7 +138,6 @@ class SolarMonitoringAccount(models.Model):
         now = datetime.now(timezone.utc)
         plans = self._health_plans(now)
         for account in self:
-            ledger = account._ledger()
             plan = plans.get(account.id)
             if plan is None:  # a new account, vendor or plan not chosen yet
                 account.calls_this_month = account.quota_headroom = 0
@@ -147,6 +146,7 @@ class SolarMonitoringAccount(models.Model):
                 account.plan_detect = account.plan_usage = False
                 continue
             words = planner.describe(plan)
+            ledger = account._ledger()
             account.calls_this_month = ledger.month_used
             account.quota_headroom = ledger.month_remaining()
             account.check_interval_minutes = plan.liveness_every_min
@@ -167,21 +167,30 @@ class SolarMonitoringAccount(models.Model):
                 SQL(
                     "SELECT DISTINCT account_id, round(latitude), 2 * round(longitude / 2)"
                     " FROM solar_site WHERE account_id = ANY(%s) AND active"
+                    " AND monitoring_stopped IS NOT TRUE"
                     " AND latitude IS NOT NULL AND longitude IS NOT NULL",
                     self.ids,
                 )
             )
             for account_id, lat, lon in self.env.cr.fetchall():
                 cells[account_id].append((float(lat), float(lon)))
+        # a site whose vendor deactivated it is not watched: not in the plan
+        stopped = dict(
+            self.env["solar.site"]._read_group(
+                [("account_id", "in", self.ids), ("monitoring_stopped", "=", True)],
+                ["account_id"],
+                ["__count"],
+            )
+        )
         plans = {}
         for account in self:
-            ledger = (ledgers or {}).get(account.id) or account._ledger()
             if not account.vendor or not account.quota_tier:
-                continue
+                continue  # a new account: no ledger without a plan
+            ledger = (ledgers or {}).get(account.id) or account._ledger()
             plans[account.id] = planner.make_plan(
                 account.vendor,
                 account._tier(),
-                account.site_count,
+                account.site_count - stopped.get(account, 0),
                 at,
                 locations=cells.get(account.id) or None,
                 month_used=ledger.month_used if ledger.month == at.strftime("%Y-%m") else 0,

@@ -155,10 +155,11 @@ class SolarSite(models.Model):
         It is created without `partner_id`: fieldservice would otherwise
         rename the customer's own contact after the site."""
         missing = self.filtered(lambda s: not s.fsm_location_id)
-        locations = (
-            self.env["fsm.location"]
-            .sudo()
-            .create([site._fsm_location_values() for site in missing])
+        Location = self.env["fsm.location"].sudo()
+        # the default stage once, not once per location
+        stage = Location._default_stage_id() if missing else False
+        locations = Location.create(
+            [dict(site._fsm_location_values(), stage_id=stage.id) for site in missing]
         )
         for site, location in zip(missing, locations, strict=True):
             site.fsm_location_id = location
@@ -168,7 +169,8 @@ class SolarSite(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         sites = super().create(vals_list)
-        sites._sync_fsm_location()
+        if not self.env.context.get("solar_defer_fsm_location"):
+            sites._sync_fsm_location()
         return sites
 
     def write(self, vals):

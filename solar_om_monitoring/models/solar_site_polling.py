@@ -68,7 +68,8 @@ class SolarSite(models.Model):
             UPDATE solar_site SET next_check_at = %s
             WHERE id IN (
                 SELECT id FROM solar_site
-                WHERE account_id = ANY(%s) AND active AND vendor_site_ref IS NOT NULL AND %s
+                WHERE account_id = ANY(%s) AND active AND vendor_site_ref IS NOT NULL
+                      AND monitoring_stopped IS NOT TRUE AND %s
                 ORDER BY floor(latitude), floor(longitude), id
                 LIMIT %s
                 FOR UPDATE SKIP LOCKED)
@@ -231,6 +232,7 @@ class SolarSite(models.Model):
                 [
                     ("account_id", "=", account.id),
                     ("vendor_site_ref", "!=", False),
+                    ("monitoring_stopped", "=", False),
                     ("latitude", "!=", False),
                     ("longitude", "!=", False),
                 ],
@@ -308,7 +310,8 @@ class SolarSite(models.Model):
         self.env.cr.execute(
             SQL(
                 "UPDATE solar_site SET health_state = 'not_watched', health_reason = %s,"
-                " last_checked_at = %s WHERE account_id = %s AND active RETURNING id",
+                " last_checked_at = %s WHERE account_id = %s AND active"
+                " AND monitoring_stopped IS NOT TRUE RETURNING id",
                 reason,
                 run.naive_at,
                 account.id,

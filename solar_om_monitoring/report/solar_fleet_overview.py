@@ -11,8 +11,16 @@ SECTIONS = [
     ("fault", "Open Faults"),
     ("ticket", "Tickets Waiting"),
     ("account", "Monitoring Accounts"),
+    ("onboarding", "Onboarding"),
 ]
 TICKET_TILES = [("dispatch", "Waiting for Dispatch"), ("verify", "Waiting for Verification")]
+# onboarding tiles: systems no site watches yet, sites the check cannot place,
+# sites whose vendor deactivated them (the same domains as the lists they open)
+ONBOARDING_TILES = [
+    ("not_monitored", "Not Monitored Yet"),
+    ("no_coordinates", "No Coordinates"),
+    ("monitoring_stopped", "Deactivated by Vendor"),
+]
 # a fault older than this is overdue on the overview
 FAULT_OVERDUE_DAYS = 7
 # a plan with more calls left than this has no real monthly limit
@@ -30,7 +38,15 @@ class SolarFleetOverview(models.Model):
     _auto = False
     _order = "section_sequence, sequence, id"
     _depends = {
-        "solar.site": ["active", "account_id", "health_state", "company_id"],
+        "solar.site": [
+            "active",
+            "account_id",
+            "health_state",
+            "company_id",
+            "has_coordinates",
+            "monitoring_stopped",
+        ],
+        "solar.vendor.system": ["state", "company_id"],
         "solar.fault": ["kind", "state", "first_seen", "company_id"],
         "helpdesk.ticket": ["stage_id", "solar_site_id", "company_id"],
         "fsm.order": ["ticket_id"],
@@ -55,7 +71,11 @@ class SolarFleetOverview(models.Model):
     note = fields.Char(compute="_compute_display")
 
     def _codes(self):
-        return [c for c, _label in HEALTH] + [c for c, _label in TICKET_TILES]
+        return (
+            [c for c, _label in HEALTH]
+            + [c for c, _label in TICKET_TILES]
+            + [c for c, _label in ONBOARDING_TILES]
+        )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -78,6 +98,7 @@ class SolarFleetOverview(models.Model):
                            NULL::int AS account_id, COUNT(*) AS count, 0 AS count_late
                       FROM solar_site s
                      WHERE s.active AND s.account_id IS NOT NULL
+                       AND s.monitoring_stopped IS NOT TRUE
                   GROUP BY s.health_state, s.company_id
                 UNION ALL
                     SELECT 'fault', f.kind, f.company_id, NULL, COUNT(*),
@@ -107,6 +128,21 @@ class SolarFleetOverview(models.Model):
                  LEFT JOIN solar_site s ON s.account_id = a.id AND s.active
                      WHERE a.active
                   GROUP BY a.id
+                UNION ALL
+                    SELECT 'onboarding', 'not_monitored', v.company_id, NULL, COUNT(*), 0
+                      FROM solar_vendor_system v
+                     WHERE v.state IN ('new', 'queued')
+                  GROUP BY v.company_id
+                UNION ALL
+                    SELECT 'onboarding', 'no_coordinates', s.company_id, NULL, COUNT(*), 0
+                      FROM solar_site s
+                     WHERE s.active AND s.account_id IS NOT NULL AND s.has_coordinates IS NOT TRUE
+                  GROUP BY s.company_id
+                UNION ALL
+                    SELECT 'onboarding', 'monitoring_stopped', s.company_id, NULL, COUNT(*), 0
+                      FROM solar_site s
+                     WHERE s.active AND s.monitoring_stopped
+                  GROUP BY s.company_id
                   ) AS t
                 )
                 """,
@@ -118,7 +154,7 @@ class SolarFleetOverview(models.Model):
         )
 
     def _compute_display(self):
-        labels = dict(HEALTH) | dict(FAULT_KINDS) | dict(TICKET_TILES)
+        labels = dict(HEALTH) | dict(FAULT_KINDS) | dict(TICKET_TILES) | dict(ONBOARDING_TILES)
         for tile in self:
             note = ""
             if tile.section == "account":
@@ -143,6 +179,8 @@ class SolarFleetOverview(models.Model):
                 tile.name = labels.get(tile.code, tile.code)
                 if tile.section == "health":
                     tile.color = HEALTH_COLOR.get(tile.code, 0)
+                elif tile.section == "onboarding":
+                    tile.color = 3 if tile.code == "no_coordinates" else 4
                 elif tile.section == "fault":
                     tile.color = 2 if tile.code == "comms_loss" else 1
                     if tile.count_late:
@@ -166,11 +204,29 @@ class SolarFleetOverview(models.Model):
                 "view_mode": "form",
                 "views": [(False, "form")],
             }
-        if self.section == "health":
+        if self.section == "onboarding" and self.code == "not_monitored":
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "solar_om_monitoring.solar_vendor_system_action"
+            )
+            action.update(
+                domain=[("state", "in", ("new", "queued"))],
+                context={"create": False},
+                name=f"{self.name} ({self.count})",
+            )
+            return action
+        if self.section == "onboarding":
+            xmlid = "solar_om.solar_site_action"
+            domain = (
+                [("account_id", "!=", False), ("has_coordinates", "=", False)]
+                if self.code == "no_coordinates"
+                else [("monitoring_stopped", "=", True)]
+            )
+        elif self.section == "health":
             xmlid, domain = (
                 "solar_om.solar_site_action",
                 [
                     ("account_id", "!=", False),
+                    ("monitoring_stopped", "=", False),
                     ("health_state", "=", self.code),
                 ],
             )

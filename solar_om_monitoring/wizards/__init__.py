@@ -1,1 +1,2 @@
 from . import solar_device_replace
+from . import solar_site_discover

@@ -1,0 +1,334 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Onboarding a fleet as the O&M manager, against the simulator over real
+HTTP: discovery sorts and suggests customers, sites are created in one go
+(and never twice), a deactivated system stops its site's monitoring with a
+note, a changed micro serial becomes a replacement, a site without
+coordinates is listed and not judged, and the spreadsheet import refuses a
+bad row naming its row and column while importing the others."""
+
+import base64
+
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user
+
+from odoo.addons.base.tests.common import BaseCommon
+
+from solar_om_engine.simulator import Simulator
+from solar_om_engine.simulator.fleet import device_serials, onboarding_fleet
+
+from ..models.base_geocoder import NOMINATIM_URL_PARAM
+from ..models.solar_health_check import NO_COORDINATES
+from .common import NOON
+
+OWNERS = (("Sonnenschein", "Munich"), ("Kowalski", "Munich"), ("Navarro", "Madrid"))
+
+
+def use_simulator_geocoder(env, sim):
+    provider = env.ref("solar_om_monitoring.geo_provider_nominatim_server")
+    params = env["ir.config_parameter"].sudo()
+    params.set_param("base_geolocalize.geo_provider", provider.id)
+    params.set_param(NOMINATIM_URL_PARAM, sim.url + "/nominatim")
+
+
+class OnboardingCommon(BaseCommon):
+    VENDOR = "solaredge"
+    SYSTEMS = 12
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.fleet = onboarding_fleet(cls.SYSTEMS, cls.VENDOR, owners=OWNERS)
+        # one system at an address no geocoder knows
+        if cls.SYSTEMS > 5:
+            cls.fleet.sites[cls.ref(5)].geocodable = False
+        cls.fleet.set_clock(NOON)
+        cls.sim = Simulator(cls.fleet).start()
+        cls.addClassCleanup(cls.sim.stop)
+        # the demo's own sites stay out of what is counted here
+        cls.env["solar.site"].search([]).action_archive()
+        use_simulator_geocoder(cls.env, cls.sim)
+        cls.manager = new_test_user(
+            cls.env,
+            login="onboard_manager",
+            groups="solar_om.group_solar_om_manager,helpdesk_mgmt.group_helpdesk_manager",
+            tz="Europe/Berlin",
+        )
+        sim_account = next(iter(cls.fleet.accounts.values()))
+        values = {
+            "name": "Installer account",
+            "vendor": cls.VENDOR,
+            "quota_tier": "unlimited",
+            "base_url": cls.sim.base_url(cls.VENDOR),
+            "api_key": sim_account.api_key,
+        }
+        if cls.VENDOR == "enphase":
+            values.update(
+                client_id=f"{sim_account.key}-client",
+                client_secret=sim_account.secret,
+                access_token=sim_account.access_token,
+                refresh_token=sim_account.refresh_token,
+            )
+        cls.account = cls.env["solar.monitoring.account"].create(values)
+        Partner = cls.env["res.partner"]
+        cls.sonnenschein = Partner.create(
+            {"name": "Maria Sonnenschein", "city": "Munich", "zip": cls.fleet.sites[cls.ref(0)].zip}
+        )
+        cls.kowalski = Partner.create({"name": "Anna Kowalski"})
+        cls.navarros = Partner.create(
+            [{"name": "Lucía Navarro", "city": "Madrid"}, {"name": "Pedro Navarro", "city": "Lyon"}]
+        )
+
+    @classmethod
+    def ref(cls, i):
+        return f"{7_100_000 + i}"
+
+    def discover(self):
+        account = self.account.with_user(self.manager)
+        action = account.action_discover()
+        return self.env["solar.site.discover"].with_user(self.manager).browse(action["res_id"])
+
+
+class TestDiscovery(OnboardingCommon):
+    def test_only_managers_discover(self):
+        agent = new_test_user(
+            self.env, login="onboard_agent", groups="solar_om.group_solar_om_user"
+        )
+        with self.assertRaises(AccessError):
+            self.account.with_user(agent).action_discover()
+
+    def test_discovery_lists_new_systems_with_the_customer_and_why(self):
+        wizard = self.discover()
+        self.assertEqual(wizard.new_count, self.SYSTEMS)
+        self.assertEqual((wizard.known_count, wizard.deactivated_count), (0, 0))
+        by_ref = {s.vendor_ref: s for s in wizard.new_system_ids}
+        first = by_ref[self.ref(0)]
+        # what the vendor says is on the row
+        sim = self.fleet.sites[self.ref(0)]
+        self.assertEqual(first.name, "Sonnenschein home")
+        self.assertAlmostEqual(first.capacity_kwp, sim.capacity_w / 1000)
+        self.assertEqual((first.tz, first.zip, first.country_code), (sim.timezone, sim.zip, "DE"))
+        self.assertEqual(str(first.installation_date), sim.installed)
+        self.assertEqual(first.partner_id, self.sonnenschein)
+        self.assertEqual(first.match_rule, "name_address")
+        self.assertIn("Maria Sonnenschein", first.match_reason)
+        self.assertEqual(by_ref[self.ref(1)].partner_id, self.kowalski)
+        self.assertEqual(by_ref[self.ref(1)].match_rule, "name")
+        # two Navarros, one of them in Madrid: the address settles it
+        self.assertEqual(by_ref[self.ref(2)].partner_id, self.navarros[0])
+        nobody = by_ref[self.ref(3)]
+        self.assertFalse(nobody.partner_id)
+        self.assertTrue(nobody.create_partner)
+        self.assertEqual(nobody.match_rule, "none")
+        self.assertEqual(self.account.not_monitored_count, self.SYSTEMS)
+
+    def test_create_sites_in_one_go_then_a_second_discovery_creates_nothing_twice(self):
+        # the territory serving the first system's postcode, whose sites the
+        # Munich crew serves; the customer's installation project
+        first = self.fleet.sites[self.ref(0)]
+        territory = self.env["res.territory"].create(
+            {"name": "Munich centre", "zip_codes": f"{first.zip}, 80999"}
+        )
+        crew = self.env["fsm.team"].create({"name": "Munich crew"})
+        self.env["solar.site"].create(
+            {
+                "name": "Older Munich site",
+                "partner_id": self.kowalski.id,
+                "capacity_dc_kwp": 5,
+                "tz": "Europe/Berlin",
+                "territory_id": territory.id,
+                "fsm_team_id": crew.id,
+            }
+        )
+        project = self.env["project.project"].create(
+            {"name": "Sonnenschein installation", "partner_id": self.sonnenschein.id}
+        )
+        wizard = self.discover()
+        chosen = wizard.new_system_ids.filtered(lambda s: s.vendor_ref != self.ref(4))
+        wizard.new_system_ids = chosen
+        wizard.action_create_sites()
+        sites = self.env["solar.site"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(len(sites), self.SYSTEMS - 1)
+        site = sites.filtered(lambda s: s.vendor_site_ref == self.ref(0))
+        sim = self.fleet.sites[self.ref(0)]
+        self.assertEqual(site.partner_id, self.sonnenschein)
+        self.assertEqual((site.tz, site.vendor), (sim.timezone, "solaredge"))
+        self.assertAlmostEqual(site.capacity_dc_kwp, sim.capacity_w / 1000)
+        self.assertEqual(str(site.install_date), sim.installed)
+        self.assertEqual((site.street, site.zip, site.country_id.code), (sim.street, sim.zip, "DE"))
+        # coordinates from the address, through Odoo's geocoder
+        self.assertAlmostEqual(site.latitude, sim.latitude, places=5)
+        self.assertTrue(site.fsm_location_id)
+        self.assertEqual((site.territory_id, site.fsm_team_id), (territory, crew))
+        self.assertEqual(site.fsm_location_id.territory_id, territory)
+        self.assertEqual(site.project_id, project)
+        (inverter,) = site.device_ids
+        self.assertEqual(inverter.serial_number, device_serials(sim)["inverter"][0])
+        self.assertIn("customer:", site.message_ids[:1].body)
+        # a system without a match got a new customer named after it
+        created = sites.filtered(lambda s: s.vendor_site_ref == self.ref(3)).partner_id
+        self.assertEqual(created.name, self.fleet.sites[self.ref(3)].name)
+        # the one left out stays in Not Monitored Yet
+        self.assertEqual(self.account.not_monitored_count, 1)
+
+        again = self.discover()
+        self.assertEqual(again.new_count, 1)
+        self.assertEqual(again.known_count, self.SYSTEMS - 1)
+        again.action_create_sites()
+        again.action_create_sites()  # a double click creates nothing more
+        self.assertEqual(
+            self.env["solar.site"].search_count([("account_id", "=", self.account.id)]),
+            self.SYSTEMS,
+        )
+        self.assertEqual(self.account.not_monitored_count, 0)
+
+    def test_a_deactivated_system_stops_its_site_with_a_note_and_is_not_checked(self):
+        self.discover().action_create_sites()
+        site = self.env["solar.site"].search([("vendor_site_ref", "=", self.ref(1))])
+        self.fleet.sites[self.ref(1)].deactivated = True
+        summary = self.account.with_user(self.manager)._discover(daily=True, at=NOON)
+        self.assertEqual(summary["stopped"], 1)
+        self.assertTrue(site.monitoring_stopped)
+        self.assertIn("DISABLED", site.monitoring_stopped_reason)
+        self.assertIn("Monitoring stopped", site.message_ids[0].body)
+        system = self.env["solar.vendor.system"].search([("vendor_ref", "=", self.ref(1))])
+        self.assertEqual(system.state, "deactivated")
+        stats = self.env["solar.health.check"].run(accounts=self.account, at=NOON, force=True)
+        self.assertEqual(stats["sites_due"], self.SYSTEMS - 1)
+        self.assertEqual(site.health_state, "unknown")
+        overview = (
+            self.env["solar.fleet.overview"]
+            .with_user(self.manager)
+            .search([("code", "=", "monitoring_stopped")])
+        )
+        self.assertEqual(overview.count, 1)
+        # the vendor lists it again: monitoring resumes
+        self.fleet.sites[self.ref(1)].deactivated = False
+        self.account.with_user(self.manager)._discover(daily=True, at=NOON)
+        self.assertFalse(site.monitoring_stopped)
+
+    def test_a_site_without_coordinates_is_listed_not_judged_and_not_lost(self):
+        self.discover().action_create_sites()
+        unplaced = self.env["solar.site"].search([("vendor_site_ref", "=", self.ref(5))])
+        self.assertTrue(unplaced, "never silently dropped")
+        self.assertFalse(unplaced.has_coordinates)
+        listed = (
+            self.env["solar.site"]
+            .with_user(self.manager)
+            .search([("account_id", "!=", False), ("has_coordinates", "=", False)])
+        )
+        self.assertEqual(listed, unplaced)
+        tile = (
+            self.env["solar.fleet.overview"]
+            .with_user(self.manager)
+            .search([("code", "=", "no_coordinates")])
+        )
+        self.assertEqual(tile.count, 1)
+        self.assertEqual(tile.action_open()["domain"][-1], ("has_coordinates", "=", False))
+        self.env["solar.health.check"].run(accounts=self.account, at=NOON, force=True)
+        self.assertEqual(unplaced.health_state, "unknown")
+        self.assertEqual(unplaced.poll_error, NO_COORDINATES)
+        placed = self.env["solar.site"].search(
+            [("account_id", "=", self.account.id), ("has_coordinates", "=", True)]
+        )
+        # the next health check judges the sites it can place
+        self.assertTrue(all(s.health_state not in ("unknown", "night") for s in placed))
+        # once the address is right, the geocoder places it and the check judges it
+        self.fleet.sites[self.ref(5)].geocodable = True
+        unplaced.with_user(self.manager).action_geolocalize()
+        self.assertTrue(unplaced.has_coordinates)
+
+
+class TestDeviceSync(OnboardingCommon):
+    VENDOR = "enphase"
+    SYSTEMS = 4
+
+    def test_a_changed_micro_serial_becomes_a_replacement_with_history(self):
+        self.discover().action_create_sites()
+        site = self.env["solar.site"].search([("vendor_site_ref", "=", self.ref(2))])
+        sim = self.fleet.sites[self.ref(2)]
+        micros = site.device_ids.filtered(lambda d: d.device_type == "microinverter")
+        self.assertEqual(len(micros), sim.devices_total)
+        self.assertEqual(set(micros.parent_id.mapped("device_type")), {"gateway"})
+        # Enphase's list gives no size: it comes from the system's summary
+        self.assertAlmostEqual(site.capacity_dc_kwp, sim.capacity_w / 1000)
+        old_serial = device_serials(sim)["micro"][3]
+        sim.swaps[old_serial] = "129999000001"
+        summary = self.account.with_user(self.manager)._discover(daily=True, at=NOON)
+        self.assertEqual(summary["replaced"], 1)
+        old = self.env["solar.device"].search([("serial_number", "=", old_serial)])
+        new = self.env["solar.device"].search([("serial_number", "=", "129999000001")])
+        self.assertEqual((old.state, old.replaced_by_id), ("replaced", new))
+        self.assertEqual(new.replaces_id, old)
+        self.assertEqual(new.parent_id, old.parent_id)
+        self.assertIn("replaced by 129999000001", site.message_ids[0].body)
+        # nothing else changed: the next sync replaces nothing
+        again = self.account.with_user(self.manager)._discover(daily=True, at=NOON)
+        self.assertEqual(again["replaced"], 0)
+
+
+class TestSpreadsheetImport(BaseCommon):
+    def test_a_bad_time_zone_row_is_refused_naming_row_and_column_the_others_imported(self):
+        manager = new_test_user(
+            self.env,
+            login="import_manager",
+            groups="solar_om.group_solar_om_manager,base.group_partner_manager",
+        )
+        csv = (
+            "name,partner_id,vendor,vendor_site_ref,street,zip,city,country_id,tz,"
+            "capacity_dc_kwp,roof_orientation,array_ids/dc_kwp,array_ids/tilt,array_ids/azimuth\n"
+            "Becker roof,Import Becker,solaredge,9100001,Lindenstraße 1,80331,Munich,Germany,"
+            "Europe/Berlin,8.2,As the arrays below,4.1,30,90\n"
+            ",,,,,,,,,,,4.1,30,270\n"
+            "Mars roof,Import Mars,solaredge,9100002,Olympus 1,00000,Mars,Germany,"
+            "Mars/Olympus,5,Unknown,,,\n"
+            "Keller roof,Import Keller,enphase,9100003,Hauptstraße 2,80333,Munich,Germany,"
+            "Europe/Berlin,6.5,Unknown,,,\n"
+        )
+        importer = (
+            self.env["base_import.import"]
+            .with_user(manager)
+            .create(
+                {
+                    "res_model": "solar.site",
+                    "file": base64.b64decode(base64.b64encode(csv.encode())),
+                    "file_name": "sites.csv",
+                    "file_type": "text/csv",
+                }
+            )
+        )
+        fields = csv.splitlines()[0].split(",")
+        options = {
+            "has_headers": True,
+            "separator": ",",
+            "quoting": '"',
+            "encoding": "utf-8",
+            "name_create_enabled_fields": {"partner_id": True},
+            "import_set_empty_fields": [],
+            "import_skip_records": [],
+        }
+        result = importer.with_context(lang="en_US").execute_import(fields, fields, options)
+        errors = [m for m in result["messages"] if m["type"] == "error"]
+        self.assertEqual(len(errors), 1, result["messages"])
+        (error,) = errors
+        # the file's row 4 (header row 1): data row 3
+        self.assertEqual(error["rows"]["from"], 2)
+        self.assertEqual(error.get("field"), "tz")
+        self.assertIn("Mars/Olympus", error["message"])
+        sites = self.env["solar.site"].search([("vendor_site_ref", "in", ["9100001", "9100003"])])
+        self.assertEqual(len(sites), 2)
+        becker = sites.filtered(lambda s: s.vendor_site_ref == "9100001")
+        self.assertEqual(len(becker.array_ids), 2)
+        self.assertEqual(becker.partner_id.name, "Import Becker")
+        self.assertFalse(self.env["solar.site"].search([("vendor_site_ref", "=", "9100002")]))
+
+    def test_the_import_template_is_offered_and_its_columns_are_fields(self):
+        (template,) = self.env["solar.site"].get_import_templates()
+        path = template["template"].removeprefix("/solar_om_monitoring/")
+        from odoo.tools import file_open
+
+        with file_open(f"solar_om_monitoring/{path}") as handle:
+            header = handle.readline().strip().split(",")
+        fields = self.env["solar.site"]._fields
+        for column in header:
+            self.assertIn(column.split("/")[0], fields, column)
