@@ -25,10 +25,55 @@ from datetime import date
 
 from .classify import Verdict
 from .dayfacts import ROOF_UNKNOWN, DayFacts, SiteKnowledge
-from .kinds import is_judged
 from .levels import DEFAULT_LEVELS, GoodDay, LevelPolicy, Levels, is_good, learn
 from .orientation import CANDIDATES, DayFit, RoofEvidence, inferred_roof
 from .series import SiteSpec
+
+
+@dataclass(frozen=True)
+class EvidencePolicy:
+    """How short days add up to a ticket.
+
+    Each day compared with what was due weighs the two stories against
+    each other: "the site is fine" (it makes its level, give or take its
+    spread) and "a fault took `drop` of it". A day at `ratio` of its level,
+    with the spread of such days, adds `drop * (1 - drop / 2 - ratio) /
+    spread**2` (the log-likelihood ratio of the two, for a normal spread):
+    much for a clear, well-known day well short, little for a dark or
+    little-known one, less than nothing for a day near its level. The sum
+    never goes below zero (a cumulative sum, as in quality control), no
+    day adds more than `cap` (one odd day is never enough), a day whose
+    level is not yet learned for its sky adds `uncalibrated_share` of its
+    weight (its shortfall may be the site's own level, the same every day,
+    so such days do not add up as independent ones), and a ticket opens
+    once the sum reaches `open_at` on a day that is itself short."""
+
+    drop: float = 0.3
+    cap: float = 5.0
+    open_at: float = float(__import__("os").environ.get("OPEN_AT", "7"))
+    # a day whose better hours made more than the midpoint plus this adds
+    # nothing (a cloud over part of the day, not a fault)
+    upper_margin: float = 0.08
+    uncalibrated_share: float = 0.5
+
+    @property
+    def midpoint(self) -> float:
+        return 1.0 - self.drop / 2.0
+
+    def of_day(self, verdict: Verdict) -> float:
+        """What one day adds (0 for a day not compared with what was due)."""
+        ev = verdict.evidence
+        ratio, spread = ev.get("ratio"), ev.get("spread")
+        if ratio is None or not spread:
+            return 0.0
+        weight = self.drop * (self.midpoint - ratio) / (spread * spread)
+        upper = ev.get("upper")
+        if upper is not None and upper > self.midpoint + self.upper_margin:
+            weight = min(weight, 0.0)
+        weight = max(-self.cap, min(self.cap, weight))
+        if weight > 0 and not ev.get("calibrated", True):
+            weight *= self.uncalibrated_share
+        return weight
 
 
 @dataclass(frozen=True)
@@ -40,6 +85,7 @@ class HistoryPolicy:
     # device shares: learned over at most this many recent good days
     share_days: int = 7
     levels: LevelPolicy = DEFAULT_LEVELS
+    evidence: EvidencePolicy = EvidencePolicy()
 
 
 DEFAULT_POLICY = HistoryPolicy()
@@ -57,6 +103,10 @@ class DayRecord:
     sky: float | None = None
     model_ratio: float | None = None
     good: bool = False
+    # the day's ratio to its level, and the evidence of a shortfall summed
+    # up to that day (EvidencePolicy)
+    ratio: float | None = None
+    evidence: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -78,7 +128,8 @@ class SiteHistory:
         """The history as JSON-able data (what the addon stores on the site)."""
         return {
             "records": [
-                [r.day.isoformat(), r.kind, r.sky, r.model_ratio, r.good] for r in self.records
+                [r.day.isoformat(), r.kind, r.sky, r.model_ratio, r.good, r.ratio, r.evidence]
+                for r in self.records
             ],
             "roof": {
                 "clear_days": self.roof.clear_days,
@@ -96,8 +147,8 @@ class SiteHistory:
         if not data:
             return cls()
         records = tuple(
-            DayRecord(date.fromisoformat(d), kind, sky, ratio, bool(good))
-            for d, kind, sky, ratio, good in data.get("records", ())
+            DayRecord(date.fromisoformat(row[0]), *row[1:4], bool(row[4]), *row[5:7])
+            for row in data.get("records", ())
         )
         roof_data = data.get("roof") or {}
         residuals = tuple(roof_data.get("residuals", ()))
@@ -135,20 +186,39 @@ def knowledge(
     )
 
 
+def evidence_after(
+    history: SiteHistory, verdict: Verdict, policy: HistoryPolicy = DEFAULT_POLICY
+) -> float:
+    """The evidence of a shortfall once this day is counted (EvidencePolicy)."""
+    before = history.records[-1].evidence if history.records else 0.0
+    return max(0.0, before + policy.evidence.of_day(verdict))
+
+
 def confirm(
-    verdict: Verdict, history: SiteHistory, open_kinds: frozenset[str] = frozenset()
+    verdict: Verdict,
+    history: SiteHistory,
+    open_kinds: frozenset[str] = frozenset(),
+    policy: HistoryPolicy = DEFAULT_POLICY,
 ) -> Verdict | None:
-    """The verdict to act on: a fault that needs to persist counts only when
-    enough of the recent judged days were short too (or its fault is already
-    open); None means "not yet" (it neither opens nor clears anything)."""
-    needs = verdict.evidence.get("persist_days")
-    if not needs or verdict.kind in open_kinds:
+    """The verdict to act on. A moderate shortfall (`persist` in its
+    evidence) counts once the evidence of the last days reaches the
+    policy's `open_at` (or while its fault is open). None means "not yet":
+    it neither opens nor clears anything."""
+    if verdict.kind in open_kinds:
         return verdict
-    window = verdict.evidence.get("persist_window", needs)
-    judged = [r for r in history.records if is_judged(r.kind)]
-    judged = judged[len(judged) - (window - 1) :] if window > 1 else []
-    short = 1 + sum(1 for r in judged if r.kind == verdict.kind)
-    return verdict if short >= needs else None
+    persist = verdict.evidence.get("persist")
+    if not persist:
+        return verdict
+    evidence = evidence_after(history, verdict, policy)
+    if evidence < policy.evidence.open_at:
+        return None
+    days = [r for r in history.records if r.ratio is not None][-4:]
+    shares = ", ".join(f"{r.ratio:.0%}" for r in days)
+    return replace(
+        verdict,
+        reason=f"{verdict.reason}; the days before: {shares}" if shares else verdict.reason,
+        evidence={**verdict.evidence, "shortfall_evidence": round(evidence, 1)},
+    )
 
 
 def remember(
@@ -166,7 +236,15 @@ def remember(
         and facts.roof != ROOF_UNKNOWN
         and is_good(facts.level, model_ratio, policy.levels)
     )
-    record = DayRecord(facts.day, verdict.kind, facts.day_sky, model_ratio, good)
+    record = DayRecord(
+        facts.day,
+        verdict.kind,
+        facts.day_sky,
+        model_ratio,
+        good,
+        verdict.evidence.get("ratio"),
+        evidence_after(history, verdict, policy),
+    )
     records = (history.records + (record,))[-policy.keep_days :]
     roof = history.roof
     if fit is not None and not facts.spec.arrays and verdict.kind in ("ok", "indeterminate"):

@@ -10,8 +10,8 @@ once, here.
 
 A verdict is a `classify.Verdict` (the same the snapshot checks give), so
 the fault and ticket rules (`faults.py`) treat a day like a check. Its
-evidence carries `persist_days` where one day is not enough to open a
-ticket (`dayhistory.confirm` decides), `ratio` where the day was compared
+evidence carries `persist` where one day is not enough to open a ticket
+(`dayhistory.confirm` decides), `ratio` where the day was compared
 with what was due (a normal day that compared energy clears a production
 fault), and `abstained` with the cause where the day could not be judged.
 """
@@ -270,6 +270,7 @@ class _Compared:
             "due_wh": round(self.due),
             "level": round(self.level.level, 3),
             "spread": round(self.level.spread, 3),
+            "calibrated": self.level.calibrated,
             "due_from": self.source,
         }
 
@@ -328,9 +329,9 @@ class Shortfall(DayRule):
     the site's good days under such a sky below its level (a site whose
     clear days all land within 2 % of its level is short at 85 %; one not
     yet learned for this sky at 76 % or less). A moderate shortfall opens a
-    ticket only when it persists (`persist_days` of the last
-    `persist_window` judged days); a deep one, most hours at half or less,
-    at once."""
+    ticket only when the evidence of the last days adds up
+    (`dayhistory.EvidencePolicy`); a deep one, most hours at half or less
+    under close neighbours' sky, at once."""
 
     gives: ClassVar[str] = FaultKind.UNDERPERFORMANCE
     # short at most 1 - sigmas x spread of the level, and never above
@@ -345,8 +346,6 @@ class Shortfall(DayRule):
     min_hour_share: float = 0.15
     # the day's energy due at least this much (kWh per kWp)
     min_due_kwh_per_kwp: float = 0.3
-    persist_days: int = 2
-    persist_window: int = 3
     # a deep shortfall: the day at most this share, and at least
     # `deep_hours` hours at most this share, opens at once
     deep_ratio: float = 0.5
@@ -357,6 +356,10 @@ class Shortfall(DayRule):
     # clear-sky shape at most this, with at least this share of steps kept
     clear_residual: float = 0.05
     clear_kept: float = 0.85
+    # a roof a clear sky gives less than this many times an overcast's
+    # output (it faces away from the sun) is judged only against its own
+    # learned level: the model alone is not sure enough of it
+    min_contrast: float = 2.5
 
     def threshold(self, level: Level) -> float:
         return min(self.max_ratio, max(self.min_ratio, 1.0 - self.sigmas * level.spread))
@@ -371,6 +374,8 @@ class Shortfall(DayRule):
             return None
         if compared.due < self.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1000.0:
             return None
+        if not compared.level.calibrated and (facts.contrast or 0.0) < self.min_contrast:
+            return None
         threshold = self.threshold(compared.level)
         what = {
             "neighbours": "what its roof makes under its neighbours' sky",
@@ -382,11 +387,14 @@ class Shortfall(DayRule):
             f"{compared.level.describe()}"
         )
         if compared.ratio <= self.deep_ratio and compared.deep_hours >= self.deep_hours:
+            # a deep shortfall against far neighbours' sky may be a storm
+            # over the site alone: it too must persist
             return _verdict(
                 facts,
                 FaultKind.UNDERPERFORMANCE,
                 f"{made}; {compared.deep_hours} hours at half or less",
                 **compared.evidence(),
+                persist=True if compared.source != "neighbours" else None,
             )
         if compared.ratio <= threshold and compared.upper <= threshold + self.upper_margin:
             return _verdict(
@@ -395,8 +403,7 @@ class Shortfall(DayRule):
                 f"{made}; even its better hours made {compared.upper:.0%}",
                 **compared.evidence(),
                 threshold=round(threshold, 3),
-                persist_days=self.persist_days,
-                persist_window=self.persist_window,
+                persist=True,
             )
         return None
 

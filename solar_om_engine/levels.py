@@ -19,8 +19,7 @@ Rules (policy, `LevelPolicy`):
   never teach the site its level, so a lasting drop never becomes normal,
   while a lasting rise (a cleaning, a repair) does;
 - a bin's level is the median of its last `max_days` good days once it has
-  `min_days`, never below the median of its first `min_days` (a lasting
-  rise moves it, a slow decline does not), its spread the scaled median absolute deviation once it has
+  `min_days`, its spread the scaled median absolute deviation once it has
   `spread_days` (never below the bin's floor), widened while the days are
   few (times 1 + `few_days` / their number); a bin without enough days
   borrows half the way from the model to the nearest bin's level (another
@@ -53,7 +52,9 @@ class LevelPolicy:
     max_days: int = 14
     spread_days: int = 4
     # the spread of a bin with enough days is never below (bright, mixed, dark)
-    spread_floor: tuple[float, float, float] = (0.03, 0.05, 0.06)
+    spread_floor: tuple[float, float, float] = tuple(
+        float(x) for x in __import__("os").environ.get("FLOORS", "0.03,0.05,0.06").split(",")
+    )
     # ... and without (its level borrowed or unknown)
     spread_uncalibrated: tuple[float, float, float] = (0.08, 0.12, 0.15)
     # a day teaches the level unless it was this many spreads low
@@ -127,11 +128,7 @@ def learn(good: Iterable[GoodDay], policy: LevelPolicy = DEFAULT_LEVELS) -> Leve
         recent = ratios[-policy.max_days :]
         if len(recent) < policy.min_days:
             continue
-        # a level rises with the site (a cleaning, a repair) but never sinks
-        # below what its first good days set: a slow decline, day after day
-        # each close to the last, is soiling, not the site's normal
-        baseline = statistics.median(ratios[: policy.min_days])
-        level = max(statistics.median(recent), baseline)
+        level = statistics.median(recent)
         spread = policy.floor(name, True)
         if len(recent) >= policy.spread_days:
             mad = statistics.median(abs(r / level - 1.0) for r in recent)

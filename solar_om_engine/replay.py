@@ -87,9 +87,11 @@ def close_day(
         verdict = judge_day(facts[site], rules)
         verdicts[site] = verdict
         history = histories.get(site, empty)
-        confirmed = confirm(verdict, history, frozenset(open_kinds.get(site, ())))
+        confirmed = confirm(verdict, history, frozenset(open_kinds.get(site, ())), policy)
         if confirmed is not None:
             acted.append(confirmed)
+            # a day that tipped the evidence is reported as what it opened
+            verdicts[site] = verdict = confirmed
         spec = specs[site]
         fit = fit_day(spec, day_series) if not spec.arrays else None
         after[site] = remember(history, facts[site], verdict, fit, policy)
