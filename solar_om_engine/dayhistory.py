@@ -107,6 +107,9 @@ class DayRecord:
     # up to that day (EvidencePolicy)
     ratio: float | None = None
     evidence: float = 0.0
+    # the inferred roof the day was judged on (orientation.CANDIDATES
+    # index; None: entered or not known): a level holds for one roof
+    roof: int | None = None
 
 
 @dataclass(frozen=True)
@@ -117,10 +120,11 @@ class SiteHistory:
     device_shares: tuple[tuple[float, ...], ...] = ()
 
     def levels(self, policy: HistoryPolicy = DEFAULT_POLICY) -> Levels:
+        """The levels learned on the roof now in use (`roof.chosen`)."""
         good = (
             GoodDay(r.day, r.sky, r.model_ratio)
             for r in self.records
-            if r.good and r.model_ratio is not None
+            if r.good and r.model_ratio is not None and r.roof == self.roof.chosen
         )
         return learn(good, policy.levels)
 
@@ -128,13 +132,23 @@ class SiteHistory:
         """The history as JSON-able data (what the addon stores on the site)."""
         return {
             "records": [
-                [r.day.isoformat(), r.kind, r.sky, r.model_ratio, r.good, r.ratio, r.evidence]
+                [
+                    r.day.isoformat(),
+                    r.kind,
+                    r.sky,
+                    r.model_ratio,
+                    r.good,
+                    r.ratio,
+                    r.evidence,
+                    r.roof,
+                ]
                 for r in self.records
             ],
             "roof": {
                 "clear_days": self.roof.clear_days,
                 "residuals": list(self.roof.residuals),
                 "log_scales": list(self.roof.log_scales),
+                "chosen": self.roof.chosen,
             },
             "device_shares": [list(s) for s in self.device_shares],
         }
@@ -147,7 +161,7 @@ class SiteHistory:
         if not data:
             return cls()
         records = tuple(
-            DayRecord(date.fromisoformat(row[0]), *row[1:4], bool(row[4]), *row[5:7])
+            DayRecord(date.fromisoformat(row[0]), *row[1:4], bool(row[4]), *row[5:8])
             for row in data.get("records", ())
         )
         roof_data = data.get("roof") or {}
@@ -158,6 +172,7 @@ class SiteHistory:
                 int(roof_data.get("clear_days", 0)),
                 residuals,
                 tuple(roof_data.get("log_scales", ())),
+                roof_data.get("chosen"),
             )
         shares = tuple(tuple(s) for s in data.get("device_shares", ()))
         return cls(records, roof, shares)
@@ -244,6 +259,7 @@ def remember(
         good,
         verdict.evidence.get("ratio"),
         evidence_after(history, verdict, policy),
+        None if facts.spec.arrays else history.roof.chosen,
     )
     records = (history.records + (record,))[-policy.keep_days :]
     roof = history.roof

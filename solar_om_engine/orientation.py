@@ -22,7 +22,7 @@ its capacity); `dayhistory.py` decides whether to trust it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -48,7 +48,10 @@ MAX_SET_ASIDE = 0.4
 # shadow, the inverter's limit)
 SET_ASIDE_BELOW = 0.1
 # a roof is inferred once this many clear days were seen
-MIN_CLEAR_DAYS = 2
+MIN_CLEAR_DAYS = 1
+# another candidate replaces the chosen one once its score is this much
+# lower (a share of the chosen one's)
+SWITCH_MARGIN = 0.2
 
 
 @dataclass(frozen=True)
@@ -116,22 +119,36 @@ class DayFit:
 @dataclass(frozen=True)
 class RoofEvidence:
     """What a site keeps between days to infer its roof: how many clear
-    days, and each candidate's residual and log scale summed over them."""
+    days, each candidate's residual and log scale summed over them, and the
+    candidate in use (`chosen`, an index into CANDIDATES). The choice
+    changes only when another candidate fits clearly better (by
+    SWITCH_MARGIN): a site's level is learned against its roof, and a roof
+    that flickered between two near-equal fits would unlearn it."""
 
     clear_days: int = 0
     residuals: tuple[float, ...] = ()
     log_scales: tuple[float, ...] = ()
+    chosen: int | None = None
 
     def add(self, fit: DayFit) -> RoofEvidence:
         if not fit.clear:
             return self
         if not self.residuals:
-            return RoofEvidence(1, fit.residuals, fit.log_scales)
-        return RoofEvidence(
-            self.clear_days + 1,
-            tuple(a + b for a, b in zip(self.residuals, fit.residuals, strict=True)),
-            tuple(a + b for a, b in zip(self.log_scales, fit.log_scales, strict=True)),
-        )
+            added = RoofEvidence(1, fit.residuals, fit.log_scales)
+        else:
+            added = RoofEvidence(
+                self.clear_days + 1,
+                tuple(a + b for a, b in zip(self.residuals, fit.residuals, strict=True)),
+                tuple(a + b for a, b in zip(self.log_scales, fit.log_scales, strict=True)),
+            )
+        if added.clear_days < MIN_CLEAR_DAYS:
+            return added
+        scores = added.scores()
+        best = int(np.argmin(scores))
+        chosen = self.chosen
+        if chosen is None or scores[best] < (1.0 - SWITCH_MARGIN) * scores[chosen]:
+            chosen = best
+        return replace(added, chosen=chosen)
 
     def scores(self) -> np.ndarray:
         """Each candidate's mean residual, plus what makes it implausible:
@@ -144,9 +161,7 @@ class RoofEvidence:
         return residual + SCALE_WEIGHT * scale + PRIOR
 
     def best(self) -> Candidate | None:
-        if self.clear_days < MIN_CLEAR_DAYS or not self.residuals:
-            return None
-        return CANDIDATES[int(np.argmin(self.scores()))]
+        return None if self.chosen is None else CANDIDATES[self.chosen]
 
 
 @lru_cache(maxsize=2048)
