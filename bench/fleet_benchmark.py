@@ -2,6 +2,8 @@
 127.0.0.1, polled through the real health check into PostgreSQL.
 
     setup/bench.sh [SITES ...]      (default: 1000 10000)
+    setup/bench.sh --profile FILE [SITES ...]   (the cold check under cProfile;
+                                                 CPU figures then include its cost)
 
 For each fleet size it prints and returns: wall time of a full check (cold:
 faults and tickets opened; warm: the same fault seen again), SQL queries per
@@ -12,9 +14,11 @@ comms loss per vendor quota tier. Not a test: figures, for the README.
 
 from __future__ import annotations
 
+import cProfile
 import json
 import os
 import resource
+import socket
 import subprocess
 import sys
 import time
@@ -25,6 +29,36 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 AT = datetime(2026, 6, 21, 10, 0, tzinfo=timezone.utc)
 FAULT_SHARE = 0.01
+# the databases are named after the checkout's branch (SOLAR_OM_BENCH_PREFIX
+# overrides), so that two checkouts benchmarking at once do not drop each
+# other's database
+PREFIX = os.environ.get("SOLAR_OM_BENCH_PREFIX") or (
+    "".join(
+        c if c.isalnum() else "_"
+        for c in subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--abbrev-ref", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    )
+    or "solar_om"
+)
+# `--profile FILE`: the cold check's cProfile statistics go to FILE
+PROFILE: Path | None = None
+
+
+def free_port(start: int) -> int:
+    """The first port from `start` on 127.0.0.1 that nobody listens on."""
+    port = start
+    while True:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                port += 1
+                continue
+            return port
 
 
 def http(url, data=None):
@@ -71,17 +105,23 @@ def install_db(db):
             "--log-level=warn",
             "--max-cron-threads=0",
             "--http-interface=127.0.0.1",
-            "--http-port=8398",
+            f"--http-port={free_port(8398)}",
         ],
         check=True,
         cwd="/tmp",
     )
 
 
-def measure(env, at):
+def measure(env, at, profile: Path | None = None):
     cr = env.cr
+    profiler = cProfile.Profile() if profile else None
     queries0, cpu0, wall0 = cr.sql_log_count, time.process_time(), time.perf_counter()
+    if profiler:
+        profiler.enable()
     stats = env["solar.health.check"].run(at=at, force=True, commit=True)
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
     return {
         "wall_s": time.perf_counter() - wall0,
         "cpu_s": time.process_time() - cpu0,
@@ -94,7 +134,7 @@ def bench(n_sites, port):
     import odoo
     from odoo.modules.registry import Registry
 
-    db = f"solar_om_bench_{n_sites}"
+    db = f"{PREFIX}_bench_{n_sites}"
     install_db(db)
     sim, url = start_simulator(n_sites, port)
     try:
@@ -152,7 +192,7 @@ def bench(n_sites, port):
                     },
                 )
             calls0 = http(f"{url}/_sim/stats")["calls"]
-            cold = measure(env, AT)
+            cold = measure(env, AT, PROFILE)
             calls1 = http(f"{url}/_sim/stats")["calls"]
             warm = measure(env, AT.replace(minute=20))
             calls2 = http(f"{url}/_sim/stats")["calls"]
@@ -318,7 +358,7 @@ def bench_passes(n_sites, port):
     import odoo
     from odoo.modules.registry import Registry
 
-    db = f"solar_om_bench_passes_{n_sites}"
+    db = f"{PREFIX}_bench_passes_{n_sites}"
     install_db(db)
     sim = subprocess.Popen(
         [sys.executable, "-c", PASS_SIM, str(n_sites), str(port)],
@@ -444,7 +484,11 @@ def passes_table(results):
 
 
 def main(argv):
+    global PROFILE
     from odoo.tools import config
+
+    if argv[:1] == ["--profile"]:
+        PROFILE, argv = Path(argv[1]).resolve(), argv[2:]
 
     if argv[:1] == ["--planner"]:
         print(planner_table())
@@ -454,7 +498,7 @@ def main(argv):
             [f"--addons-path={REPO}", "--log-level=warn", "--http-interface=127.0.0.1"]
         )
         sizes = [int(a) for a in argv[1:]] or [10_000, 100_000]
-        results = [bench_passes(n, 8786 + i) for i, n in enumerate(sizes)]
+        results = [bench_passes(n, free_port(8786 + i)) for i, n in enumerate(sizes)]
         text = passes_table(results)
         print(text)
         out = REPO / "var" / "benchmark-passes.md"
@@ -463,7 +507,7 @@ def main(argv):
         return
     sizes = [int(a) for a in argv] or [1000, 10000]
     config.parse_config([f"--addons-path={REPO}", "--log-level=warn", "--http-interface=127.0.0.1"])
-    results = [bench(n, 8766 + i) for i, n in enumerate(sizes)]
+    results = [bench(n, free_port(8766 + i)) for i, n in enumerate(sizes)]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [
         "| sites | check | wall (s) | sites polled | SQL queries / site | CPU ms / site "
