@@ -33,16 +33,21 @@ from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
 from functools import lru_cache
 
+from .classify import Night, Silent
 from .clients import costs as vendor_costs
 from .daylight import sun_elevation
 from .errors import EngineError
 from .quota import Tier
 
-STALE_AFTER_MIN = 45.0  # classify.Thresholds.stale_after: three missed 15-minute uploads
+# when the check calls a site silent (three missed 15-minute uploads): the
+# check rule's own threshold, so the two never drift apart
+STALE_AFTER_MIN = Silent.stale_after.total_seconds() / 60
 DETECT_SLACK = 0.10  # production may cost at most this share of the detection time
 MAX_JUDGMENTS = 2  # per site and daylight day: around solar noon and mid-afternoon
 CRON_EVERY_MIN = 1.0  # the health check's cron: a pass starts at most this late
-MIN_ELEVATION = 10.0  # classify.Thresholds.min_elevation_deg: what the check calls daylight
+# what the check calls daylight: the sun's elevation (degrees) below which
+# the check rule `classify.Night` judges nothing
+MIN_ELEVATION = Night.min_elevation_deg
 SAMPLE_MIN = 10  # daylight is sampled every 10 minutes
 SLOT_MIN = 120.0  # a production slot's judgments fit in two hours around their time
 # a site judged less than daily is judged every k days, at least monthly

@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 
 from odoo import api, models
 
-from solar_om_engine.classify import Thresholds, classify_fleet
+from solar_om_engine.classify import Night, classify_fleet, with_rules
 from solar_om_engine.daylight import is_daylight
 from solar_om_engine.geo import has_coordinates
 from solar_om_engine.kinds import HealthState, is_judged, is_judged_by_liveness
@@ -98,7 +98,7 @@ class SolarHealthCheck(models.AbstractModel):
     def _run_context(self, accounts, at, commit):
         return HealthRun(
             at=at,
-            thresholds=Thresholds(min_elevation_deg=self._param("min_elevation_deg")),
+            rules=with_rules(Night(min_elevation_deg=self._param("min_elevation_deg"))),
             plans=accounts._health_plans(at),
             recovery_checks=self._param("recovery_checks"),
             batch_size=self._param("batch_size"),
@@ -121,9 +121,7 @@ class SolarHealthCheck(models.AbstractModel):
         for row in rows:
             if not has_coordinates(row["latitude"], row["longitude"]):
                 unplaced.append(row)
-            elif is_daylight(
-                row["latitude"], row["longitude"], run.at, run.thresholds.min_elevation_deg
-            ):
+            elif is_daylight(row["latitude"], row["longitude"], run.at, run.min_elevation_deg):
                 lit.append(row)
             else:
                 dark.append(row)
@@ -140,7 +138,7 @@ class SolarHealthCheck(models.AbstractModel):
             # before the poll: a batch rolled back below must not take these along
             self.env["ir.cron"]._commit_progress(0)
         readings, errors, deferred = accounts._health_poll(lit, run)
-        result = classify_fleet(readings, run.at, run.thresholds)
+        result = classify_fleet(readings, run.at, run.rules)
         evidence = Evidence.of(result, readings, errors)
         polled = [r for r in lit if str(r["id"]) not in deferred]
         for start in range(0, len(polled), run.batch_size):

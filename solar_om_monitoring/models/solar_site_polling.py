@@ -242,7 +242,7 @@ class SolarSite(models.Model):
         for row in rows:
             place = (round(row["latitude"], 1), round(row["longitude"], 1))
             if place not in sun:
-                sun[place] = is_daylight(*place, run.at, run.thresholds.min_elevation_deg)
+                sun[place] = is_daylight(*place, run.at, run.min_elevation_deg)
             if sun[place]:
                 row["account_id"] = row["account_id"][0]
                 row["company_id"] = row["company_id"][0]
