@@ -33,9 +33,10 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import ClassVar
 
+import numpy as np
+
 from .daylight import lit_since, sun_elevation
 from .expected import ModelBook, SiteModel, site_capacity
-from .geo import distance_km
 from .kinds import Abstention, FaultKind, HealthState, is_judged
 from .readings import Reading
 
@@ -846,50 +847,82 @@ def _grid_key(lat: float, lon: float, cell: float) -> tuple[int, int]:
 def neighbour_skies(
     readings: list[Reading], witnesses: dict[str, Witness], policy: NeighboursSky
 ) -> dict[str, Sky]:
-    """Each site's neighbours' sky (see `NeighboursSky`). Witnesses are
-    bucketed in cells about one radius wide, so the cost stays linear in the
-    size of the fleet."""
+    """Each site's neighbours' sky (see `NeighboursSky`). Sites are bucketed
+    in cells about one radius wide, and each cell's distances to the
+    witnesses of its own and the eight cells around are taken at once, so
+    the cost stays linear in the size of the fleet."""
     cell = max(policy.radius_km / 111.0, 0.05)
-    grid: dict[tuple[int, int], list[Reading]] = defaultdict(list)
+    sites: dict[tuple[int, int], list[Reading]] = defaultdict(list)
+    witnessing: dict[tuple[int, int], list[Reading]] = defaultdict(list)
     for r in readings:
+        key = _grid_key(r.latitude, r.longitude, cell)
+        sites[key].append(r)
         if r.site in witnesses:
-            grid[_grid_key(r.latitude, r.longitude, cell)].append(r)
+            witnessing[key].append(r)
     skies: dict[str, Sky] = {}
-    for r in readings:
-        gx, gy = _grid_key(r.latitude, r.longitude, cell)
-        near: list[tuple[float, Witness]] = []
-        for dx, dy in NEIGHBOUR_CELLS:
-            for p in grid.get((gx + dx, gy + dy), ()):
-                if p.site == r.site:
-                    continue
-                km = distance_km(r.latitude, r.longitude, p.latitude, p.longitude)
-                if km <= policy.radius_km:
-                    near.append((km, witnesses[p.site]))
-        # the nearest see the same clouds: under a moving cloud field the
-        # sky two streets away says more than one 40 km away
-        near.sort(key=lambda item: item[0])
-        today = [w.today for _, w in near if w.today is not None][: policy.max_peers]
-        now = [w.now_low for _, w in near if w.now_low is not None][: policy.max_peers]
-        lit = [k for k in now if k > 0.0]
-        now_dark, near_count = None, 0
-        if len(lit) >= policy.min_peers and len(lit) * 2 > len(now):
-            now_low = _quantile(lit, 0.25)
-            nearest = lit[: policy.near_peers]
-            now_dark, near_count = min(nearest), len(nearest)
-        else:
-            now_low = _median(now) if len(now) >= policy.min_peers else None
-        if len(today) >= policy.min_peers:
-            skies[r.site] = Sky(
-                _median(today),
-                _quantile(today, policy.low_quantile),
-                now_low,
-                now_dark,
-                near_count,
-                len(now),
-            )
-        else:
-            skies[r.site] = Sky(None, None, now_low, now_dark, near_count, len(now))
+    for (gx, gy), here in sites.items():
+        # own cell first: the nearest neighbours are most likely there (and
+        # of two at one distance, the first listed comes first)
+        near = [p for dx, dy in NEIGHBOUR_CELLS for p in witnessing.get((gx + dx, gy + dy), ())]
+        if not near:
+            skies.update((r.site, NO_SKY) for r in here)
+            continue
+        today = np.array([_nan(witnesses[p.site].today) for p in near])
+        now = np.array([_nan(witnesses[p.site].now_low) for p in near])
+        index = {p.site: i for i, p in enumerate(near)}
+        km = _distances_km(here, near)
+        for r, row in zip(here, km, strict=True):
+            if r.site in index:
+                row[index[r.site]] = np.inf  # not its own neighbour
+            inside = np.flatnonzero(row <= policy.radius_km)
+            order = inside[np.argsort(row[inside], kind="stable")]
+            skies[r.site] = _sky(today[order], now[order], policy)
     return skies
+
+
+def _nan(value: float | None) -> float:
+    return np.nan if value is None else value
+
+
+def _distances_km(sites: list[Reading], others: list[Reading]) -> np.ndarray:
+    """Great-circle distances (haversine, as `geo.distance_km`), sites x others."""
+    lat1 = np.radians([r.latitude for r in sites])[:, None]
+    lon1 = np.radians([r.longitude for r in sites])[:, None]
+    lat2 = np.radians([r.latitude for r in others])[None, :]
+    lon2 = np.radians([r.longitude for r in others])[None, :]
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371.0 * 2 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def _sky(today_all: np.ndarray, now_all: np.ndarray, policy: NeighboursSky) -> Sky:
+    """The sky of one site from its neighbours' witnesses, nearest first:
+    the sky two streets away says more than one 40 km away."""
+    today = [float(k) for k in today_all[~np.isnan(today_all)][: policy.max_peers]]
+    now = [float(k) for k in now_all[~np.isnan(now_all)][: policy.max_peers]]
+    # a neighbour at ~0 W is more likely broken than the sky black: the
+    # sky now is the lower quartile of those producing something
+    lit = [k for k in now if k > 0.0]
+    now_dark, near_count = None, 0
+    if len(lit) >= policy.min_peers and len(lit) * 2 > len(now):
+        now_low = _quantile(lit, 0.25)
+        nearest = lit[: policy.near_peers]
+        now_dark, near_count = min(nearest), len(nearest)
+    else:
+        # most neighbours dark too (snow, a grid outage): the sky says nothing
+        now_low = _median(now) if len(now) >= policy.min_peers else None
+    if len(today) < policy.min_peers:
+        return Sky(None, None, now_low, now_dark, near_count, len(now))
+    return Sky(
+        _median(today),
+        _quantile(today, policy.low_quantile),
+        now_low,
+        now_dark,
+        near_count,
+        len(now),
+    )
 
 
 def as_of(reading: Reading, at: datetime) -> datetime:

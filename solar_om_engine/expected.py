@@ -39,7 +39,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import lru_cache
+from pathlib import Path
 
+import h5py
 import numpy as np
 import pandas as pd
 from pvlib import atmosphere, clearsky, inverter, irradiance, pvsystem, solarposition, temperature
@@ -176,11 +178,34 @@ def candidate_roofs(reading: Reading) -> list[tuple[Array, ...]]:
     return roofs
 
 
-@lru_cache(maxsize=4096)
+# pvlib's climatological Linke turbidity table: 2160 x 4320 x 12 (uint8, 20 x
+# the turbidity), rows from 90° N, columns from 180° W, 5' apart, a month per
+# layer (pvlib.clearsky.lookup_linke_turbidity reads the same file)
+LINKE_TABLE = Path(clearsky.__file__).parent / "data" / "LinkeTurbidities.h5"
+
+
+def _table_index(degrees: float, first: float, last: float, size: int) -> int:
+    """The table's row or column nearest `degrees` (pvlib's own indexing)."""
+    scale = size / (last - first)
+    centre = first + 1 / scale / 2
+    return min(max(int(np.around((degrees - centre) * scale)), 0), size - 1)
+
+
+@lru_cache(maxsize=1)
+def _linke_table():
+    """The table, opened once for the process (read only): its chunks are
+    compressed, and an open file keeps the ones just read."""
+    return h5py.File(LINKE_TABLE, "r")["LinkeTurbidity"]
+
+
+@lru_cache(maxsize=8192)
 def _linke_turbidity(lat_cell: float, lon_cell: float, month: int) -> float:
-    when = pd.DatetimeIndex([pd.Timestamp(2020, month, 15, 12, tz="UTC")])
-    value = clearsky.lookup_linke_turbidity(when, lat_cell, lon_cell, interp_turbidity=False)
-    return float(value.iloc[0])
+    """The Linke turbidity of a place and month: one point of the table
+    (what pvlib's lookup reads, without reopening the file and building
+    pandas objects around it each time)."""
+    row = _table_index(lat_cell, 90.0, -90.0, 2160)
+    column = _table_index(lon_cell, -180.0, 180.0, 4320)
+    return float(_linke_table()[row, column, month - 1]) / 20.0
 
 
 @dataclass(frozen=True)

@@ -131,14 +131,25 @@ def daylight_minutes(
     fleet at least (the union: a liveness call covers them all), counted from
     `after` when given."""
     start = datetime.combine(day, time(0), tzinfo=timezone.utc)
-    lit = 0
-    for step in range(0, 24 * 60, SAMPLE_MIN):
-        at = start + timedelta(minutes=step)
-        if after is not None and at < after:
-            continue
-        if any(sun_elevation(lat, lon, at) >= min_elevation for lat, lon in locations):
-            lit += SAMPLE_MIN
-    return float(lit)
+    first = 0 if after is None else math.ceil((after - start) / timedelta(minutes=SAMPLE_MIN))
+    samples = _lit_samples(tuple(locations), day, min_elevation)
+    return float(SAMPLE_MIN * sum(samples[max(first, 0) :]))
+
+
+@lru_cache(maxsize=4096)
+def _lit_samples(
+    locations: tuple[tuple[float, float], ...], day: date, min_elevation: float
+) -> tuple[bool, ...]:
+    """Whether the sun is up at one location at least, every SAMPLE_MIN of
+    the UTC `day` (kept: every run of the check plans the same month)."""
+    start = datetime.combine(day, time(0), tzinfo=timezone.utc)
+    return tuple(
+        any(
+            sun_elevation(lat, lon, start + timedelta(minutes=step)) >= min_elevation
+            for lat, lon in locations
+        )
+        for step in range(0, 24 * 60, SAMPLE_MIN)
+    )
 
 
 def _month_end(day: date) -> date:
