@@ -165,19 +165,6 @@ def site_capacity(reading: Reading) -> float | None:
     return None
 
 
-def default_arrays(reading: Reading) -> tuple[Array, ...]:
-    """Without arrays: the capacity as one roof facing the equator, 25° tilt."""
-    azimuth = 180.0 if reading.latitude >= 0 else 0.0
-    return (Array(site_capacity(reading) / 1000.0, 25.0, azimuth),)
-
-
-def candidate_roofs(reading: Reading) -> list[tuple[Array, ...]]:
-    kwp = site_capacity(reading) / 1000.0
-    roofs = [(Array(kwp, 0.0, 180.0),)]
-    roofs += [(Array(kwp, t, a),) for t in UNKNOWN_TILTS for a in UNKNOWN_AZIMUTHS]
-    return roofs
-
-
 # pvlib's climatological Linke turbidity table: 2160 x 4320 x 12 (uint8, 20 x
 # the turbidity), rows from 90° N, columns from 180° W, 5' apart, a month per
 # layer (pvlib.clearsky.lookup_linke_turbidity reads the same file)

@@ -24,7 +24,7 @@ Database work is per batch of sites, never a query per site.
 import logging
 from datetime import datetime, timezone
 
-from odoo import api, models
+from odoo import api, models, tools
 
 from solar_om_engine.classify import Night, classify_fleet, with_rules
 from solar_om_engine.daylight import is_daylight
@@ -110,9 +110,21 @@ class SolarHealthCheck(models.AbstractModel):
         """One of the check's `TUNABLES`, as set on the settings page; counts
         are at least 1."""
         default = TUNABLES[name]
-        value = self.env["ir.config_parameter"].sudo().get_param(f"solar_om_monitoring.{name}")
+        value = self._health_params().get(f"solar_om_monitoring.{name}")
         value = type(default)(value) if value not in (None, False, "") else default
         return max(value, 1) if isinstance(default, int) else value
+
+    @api.model
+    @tools.ormcache(cache="stable")
+    def _health_params(self):
+        """Every ``solar_om_monitoring.*`` system parameter (the check's
+        tunables, the priority thresholds), read in one query and kept until
+        a parameter changes (ir.config_parameter clears this cache then)."""
+        self.env.cr.execute(
+            "SELECT key, value FROM ir_config_parameter WHERE key LIKE %s",
+            ["solar_om_monitoring.%"],
+        )
+        return dict(self.env.cr.fetchall())
 
     @api.model
     def _check_chunk(self, rows, accounts, run):

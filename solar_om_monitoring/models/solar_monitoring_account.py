@@ -159,20 +159,22 @@ class SolarMonitoringAccount(models.Model):
 
     def _health_plans(self, at, ledgers=None):
         """Each account's polling plan for the rest of `at`'s month, from its
-        sites' places (one query for all the accounts) and what its ledger
-        has spent."""
-        cells = defaultdict(list)
+        sites' places and count (one query for all the accounts) and what its
+        ledger has spent."""
+        cells, counts = defaultdict(list), defaultdict(int)
         if self.ids:
+            self.env["solar.site"].flush_model(["account_id", "active", "latitude", "longitude"])
             self.env.cr.execute(
                 SQL(
-                    "SELECT DISTINCT account_id, round(latitude), 2 * round(longitude / 2)"
-                    " FROM solar_site WHERE account_id = ANY(%s) AND active"
-                    " AND latitude IS NOT NULL AND longitude IS NOT NULL",
+                    "SELECT account_id, round(latitude), 2 * round(longitude / 2), count(*)"
+                    " FROM solar_site WHERE account_id = ANY(%s) AND active GROUP BY 1, 2, 3",
                     self.ids,
                 )
             )
-            for account_id, lat, lon in self.env.cr.fetchall():
-                cells[account_id].append((float(lat), float(lon)))
+            for account_id, lat, lon, count in self.env.cr.fetchall():
+                counts[account_id] += count
+                if lat is not None and lon is not None:
+                    cells[account_id].append((float(lat), float(lon)))
         plans = {}
         for account in self:
             ledger = (ledgers or {}).get(account.id) or account._ledger()
@@ -181,7 +183,7 @@ class SolarMonitoringAccount(models.Model):
             plans[account.id] = planner.make_plan(
                 account.vendor,
                 account._tier(),
-                account.site_count,
+                counts[account.id],
                 at,
                 locations=cells.get(account.id) or None,
                 month_used=ledger.month_used if ledger.month == at.strftime("%Y-%m") else 0,
