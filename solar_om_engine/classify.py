@@ -763,7 +763,10 @@ def rule_of(rules: tuple[CheckRule, ...], kind: type[CheckRule]) -> CheckRule:
 
 def with_rules(*replacements: CheckRule, rules: tuple[CheckRule, ...] = CHECK_RULES):
     """`rules` with each rule of a replacement's class replaced by it (a
-    threshold changed: `with_rules(Night(min_elevation_deg=5.0))`)."""
+    threshold changed: `with_rules(Night(min_elevation_deg=5.0))`). A
+    threshold other rules derive from is changed in them too (`Silent`'s
+    `stale_after` in `BetweenUploads`, `ZeroProduction`'s
+    `zero_power_fraction` in `BetweenUploads` and `TooDimToTell`)."""
     by_class = {type(r): r for r in replacements}
     return tuple(by_class.get(type(rule), rule) for rule in rules)
 
