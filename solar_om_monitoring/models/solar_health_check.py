@@ -59,7 +59,10 @@ class SolarHealthCheck(models.AbstractModel):
         if at.tzinfo is None:
             at = at.replace(tzinfo=timezone.utc)
         if accounts is None:
-            accounts = self.env["solar.monitoring.account"].search([("active", "=", True)])
+            # the fields the run reads first, in the search's own query
+            accounts = self.env["solar.monitoring.account"].search_fetch(
+                [("active", "=", True)], ["active", "vendor", "quota_tier", "quota_state"]
+            )
         accounts = accounts.filtered("active")
         if commit:
             accounts = accounts.with_context(solar_om_commit=True)
