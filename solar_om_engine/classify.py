@@ -1046,7 +1046,9 @@ def classify_fleet(
         for r in readings
         if (site := r.site) in models and r.energy_today_wh is not None
     }
-    skies = neighbour_skies(readings, witnesses, sky) if models else {}
+    # (every witness is among the sites left to judge)
+    undecided = [r for r in readings if decided[r.site] is None]
+    skies = neighbour_skies(undecided, witnesses, sky) if models else {}
     verdicts = []
     for r in readings:
         verdict = decided[r.site]
