@@ -1,20 +1,42 @@
-"""Health classification: one verdict per site per check, plus fleet verdicts.
+"""The health check's snapshot: one verdict per site per check, plus fleet verdicts.
 
-Pure functions over normalised readings. Two rules make the result trusted:
-never judge a site at night, and alert on "we have not heard from it"
-(last report going stale) rather than on "power is zero".
+A check reads each site once: when it last reported, its power now, its
+energy since midnight, its devices and the vendor's status. A snapshot is
+good at some things: that a site is silent (comms loss), has stopped (Zero
+Production), lost devices, has a meter that disagrees, is misconfigured, or
+that the vendor itself raises an alarm. It cannot tell a shortfall from a
+cloud: whether a site makes what it should is judged over the whole day, at
+the day's close (`dayrules.py`). So a snapshot that finds none of its faults
+says `ok` with what the site reports, never that production is normal, and
+its evidence has no `ratio` (only a verdict that compared energy with what
+was due clears an Underperformance, String/MLPE or Meter fault:
+`faults._clears`).
+
+How a check decides: `CHECK_RULES`, an ordered list of small rules. Each is
+a frozen dataclass whose fields are its thresholds (the defaults are
+policy), whose docstring says what it decides and why, and which, called on
+one site's `CheckFacts`, returns a verdict or None. The first rule that
+gives a verdict decides. `docs/check-rules.md` is generated from this module
+(`python -m solar_om_engine rules --write docs`), so a rule is described
+once, here.
+
+Two rules make the result trusted: never judge a site at night, and alert
+on "we have not heard from it" (its last report going stale) rather than on
+"power is zero".
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timedelta
+from typing import ClassVar
+
+import numpy as np
 
 from .daylight import lit_since, sun_elevation
-from .expected import GRAZING_ELEVATION_DEG, SiteModel, site_capacity, site_model
-from .geo import distance_km
+from .expected import ModelBook, SiteModel, site_capacity
 from .kinds import Abstention, FaultKind, HealthState, is_judged
 from .readings import Reading
 
@@ -45,6 +67,8 @@ FAULT_KINDS = frozenset(k.value for k in FaultKind if k is not FaultKind.ACCOUNT
 # so their silence only counts once the sun has been up for the whole window.
 REPORTS_AT_NIGHT = {"enphase": True, "apsystems": False, "solaredge": False}
 
+# Enphase's system statuses that name a device or the link
+# (https://developer-v4.enphase.com/docs.html, "status" of a system)
 ENPHASE_STATUS = {
     "comm": FaultKind.COMMS_LOSS,
     "micro": FaultKind.STRING_MLPE_FAULT,
@@ -59,6 +83,7 @@ VENDOR_FAULT_STATUS = {
     "error": FaultKind.INVERTER_FAULT,
     "rma": FaultKind.INVERTER_FAULT,
 }
+# statuses under which the vendor itself has nothing to judge
 INDETERMINATE_STATUS = frozenset(
     {
         "unknown",
@@ -72,146 +97,6 @@ INDETERMINATE_STATUS = frozenset(
         "muted",
     }
 )
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Every number the classifier uses; the defaults are documented policy
-    (README, "How the health check decides")."""
-
-    # judge a site only with the sun at least this high (degrees)
-    min_elevation_deg: float = 10.0
-    # stale after ~3 missed 15-minute uploads; cellular gateways report every 6 h
-    stale_after: timedelta = timedelta(minutes=45)
-    stale_after_cellular: timedelta = timedelta(hours=13)
-    # "zero production": at most this fraction of capacity ...
-    zero_power_fraction: float = 0.005
-    # ... while the lowest plausible modelled output under the sky the peers
-    # saw is at least this fraction of capacity
-    zero_power_min_expected_fraction: float = 0.05
-    # ... or at least this fraction of capacity under the darkest sky any of
-    # its `near_peers` nearest producing neighbours sees now (heavy
-    # overcast, low sun: the quartile then asks too much; a storm cell
-    # over one street still leaves the next streets brighter than this)
-    zero_power_near_fraction: float = 0.03
-    near_peers: int = 6
-    # ... or, in dimmer light, at least this fraction of capacity there
-    # while the site reports at most `zero_power_near_share` of it, after
-    # making `zero_energy_min_wh` today (a working inverter in that light
-    # makes some watts, one that stopped none; at dawn a healthy one may not
-    # have started yet)
-    zero_power_near_dim_fraction: float = 0.015
-    zero_power_near_share: float = 0.05
-    # ... or, whatever the power now, at most this share of the energy due
-    # since midnight under the darkest sky the neighbours allow (a dull
-    # overcast without neighbours), once that is at least this much
-    # (kWh per kWp), and at least `zero_energy_min_wh` (ten steps of the
-    # coarsest energy a vendor reports, APsystems' 0.01 kWh, so that a
-    # healthy site's first few watt-hours cannot read as 0.00): an inverter
-    # that never started today
-    zero_energy_fraction: float = 0.05
-    zero_energy_min_kwh_per_kwp: float = 0.01
-    zero_energy_min_wh: float = 100.0
-    # the sky assumed for a site without usable peers (a dull overcast: a
-    # fraction of the clear-sky irradiance), for Zero Production only
-    isolated_sky: float = 0.2
-    # energy so far today at most this share of the modelled energy (roof
-    # geometry, the darker end of the neighbours' skies, the site's own
-    # history) is Underperformance
-    underperformance_ratio: float = 0.62
-    # a site without neighbours is called normal only at this share of its
-    # clear-sky model or more (without a neighbour to tell the sky, 62 % of
-    # a clear sky is a fault under a clear sky or a healthy roof under thin
-    # cloud)
-    isolated_normal_ratio: float = 0.8
-    # a ratio is judged once the roof would have made this much under a
-    # clear sky so far (kWh per kWp: how long and how high the sun has been
-    # up; passing shadows average out over time, not over the energy a dark
-    # sky let through), times 1 + `late_spread_factor` x the spread of the
-    # neighbours' skies (see below: the more they disagree, the longer the
-    # shadows take to average out) ...
-    min_expected_kwh_per_kwp: float = 1.0
-    late_spread_factor: float = 2.0
-    # ... or earlier, from this much, when the neighbours agree on the sky
-    # (the spread of their clear-sky indices, interquartile range over the
-    # median, at most `uniform_sky_spread`: a clear or evenly overcast sky;
-    # under broken clouds a site's own sky differs from its neighbours' for
-    # hours, until the passing shadows average out)
-    early_expected_kwh_per_kwp: float = 0.05
-    uniform_sky_spread: float = 0.1
-    # ... or, from that early floor under any sky, a shortfall the
-    # neighbours' disagreement cannot explain: the ratio to the darker
-    # quarter's sky at most `severe_ratio` less `severe_spread_factor` times
-    # the spread (the more the neighbours' skies differ, the deeper the
-    # shortfall must be before it is called a fault and not a cloud)
-    severe_ratio: float = 0.5
-    severe_spread_factor: float = 0.5
-    # (every early judgment, the even sky's too, only where the nearest
-    # `min_peers` neighbours are within this distance, km: cloud shadows are
-    # a few km across, so neighbours 10 km out can agree on a sunny morning
-    # while the site sits under one cloud after another; later in the day,
-    # with farther neighbours, only a severe shortfall: on a calm day a
-    # cloud can sit over a site for hours)
-    close_peer_km: float = 8.0
-    # ... or when the energy so far and the power now both fall short: at
-    # most `early_energy_ratio` of the darker quarter's energy and at most
-    # `early_power_ratio` of the least power due now under any sky at least
-    # as bright as the darkest of the nearest producing neighbours' (a cloud
-    # that shaded a site all morning has usually moved on by the check, or
-    # still shades the next street; a fault has done neither)
-    early_energy_ratio: float = 0.5
-    early_power_ratio: float = 0.7
-    # no ratio under a sky darker than this (a storm, snow on every roof) ...
-    min_sky: float = 0.05
-    # ... nor on a day the sun has not yet risen this high (degrees): all its
-    # light came in at grazing angles, where reflection off the glass, the
-    # horizon and the split of beam and diffuse light decide the output more
-    # than any model of the roof does (a high-latitude winter)
-    min_ratio_elevation_deg: float = GRAZING_ELEVATION_DEG
-    # ... nor when more than this share of the energy the roof makes so far
-    # under a clear sky came with the sun below GRAZING_ELEVATION_DEG (dawn,
-    # a night of midnight sun)
-    max_grazing_share: float = 0.5
-    # ... nor when the neighbours' sky now is this many times darker or
-    # brighter than their sky so far today (a storm came in, a dark morning
-    # cleared): a roof facing the morning or the afternoon then had another
-    # share of the day's sun than its neighbours, which the day's average
-    # sky does not show
-    changing_sky_factor: float = 3.5
-    # the site's own sky is taken as dark as this quantile of its
-    # neighbours' (broken clouds: it may sit under the cloud they escaped)
-    sky_low_quantile: float = 0.25
-    # ... or as the sky of the n-th darkest of its `near_peers` nearest
-    # neighbours, if darker (a cloud over the site and its nearest street
-    # that the darker quarter of a wider neighbourhood misses)
-    near_low_rank: int = 2
-    # peers: same fleet, within this radius, at least this many
-    peer_radius_km: float = 50.0
-    min_peers: int = 3
-    # a median of this many neighbours is as good as of all of them, and
-    # keeps a dense city of thousands of sites linear to judge
-    max_peers: int = 12
-    # meter vs inverter energy disagreeing by more than this is a Meter Fault,
-    # once at least this much energy (kWh per kWp) was produced
-    meter_tolerance: float = 0.25
-    meter_min_kwh_per_kwp: float = 0.1
-    # power or energy this many times what the site could make under a clear
-    # sky is implausible data (wrong capacity, wrong site): Configuration Issue
-    implausible_factor: float = 1.5
-    # arrays of more DC than this many times the AC capacity are a typo
-    max_dc_ac_ratio: float = 3.0
-    # most of one account's judged sites stale together: the vendor's cloud,
-    # when their last reports stopped within this window of each other (a
-    # cloud going down silences every site at once; sites that fell silent
-    # one by one over the day are each a comms loss)
-    vendor_outage_fraction: float = 0.8
-    vendor_outage_min_sites: int = 3
-    vendor_outage_window: timedelta = timedelta(minutes=30)
-
-    def stale_limit(self, reading: Reading) -> timedelta:
-        if reading.connection == "cellular":
-            return self.stale_after_cellular
-        return self.stale_after
 
 
 @dataclass(frozen=True)
@@ -283,112 +168,652 @@ class FleetResult:
         return {v.site: v for v in self.verdicts}
 
 
-# ---------------------------------------------------------------- per site
-
-
-def _is_stale(reading: Reading, at: datetime, th: Thresholds) -> tuple[bool, str]:
-    limit = th.stale_limit(reading)
-    age = at - reading.last_report_at
-    if age <= limit:
-        return False, ""
-    if not REPORTS_AT_NIGHT.get(reading.vendor, True) and not lit_since(
-        reading.latitude, reading.longitude, at, limit
-    ):
-        # the inverter may simply not have woken up long enough ago
-        return False, ""
-    hours = age.total_seconds() / 3600
-    # no clock time in the words: the reader's time zone is the addon's to
-    # apply, from evidence["last_report_at"]
-    return True, (
-        f"no report for {hours:.1f} h (limit {limit.total_seconds() / 3600:.2g} h for a "
-        f"{reading.connection or 'fixed-line'} connection)"
-    )
-
-
-def _pre_checks(reading: Reading, at: datetime, th: Thresholds) -> Verdict | None:
-    """Night, indeterminate, comms loss and vendor status: no energy maths."""
-    elevation = sun_elevation(reading.latitude, reading.longitude, at)
-    ev = {"sun_elevation": round(elevation, 1)}
-    if reading.notes:
-        ev["reading_notes"] = list(reading.notes)
-
-    def verdict(kind, reason, abstained: Abstention | None = None):
-        return _verdict(reading, kind, reason, ev, abstained)
-
-    if elevation < th.min_elevation_deg:
-        return verdict(HealthState.NIGHT, f"sun {elevation:.1f}° up, below {th.min_elevation_deg}°")
-    if reading.last_report_at is None:
-        return verdict(
-            HealthState.INDETERMINATE, "the site has never reported", Abstention.NEVER_REPORTED
-        )
-    ev["last_report_at"] = reading.last_report_at.isoformat()
-    status = (reading.vendor_status or "").lower()
-    if status in INDETERMINATE_STATUS:
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"vendor status {status!r}: no judgement yet",
-            Abstention.VENDOR_STATUS,
-        )
-    stale, why = _is_stale(reading, at, th)
-    if stale or ENPHASE_STATUS.get(status) == FaultKind.COMMS_LOSS:
-        return verdict(
-            FaultKind.COMMS_LOSS, why or f"vendor reports the gateway not reporting ({status})"
-        )
-    if status in ENPHASE_STATUS:
-        return verdict(ENPHASE_STATUS[status], f"vendor status {status!r}")
-    age = at - reading.last_report_at
-    if age > th.stale_after:
-        # a cellular gateway between its 6-hourly uploads: alive, but its
-        # power and energy are hours old and would look like a fault
-        why = (
-            "cellular gateway between uploads"
-            if reading.connection == "cellular"
-            else "not heard from since the sun rose; too early to call it silent"
-        )
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"last report {age.total_seconds() / 3600:.1f} h old ({why}): production not judged",
-            Abstention.REPORT_OLD,
-        )
-    if reading.energy_today_wh is None and reading.power_w is None:
-        return verdict(
-            FaultKind.CONFIGURATION_ISSUE, "the site reports but no energy data is visible"
-        )
-    return None
+# ---------------------------------------------------------------- the facts
 
 
 @dataclass(frozen=True)
 class Sky:
     """The sky a site's neighbours saw, as a fraction of clear-sky irradiance
-    (the clear-sky index): `today` from energy so far (neighbours with known
-    roofs only), `now_low` from power now, the darkest sky consistent with
-    every neighbour (an unknown roof is taken as the most favourable one).
-    None where too few neighbours could tell."""
+    (the clear-sky index), None where too few neighbours could tell
+    (`NeighboursSky`): `today` from their energy so far (neighbours with
+    known roofs only) and its darker end `today_low`; `now_low` from their
+    power now (an unknown roof taken as the most favourable one, so the
+    darkest sky consistent with its output); `now_dark`, the darkest sky now
+    among the nearest producing neighbours, `near` of them."""
 
-    today: float | None
-    now_low: float | None
-    count: int
-    # the dark end of the neighbours' skies today (Thresholds.sky_low_quantile)
-    # and how far they disagree (interquartile range over the median)
+    today: float | None = None
     today_low: float | None = None
-    spread: float | None = None
-    # the darkest sky now among the nearest producing neighbours
-    # (Thresholds.near_peers)
+    now_low: float | None = None
     now_dark: float | None = None
-    # the bright end of the neighbours' skies today (the upper quartile)
-    today_high: float | None = None
-    # how far the Thresholds.min_peers-th nearest of those neighbours is (km)
-    near_km: float | None = None
-    # the Thresholds.near_low_rank-th darkest sky today among the
-    # Thresholds.near_peers nearest neighbours
-    near_low: float | None = None
+    near: int = 0
+    count: int = 0
+
+
+NO_SKY = Sky()
+
+
+@dataclass(frozen=True)
+class CheckFacts:
+    """Everything one site's check is judged on: the reading, the instant,
+    the sun's elevation at the site, and, for the rules that need them
+    (`CheckRule.needs_model`), the site's modelled output (None where its
+    capacity is unknown) and the sky its neighbours saw."""
+
+    reading: Reading
+    at: datetime
+    elevation: float
+    model: SiteModel | None = None
+    sky: Sky = NO_SKY
+
+    @property
+    def status(self) -> str:
+        """The vendor's status, lower case ("" when it gives none)."""
+        return (self.reading.vendor_status or "").lower()
+
+    @property
+    def age(self) -> timedelta | None:
+        """How long ago the site last reported (None: never)."""
+        last = self.reading.last_report_at
+        return None if last is None else self.at - last
+
+    @property
+    def calibration(self) -> float:
+        """The site's own ratio to the model on good days (1 without history)."""
+        return self.reading.history_ratio or 1.0
+
+    @property
+    def reported(self) -> str:
+        """What the site reports, in words: "2.3 kW, 8.1 kWh today"."""
+        power, energy = self.reading.power_w, self.reading.energy_today_wh
+        parts = []
+        if power is not None:
+            parts.append(f"{power / 1000:.1f} kW" if power >= 100 else f"{power:.0f} W")
+        if energy is not None:
+            parts.append(f"{energy / 1000:.1f} kWh today")
+        return ", ".join(parts) or "no figures"
+
+    def evidence(self) -> dict:
+        """What any verdict on these facts shows."""
+        reading = self.reading
+        ev: dict = {"sun_elevation": round(self.elevation, 1)}
+        if reading.last_report_at is not None:
+            ev["last_report_at"] = reading.last_report_at.isoformat()
+        if reading.power_w is not None or reading.energy_today_wh is not None:
+            ev["power_w"] = reading.power_w
+            ev["energy_today_wh"] = reading.energy_today_wh
+        if reading.notes:
+            ev["reading_notes"] = list(reading.notes)
+        model, sky = self.model, self.sky
+        if model is not None:
+            ev["orientation"] = "known" if model.oriented else "unknown"
+            ev["peers"] = sky.count
+            if sky.now_low is not None:
+                ev["sky_now"] = round(sky.now_low, 2)
+            if sky.today is not None:
+                ev["sky_today"] = round(sky.today, 2)
+                if model.oriented:
+                    # what the roof should have made so far under the sky its
+                    # neighbours saw: a figure to show, not a judgement
+                    ev["expected_wh"] = round(model.energy(sky.today) * self.calibration)
+                    ev["expected_from"] = "model"
+        return ev
+
+    def verdict(self, kind, reason: str, abstained: Abstention | None = None, **extra) -> Verdict:
+        """A verdict on these facts; an abstention names its cause."""
+        ev = self.evidence()
+        ev.update({k: v for k, v in extra.items() if v is not None})
+        if abstained is not None:
+            ev["abstained"] = abstained.value
+        return Verdict(self.reading.site, kind, reason, self.reading.account, ev)
+
+
+# ---------------------------------------------------------------- the rules
+
+
+@dataclass(frozen=True)
+class CheckRule:
+    """Base of the check rules: `__call__(facts)` returns a Verdict or None."""
+
+    # the verdict kinds the rule gives (for the generated documentation)
+    gives: ClassVar[tuple[str, ...]] = ()
+    # the rule reads the site's model and its neighbours' sky: it is asked
+    # once the fleet's models are built (the rules before the first such
+    # rule decide most sites without any energy maths)
+    needs_model: ClassVar[bool] = False
+    # a liveness pass asks this rule too (freshness and the vendor's status)
+    liveness: ClassVar[bool] = False
+
+    def __call__(self, facts: CheckFacts) -> Verdict | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def thresholds(cls) -> list[tuple[str, object]]:
+        return [(f.name, f.default) for f in fields(cls)]
+
+
+@dataclass(frozen=True)
+class Night(CheckRule):
+    """Night: the sun too low at the site for anything it reports to mean
+    much, so nothing is judged, not even silence (SolarEdge inverters sleep
+    at night, APsystems' freshness is its last production sample). The
+    health check does not even poll a site in the dark; the planner's
+    daylight is this rule's."""
+
+    gives = (HealthState.NIGHT,)
+    liveness = True
+    # the sun at least this high (degrees) to judge a site
+    min_elevation_deg: float = 10.0
+
+    def __call__(self, facts):
+        if facts.elevation < self.min_elevation_deg:
+            return facts.verdict(
+                HealthState.NIGHT,
+                f"sun {facts.elevation:.1f}° up, below {self.min_elevation_deg}°",
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class NeverReported(CheckRule):
+    """Indeterminate: the site has never reported (a new site, a wrong
+    vendor id): there is nothing to judge, and no silence to call a comms
+    loss either."""
+
+    gives = (HealthState.INDETERMINATE,)
+    liveness = True
+
+    def __call__(self, facts):
+        if facts.reading.last_report_at is None:
+            return facts.verdict(
+                HealthState.INDETERMINATE,
+                "the site has never reported",
+                Abstention.NEVER_REPORTED,
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class VendorNotJudging(CheckRule):
+    """Indeterminate: the vendor's own status says there is nothing to judge
+    yet (`unknown`, `data_upload` while a gateway backfills, `no_data`,
+    `deactivated`, `retired`, `not_monitored`, `unused`, `disabled`,
+    `muted`)."""
+
+    gives = (HealthState.INDETERMINATE,)
+    liveness = True
+
+    def __call__(self, facts):
+        if facts.status in INDETERMINATE_STATUS:
+            return facts.verdict(
+                HealthState.INDETERMINATE,
+                f"vendor status {facts.status!r}: no judgement yet",
+                Abstention.VENDOR_STATUS,
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class Silent(CheckRule):
+    """Comms Loss: no report for longer than the site's link allows, or
+    Enphase's own `comm` status (the gateway is not reporting). Silence is
+    what a dead link looks like; zero power is not. A SolarEdge or APsystems
+    site's silence counts only once the sun has been up for the whole limit:
+    its inverter sleeps at night and wakes with the light."""
+
+    gives = (FaultKind.COMMS_LOSS,)
+    liveness = True
+    # stale after about three missed 15-minute uploads ...
+    stale_after: timedelta = timedelta(minutes=45)
+    # ... or, for a cellular gateway (one upload every 6 hours), two missed
+    # uploads and a margin
+    stale_after_cellular: timedelta = timedelta(hours=13)
+
+    def limit(self, reading: Reading) -> timedelta:
+        if reading.connection == "cellular":
+            return self.stale_after_cellular
+        return self.stale_after
+
+    def __call__(self, facts):
+        if facts.status in ENPHASE_STATUS and ENPHASE_STATUS[facts.status] == FaultKind.COMMS_LOSS:
+            return facts.verdict(
+                FaultKind.COMMS_LOSS,
+                f"vendor reports the gateway not reporting ({facts.status})",
+            )
+        reading, age = facts.reading, facts.age
+        limit = self.limit(reading)
+        if age is None or age <= limit:
+            return None
+        if not REPORTS_AT_NIGHT.get(reading.vendor, True) and not lit_since(
+            reading.latitude, reading.longitude, facts.at, limit
+        ):
+            # the inverter may simply not have woken up long enough ago
+            return None
+        # no clock time in the words: the reader's time zone is the addon's to
+        # apply, from evidence["last_report_at"]
+        return facts.verdict(
+            FaultKind.COMMS_LOSS,
+            f"no report for {age.total_seconds() / 3600:.1f} h (limit "
+            f"{limit.total_seconds() / 3600:.2g} h for a "
+            f"{reading.connection or 'fixed-line'} connection)",
+        )
+
+
+@dataclass(frozen=True)
+class VendorDeviceStatus(CheckRule):
+    """String/MLPE Fault or Meter Fault: Enphase's own status names the part
+    at fault: `micro` (microinverters not reporting) is String/MLPE,
+    `meter`, `meter_issue` and `iq_collar` are the meter."""
+
+    gives = (FaultKind.STRING_MLPE_FAULT, FaultKind.METER_FAULT)
+    liveness = True
+
+    def __call__(self, facts):
+        kind = ENPHASE_STATUS.get(facts.status)
+        if kind is not None and kind != FaultKind.COMMS_LOSS:
+            return facts.verdict(kind, f"vendor status {facts.status!r}")
+        return None
+
+
+@dataclass(frozen=True)
+class ZeroProduction(CheckRule):
+    """Inverter Fault (Zero Production): the site reports about 0 W in
+    daylight while any working roof makes clearly more. The due power is the
+    least any plausible roof of the site makes (its own roof when entered)
+    under the sky its neighbours see now (the lower quartile of those
+    producing: one broken neighbour does not darken the sky; without
+    neighbours, a dull overcast, `isolated_sky`). It is Zero Production when
+    (1) that power is at least `min_due_fraction` of capacity; or (2) the
+    site made at most `energy_fraction` of the energy due since midnight
+    under the darkest sky its neighbours allow (an inverter that never
+    started today, caught at dawn and under heavy overcast); or (3) even the
+    darkest sky among its nearest producing neighbours gives
+    `near_fraction` of capacity (heavy overcast and low sun, where the
+    quartile asks too much; a storm cell over the next streets leaves them
+    darker than that), or, in dimmer light, `near_dim_fraction` while the
+    site makes at most `near_share` of it after making `energy_min_wh` today
+    (it worked, then stopped); or (4) none of its devices reports while a
+    clear sky would give `min_due_fraction`. Measured on the physics fleets:
+    96.9-99.5 % of Zero Production checks caught, no false alarm."""
+
+    gives = (FaultKind.INVERTER_FAULT,)
+    needs_model = True
+    # "about 0 W": at most this fraction of capacity
+    zero_power_fraction: float = 0.005
+    # (1) and (4): the least plausible power due at least this fraction of capacity
+    min_due_fraction: float = 0.05
+    # (2) at most this share of the energy due since midnight, once that is
+    # at least `energy_min_kwh_per_kwp` and `energy_min_wh` (ten steps of the
+    # coarsest energy a vendor reports, APsystems' 0.01 kWh, so that a
+    # healthy site's first few watt-hours cannot read as 0.00)
+    energy_fraction: float = 0.05
+    energy_min_kwh_per_kwp: float = 0.01
+    energy_min_wh: float = 100.0
+    # (3) the darkest near neighbour's sky gives at least this fraction ...
+    near_fraction: float = 0.03
+    # ... or this fraction, with the site at most `near_share` of it
+    near_dim_fraction: float = 0.015
+    near_share: float = 0.05
+    # the sky assumed without neighbours (a dull overcast: this fraction of
+    # the clear-sky irradiance)
+    isolated_sky: float = 0.2
+
+    def __call__(self, facts):
+        model, reading, sky = facts.model, facts.reading, facts.sky
+        power = reading.power_w
+        if model is None or power is None or power > self.zero_power_fraction * model.ac_w:
+            return None
+        cap, calibration = model.ac_w, facts.calibration
+        sky_now = sky.now_low if sky.now_low is not None else self.isolated_sky
+        due = model.power_min(sky_now) * calibration
+        source = "the neighbours' sky" if sky.now_low is not None else "an overcast sky"
+        if due >= self.min_due_fraction * cap:
+            return facts.verdict(
+                FaultKind.INVERTER_FAULT,
+                f"Zero Production: reporting {power:.0f} W while at least {due:.0f} W "
+                f"({due / cap:.0%} of capacity) is due under {source}",
+                due_power_w=round(due),
+            )
+        energy = reading.energy_today_wh
+        if energy is not None:
+            darker = [k for k in (sky.today_low, sky.now_low) if k is not None]
+            day_sky = min([self.isolated_sky, *darker])
+            due_energy = model.energy_min(day_sky) * calibration
+            floor = max(self.energy_min_kwh_per_kwp * model.dc_w, self.energy_min_wh)
+            if due_energy >= floor and energy <= self.energy_fraction * due_energy:
+                return facts.verdict(
+                    FaultKind.INVERTER_FAULT,
+                    f"Zero Production: {energy / 1000:.2f} kWh today and {power:.0f} W now, "
+                    f"while at least {due_energy / 1000:.2f} kWh was due since sunrise under a "
+                    f"sky at {day_sky:.0%} of clear",
+                    due_energy_wh=round(due_energy),
+                )
+        if sky.now_dark is not None:
+            near_due = model.power_min(sky.now_dark) * calibration
+            dim = (
+                near_due >= self.near_dim_fraction * cap
+                and power <= self.near_share * near_due
+                and (energy or 0.0) >= self.energy_min_wh
+            )
+            if near_due >= self.near_fraction * cap or dim:
+                return facts.verdict(
+                    FaultKind.INVERTER_FAULT,
+                    f"Zero Production: reporting {power:.0f} W while at least {near_due:.0f} W "
+                    f"({near_due / cap:.0%} of capacity) is due even under the darkest sky of "
+                    f"its {sky.near} nearest producing neighbours",
+                    due_power_w=round(near_due),
+                )
+        silent = bool(reading.devices_total) and reading.devices_reporting == 0
+        if silent and model.power_min(1.0) * calibration >= self.min_due_fraction * cap:
+            return facts.verdict(
+                FaultKind.INVERTER_FAULT,
+                f"Zero Production: 0 of {reading.devices_total} devices reporting at "
+                f"{power:.0f} W in daylight",
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class BetweenUploads(CheckRule):
+    """A last report older than the usual upload rhythm (`Silent`'s
+    `stale_after`) that is not yet silence. A cellular gateway between its
+    6-hourly uploads is alive: `ok` when its last upload showed the site
+    producing (its figures are hours old, so production waits for the day's
+    close), `indeterminate` when it showed about 0 W (an `ok` on figures
+    hours old would count towards closing an open Zero Production fault).
+    A SolarEdge or APsystems site not heard from since the sun rose, before
+    the sun has been up for that whole window, may not have woken yet:
+    `indeterminate`, which no fault opens or closes on. Neither occurs on a
+    healthy fixed-line site once the sun is 10° up."""
+
+    gives = (HealthState.OK, HealthState.INDETERMINATE)
+    liveness = True
+    stale_after: timedelta = Silent.stale_after
+    # "about 0 W", as Zero Production reads it
+    zero_power_fraction: float = ZeroProduction.zero_power_fraction
+
+    def __call__(self, facts):
+        reading, age = facts.reading, facts.age
+        if age is None or age <= self.stale_after:
+            return None
+        hours = age.total_seconds() / 3600
+        if reading.connection == "cellular":
+            cap = site_capacity(reading)
+            power = reading.power_w
+            if power is not None and (cap is None or power > self.zero_power_fraction * cap):
+                return facts.verdict(
+                    HealthState.OK,
+                    f"reporting {facts.reported} at its last upload {hours:.1f} h ago "
+                    "(a cellular gateway between uploads); production is judged at the "
+                    "day's close",
+                )
+            why = "cellular gateway between uploads, its last upload showed no production"
+        else:
+            why = "not heard from since the sun rose; too early to call it silent"
+        return facts.verdict(
+            HealthState.INDETERMINATE,
+            f"last report {hours:.1f} h old ({why}): not judged",
+            Abstention.REPORT_OLD,
+        )
+
+
+@dataclass(frozen=True)
+class NoEnergyData(CheckRule):
+    """Configuration Issue: the site reports, but neither its power nor its
+    energy is visible (a site id that points at the wrong system, a gateway
+    without its production meter)."""
+
+    gives = (FaultKind.CONFIGURATION_ISSUE,)
+
+    def __call__(self, facts):
+        reading = facts.reading
+        if reading.energy_today_wh is None and reading.power_w is None:
+            return facts.verdict(
+                FaultKind.CONFIGURATION_ISSUE, "the site reports but no energy data is visible"
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class ImplausibleData(CheckRule):
+    """Configuration Issue: figures the site as configured cannot produce:
+    power above `implausible_factor` times its AC capacity, arrays of more
+    than `max_dc_ac_ratio` times its AC capacity, or more energy today than
+    `implausible_factor` times what any roof of its size could have made so
+    far (plus `energy_slack_wh_per_kwp`, for dawn). Usually a capacity
+    entered in W for kW, the wrong arrays or the wrong vendor site id."""
+
+    gives = (FaultKind.CONFIGURATION_ISSUE,)
+    needs_model = True
+    implausible_factor: float = 1.5
+    max_dc_ac_ratio: float = 3.0
+    energy_slack_wh_per_kwp: float = 100.0
+
+    def __call__(self, facts):
+        model, reading = facts.model, facts.reading
+        if model is None:
+            return None
+        cap, energy, power = model.ac_w, reading.energy_today_wh, reading.power_w
+        check = " (check the capacity, the arrays and the vendor site id)"
+        why = ""
+        if power is not None and power > self.implausible_factor * cap:
+            why = f"{power:.0f} W reported on a site of {cap:.0f} W AC{check}"
+        elif model.oriented and model.dc_w > self.max_dc_ac_ratio * cap:
+            why = f"arrays of {model.dc_w / 1000:.1f} kWp on {cap / 1000:.1f} kW AC{check}"
+        else:
+            ceiling = model.energy_ceiling_wh
+            slack = self.energy_slack_wh_per_kwp * model.dc_w / 1000.0
+            if energy is not None and energy > self.implausible_factor * ceiling + slack:
+                why = (
+                    f"{energy / 1000:.1f} kWh today where no roof of this size could have made "
+                    f"more than {ceiling / 1000:.1f} kWh{check}"
+                )
+        if why:
+            return facts.verdict(FaultKind.CONFIGURATION_ISSUE, f"implausible data: {why}")
+        return None
+
+
+@dataclass(frozen=True)
+class VendorAlarm(CheckRule):
+    """Underperformance or Inverter Fault: the vendor's own production alarm
+    in daylight is evidence of a fault even when the snapshot's figures
+    prove none: `power` (Enphase: a production issue) is Underperformance,
+    `error` and `rma` an Inverter Fault. It comes before the devices and the
+    meter: the vendor's word on the site outranks what the check infers."""
+
+    gives = (FaultKind.UNDERPERFORMANCE, FaultKind.INVERTER_FAULT)
+    needs_model = True
+
+    def __call__(self, facts):
+        kind = VENDOR_FAULT_STATUS.get(facts.status)
+        if kind is None:
+            return None
+        return facts.verdict(
+            kind, f"vendor status {facts.status!r} in daylight (reporting {facts.reported})"
+        )
+
+
+@dataclass(frozen=True)
+class TooDimToTell(CheckRule):
+    """Indeterminate: about 0 W (as Zero Production reads it) that Zero
+    Production above did not call: too little is due under the sky the
+    neighbours see to tell a stopped inverter from the weather (a storm
+    cell, dusk on a roof facing away). Not `ok`: an `ok` would count
+    towards closing an open Zero Production fault on a dull evening."""
+
+    gives = (HealthState.INDETERMINATE,)
+    needs_model = True
+    zero_power_fraction: float = ZeroProduction.zero_power_fraction
+
+    def __call__(self, facts):
+        model, power = facts.model, facts.reading.power_w
+        if model is None or power is None or power > self.zero_power_fraction * model.ac_w:
+            return None
+        sky = facts.sky
+        light = (
+            f"under a sky at {sky.now_low:.0%} of clear (its neighbours')"
+            if sky.now_low is not None
+            else "with no neighbours to tell the sky"
+        )
+        return facts.verdict(
+            HealthState.INDETERMINATE,
+            f"reporting {power:.0f} W with the sun {facts.elevation:.0f}° up {light}: too "
+            "dark to tell a fault from the weather",
+            Abstention.TOO_DARK,
+        )
+
+
+@dataclass(frozen=True)
+class DevicesDown(CheckRule):
+    """String/MLPE Fault: fewer devices (microinverters, optimisers,
+    inverters) report than the site has, while it produces. In any weather:
+    a device that stopped reporting is not a cloud."""
+
+    gives = (FaultKind.STRING_MLPE_FAULT,)
+    needs_model = True
+
+    def __call__(self, facts):
+        reading = facts.reading
+        total, reporting = reading.devices_total, reading.devices_reporting
+        if total and reporting is not None and reporting < total:
+            return facts.verdict(
+                FaultKind.STRING_MLPE_FAULT, f"{reporting} of {total} devices reporting"
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class MeterDisagrees(CheckRule):
+    """Meter Fault: the production meter says something else than the
+    inverters: more than `tolerance` apart once `min_kwh_per_kwp` was made
+    (tiny dawn totals are not compared), or silent on a site flagged as
+    metered while the inverters report. A meter that reports is judged
+    whether or not the site was flagged."""
+
+    gives = (FaultKind.METER_FAULT,)
+    needs_model = True
+    tolerance: float = 0.25
+    min_kwh_per_kwp: float = 0.1
+
+    def __call__(self, facts):
+        reading = facts.reading
+        energy, meter = reading.energy_today_wh, reading.meter_energy_today_wh
+        if not energy or (meter is None and not reading.meter_expected):
+            return None
+        if meter is None:
+            return facts.verdict(
+                FaultKind.METER_FAULT, "no data from the meter while the inverter reports"
+            )
+        dc_w = facts.model.dc_w if facts.model is not None else 0.0
+        floor = self.min_kwh_per_kwp * dc_w
+        if max(meter, energy) >= floor and abs(meter - energy) > self.tolerance * energy:
+            return facts.verdict(
+                FaultKind.METER_FAULT,
+                f"meter says {meter / 1000:.1f} kWh, inverter {energy / 1000:.1f} kWh today "
+                f"(more than {self.tolerance:.0%} apart)",
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class Reporting(CheckRule):
+    """OK: the site reports and none of the faults above shows. This says
+    nothing of how much it produces: that is judged over the whole day, at
+    the day's close (`dayrules.py`), so the reason never says "producing
+    normally" and the evidence has no `ratio` (an `ok` without one does not
+    close an Underperformance, String/MLPE or Meter fault)."""
+
+    gives = (HealthState.OK,)
+    needs_model = True
+
+    def __call__(self, facts):
+        if site_capacity(facts.reading) is None:
+            return facts.verdict(
+                HealthState.OK,
+                f"reporting {facts.reported}; capacity unknown, so nothing is compared with "
+                "what was due",
+            )
+        return facts.verdict(
+            HealthState.OK,
+            f"reporting {facts.reported}; production is judged at the day's close",
+        )
+
+
+CHECK_RULES: tuple[CheckRule, ...] = (
+    Night(),
+    NeverReported(),
+    VendorNotJudging(),
+    Silent(),
+    VendorDeviceStatus(),
+    BetweenUploads(),
+    NoEnergyData(),
+    ImplausibleData(),
+    ZeroProduction(),
+    VendorAlarm(),
+    TooDimToTell(),
+    DevicesDown(),
+    MeterDisagrees(),
+    Reporting(),
+)
+
+
+def rule_of(rules: tuple[CheckRule, ...], kind: type[CheckRule]) -> CheckRule:
+    """The rule of class `kind` in `rules`."""
+    return next(rule for rule in rules if type(rule) is kind)
+
+
+def with_rules(*replacements: CheckRule, rules: tuple[CheckRule, ...] = CHECK_RULES):
+    """`rules` with each rule of a replacement's class replaced by it (a
+    threshold changed: `with_rules(Night(min_elevation_deg=5.0))`). A
+    threshold other rules derive from is changed in them too (`Silent`'s
+    `stale_after` in `BetweenUploads`, `ZeroProduction`'s
+    `zero_power_fraction` in `BetweenUploads` and `TooDimToTell`)."""
+    by_class = {type(r): r for r in replacements}
+    return tuple(by_class.get(type(rule), rule) for rule in rules)
+
+
+def _first_needing_model(rules: tuple[CheckRule, ...]) -> int:
+    return next((i for i, rule in enumerate(rules) if rule.needs_model), len(rules))
+
+
+def _decide(facts: CheckFacts, rules) -> Verdict | None:
+    for rule in rules:
+        verdict = rule(facts)
+        if verdict is not None:
+            verdict.evidence["rule"] = type(rule).__name__
+            return verdict
+    return None
+
+
+# ---------------------------------------------------------------- the neighbours' sky
+
+
+@dataclass(frozen=True)
+class NeighboursSky:
+    """How a site's neighbours tell the sky over it. Every site of the check
+    whose output the model explains (lit, modelled, reporting) is a
+    witness: the clear-sky index that explains its power now, and, for a
+    known roof, its energy so far. A site's neighbours are the witnesses of
+    the same fleet within `radius_km`, nearest first, at most `max_peers` of
+    them (a median of a dozen is as good as of all, and keeps a dense city
+    linear to judge), and at least `min_peers` of them to tell anything.
+    Their sky now is the lower quartile of those producing (a neighbour at
+    about 0 W is more likely broken than the sky black), or, when most of
+    them make nothing (snow, a grid outage), the median. `near_peers`: the
+    nearest producing neighbours whose darkest sky Zero Production also
+    reads (a storm cell over the next streets)."""
+
+    radius_km: float = 50.0
+    min_peers: int = 3
+    max_peers: int = 12
+    near_peers: int = 6
+    # the darker end of their skies today: this quantile
+    low_quantile: float = 0.25
 
 
 @dataclass(frozen=True)
 class Witness:
     """What one site says about the sky (None where its roof cannot tell)."""
 
-    oriented: bool
     today: float | None
     now_low: float | None
 
@@ -399,18 +824,10 @@ def witness(reading: Reading, model: SiteModel) -> Witness:
     if model.oriented:
         today = None if energy is None else model.sky_from_energy(energy / calibration)
         now = None if power is None else model.sky_from_power(power / calibration)
-        return Witness(True, today, now)
+        return Witness(today, now)
     # unknown roof: the sky that explains the output on the most favourable
     # plausible roof is the darkest the sky can have been
-    return Witness(False, None, None if power is None else model.sky_from_power_max(power))
-
-
-def _verdict(
-    reading: Reading, kind, reason: str, ev: dict, abstained: Abstention | None = None
-) -> Verdict:
-    """A verdict on `reading`; an abstention names its cause in the evidence."""
-    evidence = {**ev, "abstained": abstained.value} if abstained else ev
-    return Verdict(reading.site, kind, reason, reading.account, evidence)
+    return Witness(None, None if power is None else model.sky_from_power_max(power))
 
 
 def _median(values: list[float]) -> float | None:
@@ -422,431 +839,6 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[min(int(q * len(ordered)), len(ordered) - 1)]
 
 
-def classify_site(
-    reading: Reading,
-    at: datetime,
-    th: Thresholds,
-    model: SiteModel | None,
-    sky: Sky,
-) -> Verdict:
-    """Judge one site against its physical model under its neighbours' sky."""
-    early = _pre_checks(reading, at, th)
-    if early is not None:
-        return early
-    if model is None:
-        return _classify_without_capacity(reading, th)
-    verdict = _judge(reading, th, model, sky)
-    status = (reading.vendor_status or "").lower()
-    if status in VENDOR_FAULT_STATUS and not verdict.is_fault:
-        return Verdict(
-            reading.site,
-            VENDOR_FAULT_STATUS[status],
-            f"vendor status {status!r} in daylight ({verdict.reason})",
-            reading.account,
-            {k: v for k, v in verdict.evidence.items() if k != "abstained"},
-        )
-    return verdict
-
-
-def _implausible(reading: Reading, th: Thresholds, model: SiteModel) -> str:
-    """What makes the reading impossible for the site as configured, if anything."""
-    cap, energy, power = model.ac_w, reading.energy_today_wh, reading.power_w
-    check = " (check the capacity, the arrays and the vendor site id)"
-    if power is not None and power > th.implausible_factor * cap:
-        return f"{power:.0f} W reported on a site of {cap:.0f} W AC{check}"
-    if model.oriented and model.dc_w > th.max_dc_ac_ratio * cap:
-        return f"arrays of {model.dc_w / 1000:.1f} kWp on {cap / 1000:.1f} kW AC{check}"
-    ceiling = model.energy_ceiling_wh
-    if energy is not None and energy > th.implausible_factor * ceiling + 100.0 * model.dc_w / 1000:
-        return (
-            f"{energy / 1000:.1f} kWh today where no roof of this size could have made more "
-            f"than {ceiling / 1000:.1f} kWh{check}"
-        )
-    return ""
-
-
-def _evidence(reading: Reading, model: SiteModel, sky: Sky) -> dict:
-    """What a verdict on energy shows: the reading, the model and the sky."""
-    calibration = reading.history_ratio or 1.0
-    ev: dict = {
-        "energy_today_wh": reading.energy_today_wh,
-        "power_w": reading.power_w,
-        "orientation": "known" if model.oriented else "unknown",
-        "peers": sky.count,
-        "clear_sky_power_w": round(model.power(1.0) * calibration),
-        "clear_sky_energy_wh": round(model.energy(1.0) * calibration),
-    }
-    if sky.today is not None:
-        ev["sky_today"] = round(sky.today, 2)
-        if model.oriented:
-            # what the roof should have made so far (shown against production)
-            ev["expected_wh"] = round(model.energy(sky.today) * calibration)
-            ev["expected_from"] = "model"
-    elif model.oriented:
-        # no neighbours: the clear-sky model, an upper bound (never judged alone)
-        ev["expected_wh"] = round(model.energy(1.0) * calibration)
-        ev["expected_from"] = "clear_sky"
-    if sky.now_low is not None:
-        ev["sky_now"] = round(sky.now_low, 2)
-    if reading.notes:
-        ev["reading_notes"] = list(reading.notes)
-    return ev
-
-
-def _judge(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky) -> Verdict:
-    cap = model.ac_w
-    dc_kwp = model.dc_w / 1000.0
-    energy, power = reading.energy_today_wh, reading.power_w
-    ev = _evidence(reading, model, sky)
-
-    def verdict(kind, reason, abstained: Abstention | None = None):
-        return _verdict(reading, kind, reason, ev, abstained)
-
-    implausible = _implausible(reading, th, model)
-    if implausible:
-        return verdict(FaultKind.CONFIGURATION_ISSUE, f"implausible data: {implausible}")
-
-    # Zero Production: nothing, while the darkest sky the neighbours allow
-    # still gives clearly more than nothing on the least favourable roof
-    doubt = ""
-    if power is not None and power <= th.zero_power_fraction * cap:
-        zero, doubt = _zero_production(reading, th, model, sky, ev)
-        if zero:
-            return verdict(FaultKind.INVERTER_FAULT, zero)
-
-    if not doubt:
-        if (
-            reading.devices_total
-            and reading.devices_reporting is not None
-            and reading.devices_reporting < reading.devices_total
-        ):
-            return verdict(
-                FaultKind.STRING_MLPE_FAULT,
-                f"{reading.devices_reporting} of {reading.devices_total} devices reporting",
-            )
-        meter = _meter_verdict(reading, th, dc_kwp)
-        if meter:
-            return verdict(FaultKind.METER_FAULT, meter)
-
-    if energy is None:
-        if doubt:
-            return verdict(HealthState.INDETERMINATE, doubt, Abstention.TOO_DARK)
-        return verdict(HealthState.OK, "producing; no energy total to compare")
-    judged = _judge_energy(reading, th, model, sky, ev, verdict)
-    if doubt and judged.kind == FaultKind.UNDERPERFORMANCE:
-        if power > 0.0:
-            # a few watts in dim light after a short day: still short, not stopped
-            return judged
-        # nothing now after a day short of its energy: the inverter stopped
-        return verdict(
-            FaultKind.INVERTER_FAULT,
-            f"Zero Production: reporting {power:.0f} W now, after {judged.reason}",
-        )
-    if doubt:
-        # ~0 W now and too dark to call it Zero Production: an energy total
-        # that looks normal says nothing of the last hour
-        return verdict(HealthState.INDETERMINATE, doubt, Abstention.TOO_DARK)
-    return judged
-
-
-def _zero_production(
-    reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, ev: dict
-) -> tuple[str, str]:
-    """(why the site is at Zero Production, "") or ("", why that cannot be
-    told) for a site reporting ~0 W."""
-    cap, power = model.ac_w, reading.power_w
-    calibration = reading.history_ratio or 1.0
-    sky_now = sky.now_low if sky.now_low is not None else th.isolated_sky
-    due = model.power_min(sky_now) * calibration
-    ev["due_power_w"] = round(due)
-    source = "the neighbours' sky" if sky.now_low is not None else "an overcast sky"
-    if due >= th.zero_power_min_expected_fraction * cap:
-        return (
-            f"Zero Production: reporting {power:.0f} W while at least {due:.0f} W "
-            f"({due / cap:.0%} of capacity) is due under {source}",
-            "",
-        )
-    # the energy since midnight: a working inverter has made something
-    # since sunrise under any daylight sky; one that never started has not
-    energy = reading.energy_today_wh
-    if energy is not None:
-        darkest = [th.isolated_sky] + [k for k in (sky.today_low, sky.now_low) if k is not None]
-        day_sky = min(darkest)
-        due_energy = model.energy_min(day_sky) * calibration
-        ev["due_energy_wh"] = round(due_energy)
-        if (
-            due_energy >= max(th.zero_energy_min_kwh_per_kwp * model.dc_w, th.zero_energy_min_wh)
-            and energy <= th.zero_energy_fraction * due_energy
-        ):
-            return (
-                f"Zero Production: {energy / 1000:.2f} kWh today and {power:.0f} W now, while "
-                f"at least {due_energy / 1000:.2f} kWh was due since sunrise under a sky at "
-                f"{day_sky:.0%} of clear",
-                "",
-            )
-    if sky.now_dark is not None:
-        near_due = model.power_min(sky.now_dark) * calibration
-        dim = (
-            near_due >= th.zero_power_near_dim_fraction * cap
-            and power <= th.zero_power_near_share * near_due
-            and (reading.energy_today_wh or 0.0) >= th.zero_energy_min_wh
-        )
-        if near_due >= th.zero_power_near_fraction * cap or dim:
-            ev["due_power_w"] = round(near_due)
-            return (
-                f"Zero Production: reporting {power:.0f} W while at least {near_due:.0f} W "
-                f"({near_due / cap:.0%} of capacity) is due even under the darkest sky of "
-                f"its {th.near_peers} nearest producing neighbours",
-                "",
-            )
-    silent = bool(reading.devices_total) and reading.devices_reporting == 0
-    clear_due = model.power_min(1.0) * calibration
-    if silent and clear_due >= th.zero_power_min_expected_fraction * cap:
-        return (
-            f"Zero Production: 0 of {reading.devices_total} devices reporting at "
-            f"{power:.0f} W in daylight",
-            "",
-        )
-    return (
-        "",
-        f"reporting {power:.0f} W, but under {source} only {due:.0f} W is due: "
-        "too dark to tell a fault from the weather",
-    )
-
-
-def _judge_energy(reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, ev: dict, verdict):
-    """Energy so far against the roof's model under the neighbours' sky."""
-    energy = reading.energy_today_wh
-    dc_kwp = model.dc_w / 1000.0
-    calibration = reading.history_ratio or 1.0
-    if not model.oriented:
-        return verdict(
-            HealthState.OK,
-            "producing; roof orientation unknown, so energy is not compared "
-            "(enter the site's arrays to judge Underperformance)",
-        )
-    if model.max_elevation_deg < th.min_ratio_elevation_deg:
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"the sun has not risen above {model.max_elevation_deg:.0f}° today: too low for "
-            "the roof's model to tell a fault from the light",
-            Abstention.SUN_LOW,
-        )
-    if model.grazing_share > th.max_grazing_share:
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"{model.grazing_share:.0%} of today's light so far came with the sun below "
-            f"{GRAZING_ELEVATION_DEG:.0f}°: too low for the roof's model to tell a "
-            "fault from the light",
-            Abstention.GRAZING_LIGHT,
-        )
-    # what the roof would have made so far under a clear sky
-    clear = model.energy(1.0) * calibration
-    if sky.today is None:
-        return _judge_alone(energy, clear, th, model, ev, verdict)
-    if sky.today < th.min_sky:
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"the neighbours saw {sky.today:.0%} of a clear sky (a storm, or snow on the "
-            "roofs): not judged",
-            Abstention.STORM,
-        )
-    if _sky_changed(sky, th):
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"the neighbours' sky now ({sky.now_low:.0%} of clear) is far from their sky so "
-            f"far today ({sky.today:.0%}): a storm or a clearing gives roofs facing the "
-            "morning or the afternoon another share of the day's sun",
-            Abstention.CHANGING_SKY,
-        )
-    modelled = model.energy(sky.today)
-    expected = modelled * calibration
-    ev["expected_wh"] = round(expected)
-    ev["expected_from"] = "model"
-    uniform = sky.spread is not None and sky.spread <= th.uniform_sky_spread
-    if sky.spread is not None:
-        ev["sky_spread"] = round(sky.spread, 2)
-    if expected < th.early_expected_kwh_per_kwp * dc_kwp * 1000.0:
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"too little energy due so far today ({expected / 1000:.1f} kWh) to judge it",
-            Abstention.LITTLE_DUE,
-        )
-    if not model.tells_sky_today:
-        return _diffuse_light(energy, verdict)
-    ratio = energy / expected
-    # judged against the darker end of the neighbours' skies: a site
-    # under a passing cloud the others escaped is not a fault, nor one under
-    # a cloud that also covers one of its nearest neighbours (with a sky
-    # today, neighbour_skies sets both quartiles, near_low and near_km)
-    low_sky = min(sky.today_low, sky.near_low)
-    high_sky = sky.today_high
-    # the least the roof makes under any sky from that darker quarter to the
-    # brighter one (a roof facing away from the sun makes more under clouds)
-    expected_low = model.energy_least(low_sky, high_sky) * calibration
-    ratio_low = energy / expected_low if expected_low > 0 else ratio
-    spread = sky.spread or 0.0
-    floor = th.min_expected_kwh_per_kwp * (1.0 + th.late_spread_factor * spread)
-    close = sky.near_km <= th.close_peer_km
-    severe = th.severe_ratio - th.severe_spread_factor * spread
-    early = clear < floor * dc_kwp * 1000.0
-    if not close and (early or severe < ratio_low <= th.underperformance_ratio):
-        few = (
-            f"fewer than {th.min_peers} neighbours able to tell the sky within "
-            f"{th.close_peer_km:.0f} km"
-        )
-        reason = (
-            f"too early in the day to judge {ratio:.0%} of expected with {few}: a cloud "
-            "that sat over the site all morning need not have reached those further out"
-            if early
-            else f"{ratio:.0%} of expected, no deeper than the neighbours' disagreement "
-            f"explains, with {few}: a slow cloud can shade a site for hours without "
-            "reaching those further out"
-        )
-        return verdict(HealthState.INDETERMINATE, reason, Abstention.FAR_NEIGHBOURS)
-    if (
-        early
-        and not uniform
-        and ratio_low > severe
-        and not _short_now(reading, th, model, sky, ratio_low)
-    ):
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"too early in the day under broken clouds (the neighbours disagree on the sky) "
-            f"to judge {ratio:.0%} of expected: passing shadows have not averaged out yet",
-            Abstention.BROKEN_CLOUDS,
-        )
-    ev["ratio"] = round(ratio, 3)
-    # what the addon keeps, on good days, as the site's history ratio
-    ev["model_ratio"] = round(energy / modelled, 3)
-    ev["ratio_low"] = round(ratio_low, 3)
-    pct = (
-        f"{ratio:.0%} of expected ({energy / 1000:.1f} of {expected / 1000:.1f} kWh for this "
-        f"roof under the sky {sky.count} neighbours saw)"
-    )
-    if ratio_low <= th.underperformance_ratio:
-        return verdict(
-            FaultKind.UNDERPERFORMANCE,
-            f"{pct}; {ratio_low:.0%} even of the least this roof makes under any sky "
-            f"from the darkest {th.sky_low_quantile:.0%} of them to the brightest",
-        )
-    if ratio <= th.underperformance_ratio:
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"{pct}, but some neighbours saw as dark a sky: clouds or a fault "
-            "cannot be told apart yet",
-            Abstention.DARKER_NEIGHBOURS,
-        )
-    expected_high = model.energy_most(low_sky, high_sky) * calibration
-    if expected_high > 0 and energy <= th.underperformance_ratio * expected_high:
-        return verdict(
-            HealthState.INDETERMINATE,
-            f"{pct}, but short of the most this roof makes under the brighter "
-            "neighbours' sky: a shadow the others escaped or a fault cannot be told apart yet",
-            Abstention.BRIGHTER_NEIGHBOURS,
-        )
-    return verdict(HealthState.OK, f"producing normally: {pct}")
-
-
-def _judge_alone(
-    energy: float, clear: float, th: Thresholds, model: SiteModel, ev: dict, verdict
-) -> Verdict:
-    """A site without neighbours: normal near its clear-sky model, else
-    nothing can be told (half a clear day and an overcast read the same)."""
-    # the clear sky bounds what a roof facing the sun makes, not one
-    # facing away, which clouds light better: no verdict either way
-    if not model.tells_sky_today:
-        return _diffuse_light(energy, verdict)
-    if clear and energy >= th.isolated_normal_ratio * clear:
-        ev["ratio"] = round(energy / clear, 3)
-        return verdict(
-            HealthState.OK, f"producing normally: {energy / clear:.0%} of the clear-sky model"
-        )
-    return verdict(
-        HealthState.INDETERMINATE,
-        f"{energy / 1000:.1f} kWh today and no neighbours to tell clouds from a fault",
-        Abstention.NO_NEIGHBOURS,
-    )
-
-
-def _diffuse_light(energy: float, verdict) -> Verdict:
-    return verdict(
-        HealthState.INDETERMINATE,
-        f"the roof has faced away from the sun so far today ({energy / 1000:.1f} kWh): "
-        "its light was mostly diffuse, where the model is least sure of what a roof gets",
-        Abstention.DIFFUSE_LIGHT,
-    )
-
-
-def _sky_changed(sky: Sky, th: Thresholds) -> bool:
-    """Whether the sky now is Thresholds.changing_sky_factor times darker
-    than the darker quarter's today, or brighter than the brighter quarter's
-    (for a site whose neighbours told the sky today)."""
-    if sky.now_low is None:
-        return False
-    factor = th.changing_sky_factor
-    return sky.now_low * factor < sky.today_low or sky.now_low > factor * sky.today_high
-
-
-def _short_now(
-    reading: Reading, th: Thresholds, model: SiteModel, sky: Sky, ratio_low: float
-) -> bool:
-    """Whether the site falls short now as well as so far today."""
-    if ratio_low > th.early_energy_ratio or reading.power_w is None or sky.now_dark is None:
-        return False
-    due_now = model.power_least(sky.now_dark) * (reading.history_ratio or 1.0)
-    return due_now > 0 and reading.power_w <= th.early_power_ratio * due_now
-
-
-def _meter_verdict(reading: Reading, th: Thresholds, dc_kwp: float | None = None) -> str:
-    """Why the meter looks faulty, or "". A meter that reports is judged
-    whether or not the site was flagged as metered; a flagged one that is
-    silent is a fault. Tiny totals at dawn are not compared."""
-    energy = reading.energy_today_wh
-    meter = reading.meter_energy_today_wh
-    if not energy or (meter is None and not reading.meter_expected):
-        return ""
-    if meter is None:
-        return "no data from the meter while the inverter reports"
-    floor = th.meter_min_kwh_per_kwp * dc_kwp * 1000.0 if dc_kwp else 0.0
-    if max(meter, energy) >= floor and abs(meter - energy) > th.meter_tolerance * energy:
-        return (
-            f"meter says {meter / 1000:.1f} kWh, inverter {energy / 1000:.1f} kWh today "
-            f"(more than {th.meter_tolerance:.0%} apart)"
-        )
-    return ""
-
-
-def _classify_without_capacity(reading: Reading, th: Thresholds | None = None) -> Verdict:
-    """Capacity unknown: only what needs none (device counts, the meter)."""
-    th = th or Thresholds()
-    ev = {
-        "energy_today_wh": reading.energy_today_wh,
-        "power_w": reading.power_w,
-        "reading_notes": list(reading.notes),
-    }
-    if (
-        reading.devices_total
-        and reading.devices_reporting is not None
-        and reading.devices_reporting < reading.devices_total
-    ):
-        reason = f"{reading.devices_reporting} of {reading.devices_total} devices reporting"
-        return Verdict(reading.site, FaultKind.STRING_MLPE_FAULT, reason, reading.account, ev)
-    meter = _meter_verdict(reading, th)
-    if meter:
-        return Verdict(reading.site, FaultKind.METER_FAULT, meter, reading.account, ev)
-    return Verdict(
-        reading.site,
-        HealthState.OK,
-        "reporting; capacity unknown, so production is not compared with what was due",
-        reading.account,
-        ev,
-    )
-
-
-# ---------------------------------------------------------------- fleet
-
-
 # own cell first: the nearest neighbours are most likely there
 NEIGHBOUR_CELLS = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 
@@ -856,61 +848,84 @@ def _grid_key(lat: float, lon: float, cell: float) -> tuple[int, int]:
 
 
 def neighbour_skies(
-    readings: list[Reading], witnesses: dict[str, Witness], th: Thresholds
+    readings: list[Reading], witnesses: dict[str, Witness], policy: NeighboursSky
 ) -> dict[str, Sky]:
-    """Each site's neighbours' sky: the median of their clear-sky indices.
-
-    Only `witnesses` (sites judged in daylight, reporting energy) serve.
-    Readings are bucketed in cells about one peer radius wide, so the cost
-    stays linear in the size of the fleet; the median keeps one broken
-    neighbour from moving the estimate."""
-    cell = max(th.peer_radius_km / 111.0, 0.05)
-    grid: dict[tuple[int, int], list[Reading]] = defaultdict(list)
+    """Each site's neighbours' sky (see `NeighboursSky`). Sites are bucketed
+    in cells about one radius wide, and each cell's distances to the
+    witnesses of its own and the eight cells around are taken at once, so
+    the cost stays linear in the size of the fleet."""
+    cell = max(policy.radius_km / 111.0, 0.05)
+    sites: dict[tuple[int, int], list[Reading]] = defaultdict(list)
+    witnessing: dict[tuple[int, int], list[Reading]] = defaultdict(list)
     for r in readings:
+        key = _grid_key(r.latitude, r.longitude, cell)
+        sites[key].append(r)
         if r.site in witnesses:
-            grid[_grid_key(r.latitude, r.longitude, cell)].append(r)
+            witnessing[key].append(r)
     skies: dict[str, Sky] = {}
-    for r in readings:
-        gx, gy = _grid_key(r.latitude, r.longitude, cell)
-        near: list[tuple[float, Witness]] = []
-        for dx, dy in NEIGHBOUR_CELLS:
-            for p in grid.get((gx + dx, gy + dy), ()):
-                if p.site == r.site:
-                    continue
-                km = distance_km(r.latitude, r.longitude, p.latitude, p.longitude)
-                if km <= th.peer_radius_km:
-                    near.append((km, witnesses[p.site]))
-        # the nearest see the same clouds: under a moving cloud field the
-        # sky two streets away says more than one 40 km away
-        near.sort(key=lambda item: item[0])
-        witnessed = [(km, w.today) for km, w in near if w.today is not None][: th.max_peers]
-        today = [k for _, k in witnessed]
-        now = [w.now_low for _, w in near if w.now_low is not None][: th.max_peers]
-        # a neighbour at ~0 W is more likely broken than the sky black: the
-        # sky now is the lower quartile of those producing something
-        lit = [k for k in now if k > 0.0]
-        now_dark = None
-        if len(lit) >= th.min_peers and len(lit) * 2 > len(now):
-            now_low = _quantile(lit, 0.25)
-            now_dark = min(lit[: th.near_peers])
-        else:
-            # most neighbours dark too (snow, a grid outage): the sky says nothing
-            now_low = _median(now) if len(now) >= th.min_peers else None
-        if len(today) >= th.min_peers:
-            middle = _median(today)
-            q1, q3 = _quantile(today, 0.25), _quantile(today, 0.75)
-            spread = (q3 - q1) / middle if middle > 0 else None
-            low = _quantile(today, th.sky_low_quantile)
-            high = _quantile(today, 1.0 - th.sky_low_quantile)
-            near_km = witnessed[th.min_peers - 1][0]
-            nearest = sorted(today[: th.near_peers])
-            near_low = nearest[min(th.near_low_rank, len(nearest)) - 1]
-            skies[r.site] = Sky(
-                middle, now_low, len(now), low, spread, now_dark, high, near_km, near_low
-            )
-        else:
-            skies[r.site] = Sky(None, now_low, len(now), now_dark=now_dark)
+    for (gx, gy), here in sites.items():
+        # own cell first: the nearest neighbours are most likely there (and
+        # of two at one distance, the first listed comes first)
+        near = [p for dx, dy in NEIGHBOUR_CELLS for p in witnessing.get((gx + dx, gy + dy), ())]
+        if not near:
+            skies.update((r.site, NO_SKY) for r in here)
+            continue
+        today = np.array([_nan(witnesses[p.site].today) for p in near])
+        now = np.array([_nan(witnesses[p.site].now_low) for p in near])
+        index = {p.site: i for i, p in enumerate(near)}
+        km = _distances_km(here, near)
+        for r, row in zip(here, km, strict=True):
+            if r.site in index:
+                row[index[r.site]] = np.inf  # not its own neighbour
+            inside = np.flatnonzero(row <= policy.radius_km)
+            order = inside[np.argsort(row[inside], kind="stable")]
+            skies[r.site] = _sky(today[order], now[order], policy)
     return skies
+
+
+def _nan(value: float | None) -> float:
+    return np.nan if value is None else value
+
+
+def _distances_km(sites: list[Reading], others: list[Reading]) -> np.ndarray:
+    """Great-circle distances (haversine, as `geo.distance_km`), sites x others."""
+    lat1 = np.radians([r.latitude for r in sites])[:, None]
+    lon1 = np.radians([r.longitude for r in sites])[:, None]
+    lat2 = np.radians([r.latitude for r in others])[None, :]
+    lon2 = np.radians([r.longitude for r in others])[None, :]
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371.0 * 2 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def _sky(today_all: np.ndarray, now_all: np.ndarray, policy: NeighboursSky) -> Sky:
+    """The sky of one site from its neighbours' witnesses, nearest first:
+    the sky two streets away says more than one 40 km away."""
+    today = [float(k) for k in today_all[~np.isnan(today_all)][: policy.max_peers]]
+    now = [float(k) for k in now_all[~np.isnan(now_all)][: policy.max_peers]]
+    # a neighbour at ~0 W is more likely broken than the sky black: the
+    # sky now is the lower quartile of those producing something
+    lit = [k for k in now if k > 0.0]
+    now_dark, near_count = None, 0
+    if len(lit) >= policy.min_peers and len(lit) * 2 > len(now):
+        now_low = _quantile(lit, 0.25)
+        nearest = lit[: policy.near_peers]
+        now_dark, near_count = min(nearest), len(nearest)
+    else:
+        # most neighbours dark too (snow, a grid outage): the sky says nothing
+        now_low = _median(now) if len(now) >= policy.min_peers else None
+    if len(today) < policy.min_peers:
+        return Sky(None, None, now_low, now_dark, near_count, len(now))
+    return Sky(
+        _median(today),
+        _quantile(today, policy.low_quantile),
+        now_low,
+        now_dark,
+        near_count,
+        len(now),
+    )
 
 
 def as_of(reading: Reading, at: datetime) -> datetime:
@@ -923,138 +938,195 @@ def as_of(reading: Reading, at: datetime) -> datetime:
     return min(at, reading.last_report_at)
 
 
+# ---------------------------------------------------------------- the fleet
+
+
 @dataclass(frozen=True)
-class FleetEvidence:
-    """What one check judges each site of a fleet on: the verdicts decided
-    before any model (night, stale), each judged site's model, what each
-    site with an energy total says of the sky, and its neighbours' sky."""
+class VendorOutage:
+    """Vendor Cloud Outage (a fleet rule): most of one account's judged
+    sites silent together is the vendor's cloud, not the sites: one
+    incident for the account, and those sites get `vendor_outage`, not a
+    ticket each. "Together" is evidence, not a coincidence of counts: the
+    silent sites' last reports stopped within `window` of each other (a
+    cloud going down silences every site at once; sites that fell silent one
+    by one over the day are each a comms loss)."""
 
-    readings: list[Reading]
-    at: datetime
-    th: Thresholds
-    early: dict[str, Verdict | None]
-    models: dict[str, SiteModel]
-    witnesses: dict[str, Witness]
-    skies: dict[str, Sky]
+    fraction: float = 0.8
+    min_sites: int = 3
+    window: timedelta = timedelta(minutes=30)
 
-    def classify(self) -> FleetResult:
-        verdicts = [
-            self.early[r.site]
-            or classify_site(r, self.at, self.th, self.models.get(r.site), self.skies[r.site])
-            for r in self.readings
-        ]
-        return _fold_vendor_outages(verdicts, self.th)
+    @classmethod
+    def thresholds(cls) -> list[tuple[str, object]]:
+        return [(f.name, f.default) for f in fields(cls)]
+
+    def __call__(self, verdicts: list[Verdict]) -> FleetResult:
+        judged: dict[str, list[Verdict]] = defaultdict(list)
+        for v in verdicts:
+            if is_judged(v.kind):
+                judged[v.account].append(v)
+        fleet: list[FleetVerdict] = []
+        folded: set[str] = set()
+        for account, items in judged.items():
+            silent = self._together([v for v in items if v.kind == FaultKind.COMMS_LOSS])
+            if len(silent) >= self.min_sites and len(silent) >= self.fraction * len(items):
+                folded.update(v.site for v in silent)
+                fleet.append(
+                    FleetVerdict(
+                        account,
+                        FaultKind.VENDOR_OUTAGE,
+                        f"{len(silent)} of {len(items)} sites of account {account} went "
+                        "silent together: the vendor's cloud, not the sites",
+                        tuple(v.site for v in silent),
+                    )
+                )
+        if folded:
+            verdicts = [
+                Verdict(
+                    v.site,
+                    FaultKind.VENDOR_OUTAGE,
+                    "part of a vendor-cloud outage",
+                    v.account,
+                    v.evidence,
+                )
+                if v.kind == FaultKind.COMMS_LOSS and v.site in folded
+                else v
+                for v in verdicts
+            ]
+        return FleetResult(verdicts, fleet)
+
+    def _together(self, silent: list[Verdict]) -> list[Verdict]:
+        """The largest group of silent sites whose last reports lie within
+        `window` of each other (a vendor's own "not reporting" status,
+        without a time, joins any group)."""
+        timed, untimed = [], []
+        for v in silent:
+            last = v.evidence.get("last_report_at")
+            if last:
+                timed.append((datetime.fromisoformat(last), v))
+            else:
+                untimed.append(v)
+        timed.sort(key=lambda item: item[0])
+        best: list[Verdict] = []
+        first = 0
+        for last in range(len(timed)):
+            while timed[last][0] - timed[first][0] > self.window:
+                first += 1
+            if last - first + 1 > len(best):
+                best = [v for _, v in timed[first : last + 1]]
+        return best + untimed
 
 
-def fleet_evidence(readings: list[Reading], at: datetime, th: Thresholds) -> FleetEvidence:
-    early = {r.site: _pre_checks(r, at, th) for r in readings}
+def classify_fleet(
+    readings: list[Reading],
+    at: datetime,
+    rules: tuple[CheckRule, ...] = CHECK_RULES,
+    sky: NeighboursSky = NeighboursSky(),
+    outage: VendorOutage = VendorOutage(),
+) -> FleetResult:
+    """One verdict per reading (`rules`, in order), and the fleet verdicts.
+
+    The rules before the first that needs a model decide most sites at
+    once (night, silence, the vendor's status); the others are modelled
+    together (`expected.ModelBook`: the sun shared per place), their
+    neighbours' skies taken, and the rest of the rules asked."""
+    split = _first_needing_model(rules)
+    early, later = rules[:split], rules[split:]
+    facts = {
+        r.site: CheckFacts(r, at, sun_elevation(r.latitude, r.longitude, at)) for r in readings
+    }
+    decided = {site: _decide(f, early) for site, f in facts.items()}
+    book = ModelBook(at)
     models = {
-        r.site: site_model(r, as_of(r, at))
+        r.site: book.model(r, as_of(r, at))
         for r in readings
-        if early[r.site] is None and site_capacity(r)
+        if decided[r.site] is None and site_capacity(r)
     }
     witnesses = {
         site: witness(r, models[site])
         for r in readings
         if (site := r.site) in models and r.energy_today_wh is not None
     }
-    skies = neighbour_skies(readings, witnesses, th)
-    return FleetEvidence(readings, at, th, early, models, witnesses, skies)
-
-
-def classify_fleet(
-    readings: list[Reading], at: datetime, th: Thresholds | None = None
-) -> FleetResult:
-    return fleet_evidence(readings, at, th or Thresholds()).classify()
+    # (every witness is among the sites left to judge)
+    undecided = [r for r in readings if decided[r.site] is None]
+    skies = neighbour_skies(undecided, witnesses, sky) if models else {}
+    verdicts = []
+    for r in readings:
+        verdict = decided[r.site]
+        if verdict is None:
+            full = replace(facts[r.site], model=models.get(r.site), sky=skies.get(r.site, NO_SKY))
+            verdict = _decide(full, later)
+        if verdict is None:  # pragma: no cover - the rules end with Reporting
+            raise AssertionError(f"no check rule judged site {r.site!r}")
+        verdicts.append(verdict)
+    return outage(verdicts)
 
 
 def classify_liveness(
-    readings: list[Reading], at: datetime, th: Thresholds | None = None
+    readings: list[Reading],
+    at: datetime,
+    rules: tuple[CheckRule, ...] = CHECK_RULES,
+    outage: VendorOutage = VendorOutage(),
 ) -> FleetResult:
-    """Judge a liveness pass: freshness and the vendor's own status only.
-    A site heard from in time is `reporting` (which ends a comms loss but
-    says nothing of production: only a production judgment clears those)."""
-    th = th or Thresholds()
+    """Judge a liveness pass: the rules a liveness pass asks (freshness and
+    the vendor's own status, `CheckRule.liveness`). A site heard from in time
+    is `reporting` (which ends a comms loss but says nothing of production:
+    only a production judgment clears those)."""
+    asked = tuple(rule for rule in rules if rule.liveness)
     verdicts = []
     for reading in readings:
         if reading.last_report_at is None and reading.vendor_status:
             # a liveness call without a time (APsystems `light`): the vendor's
             # status of now is all there is to judge
             reading = replace(reading, last_report_at=at)
-        early = _pre_checks(reading, at, th)
-        if early is None or early.kind == FaultKind.CONFIGURATION_ISSUE:
-            early = Verdict(
+        facts = CheckFacts(reading, at, sun_elevation(reading.latitude, reading.longitude, at))
+        verdict = _decide(facts, asked)
+        if verdict is None or verdict.kind == HealthState.OK:
+            verdict = Verdict(
                 reading.site,
                 HealthState.REPORTING,
                 "heard from in time",
                 reading.account,
                 {"last_report_at": reading.last_report_at.isoformat()},
             )
-        verdicts.append(early)
-    return _fold_vendor_outages(verdicts, th)
+        verdicts.append(verdict)
+    return outage(verdicts)
 
 
-def _fold_vendor_outages(verdicts: list[Verdict], th: Thresholds) -> FleetResult:
-    """Most of an account's judged sites silent at once is the vendor's cloud:
-    one fleet incident, and those sites get `vendor_outage`, not a ticket each.
-    "At once" is evidence, not a coincidence of counts: the silent sites'
-    last reports stopped within `vendor_outage_window` of each other."""
-    judged: dict[str, list[Verdict]] = defaultdict(list)
-    for v in verdicts:
-        if is_judged(v.kind):
-            judged[v.account].append(v)
-    fleet: list[FleetVerdict] = []
-    folded: set[str] = set()
-    for account, items in judged.items():
-        silent = _silent_together(
-            [v for v in items if v.kind == FaultKind.COMMS_LOSS], th.vendor_outage_window
+# ---------------------------------------------------------------- documentation
+
+
+def _value(value) -> str:
+    if isinstance(value, timedelta):
+        minutes = value.total_seconds() / 60
+        return f"{minutes / 60:g} h" if minutes >= 60 else f"{minutes:g} min"
+    return f"{value}"
+
+
+def _doc(item) -> str:
+    return " ".join((type(item).__doc__ or "").split())
+
+
+def rules_markdown(
+    rules: tuple[CheckRule, ...] = CHECK_RULES,
+    sky: NeighboursSky = NeighboursSky(),
+    outage: VendorOutage = VendorOutage(),
+) -> str:
+    """The check rules as the documentation shows them: in order, each with
+    the verdicts it gives, what it decides (its docstring) and its
+    thresholds; then the neighbours' sky and the fleet rule."""
+    out = [
+        "| # | rule | gives | decides | thresholds |",
+        "|---|---|---|---|---|",
+    ]
+    for number, rule in enumerate(rules, start=1):
+        kinds = ", ".join(getattr(k, "value", k) for k in rule.gives)
+        limits = "<br>".join(
+            f"`{name}` = {_value(value)}" for name, value in type(rule).thresholds()
         )
-        if len(silent) >= th.vendor_outage_min_sites and len(
-            silent
-        ) >= th.vendor_outage_fraction * len(items):
-            folded.update(v.site for v in silent)
-            fleet.append(
-                FleetVerdict(
-                    account,
-                    FaultKind.VENDOR_OUTAGE,
-                    f"{len(silent)} of {len(items)} sites of account {account} went "
-                    "silent together: the vendor's cloud, not the sites",
-                    tuple(v.site for v in silent),
-                )
-            )
-    if folded:
-        verdicts = [
-            Verdict(
-                v.site,
-                FaultKind.VENDOR_OUTAGE,
-                "part of a vendor-cloud outage",
-                v.account,
-                v.evidence,
-            )
-            if v.kind == FaultKind.COMMS_LOSS and v.site in folded
-            else v
-            for v in verdicts
-        ]
-    return FleetResult(verdicts, fleet)
-
-
-def _silent_together(silent: list[Verdict], window: timedelta) -> list[Verdict]:
-    """The largest group of silent sites whose last reports lie within
-    `window` of each other (a vendor's own "not reporting" status, without a
-    time, joins any group)."""
-    timed, untimed = [], []
-    for v in silent:
-        last = v.evidence.get("last_report_at")
-        if last:
-            timed.append((datetime.fromisoformat(last), v))
-        else:
-            untimed.append(v)
-    timed.sort(key=lambda item: item[0])
-    best: list[Verdict] = []
-    first = 0
-    for last in range(len(timed)):
-        while timed[last][0] - timed[first][0] > window:
-            first += 1
-        if last - first + 1 > len(best):
-            best = [v for _, v in timed[first : last + 1]]
-    return best + untimed
+        out.append(
+            f"| {number} | `{type(rule).__name__}` | {kinds} | {_doc(rule)} | {limits or '-'} |"
+        )
+    for title, item in (("The neighbours' sky", sky), ("The fleet rule", outage)):
+        limits = ", ".join(f"`{f.name}` = {_value(getattr(item, f.name))}" for f in fields(item))
+        out += ["", f"**{title}** (`{type(item).__name__}`): {_doc(item)} Thresholds: {limits}."]
+    return "\n".join(out)

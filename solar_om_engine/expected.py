@@ -1,10 +1,10 @@
 """Expected output from physics (pvlib): what a roof produces under a given sky.
 
 For one site and one instant the model computes, for a grid of sky states,
-the AC power now and the AC energy since local midnight:
+the AC power then and the AC energy since local midnight:
 
 1. solar position (pvlib's analytical zenith and azimuth, Spencer's
-   declination and equation of time) every 15 minutes since midnight;
+   declination and equation of time) every 15 minutes from local midnight;
 2. clear-sky irradiance at the site: Ineichen with the climatological Linke
    turbidity of the place and month (pvlib's bundled table);
 3. the sky: a clear-sky index ``kc`` (the fraction of the clear-sky global
@@ -23,15 +23,25 @@ the AC power now and the AC energy since local midnight:
 A site without arrays is modelled as several plausible roofs (flat, 10-40°
 tilt, facing each compass point), which gives bounds instead of a value: the
 classifier uses them only where every plausible roof agrees.
+
+One check models many sites at one instant, so the work is shared
+(`ModelBook`): the sun's position and the clear-sky irradiance are computed
+once per place (a cell of `PLACE_CELL_DEG`), local day and check, at the
+nodes of a 15-minute grid from local midnight; each site's power and energy
+since midnight are read off that grid at its own last report. A site
+without arrays is PVWatts throughout, which scales with its capacity, so its
+plausible roofs are modelled once per place, per kW.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import lru_cache
+from pathlib import Path
 
+import h5py
 import numpy as np
 import pandas as pd
 from pvlib import atmosphere, clearsky, inverter, irradiance, pvsystem, solarposition, temperature
@@ -63,11 +73,19 @@ GRAZING_ELEVATION_DEG = 15.0
 # sun lives on diffuse light, which the model knows least (the sky's
 # brightness across the dome, the ground in front of it)
 MIN_SKY_CONTRAST = 1.5
+# The sites of one check within a cell this many degrees wide share the sun
+# (its position and the clear-sky irradiance), taken at the cell's centre: at
+# most 0.125° of latitude and 30 s of solar time away, which moves the sun by
+# less than 0.2° and a clear sky's irradiance at 10° elevation by about 3 %:
+# nothing to a rule that tells 0 W from at least 5 % of capacity, or a
+# witness's sky from its neighbours' (their clouds differ by far more).
+PLACE_CELL_DEG = 0.25
 
 
 @dataclass(frozen=True)
 class SiteModel:
-    """Modelled AC output of one site for every sky state in `KC_GRID`.
+    """Modelled AC output of one site at one instant, for every sky state in
+    `KC_GRID`: power then and energy since local midnight.
 
     `energy_wh[k]` and `power_w[k]` are the site's (or, without arrays, the
     default equator-facing roof's); `*_min`/`*_max` bound them over the
@@ -79,18 +97,11 @@ class SiteModel:
     energy_wh: np.ndarray
     power_w: np.ndarray
     energy_min_wh: np.ndarray
-    energy_max_wh: np.ndarray
     power_min_w: np.ndarray
     power_max_w: np.ndarray
     # the most any roof of this DC could have made so far (a clear sky's beam
     # and diffuse light on a sun-tracking plane, no losses, clipped at AC)
     energy_ceiling_wh: float = 0.0
-    # how high the sun has been today so far (degrees): the whole day's
-    # light came in under it
-    max_elevation_deg: float = 90.0
-    # the share of the clear-sky energy so far that came with the sun below
-    # GRAZING_ELEVATION_DEG (dawn; the midnight sun)
-    grazing_share: float = 0.0
 
     @staticmethod
     def _at(curve: np.ndarray, kc: float) -> float:
@@ -103,40 +114,15 @@ class SiteModel:
         return self._at(self.power_w, kc)
 
     def power_min(self, kc: float) -> float:
+        """The least power any plausible roof makes under the sky `kc`."""
         return self._at(self.power_min_w, kc)
 
     def energy_min(self, kc: float) -> float:
+        """The least energy since midnight any plausible roof makes under `kc`."""
         return self._at(self.energy_min_wh, kc)
-
-    def energy_max(self, kc: float) -> float:
-        return self._at(self.energy_max_wh, kc)
 
     def power_max(self, kc: float) -> float:
         return self._at(self.power_max_w, kc)
-
-    def power_least(self, darkest: float, brightest: float = KC_GRID[-1]) -> float:
-        """The least power any plausible roof makes under any sky from
-        `darkest` to `brightest`: not always under the darkest, since a
-        roof facing away from the sun gets more diffuse light from an
-        overcast than from a clear sky."""
-        return _bound(self.power_min_w, darkest, brightest, np.min)
-
-    def energy_least(self, darkest: float, brightest: float = KC_GRID[-1]) -> float:
-        """The least energy so far under any sky from `darkest` to `brightest`."""
-        return _bound(self.energy_min_wh, darkest, brightest, np.min)
-
-    def energy_most(self, darkest: float, brightest: float) -> float:
-        """The most energy so far under any sky from `darkest` to `brightest`
-        (the other side of `energy_least`: a fault must be short of it before
-        the site can be called normal)."""
-        return _bound(self.energy_max_wh, darkest, brightest, np.max)
-
-    @property
-    def tells_sky_today(self) -> bool:
-        """Whether the energy so far depends on the sky enough to tell it
-        (and to be judged against it): False for a roof that has faced away
-        from the sun all day so far."""
-        return _contrasted(self.energy_wh)
 
     def sky_from_energy(self, energy_wh: float) -> float | None:
         return _invert(self.energy_wh, energy_wh)
@@ -147,13 +133,6 @@ class SiteModel:
     def sky_from_power_max(self, power_w: float) -> float | None:
         """The darkest sky that explains `power_w` on any plausible roof."""
         return _invert(self.power_max_w, power_w)
-
-
-def _bound(curve: np.ndarray, darkest: float, brightest: float, pick) -> float:
-    """`pick` (np.min, np.max) of `curve` over the skies from `darkest` to `brightest`."""
-    inside = KC_GRID[(KC_GRID > darkest) & (KC_GRID < brightest)]
-    skies = np.concatenate(([darkest, max(darkest, brightest)], inside))
-    return float(pick(np.interp(skies, KC_GRID, curve)))
 
 
 def _contrasted(curve: np.ndarray) -> bool:
@@ -186,44 +165,34 @@ def site_capacity(reading: Reading) -> float | None:
     return None
 
 
-def default_arrays(reading: Reading) -> tuple[Array, ...]:
-    """Without arrays: the capacity as one roof facing the equator, 25° tilt."""
-    azimuth = 180.0 if reading.latitude >= 0 else 0.0
-    return (Array(site_capacity(reading) / 1000.0, 25.0, azimuth),)
+# pvlib's climatological Linke turbidity table: 2160 x 4320 x 12 (uint8, 20 x
+# the turbidity), rows from 90° N, columns from 180° W, 5' apart, a month per
+# layer (pvlib.clearsky.lookup_linke_turbidity reads the same file)
+LINKE_TABLE = Path(clearsky.__file__).parent / "data" / "LinkeTurbidities.h5"
 
 
-def candidate_roofs(reading: Reading) -> list[tuple[Array, ...]]:
-    kwp = site_capacity(reading) / 1000.0
-    roofs = [(Array(kwp, 0.0, 180.0),)]
-    roofs += [(Array(kwp, t, a),) for t in UNKNOWN_TILTS for a in UNKNOWN_AZIMUTHS]
-    return roofs
+def _table_index(degrees: float, first: float, last: float, size: int) -> int:
+    """The table's row or column nearest `degrees` (pvlib's own indexing)."""
+    scale = size / (last - first)
+    centre = first + 1 / scale / 2
+    return min(max(int(np.around((degrees - centre) * scale)), 0), size - 1)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1)
+def _linke_table():
+    """The table, opened once for the process (read only): its chunks are
+    compressed, and an open file keeps the ones just read."""
+    return h5py.File(LINKE_TABLE, "r")["LinkeTurbidity"]
+
+
+@lru_cache(maxsize=8192)
 def _linke_turbidity(lat_cell: float, lon_cell: float, month: int) -> float:
-    when = pd.DatetimeIndex([pd.Timestamp(2020, month, 15, 12, tz="UTC")])
-    value = clearsky.lookup_linke_turbidity(when, lat_cell, lon_cell, interp_turbidity=False)
-    return float(value.iloc[0])
-
-
-def _times(reading: Reading, at: datetime) -> tuple[pd.DatetimeIndex, np.ndarray]:
-    """Slot midpoints from local midnight to `at` with their lengths in hours,
-    then `at` itself with weight 0 (for the power now)."""
-    local = at.astimezone(zone(reading.timezone))
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    span = (local - midnight).total_seconds()
-    step = STEP.total_seconds()
-    n_full = int(span // step)
-    mids = [midnight + STEP * i + STEP / 2 for i in range(n_full)]
-    weights = [step / 3600.0] * n_full
-    rest = span - n_full * step
-    if rest > 0:
-        mids.append(midnight + STEP * n_full + timedelta(seconds=rest / 2))
-        weights.append(rest / 3600.0)
-    mids.append(local)
-    weights.append(0.0)
-    times = pd.DatetimeIndex([t.astimezone(zone("UTC")) for t in mids])
-    return times, np.asarray(weights)
+    """The Linke turbidity of a place and month: one point of the table
+    (what pvlib's lookup reads, without reopening the file and building
+    pandas objects around it each time)."""
+    row = _table_index(lat_cell, 90.0, -90.0, 2160)
+    column = _table_index(lon_cell, -180.0, 180.0, 4320)
+    return float(_linke_table()[row, column, month - 1]) / 20.0
 
 
 @dataclass(frozen=True)
@@ -237,25 +206,9 @@ class _Sun:
     weights: np.ndarray
     doy: np.ndarray
 
-    @property
-    def max_elevation(self) -> float:
-        return float(90.0 - self.zenith.min()) if len(self.zenith) else -90.0
-
-    def grazing_share(self, power: np.ndarray) -> float:
-        """The share of the energy of `power` (one value per time) made
-        with the sun below GRAZING_ELEVATION_DEG."""
-        energy = power @ self.weights
-        grazing = (90.0 - self.zenith) < GRAZING_ELEVATION_DEG
-        return float((power * grazing) @ self.weights / energy) if energy > 0 else 0.0
-
-    def energy_ceiling(self, dc_w: float, ac_w: float) -> float:
-        tracking = (self.dni + self.dhi) * CLOUD_ENHANCEMENT
-        return float(np.minimum(dc_w * tracking / 1000.0, ac_w) @ self.weights)
-
-
-def _sun(reading: Reading, at: datetime) -> _Sun:
-    times, weights = _times(reading, at)
-    return _sun_at(reading.latitude, reading.longitude, times, weights)
+    def take(self, index: np.ndarray) -> _Sun:
+        """The sun at the times `index` selects."""
+        return _Sun(*(getattr(self, name)[index] for name in self.__dataclass_fields__))
 
 
 def _sun_at(lat: float, lon: float, times: pd.DatetimeIndex, weights: np.ndarray) -> _Sun:
@@ -295,19 +248,25 @@ def _sun_at(lat: float, lon: float, times: pd.DatetimeIndex, weights: np.ndarray
     return _Sun(zenith, azimuth, ghi, dni, dhi, dni_extra, weights, doy)
 
 
+def _sky_light(sun: _Sun, kc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ghi, dni, dhi) under the clear-sky index `kc` (a column of KC_GRID,
+    or one index per time): the beam fades as the sky darkens and is gone
+    under BEAM_FROM_KC; the rest of the global light is diffuse."""
+    beam = np.clip((kc - BEAM_FROM_KC) / (1.0 - BEAM_FROM_KC), 0.0, 1.0)
+    cos_z = np.clip(np.cos(np.radians(sun.zenith)), 0.0, None)
+    ghi = kc * sun.ghi
+    dni = beam * sun.dni
+    dhi = np.clip(ghi - dni * cos_z, 0.0, None)
+    return ghi, dni, dhi
+
+
 def _site_power(
     sun: _Sun, arrays: tuple[Array, ...], ac_w: float, kc: np.ndarray | None = None
 ) -> np.ndarray:
     """AC power, shape (len(KC_GRID), len(times)), or (len(times),) for one
     sky state per time when `kc` is given."""
     kc = KC_GRID[:, None] if kc is None else np.asarray(kc, dtype=float)
-    # the beam fades as the sky darkens and is gone under BEAM_FROM_KC;
-    # the rest of the global light is diffuse
-    beam = np.clip((kc - BEAM_FROM_KC) / (1.0 - BEAM_FROM_KC), 0.0, 1.0)
-    cos_z = np.clip(np.cos(np.radians(sun.zenith)), 0.0, None)
-    ghi = kc * sun.ghi
-    dni = beam * sun.dni
-    dhi = np.clip(ghi - dni * cos_z, 0.0, None)
+    ghi, dni, dhi = _sky_light(sun, kc)
     dc = np.zeros(ghi.shape)
     for array in arrays:
         dc += plane_dc(sun, array.tilt, array.azimuth, array.dc_kwp * 1000.0, ghi, dni, dhi)
@@ -341,11 +300,6 @@ def to_ac(dc: np.ndarray, ac_w: float) -> np.ndarray:
     return np.clip(np.nan_to_num(np.asarray(ac, dtype=float)), 0.0, ac_w)
 
 
-def clear_sky(sun: _Sun) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ghi, dni, dhi) of a clear sky at `sun`'s times."""
-    return sun.ghi, sun.dni, sun.dhi
-
-
 def ac_power(
     latitude: float,
     longitude: float,
@@ -362,48 +316,168 @@ def ac_power(
     return _site_power(sun, arrays, ac_w, np.asarray(sky, dtype=float))
 
 
-def site_model(reading: Reading, at: datetime) -> SiteModel:
-    """The modelled output of `reading`'s site at `at` for each sky state."""
-    sun = _sun(reading, at)
-    ac_w = site_capacity(reading)
-    if reading.arrays:
-        power = _site_power(sun, reading.arrays, ac_w)
-        energy = power @ sun.weights
-        now = power[:, -1]
-        dc_w = sum(a.dc_kwp for a in reading.arrays) * 1000.0
-        ceiling = sun.energy_ceiling(dc_w, ac_w)
-        clear = power[int(np.searchsorted(KC_GRID, 1.0))]
-        return SiteModel(
-            True,
-            dc_w,
-            ac_w,
-            energy,
-            now,
-            energy,
-            energy,
-            now,
-            now,
-            ceiling,
-            sun.max_elevation,
-            sun.grazing_share(clear),
+# ---------------------------------------------------------------- one check's models
+
+
+@dataclass(frozen=True)
+class _Curves:
+    """Power (W) at each node of a day grid and energy (Wh) from midnight to
+    it, per sky state: arrays (..., nodes)."""
+
+    power: np.ndarray
+    energy: np.ndarray
+
+    @classmethod
+    def of(cls, power: np.ndarray, step_h: float) -> _Curves:
+        """The trapezoid integral of `power` along its last axis."""
+        steps = (power[..., 1:] + power[..., :-1]) * (step_h / 2.0)
+        energy = np.concatenate(
+            (np.zeros(power.shape[:-1] + (1,)), np.cumsum(steps, axis=-1)), axis=-1
         )
-    nominal = _site_power(sun, default_arrays(reading), ac_w)
-    energies, powers = [], []
-    for roof in candidate_roofs(reading):
-        p = _site_power(sun, roof, ac_w)
-        energies.append(p @ sun.weights)
-        powers.append(p[:, -1])
-    energies, powers = np.array(energies), np.array(powers)
-    return SiteModel(
-        False,
-        ac_w,
-        ac_w,
-        nominal @ sun.weights,
-        nominal[:, -1],
-        energies.min(axis=0),
-        energies.max(axis=0),
-        powers.min(axis=0),
-        powers.max(axis=0),
-        sun.energy_ceiling(ac_w, ac_w),
-        sun.max_elevation,
+        return cls(power, energy)
+
+    def at(self, node: int, frac: float) -> tuple[np.ndarray, np.ndarray]:
+        """(power, energy) between node `node` and the next, `frac` of the way."""
+        power = self.power[..., node] * (1.0 - frac) + self.power[..., node + 1] * frac
+        energy = self.energy[..., node] * (1.0 - frac) + self.energy[..., node + 1] * frac
+        return power, energy
+
+
+@dataclass(frozen=True)
+class _DayGrid:
+    """The sun at one place from its local midnight, every STEP, through a
+    node at or after the check."""
+
+    start: datetime  # local midnight (aware)
+    sun: _Sun  # at the nodes (weights unused)
+    lit: np.ndarray  # indices of the nodes with the sun up
+    # the clear-sky light on a sun-tracking plane (kW/m2), at each node
+    tracking: np.ndarray
+
+    @property
+    def nodes(self) -> int:
+        return len(self.sun.zenith)
+
+    def position(self, when: datetime) -> tuple[int, float]:
+        """(node, fraction of a step after it) of an instant of the day."""
+        steps = (when - self.start) / STEP
+        node = min(max(int(steps), 0), self.nodes - 2)
+        return node, min(max(steps - node, 0.0), 1.0)
+
+    def power(self, arrays: tuple[Array, ...], ac_w: float) -> np.ndarray:
+        """`_site_power` at the nodes, computed only where the sun is up."""
+        out = np.zeros((len(KC_GRID), self.nodes))
+        if len(self.lit):
+            out[:, self.lit] = _site_power(self.sun.take(self.lit), arrays, ac_w)
+        return out
+
+    def ceiling(self, dc_w: float, ac_w: float) -> _Curves:
+        return _Curves.of(np.minimum(dc_w * self.tracking, ac_w), STEP.total_seconds() / 3600)
+
+
+def _day_grid(lat: float, lon: float, tz: str, day, nodes: int) -> _DayGrid:
+    local = zone(tz)
+    start = datetime.combine(day, time(0)).replace(tzinfo=local)
+    times = pd.DatetimeIndex([(start + STEP * i).astimezone(zone("UTC")) for i in range(nodes)])
+    sun = _sun_at(lat, lon, times, np.zeros(nodes))
+    lit = np.flatnonzero(sun.zenith < 90.0)
+    tracking = (sun.dni + sun.dhi) * CLOUD_ENHANCEMENT / 1000.0
+    return _DayGrid(start, sun, lit, tracking)
+
+
+@dataclass(frozen=True)
+class _UnknownRoofs:
+    """The plausible roofs of a site without arrays, per kW of capacity (DC
+    and AC): the nominal one's curves, and the least and most of them."""
+
+    nominal: _Curves
+    least: _Curves
+    most_power: np.ndarray
+    ceiling: _Curves
+
+
+def _unknown_roofs(grid: _DayGrid, southern: bool) -> _UnknownRoofs:
+    planes = [(0.0, 180.0)] + [(t, a) for t in UNKNOWN_TILTS for a in UNKNOWN_AZIMUTHS]
+    tilts = np.array([p[0] for p in planes])[:, None, None]
+    azimuths = np.array([p[1] for p in planes])[:, None, None]
+    power = np.zeros((len(planes), len(KC_GRID), grid.nodes))
+    if len(grid.lit):
+        sun = grid.sun.take(grid.lit)
+        ghi, dni, dhi = _sky_light(sun, KC_GRID[:, None])
+        dc = plane_dc(sun, tilts, azimuths, 1000.0, ghi, dni, dhi)
+        power[:, :, grid.lit] = to_ac(dc, 1000.0)
+    step_h = STEP.total_seconds() / 3600
+    every = _Curves.of(power, step_h)
+    nominal = planes.index((25.0, 0.0 if southern else 180.0))
+    return _UnknownRoofs(
+        _Curves(power[nominal], every.energy[nominal]),
+        _Curves(power.min(axis=0), every.energy.min(axis=0)),
+        power.max(axis=0),
+        grid.ceiling(1000.0, 1000.0),
     )
+
+
+class ModelBook:
+    """The models of one check's sites (`model`), sharing what sites at one
+    place share: the sun on a day grid per `PLACE_CELL_DEG` cell, and the
+    plausible roofs of the sites without arrays, per kW."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+        self._grids: dict[tuple, _DayGrid] = {}
+        self._unknown: dict[tuple, _UnknownRoofs] = {}
+
+    def _grid(self, reading: Reading, when: datetime) -> tuple[tuple, _DayGrid]:
+        local = when.astimezone(zone(reading.timezone))
+        day = local.date()
+        start = datetime.combine(day, time(0)).replace(tzinfo=local.tzinfo)
+        tomorrow = datetime.combine(day + timedelta(days=1), time(0)).replace(tzinfo=local.tzinfo)
+        end = min(max(self.at, when), tomorrow)
+        nodes = max(math.ceil((end - start) / STEP), 1) + 1
+        cell = (
+            round(reading.latitude / PLACE_CELL_DEG) * PLACE_CELL_DEG,
+            round(reading.longitude / PLACE_CELL_DEG) * PLACE_CELL_DEG,
+        )
+        key = (*cell, reading.timezone, day, nodes)
+        grid = self._grids.get(key)
+        if grid is None:
+            grid = self._grids[key] = _day_grid(*cell, reading.timezone, day, nodes)
+        return key, grid
+
+    def model(self, reading: Reading, when: datetime) -> SiteModel:
+        """The modelled output of `reading`'s site at `when` for each sky state."""
+        key, grid = self._grid(reading, when)
+        node, frac = grid.position(when)
+        ac_w = site_capacity(reading)
+        if reading.arrays:
+            dc_w = sum(a.dc_kwp for a in reading.arrays) * 1000.0
+            step_h = STEP.total_seconds() / 3600
+            power, energy = _Curves.of(grid.power(reading.arrays, ac_w), step_h).at(node, frac)
+            _, ceiling = grid.ceiling(dc_w, ac_w).at(node, frac)
+            return SiteModel(True, dc_w, ac_w, energy, power, energy, power, power, float(ceiling))
+        southern = reading.latitude < 0
+        roofs = self._unknown.get((key, southern))
+        if roofs is None:
+            roofs = self._unknown[(key, southern)] = _unknown_roofs(grid, southern)
+        scale = ac_w / 1000.0
+        power, energy = roofs.nominal.at(node, frac)
+        least_power, least_energy = roofs.least.at(node, frac)
+        most = roofs.most_power[:, node] * (1.0 - frac) + roofs.most_power[:, node + 1] * frac
+        _, ceiling = roofs.ceiling.at(node, frac)
+        return SiteModel(
+            False,
+            ac_w,
+            ac_w,
+            energy * scale,
+            power * scale,
+            least_energy * scale,
+            least_power * scale,
+            most * scale,
+            float(ceiling) * scale,
+        )
+
+
+def site_model(reading: Reading, at: datetime) -> SiteModel:
+    """The modelled output of `reading`'s site at `at` for each sky state
+    (one site alone: a check models its sites through one `ModelBook`)."""
+    return ModelBook(at).model(reading, at)

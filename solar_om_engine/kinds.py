@@ -53,32 +53,16 @@ class Abstention(str, Enum):
 
     NEVER_REPORTED = "never_reported"
     VENDOR_STATUS = "vendor_status"
-    # a cellular gateway between uploads, or silent since sunrise but not for long
+    # a cellular gateway between uploads whose last one showed no production,
+    # or silent since sunrise but not for long; a day with too little reported
     REPORT_OLD = "report_old"
     # ~0 W while too little power is due to call it Zero Production
     TOO_DARK = "too_dark"
-    # the sun has not yet risen above GRAZING_ELEVATION_DEG today
+    # the sun too low all day
     SUN_LOW = "sun_low"
-    # most of the day's light so far came at grazing sun
-    GRAZING_LIGHT = "grazing_light"
     NO_NEIGHBOURS = "no_neighbours"
     # the neighbours saw a storm-dark sky (or snow on the roofs)
     STORM = "storm"
-    LITTLE_DUE = "little_due"
-    # broken clouds: too early in the day for passing shadows to average out
-    BROKEN_CLOUDS = "broken_clouds"
-    # no neighbours near enough to share the site's clouds, and too early in
-    # the day or a shortfall their disagreement explains (a slow cloud)
-    FAR_NEIGHBOURS = "far_neighbours"
-    # low, but some neighbours saw as dark a sky
-    DARKER_NEIGHBOURS = "darker_neighbours"
-    # above the threshold, but short of what the brighter neighbours' sky gives
-    BRIGHTER_NEIGHBOURS = "brighter_neighbours"
-    # the roof has faced away from the sun all day so far: diffuse light
-    DIFFUSE_LIGHT = "diffuse_light"
-    # the sky now is far from the day's so far (a storm came in, a dark
-    # morning cleared)
-    CHANGING_SKY = "changing_sky"
 
 
 FAULT_KIND_LABELS = {

@@ -33,16 +33,21 @@ from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
 from functools import lru_cache
 
+from .classify import Night, Silent
 from .clients import costs as vendor_costs
 from .daylight import sun_elevation
 from .errors import EngineError
 from .quota import Tier
 
-STALE_AFTER_MIN = 45.0  # classify.Thresholds.stale_after: three missed 15-minute uploads
+# when the check calls a site silent (three missed 15-minute uploads): the
+# check rule's own threshold, so the two never drift apart
+STALE_AFTER_MIN = Silent.stale_after.total_seconds() / 60
 DETECT_SLACK = 0.10  # production may cost at most this share of the detection time
 MAX_JUDGMENTS = 2  # per site and daylight day: around solar noon and mid-afternoon
 CRON_EVERY_MIN = 1.0  # the health check's cron: a pass starts at most this late
-MIN_ELEVATION = 10.0  # classify.Thresholds.min_elevation_deg: what the check calls daylight
+# what the check calls daylight: the sun's elevation (degrees) below which
+# the check rule `classify.Night` judges nothing
+MIN_ELEVATION = Night.min_elevation_deg
 SAMPLE_MIN = 10  # daylight is sampled every 10 minutes
 SLOT_MIN = 120.0  # a production slot's judgments fit in two hours around their time
 # a site judged less than daily is judged every k days, at least monthly
@@ -126,14 +131,25 @@ def daylight_minutes(
     fleet at least (the union: a liveness call covers them all), counted from
     `after` when given."""
     start = datetime.combine(day, time(0), tzinfo=timezone.utc)
-    lit = 0
-    for step in range(0, 24 * 60, SAMPLE_MIN):
-        at = start + timedelta(minutes=step)
-        if after is not None and at < after:
-            continue
-        if any(sun_elevation(lat, lon, at) >= min_elevation for lat, lon in locations):
-            lit += SAMPLE_MIN
-    return float(lit)
+    first = 0 if after is None else math.ceil((after - start) / timedelta(minutes=SAMPLE_MIN))
+    samples = _lit_samples(tuple(locations), day, min_elevation)
+    return float(SAMPLE_MIN * sum(samples[max(first, 0) :]))
+
+
+@lru_cache(maxsize=4096)
+def _lit_samples(
+    locations: tuple[tuple[float, float], ...], day: date, min_elevation: float
+) -> tuple[bool, ...]:
+    """Whether the sun is up at one location at least, every SAMPLE_MIN of
+    the UTC `day` (kept: every run of the check plans the same month)."""
+    start = datetime.combine(day, time(0), tzinfo=timezone.utc)
+    return tuple(
+        any(
+            sun_elevation(lat, lon, start + timedelta(minutes=step)) >= min_elevation
+            for lat, lon in locations
+        )
+        for step in range(0, 24 * 60, SAMPLE_MIN)
+    )
 
 
 def _month_end(day: date) -> date:

@@ -5,9 +5,10 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
+import urllib3
 
 from solar_om_engine.clients import CLIENTS, SiteRef
-from solar_om_engine.clients.base import check_base_url, redact
+from solar_om_engine.clients.base import check_base_url, connection_pool, redact
 from solar_om_engine.daylight import sun_elevation
 from solar_om_engine.quota import QuotaLedger, Tier, tier_for
 
@@ -258,3 +259,20 @@ def test_a_solaredge_site_asleep_since_midnight_costs_the_previous_day(sim, flee
     (reading,) = result.readings
     # heard from last evening: stale, not "never reported"
     assert reading.last_report_at is not None and reading.last_report_at < AT
+
+
+def test_the_environments_proxy_and_certificates_are_read_once_per_client(monkeypatch):
+    # what requests read from the environment on every call, the client
+    # reads when it is made: the proxy for the vendor's host ...
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/company.pem")
+    pool = connection_pool("https://monitoringapi.solaredge.com/v2")
+    assert isinstance(pool, urllib3.ProxyManager)
+    assert pool.proxy.host == "proxy.example"
+    assert pool.connection_pool_kw["ca_certs"] == "/etc/ssl/certs/company.pem"
+    # ... none for a host NO_PROXY lists
+    direct = connection_pool("https://api.internal.example/v4")
+    assert not isinstance(direct, urllib3.ProxyManager)
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    assert connection_pool("https://x.example").connection_pool_kw["cert_reqs"] == "CERT_REQUIRED"

@@ -1,9 +1,9 @@
-"""Expected output from physics, and the verdicts it makes trustworthy.
+"""Expected output from physics, and the snapshot verdicts it makes trustworthy.
 
 The readings here are built from the engine's own model of each roof under
 a given sky (a clear-sky index), so each test states the physical situation
-(an east roof at 9 a.m. under broken clouds, a shaded roof, an overcast day)
-and checks what a user would read. The benchmark (`bench/`) checks the same
+(an east roof at 9 a.m., an overcast day, a dull winter afternoon) and
+checks what a user would read. The benchmark (`bench/`) checks the same
 rules against an independent pvlib fleet.
 """
 
@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from solar_om_engine.classify import classify_fleet
-from solar_om_engine.expected import site_model
+from solar_om_engine.expected import PLACE_CELL_DEG, ModelBook, site_model
 from solar_om_engine.readings import ReadingError, parse_reading
 
 MUNICH = (48.137, 11.575, "Europe/Berlin")
@@ -115,6 +115,14 @@ def test_clouds_lower_the_output_and_a_clear_sky_clips_at_the_inverter():
     assert model.energy(0.3) < model.energy(0.6) < model.energy(1.0)
 
 
+def test_a_clear_june_morning_in_munich_makes_what_a_south_roof_makes():
+    # 8 kWp at 30° south, midnight to noon local on 21 June under a clear
+    # sky: about 2 kWh per kWp, and about 5.4 kW at noon
+    model = site_model(parse_reading(raw("s", NOON, SOUTH)), NOON)
+    assert model.energy(1.0) == pytest.approx(16400, rel=0.03)
+    assert model.power(1.0) == pytest.approx(5430, rel=0.03)
+
+
 def test_southern_hemisphere_roofs_face_north():
     at = datetime(2026, 12, 21, 2, 0, tzinfo=timezone.utc)  # 13:00 in Sydney
     north = site_model(parse_reading(raw("n", at, NORTH, place=SYDNEY)), at)
@@ -130,15 +138,14 @@ def test_polar_night_models_nothing():
     assert model.energy(1.0) == 0.0
 
 
-def test_the_least_a_roof_makes_is_not_always_under_the_darkest_sky():
-    # at 9 a.m. a west roof sees no beam: a clear sky gives it less than an
-    # overcast (less diffuse light), so "the darker sky" is no lower bound
+def test_a_west_roof_gets_more_from_an_overcast_than_from_a_clear_morning():
+    # at 9 a.m. a west roof sees no beam: clouds scatter more light onto it
     west = site_model(parse_reading(raw("w", NINE_AM, WEST)), NINE_AM)
     assert west.energy(0.3) > 1.3 * west.energy(1.0)
-    assert west.energy_least(0.3, 1.0) == pytest.approx(west.energy(1.0))
-    assert west.power_least(0.3) <= west.power(1.0)
+    # and it cannot tell the sky: its output does not say how bright it is
+    assert west.sky_from_power(west.power(0.9)) is None
     south = site_model(parse_reading(raw("s", NOON, SOUTH)), NOON)
-    assert south.energy_least(0.3, 1.0) == pytest.approx(south.energy(0.3))
+    assert south.sky_from_power(south.power(0.9)) == pytest.approx(0.9, abs=0.01)
 
 
 def test_without_arrays_the_model_brackets_every_plausible_roof():
@@ -148,6 +155,42 @@ def test_without_arrays_the_model_brackets_every_plausible_roof():
         known = site_model(parse_reading(raw("k", NINE_AM, roof)), NINE_AM)
         assert model.power_min(0.8) <= known.power(0.8) * 1.05
         assert known.power(0.8) <= model.power_max(0.8) * 1.05
+        assert model.energy_min(0.8) <= known.energy(0.8) * 1.05
+
+
+def test_sites_of_one_place_share_the_sun_and_their_plausible_roofs():
+    book = ModelBook(NOON)
+    near = [
+        parse_reading(raw(f"s{i}", NOON, None, offset=0.01 * i, capacity=1000.0 * (i + 1)))
+        for i in range(8)
+    ]
+    models = [book.model(r, r.last_report_at) for r in near]
+    # eight sites within 0.08° of each other: one grid of the sun, one set
+    # of plausible roofs, scaled to each site's capacity
+    assert len(book._grids) == len(book._unknown) <= 2
+    assert models[3].power_min(0.5) == pytest.approx(4 * models[0].power_min(0.5), rel=1e-9)
+
+
+def test_the_shared_place_moves_the_model_by_little():
+    # a site at the corner of its cell against the same roof at the cell's centre
+    corner = PLACE_CELL_DEG / 2 - 0.001
+    for at in (NINE_AM, NOON, datetime(2026, 12, 21, 14, 0, tzinfo=timezone.utc)):
+        centre = site_model(parse_reading(raw("c", at, SOUTH, place=(48.0, 11.0, MUNICH[2]))), at)
+        edge = site_model(
+            parse_reading(raw("e", at, SOUTH, place=(48.0 + corner, 11.0 + corner, MUNICH[2]))), at
+        )
+        assert edge.power(1.0) == pytest.approx(centre.power(1.0), rel=0.01)
+        assert edge.energy(1.0) == pytest.approx(centre.energy(1.0), rel=0.01)
+
+
+def test_the_model_follows_each_sites_own_last_report():
+    # two readings of one roof, five and twenty minutes before the check
+    book = ModelBook(NOON)
+    site = parse_reading(raw("s", NOON, SOUTH))
+    later = book.model(site, NOON - timedelta(minutes=5))
+    earlier = book.model(site, NOON - timedelta(minutes=20))
+    assert earlier.energy(1.0) < later.energy(1.0)
+    assert later.energy(1.0) - earlier.energy(1.0) == pytest.approx(5430 / 4, rel=0.05)
 
 
 @pytest.mark.parametrize(
@@ -168,29 +211,27 @@ def test_bad_arrays_name_the_field(arrays, field):
 # ---------------------------------------------------------------- verdicts
 
 
-@pytest.mark.parametrize("roof", [EAST, WEST, NORTH, EAST_WEST])
-@pytest.mark.parametrize("sky", [1.0, 0.55, 0.3])
-def test_healthy_roofs_of_every_direction_are_not_alarms(roof, sky):
-    # the issue's false alarm: a healthy west roof at 9 a.m. read as 38 %
+@pytest.mark.parametrize("strip", [False, True])
+@pytest.mark.parametrize("roof", [SOUTH, EAST, WEST, NORTH, EAST_WEST])
+@pytest.mark.parametrize("sky", [1.0, 0.55, 0.3, 0.1])
+def test_healthy_roofs_of_every_direction_are_ok_roof_known_or_not(roof, sky, strip):
+    # the issue's grey screen: a healthy roof must read ok, not indeterminate
     at = datetime(2026, 6, 21, 8, 0, tzinfo=timezone.utc)
-    site = physical("s1", at, roof, sky)
-    v = judge(site, peers(at, sky), at)
-    if sky == 0.3 or roof is WEST:
-        # a dull morning, or a west roof before its sun: too little due yet
-        # to judge; never a fault
-        assert v.kind in ("ok", "indeterminate"), v.reason
-    else:
-        assert v.kind == "ok", v.reason
-    if v.kind == "ok":
-        assert v.evidence["ratio"] == pytest.approx(1.0, abs=0.1)
+    v = judge(physical("s1", at, roof, sky), peers(at, sky), at, strip_arrays=strip)
+    assert v.kind == "ok", v.reason
+    assert "ratio" not in v.evidence
 
 
-def test_half_the_output_with_every_device_reporting_is_underperformance():
-    # (a south roof: a west one has had no sun yet by noon)
+def test_half_the_output_is_not_judged_by_a_snapshot():
+    # a roof at half its model, every device reporting: the day's close
+    # judges it; the snapshot neither alarms nor calls it normal
     site = physical("s1", NOON, SOUTH, 0.7, factor=0.5)
     v = judge(site, peers(NOON, 0.7), NOON)
-    assert v.kind == "underperformance"
-    assert "50% of expected" in v.reason
+    assert v.kind == "ok"
+    assert v.reason.endswith("production is judged at the day's close")
+    assert "producing normally" not in v.reason and "ratio" not in v.evidence
+    # what the roof should have made so far, to show beside what it made
+    assert v.evidence["expected_wh"] == pytest.approx(2 * site["energy_today_wh"], rel=0.02)
 
 
 def test_devices_down_is_string_mlpe_whatever_the_energy():
@@ -229,6 +270,14 @@ def test_power_far_above_capacity_is_a_configuration_issue():
     assert v.reason.startswith("implausible data")
 
 
+def test_a_capacity_entered_ten_times_too_small_is_a_configuration_issue():
+    # 8 kW of roof reporting its clear morning against 800 W of capacity
+    site = physical("s1", NOON, SOUTH, 1.0)
+    site["capacity_w"] = 800.0
+    v = judge(site, peers(NOON, 1.0), NOON, strip_arrays=True)
+    assert v.kind == "configuration_issue"
+
+
 def test_a_vendor_production_alarm_in_daylight_is_evidence():
     site = physical("s1", NOON, SOUTH, 0.8, vendor_status="power")
     v = judge(site, peers(NOON, 0.8), NOON)
@@ -236,171 +285,16 @@ def test_a_vendor_production_alarm_in_daylight_is_evidence():
     assert "vendor status 'power'" in v.reason
 
 
-def test_half_the_output_under_an_even_heavy_overcast_is_underperformance():
-    # diffuse light reaches every roof alike: the neighbours tell the sky well
-    site = physical("s1", NOON, SOUTH, 0.1, factor=0.5)
-    v = judge(site, peers(NOON, 0.1), NOON)
-    assert v.kind == "underperformance"
-    assert v.evidence["sky_today"] == pytest.approx(0.1, abs=0.01)
-
-
-def test_a_storm_dark_sky_abstains_instead_of_guessing():
-    site = physical("s1", NOON, SOUTH, 0.03, factor=0.5)
-    v = judge(site, peers(NOON, 0.03), NOON)
-    assert_abstained(v, "storm", "of a clear sky")
-
-
-EARLY = datetime(2026, 6, 21, 5, 30, tzinfo=timezone.utc)  # 07:30 in Munich
-
-
-def test_an_evenly_lit_morning_shows_underperformance_early():
-    site = physical("s1", EARLY, SOUTH, 0.9, factor=0.5)
-    v = judge(site, peers(EARLY, 0.9), EARLY)
-    assert v.kind == "underperformance"
-    assert v.evidence["expected_wh"] < 0.4 * 8000  # before 0.4 kWh/kWp was due
-
-
-def test_broken_clouds_in_the_morning_abstain_until_the_shadows_average_out():
-    site = physical("s1", EARLY, SOUTH, 0.9, factor=0.5)
-    v = judge(site, peers(EARLY, [0.4, 0.6, 0.8, 1.0, 1.1]), EARLY)
-    assert_abstained(v, "broken_clouds", "broken clouds")
-
-
-# neighbours' skies on a morning of broken clouds: they disagree
-BROKEN = (0.6, 0.7, 0.8, 0.9, 1.0)
-
-
-def broken_morning(factor, neighbours=None, **over):
-    """A south roof at 07:30 making `factor` of what it makes under a 0.9
-    sky, and its verdict among `neighbours` (default: BROKEN skies)."""
-    site = physical("s1", EARLY, SOUTH, 0.9, factor=factor, **over)
-    return site, judge(site, neighbours or peers(EARLY, BROKEN), EARLY)
-
-
-def test_a_deep_shortfall_under_broken_clouds_is_caught_early():
-    # none of the neighbours saw a sky dark enough to explain a quarter of the output
-    site, v = broken_morning(0.25)
-    assert v.kind == "underperformance"
-    assert v.evidence["expected_wh"] < 0.6 * 8000  # before the broken-cloud floor
-    # half the output could still be a cloud the neighbours escaped
-    assert broken_morning(0.5)[1].kind == "indeterminate"
-    # neighbours 20 km away do not share the site's clouds: wait for the day
-    v = judge(site, peers(EARLY, BROKEN, out=0.14), EARLY)
-    assert_abstained(v, "far_neighbours", "within 8 km")
-
-
-def test_short_all_morning_and_short_now_is_underperformance_early():
-    # a third of the morning's energy under broken clouds could be a cloud
-    # that sat on the roof; still a third of the power now, the cloud would
-    # have had to stay: a fault
-    site, v = broken_morning(0.35)
-    assert v.kind == "underperformance"
-    # the same morning, but back to full power now: the cloud moved on
-    full_power = round(modelled(site).power(0.9), 1)
-    assert broken_morning(0.35, power_w=full_power)[1].kind == "indeterminate"
-    # short now too, but so is the next street: the cloud is still overhead
-    street = peers(EARLY, BROKEN)
-    street[0]["power_w"] = round(modelled(street[0]).power(0.3), 1)
-    assert broken_morning(0.35, street)[1].kind == "indeterminate"
-
-
-def test_a_morning_cloud_over_the_site_with_no_witness_within_8_km_is_not_a_fault():
-    # a healthy roof under one cloud after another all morning (a third of
-    # the sky), still under one now; the nearest neighbours that can tell
-    # the sky are 10 km out, in sun: their clouds are not the site's
-    site, v = broken_morning(0.3 / 0.9, peers(EARLY, BROKEN, out=0.068, step=0.002))
-    assert_abstained(v, "far_neighbours", "need not have reached those further out")
-    # the same neighbours 4 km out share the site's sky: a fault
-    street = peers(EARLY, BROKEN, out=0.028, step=0.002)
-    assert broken_morning(0.3 / 0.9, street)[1].kind == "underperformance"
-
-
-def test_neighbours_10_km_out_agreeing_on_a_sunny_morning_say_nothing_of_the_sites_clouds():
-    # half what a 0.9 sky gives: a fault, or a healthy roof that sat under
-    # a cloud all morning; the neighbours that can tell the sky are 10 km
-    # out and all saw 0.9: they agree, but their sky need not be the site's
-    site = physical("s1", EARLY, SOUTH, 0.9, factor=0.5)
-    far = peers(EARLY, 0.9, out=0.068, step=0.002)
-    assert_abstained(judge(site, far, EARLY), "far_neighbours", "within 8 km")
-    # the same sky 4 km out is the site's sky too: half its output is a fault
-    street = peers(EARLY, 0.9, out=0.028, step=0.002)
-    assert judge(site, street, EARLY).kind == "underperformance"
-
-
-# a dim day of ragged cloud: the neighbours, 15-20 km out, disagree on the sky
-DIM = (0.12, 0.15, 0.18, 0.2, 0.25)
-
-
-def test_a_dim_broken_sky_is_judged_once_the_sun_has_been_up_long_enough():
-    # passing shadows average out over the hours the sun has been up, not
-    # over the energy a dim sky let through: by 2 p.m. a roof at a third of
-    # its neighbours' sky is short, although under that sky little was due
-    def verdict(at, out=0.14):
-        site = physical("s1", at, SOUTH, 0.18, factor=0.35)
-        return judge(site, peers(at, DIM, out=out), at)
-
-    for morning in (NINE_AM, NOON):
-        v = verdict(morning)
-        assert_abstained(v, "far_neighbours", "too early in the day")
-    afternoon = NOON + timedelta(hours=2)
-    # neighbours 4-10 km out share the site's clouds
-    v = verdict(afternoon, out=0.02)
-    assert v.kind == "underperformance"
-    assert v.evidence["expected_wh"] < 0.6 * 8000  # under 0.6 kWh/kWp due
-    # 15-20 km out, they do not: on a calm day one cloud can sit over the
-    # site all day, and a third of their sky is no deeper than their
-    # disagreement explains
-    assert_abstained(verdict(afternoon), "far_neighbours", "a slow cloud")
-
-
-def test_normal_means_normal_under_the_brighter_neighbours_sky_too():
-    # 68 % of what the median sky gives, but 60 % of what the brighter
-    # quarter's gives: a shadow the others escaped, or a fault; not "normal"
-    at = NOON + timedelta(hours=2)
-    skies = [0.5, 0.8, 0.9, 1.0, 1.1]
-    v = judge(physical("s1", at, SOUTH, 0.6), peers(at, skies), at)
-    assert_abstained(
-        v, "brighter_neighbours", "short of the most this roof makes under the brighter"
-    )
-    assert v.evidence["ratio"] > 0.62
-    normal = judge(physical("s1", at, SOUTH, 0.9), peers(at, skies), at)
-    assert normal.kind == "ok"
-    assert "abstained" not in normal.evidence
-
-
-def test_a_site_under_a_cloud_its_neighbours_escaped_is_not_a_fault():
-    # by 2 p.m. the site saw 45 % of a clear sky, its darkest neighbours 50-60 %
-    at = NOON + timedelta(hours=2)
-    site = physical("s1", at, SOUTH, 0.45)
-    v = judge(site, peers(at, [0.5, 0.6, 0.9, 1.0, 1.0]), at)
-    assert_abstained(v, "darker_neighbours", "some neighbours saw as dark a sky")
-    assert not v.is_fault
-
-
-def test_a_cloud_over_the_site_and_its_nearest_street_is_not_a_fault():
-    # by 2 p.m. a cloud has sat over the site (45 % of a clear sky) and its
-    # two nearest neighbours (50-55 %); twelve neighbours out, the darker
-    # quarter saw 80 %: against that the healthy site would read 56 %
-    at = NOON + timedelta(hours=2)
-    skies = [0.5, 0.55, 0.8, 0.85, 0.9, 0.9, 0.95, 1.0, 1.0, 0.9, 0.85, 0.8]
-    street = peers(at, skies)
-    v = judge(physical("s1", at, SOUTH, 0.45), street, at)
-    assert not v.is_fault
-    assert v.kind == "indeterminate"
-    # the same site at a third of that: a fault even under its street's cloud
-    assert judge(physical("s1", at, SOUTH, 0.45, factor=0.35), street, at).is_fault
-
-
 def test_an_inverter_dead_since_dawn_is_zero_production_on_a_dark_morning():
-    # little power is due (a west roof in the morning, heavy overcast), but nothing at
-    # all since sunrise is not the weather
+    # little power is due (a west roof in the morning, heavy overcast), but
+    # nothing at all since sunrise is not the weather
     at = datetime(2026, 6, 21, 6, 30, tzinfo=timezone.utc)  # 08:30, sun ~27°
     site = raw("s1", at, WEST, vendor="solaredge", devices_total=None, devices_reporting=None)
     v = judge(site, peers(at, 0.12), at)
     assert v.kind == "inverter_fault"
     assert "kWh was due since sunrise" in v.reason
     healthy = physical("s1", at, WEST, 0.12)
-    assert not judge(healthy, peers(at, 0.12), at).is_fault
+    assert judge(healthy, peers(at, 0.12), at).kind == "ok"
 
 
 WINTER_AFTERNOON = datetime(2026, 12, 21, 13, 15, tzinfo=timezone.utc)  # 14:15, sun 13°
@@ -416,28 +310,9 @@ def test_zero_watts_on_a_dull_winter_afternoon_is_zero_production(sky):
     site = physical("s1", at, SOUTH, sky, power_w=0.0)
     v = judge(site, peers(at, sky), at)
     assert v.kind == "inverter_fault"
-    assert "darkest sky of its 6 nearest producing neighbours" in v.reason
-    assert not judge(physical("s1", at, SOUTH, sky), peers(at, sky), at).is_fault
-
-
-def test_zero_watts_after_a_short_day_is_zero_production_not_underperformance():
-    # too dark now to call 0 W a fault on its own, but the day was short too
-    at = WINTER_AFTERNOON
-    site = physical("s1", at, SOUTH, 0.1, factor=0.3, power_w=0.0)
-    v = judge(site, peers(at, 0.1), at)
-    assert v.kind == "inverter_fault"
-    assert "reporting 0 W now, after" in v.reason
-
-
-def test_a_few_watts_in_dim_light_after_a_short_day_stay_underperformance():
-    # 22 W at 14:15 in December (~0.3 % of capacity) is a working inverter
-    # in dim light; the day's energy says how short the roof is
-    at = WINTER_AFTERNOON
-    site = physical("s1", at, SOUTH, 0.1, factor=0.3)
-    assert 0.0 < site["power_w"] < 0.005 * 8000
-    v = judge(site, peers(at, 0.1), at)
-    assert v.kind == "underperformance"
-    assert v.evidence["ratio"] == pytest.approx(0.3, abs=0.05)
+    # (three of the five neighbours' roofs can tell the sky in December)
+    assert "darkest sky of its 3 nearest producing neighbours" in v.reason
+    assert judge(physical("s1", at, SOUTH, sky), peers(at, sky), at).kind == "ok"
 
 
 def test_zero_watts_under_a_storm_cell_over_the_nearest_roofs_abstains():
@@ -445,67 +320,6 @@ def test_zero_watts_under_a_storm_cell_over_the_nearest_roofs_abstains():
     site = physical("s1", at, SOUTH, 0.3, power_w=0.0)
     v = judge(site, peers(at, [0.05, 0.05, 0.3, 0.3, 0.3]), at)
     assert_abstained(v, "too_dark", "too dark to tell a fault from the weather")
-
-
-def test_an_isolated_site_on_a_dull_day_abstains():
-    site = physical("s1", NOON, SOUTH, 0.2)
-    v = judge(site, [], NOON)
-    assert_abstained(v, "no_neighbours", "no neighbours")
-    sunny = judge(physical("s1", NOON, SOUTH, 1.0), [], NOON)
-    assert sunny.kind == "ok"
-    # 70 % of a clear sky, alone: a fault in the sun or a healthy roof under
-    # thin cloud; normal only from 80 %
-    v = judge(physical("s1", NOON, SOUTH, 1.0, factor=0.7), [], NOON)
-    assert v.kind == "indeterminate"
-    assert "no neighbours" in v.reason
-    assert judge(physical("s1", NOON, SOUTH, 1.0, factor=0.9), [], NOON).kind == "ok"
-
-
-def test_without_orientation_a_west_roof_in_the_morning_is_not_an_alarm():
-    at = datetime(2026, 6, 21, 7, 0, tzinfo=timezone.utc)
-    site = physical("s1", at, WEST, 0.9)
-    v = judge(site, peers(at, 0.9, roofs=(SOUTH, SOUTH, SOUTH, SOUTH)), at, strip_arrays=True)
-    assert v.kind == "ok"
-    assert "orientation unknown" in v.reason
-
-
-def test_history_calibrates_permanent_shading():
-    # a roof that always makes 60 % of the model (a tree) is not a new fault
-    site = physical("s1", NOON, SOUTH, 0.8, factor=0.6)
-    assert judge(site, peers(NOON, 0.8), NOON).kind == "underperformance"
-    site["history_ratio"] = 0.6
-    v = judge(site, peers(NOON, 0.8), NOON)
-    assert v.kind == "ok"
-    assert v.evidence["model_ratio"] == pytest.approx(0.6, abs=0.05)
-
-
-def test_too_little_energy_so_far_abstains():
-    # a west roof at 9 a.m. under a dark, even sky
-    site = physical("s1", NINE_AM, WEST, 0.1, factor=0.5)
-    v = judge(site, peers(NINE_AM, 0.1), NINE_AM)
-    assert_abstained(v, "little_due", "too little energy")
-
-
-def test_a_morning_lit_mostly_by_grazing_sun_is_not_judged_on_energy():
-    # 07:15, sun ~17°: most of the light so far came below 15°, where the
-    # roof's model says less than the glass and the horizon do
-    early = datetime(2026, 6, 21, 5, 15, tzinfo=timezone.utc)
-    site = physical("s1", early, WEST, 0.8, factor=0.5)
-    v = judge(site, peers(early, 0.8), early)
-    assert_abstained(v, "grazing_light", "came with the sun below 15°")
-    # nor is an isolated roof called normal from that light
-    alone = judge(physical("s1", early, WEST, 0.8), [], early)
-    assert alone.kind == "indeterminate"
-    assert "came with the sun below 15°" in alone.reason
-
-
-def test_a_day_of_grazing_winter_sun_is_not_judged_on_energy():
-    # Tromsø in March, 9 a.m.: the sun has not yet climbed above 15°
-    tromso = (69.65, 18.96, "Europe/Oslo")
-    at = datetime(2026, 3, 20, 8, 0, tzinfo=timezone.utc)
-    site = physical("s1", at, SOUTH, 0.9, factor=0.5, place=tromso)
-    v = judge(site, peers(at, 0.9, place=tromso), at)
-    assert_abstained(v, "sun_low", "the sun has not risen above")
 
 
 def test_a_healthy_sites_first_watt_hours_rounded_to_zero_are_not_zero_production():
@@ -517,39 +331,10 @@ def test_a_healthy_sites_first_watt_hours_rounded_to_zero_are_not_zero_productio
     assert_abstained(v, "too_dark", "too dark to tell")
 
 
-def test_a_roof_facing_away_from_the_sun_so_far_is_not_judged_on_energy():
-    # a west roof at 9 a.m. has had no beam yet: its light was diffuse, which
-    # the model knows least (a healthy steep roof facing away from the sun
-    # can make 60 % of it), so half of its model is no proof of a fault
-    site = physical("s1", NINE_AM, WEST, 0.9, factor=0.5)
-    v = judge(site, peers(NINE_AM, 0.9), NINE_AM)
-    assert_abstained(v, "diffuse_light", "faced away from the sun")
-    # alone, it is not called normal either: clouds scatter more light onto
-    # a roof facing away than a clear sky gives it, so the clear-sky model
-    # bounds nothing (a roof soiled to half read 333 % of it under overcast)
-    alone = judge(physical("s1", NINE_AM, WEST, 1.0, factor=0.9), [], NINE_AM)
-    assert_abstained(alone, "diffuse_light", "faced away from the sun")
-    # the sun on it all afternoon, half of its model is Underperformance
-    at = NOON + timedelta(hours=5)
-    assert judge(physical("s1", at, WEST, 0.9, factor=0.5), peers(at, 0.9), at).is_fault
-
-
-def test_a_storm_after_a_clear_morning_is_no_day_to_judge_a_west_roof():
-    # 5 p.m.: clear until 1 p.m., a storm since. The neighbours' energy so
-    # far reads as half a clear sky, their power now as a tenth. A west roof
-    # had its clear hours when it faces away and its own hours in the storm:
-    # 55 % of what half a clear sky gives it is the weather, not a fault
-    at = NOON + timedelta(hours=5)
-
-    def afternoon(sky_now):
-        street = peers(at, 0.5)
-        for peer in street:
-            peer["power_w"] = round(modelled(peer).power(sky_now), 1)
-        site = physical("s1", at, WEST, 0.5, factor=0.55)
-        site["power_w"] = street[2]["power_w"]  # the west neighbour's
-        return judge(site, street, at)
-
-    v = afternoon(0.1)
-    assert_abstained(v, "changing_sky", "a storm or a clearing")
-    # under an afternoon as bright as the day so far, the same roof is short
-    assert afternoon(0.5).kind == "underperformance"
+def test_an_isolated_site_at_zero_watts_under_a_clear_noon_is_zero_production():
+    # no neighbours: the sky is taken as a dull overcast, and even under it
+    # the least favourable plausible roof is due more than 5 % of capacity
+    site = raw("s1", NOON, None, power_w=0.0, energy_today_wh=9000.0)
+    v = judge(site, [], NOON)
+    assert v.kind == "inverter_fault" and "under an overcast sky" in v.reason
+    assert judge(physical("s1", NOON, SOUTH, 0.2), [], NOON).kind == "ok"

@@ -1,16 +1,27 @@
-"""What the three vendor clients share: the HTTP session, the error types,
-the site reference they are asked about and the result they return."""
+"""What the three vendor clients share: the HTTP connection, the error
+types, the site reference they are asked about and the result they return.
+
+HTTP goes through urllib3 (requests' own transport) without requests'
+session layer: a check makes a call or two per site, and preparing each
+call through requests (merging environment settings, cookies and hooks)
+cost more CPU than the call itself. What requests read from the
+environment is read once per client instead: the proxy for the vendor's
+host (HTTPS_PROXY and the like, NO_PROXY honoured) and the certificates
+(REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE, else certifi's, as requests)."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
+from urllib.request import getproxies, proxy_bypass_environment
 
-import requests
+import urllib3
 
 from ..errors import EngineError
 from ..quota import QuotaExhausted, QuotaLedger
@@ -40,6 +51,49 @@ class TransientError(VendorError):
 
 class PayloadError(VendorError):
     """The answer was not the JSON the client expects (truncated, wrong types)."""
+
+
+@dataclass(frozen=True)
+class Response:
+    """What a vendor answered, as the clients read it."""
+
+    status_code: int
+    # case-insensitive, as HTTP headers are (urllib3's HTTPHeaderDict)
+    headers: Mapping[str, str]
+    content: bytes
+
+    def json(self):
+        return json.loads(self.content)
+
+
+# no retry on errors (a failed call is tried again at the next check, and
+# counted against the quota once); redirects followed, as requests does
+RETRIES = urllib3.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=5)
+
+
+def connection_pool(base_url: str) -> urllib3.PoolManager:
+    """The connections to one vendor's host: through the environment's proxy
+    for it, if any, and verifying TLS as requests does."""
+    parts = urlsplit(base_url)
+    certificates = (
+        os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or _certifi()
+    )
+    tls = {"cert_reqs": "CERT_REQUIRED", "ca_certs": certificates} if certificates else {}
+    proxies = getproxies()
+    proxy = None
+    if not proxy_bypass_environment(parts.hostname or ""):
+        proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if proxy:
+        return urllib3.ProxyManager(proxy, **tls)
+    return urllib3.PoolManager(**tls)
+
+
+def _certifi() -> str | None:
+    try:
+        import certifi  # noqa: PLC0415 - requests' bundle, when installed
+    except ImportError:  # pragma: no cover - requests installs it
+        return None
+    return certifi.where()
 
 
 @dataclass(frozen=True)
@@ -127,18 +181,11 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
 class BaseClient:
     vendor = ""
 
-    def __init__(
-        self,
-        base_url: str,
-        ledger: QuotaLedger,
-        timeout=DEFAULT_TIMEOUT,
-        session: requests.Session | None = None,
-    ):
+    def __init__(self, base_url: str, ledger: QuotaLedger, timeout=DEFAULT_TIMEOUT):
         self.base_url = check_base_url(base_url)
         self.ledger = ledger
-        self.timeout = timeout
-        self.session = session or requests.Session()
-        self.session.verify = True
+        self.timeout = urllib3.Timeout(connect=timeout, read=timeout)
+        self.pool = connection_pool(self.base_url)
         self.calls = 0
 
     # subclasses list every credential they hold, so errors can hide them
@@ -148,22 +195,38 @@ class BaseClient:
     def _fail(self, cls, message: str):
         return cls(redact(f"{self.vendor}: {message}", self._secrets()))
 
-    def _send(self, method: str, path: str, **kwargs) -> requests.Response:
+    def _send(self, method: str, path: str, params=None, headers=None, json=None) -> Response:
+        """One call: `params` go in the query string (whatever the method),
+        a None value left out; `json`, if given, is the body, as JSON."""
         self.ledger.acquire()
         self.calls += 1
         url = self.base_url + path
+        if params:
+            query = urlencode([(k, v) for k, v in params.items() if v is not None], doseq=True)
+            url = f"{url}?{query}" if query else url
+        extra = {}
+        if json is not None:
+            extra["json"] = json
         try:
-            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-        except requests.Timeout as err:
+            answer = self.pool.request(
+                method, url, headers=headers, timeout=self.timeout, retries=RETRIES, **extra
+            )
+        except urllib3.exceptions.TimeoutError as err:
             raise self._fail(TransientError, f"{method} {path} timed out") from err
-        except requests.RequestException as err:
+        except urllib3.exceptions.MaxRetryError as err:
+            if isinstance(err.reason, urllib3.exceptions.TimeoutError):
+                raise self._fail(TransientError, f"{method} {path} timed out") from err
+            reason = type(err.reason or err).__name__
+            raise self._fail(TransientError, f"{method} {path} failed: {reason}") from err
+        except urllib3.exceptions.HTTPError as err:
             raise self._fail(
                 TransientError, f"{method} {path} failed: {type(err).__name__}"
             ) from err
+        response = Response(answer.status, answer.headers, answer.data)
         _logger.debug("%s %s -> %s", method, redact(path, self._secrets()), response.status_code)
         return response
 
-    def _json(self, response: requests.Response, path: str):
+    def _json(self, response: Response, path: str):
         try:
             return response.json()
         except (ValueError, json.JSONDecodeError) as err:
@@ -173,7 +236,7 @@ class BaseClient:
                 f"({len(response.content)} bytes)",
             ) from err
 
-    def _raise_for_status(self, response: requests.Response, path: str) -> None:
+    def _raise_for_status(self, response: Response, path: str) -> None:
         code = response.status_code
         if code < 400:
             return

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from odoo.tools import SQL
 
-from solar_om_engine.classify import Thresholds
+from solar_om_engine.classify import Night, rule_of
 from solar_om_engine.geo import zone
 
 # the check's tunables (system parameters ``solar_om_monitoring.<name>``, on the
@@ -25,7 +25,7 @@ TUNABLES = {
     # consecutive normal daylight checks before a fault closes
     "recovery_checks": 2,
     # the sun's elevation below which a site is not judged
-    "min_elevation_deg": Thresholds().min_elevation_deg,
+    "min_elevation_deg": Night.min_elevation_deg,
 }
 
 
@@ -34,7 +34,7 @@ class HealthRun:
     """One run of the check: the instant judged, its settings and its tally."""
 
     at: datetime  # aware UTC
-    thresholds: Thresholds
+    rules: tuple  # the check's rules (classify.CHECK_RULES, tuned by the settings)
     plans: dict  # monitoring account id -> planner.Plan
     recovery_checks: int
     batch_size: int
@@ -48,6 +48,11 @@ class HealthRun:
         """Epoch seconds of the instant judged, moving on as the run goes:
         the quota ledger's minutes are real, its months those of `at`."""
         return self.at.timestamp() + (time.monotonic() - self.started)
+
+    @property
+    def min_elevation_deg(self) -> float:
+        """What this run calls daylight (the rules' own `Night`)."""
+        return rule_of(self.rules, Night).min_elevation_deg
 
     @property
     def naive_at(self):

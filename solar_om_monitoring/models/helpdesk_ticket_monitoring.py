@@ -32,7 +32,10 @@ class HelpdeskTicket(models.Model):
             "team_id": team.id if team else False,
             "user_id": False,
             "company_id": company.id,
-            "channel_id": self.env.ref("solar_om_monitoring.helpdesk_ticket_channel_monitoring").id,
+            # the module's own record: no existence check (a query per ticket)
+            "channel_id": self.env.ref(
+                "solar_om_monitoring.helpdesk_ticket_channel_monitoring", raise_if_not_found=False
+            ).id,
             "priority": str(int(priority)),
         }
 
@@ -51,11 +54,16 @@ class HelpdeskTicket(models.Model):
         )
 
     @api.model
-    def _solar_fault_ticket_values(self, fault, verdict, reading, at):
-        """The ticket for a site fault: what was seen, when, the last readings."""
+    def _solar_fault_ticket_values(self, fault, verdict, reading, at, categories=None):
+        """The ticket for a site fault: what was seen, when, the last readings.
+        `categories`: the case types already looked up, by (kind, company)."""
         site = fault.site_id
         kind = dict(FAULT_KINDS)[fault.kind]
-        category = self._solar_case_category(fault.kind, site.company_id)
+        categories = {} if categories is None else categories
+        key = (fault.kind, site.company_id.id)
+        if key not in categories:
+            categories[key] = self._solar_case_category(fault.kind, site.company_id)
+        category = categories[key]
         tz = zone(site.tz)
 
         def local(moment):

@@ -16,7 +16,7 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _solar_loss_thresholds(self):
-        get = self.env["ir.config_parameter"].sudo().get_param
+        get = self.env["solar.health.check"]._health_params().get
         defaults = ticket_rules.LossThresholds()
         return ticket_rules.LossThresholds(
             **{

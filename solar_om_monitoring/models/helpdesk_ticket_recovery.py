@@ -53,14 +53,15 @@ class HelpdeskTicket(models.Model):
     def _solar_auto_dispatch(self, run):
         """Monitoring tickets of a type set to dispatch, still open and without
         a work order after its grace period, get one."""
-        tickets = self.sudo().search(
+        tickets = self.sudo().search_fetch(
             [
                 ("solar_monitoring", "=", True),
                 ("solar_site_id", "!=", False),
                 ("closed", "=", False),
                 ("fsm_order_ids", "=", False),
                 ("category_id.solar_dispatch_after_hours", ">", 0),
-            ]
+            ],
+            ["create_date", "category_id"],
         )
         now = naive_utc(run.at)
         due = tickets.filtered(

@@ -70,29 +70,28 @@ class SolarFault(models.Model):
     # ------------------------------------------------------------ health check
     @api.model
     def _health_open_of_sites(self, site_ids):
-        """The sites' faults still open, as the engine's `OpenFault`s."""
-        rows = self.sudo().search_read(
-            [("site_id", "in", site_ids), ("state", "!=", "closed")],
-            ["site_id", "kind", "ok_streak", "ticket_id"],
-        )
-        ticket_ids = {f["ticket_id"][0] for f in rows if f["ticket_id"]}
-        open_tickets = set(
-            self.env["helpdesk.ticket"]
-            .sudo()
-            .search([("id", "in", list(ticket_ids)), ("closed", "=", False)])
-            .ids
+        """The sites' faults still open, as the engine's `OpenFault`s, each
+        with its ticket while that ticket is open (one query)."""
+        self.flush_model(["site_id", "kind", "state", "ok_streak", "ticket_id"])
+        self.env["helpdesk.ticket"].flush_model(["active", "stage_id"])
+        self.env["helpdesk.ticket.stage"].flush_model(["closed"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT f.id, f.site_id, f.kind, f.ok_streak,
+                       CASE WHEN t.active AND NOT COALESCE(st.closed, FALSE) THEN t.id END
+                FROM solar_fault f
+                LEFT JOIN helpdesk_ticket t ON t.id = f.ticket_id
+                LEFT JOIN helpdesk_ticket_stage st ON st.id = t.stage_id
+                WHERE f.site_id = ANY(%s) AND f.state != 'closed'
+                ORDER BY f.state, f.first_seen DESC, f.id DESC
+                """,
+                list(site_ids),
+            )
         )
         return [
-            OpenFault(
-                f["id"],
-                str(f["site_id"][0]),
-                f["kind"],
-                f["ok_streak"],
-                ticket=f["ticket_id"][0]
-                if f["ticket_id"] and f["ticket_id"][0] in open_tickets
-                else None,
-            )
-            for f in rows
+            OpenFault(fault_id, str(site_id), kind, ok_streak or 0, ticket=ticket_id)
+            for fault_id, site_id, kind, ok_streak, ticket_id in rows
         ]
 
     @api.model
@@ -156,6 +155,7 @@ class SolarFault(models.Model):
                 ticket._solar_add_fault(fault, verdict, actions.escalate.get(ticket.id))
             run.stats["tickets_joined"] += len(joining)
         faults -= joining
+        categories = {}  # (kind, company) -> case type: one search per pair
         tickets = (
             self.env["helpdesk.ticket"]
             .sudo()
@@ -166,6 +166,7 @@ class SolarFault(models.Model):
                         by_site_kind[(str(fault.site_id.id), fault.kind)],
                         evidence.readings.get(str(fault.site_id.id)),
                         run.at,
+                        categories,
                     )
                     for fault in faults
                 ]

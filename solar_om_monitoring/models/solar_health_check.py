@@ -24,9 +24,9 @@ Database work is per batch of sites, never a query per site.
 import logging
 from datetime import datetime, timezone
 
-from odoo import api, models
+from odoo import api, models, tools
 
-from solar_om_engine.classify import Thresholds, classify_fleet
+from solar_om_engine.classify import Night, classify_fleet, with_rules
 from solar_om_engine.daylight import is_daylight
 from solar_om_engine.geo import has_coordinates
 from solar_om_engine.kinds import HealthState, is_judged, is_judged_by_liveness
@@ -59,7 +59,10 @@ class SolarHealthCheck(models.AbstractModel):
         if at.tzinfo is None:
             at = at.replace(tzinfo=timezone.utc)
         if accounts is None:
-            accounts = self.env["solar.monitoring.account"].search([("active", "=", True)])
+            # the fields the run reads first, in the search's own query
+            accounts = self.env["solar.monitoring.account"].search_fetch(
+                [("active", "=", True)], ["active", "vendor", "quota_tier", "quota_state"]
+            )
         accounts = accounts.filtered("active")
         if commit:
             accounts = accounts.with_context(solar_om_commit=True)
@@ -98,7 +101,7 @@ class SolarHealthCheck(models.AbstractModel):
     def _run_context(self, accounts, at, commit):
         return HealthRun(
             at=at,
-            thresholds=Thresholds(min_elevation_deg=self._param("min_elevation_deg")),
+            rules=with_rules(Night(min_elevation_deg=self._param("min_elevation_deg"))),
             plans=accounts._health_plans(at),
             recovery_checks=self._param("recovery_checks"),
             batch_size=self._param("batch_size"),
@@ -110,9 +113,21 @@ class SolarHealthCheck(models.AbstractModel):
         """One of the check's `TUNABLES`, as set on the settings page; counts
         are at least 1."""
         default = TUNABLES[name]
-        value = self.env["ir.config_parameter"].sudo().get_param(f"solar_om_monitoring.{name}")
+        value = self._health_params().get(f"solar_om_monitoring.{name}")
         value = type(default)(value) if value not in (None, False, "") else default
         return max(value, 1) if isinstance(default, int) else value
+
+    @api.model
+    @tools.ormcache(cache="stable")
+    def _health_params(self):
+        """Every ``solar_om_monitoring.*`` system parameter (the check's
+        tunables, the priority thresholds), read in one query and kept until
+        a parameter changes (ir.config_parameter clears this cache then)."""
+        self.env.cr.execute(
+            "SELECT key, value FROM ir_config_parameter WHERE key LIKE %s",
+            ["solar_om_monitoring.%"],
+        )
+        return dict(self.env.cr.fetchall())
 
     @api.model
     def _check_chunk(self, rows, accounts, run):
@@ -121,9 +136,7 @@ class SolarHealthCheck(models.AbstractModel):
         for row in rows:
             if not has_coordinates(row["latitude"], row["longitude"]):
                 unplaced.append(row)
-            elif is_daylight(
-                row["latitude"], row["longitude"], run.at, run.thresholds.min_elevation_deg
-            ):
+            elif is_daylight(row["latitude"], row["longitude"], run.at, run.min_elevation_deg):
                 lit.append(row)
             else:
                 dark.append(row)
@@ -140,7 +153,7 @@ class SolarHealthCheck(models.AbstractModel):
             # before the poll: a batch rolled back below must not take these along
             self.env["ir.cron"]._commit_progress(0)
         readings, errors, deferred = accounts._health_poll(lit, run)
-        result = classify_fleet(readings, run.at, run.thresholds)
+        result = classify_fleet(readings, run.at, run.rules)
         evidence = Evidence.of(result, readings, errors)
         polled = [r for r in lit if str(r["id"]) not in deferred]
         for start in range(0, len(polled), run.batch_size):

@@ -40,10 +40,10 @@ class SolarHealthCheck(models.AbstractModel):
                 # every liveness pass also judges production
                 readings, errors, deferred = account._health_poll(rows, run)
                 rows = [r for r in rows if str(r["id"]) not in deferred]
-                result = classify_fleet(readings, run.at, run.thresholds)
+                result = classify_fleet(readings, run.at, run.rules)
             else:
                 readings, errors = account._health_liveness(rows, run)
-                result = classify_liveness(readings, run.at, run.thresholds)
+                result = classify_liveness(readings, run.at, run.rules)
             evidence = Evidence.of(result, readings, errors)
             for start in range(0, len(rows), run.batch_size):
                 batch = rows[start : start + run.batch_size]

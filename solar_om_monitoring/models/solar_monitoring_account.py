@@ -159,29 +159,26 @@ class SolarMonitoringAccount(models.Model):
 
     def _health_plans(self, at, ledgers=None):
         """Each account's polling plan for the rest of `at`'s month, from its
-        sites' places (one query for all the accounts) and what its ledger
-        has spent."""
-        cells = defaultdict(list)
+        sites' places and count (one query for all the accounts) and what its
+        ledger has spent."""
+        cells, counts = defaultdict(list), defaultdict(int)
         if self.ids:
+            self.env["solar.site"].flush_model(
+                ["account_id", "active", "latitude", "longitude", "monitoring_stopped"]
+            )
             self.env.cr.execute(
                 SQL(
-                    "SELECT DISTINCT account_id, round(latitude), 2 * round(longitude / 2)"
+                    "SELECT account_id, round(latitude), 2 * round(longitude / 2), count(*)"
                     " FROM solar_site WHERE account_id = ANY(%s) AND active"
-                    " AND monitoring_stopped IS NOT TRUE"
-                    " AND latitude IS NOT NULL AND longitude IS NOT NULL",
+                    # a site whose vendor deactivated it is not watched: not in the plan
+                    " AND monitoring_stopped IS NOT TRUE GROUP BY 1, 2, 3",
                     self.ids,
                 )
             )
-            for account_id, lat, lon in self.env.cr.fetchall():
-                cells[account_id].append((float(lat), float(lon)))
-        # a site whose vendor deactivated it is not watched: not in the plan
-        stopped = dict(
-            self.env["solar.site"]._read_group(
-                [("account_id", "in", self.ids), ("monitoring_stopped", "=", True)],
-                ["account_id"],
-                ["__count"],
-            )
-        )
+            for account_id, lat, lon, count in self.env.cr.fetchall():
+                counts[account_id] += count
+                if lat is not None and lon is not None:
+                    cells[account_id].append((float(lat), float(lon)))
         plans = {}
         for account in self:
             if not account.vendor or not account.quota_tier:
@@ -190,7 +187,7 @@ class SolarMonitoringAccount(models.Model):
             plans[account.id] = planner.make_plan(
                 account.vendor,
                 account._tier(),
-                account.site_count - stopped.get(account, 0),
+                counts[account.id],
                 at,
                 locations=cells.get(account.id) or None,
                 month_used=ledger.month_used if ledger.month == at.strftime("%Y-%m") else 0,

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from solar_om_engine.calibration import CalibrationPolicy, DayRatio, history_ratio
-from solar_om_engine.classify import Thresholds
+from solar_om_engine.dayrules import Shortfall
 from solar_om_engine.geo import zone
 from solar_om_engine.tickets import records_production
 
@@ -36,7 +36,7 @@ class SolarProductionDaily(models.Model):
     ratio = fields.Float(string="Of Expected", compute="_compute_ratio")
     below_expected = fields.Boolean(
         compute="_compute_ratio",
-        help="Made less than the share of expected the health check calls underperformance.",
+        help="Made less than the share of expected the day judge calls a shortfall.",
     )
     # the site's own history (solar_om_engine.calibration): the day's last
     # ratio of energy to the roof's model under the neighbours' sky, before
@@ -53,7 +53,7 @@ class SolarProductionDaily(models.Model):
     )
 
     def _compute_ratio(self):
-        floor = Thresholds().underperformance_ratio
+        floor = Shortfall.ratio
         for day in self:
             day.ratio = day.energy_kwh / day.expected_kwh if day.expected_kwh else 0.0
             day.below_expected = bool(day.expected_kwh) and day.ratio < floor

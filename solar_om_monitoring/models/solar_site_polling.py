@@ -20,7 +20,8 @@ from .health_run import expected_kwh, local_minute, naive_utc, sql_values
 
 # a claimed site is not due again before this, even if its worker died
 CLAIM_LEASE = timedelta(minutes=10)
-# what the health check reads of a claimed site
+# what the health check reads of a site (the claim's RETURNING lists them
+# in this order, after the id)
 CHECK_FIELDS = [
     "name",
     "vendor_site_ref",
@@ -54,10 +55,11 @@ class SolarSite(models.Model):
     @api.model
     def _health_claim_due(self, accounts, at, force, commit, limit=None):
         """Claim the due sites of `accounts` and return them as dicts of
-        `CHECK_FIELDS`: one UPDATE moves their next check past a lease and
-        skips rows another worker holds, so several workers split the fleet
-        and no site is checked twice. In the cron the claim is committed at
-        once, making it visible to the other workers."""
+        `CHECK_FIELDS` (ids for the many2ones): one UPDATE moves their next
+        check past a lease, skips rows another worker holds and returns what
+        the check reads, so several workers split the fleet and no site is
+        checked twice. In the cron the claim is committed at once, making it
+        visible to the other workers."""
         due = (
             SQL("TRUE")
             if force
@@ -73,7 +75,10 @@ class SolarSite(models.Model):
                 ORDER BY floor(latitude), floor(longitude), id
                 LIMIT %s
                 FOR UPDATE SKIP LOCKED)
-            RETURNING id
+            RETURNING id, name, vendor_site_ref, account_id, company_id, latitude::float8,
+                longitude::float8, tz, COALESCE(capacity_dc_kwp, 0)::float8,
+                COALESCE(capacity_ac_kw, 0)::float8, connection,
+                COALESCE(meter_expected, FALSE), roof_orientation = 'arrays'
             """,
             naive_utc(at + CLAIM_LEASE),
             accounts.ids,
@@ -86,7 +91,7 @@ class SolarSite(models.Model):
             try:
                 with mute_logger("odoo.sql_db"):
                     self.env.cr.execute(claim)
-                ids = sorted(row[0] for row in self.env.cr.fetchall())
+                claimed = sorted(self.env.cr.fetchall())
                 break
             except SerializationFailure:
                 # another worker committed its claim on a row while ours ran
@@ -95,13 +100,12 @@ class SolarSite(models.Model):
                 self.env.cr.rollback()
         if commit:
             self.env["ir.cron"]._commit_progress(0)
-        self.browse(ids)._health_written(["next_check_at"])
-        rows = self.sudo().browse(ids).read(CHECK_FIELDS)
-        arrays = self._health_arrays(ids)
+        rows = [dict(zip(["id", *CHECK_FIELDS], values[:-1], strict=True)) for values in claimed]
+        self.browse([row["id"] for row in rows])._health_written(["next_check_at"])
+        # the arrays of the sites whose roof is entered (no query when none is)
+        arrays = self._health_arrays([values[0] for values in claimed if values[-1]])
         history = self.env["solar.production.daily"]._health_history_ratios(rows, at)
         for row in rows:
-            row["account_id"] = row["account_id"][0]
-            row["company_id"] = row["company_id"][0]
             row["arrays"] = arrays.get(row["id"], [])
             row["history_ratio"] = history.get(row["id"])
         return rows
@@ -111,6 +115,8 @@ class SolarSite(models.Model):
         """Site id -> its roof arrays as the engine reads them, for the sites
         whose orientation is known (one query for the whole chunk)."""
         arrays = defaultdict(list)
+        if not ids:
+            return arrays
         for array in (
             self.env["solar.site.array"]
             .sudo()
@@ -244,7 +250,7 @@ class SolarSite(models.Model):
         for row in rows:
             place = (round(row["latitude"], 1), round(row["longitude"], 1))
             if place not in sun:
-                sun[place] = is_daylight(*place, run.at, run.thresholds.min_elevation_deg)
+                sun[place] = is_daylight(*place, run.at, run.min_elevation_deg)
             if sun[place]:
                 row["account_id"] = row["account_id"][0]
                 row["company_id"] = row["company_id"][0]

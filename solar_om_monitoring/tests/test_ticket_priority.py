@@ -36,20 +36,21 @@ class TestTicketPriority(MonitoringCommon):
 
     def test_the_ticket_list_shows_the_costliest_fault_first(self):
         self.fleet.inject("SE0", "zero_production", NOON - STEP)  # inverter: High by kind
-        self.fleet.inject("SE4", "underperformance", NOON.replace(hour=0))
-        self.fleet.inject("SE5", "underperformance", NOON.replace(hour=0))
+        # microinverters out on two Enphase roofs: String/MLPE, Medium by kind
+        self.fleet.inject("EN1", "partial_outage", NOON - STEP)
+        self.fleet.inject("EN2", "partial_outage", NOON - STEP)
         self.check(NOON)
-        costly, cheap, dead = self._site("SE4"), self._site("SE5"), self.site
+        costly, cheap, dead = self._site("EN1"), self._site("EN2"), self.site
         self.assertEqual(self.tickets(costly).priority, "1")
         self.assertEqual(self.tickets(cheap).priority, "1")
-        # SE4's soiled roof have been costing 40 kWh a day for a week
+        # EN1's dead microinverters have been costing 40 kWh a day for a week
         self._a_week_of_losses(costly, lost_per_day=40)
         self.check(NOON + STEP)
         tickets = self.env["helpdesk.ticket"].with_user(self.agent)
         listed = tickets.search([("solar_monitoring", "=", True)], order="priority desc, id")
         self.assertEqual(
             listed.solar_site_id.mapped("vendor_site_ref"),
-            ["SE4", "SE0", "SE5"],
+            ["EN1", "SE0", "EN2"],
             "the costliest first, then the dead inverter, then the cheap fault",
         )
         top = listed[0]
@@ -60,9 +61,9 @@ class TestTicketPriority(MonitoringCommon):
         self.assertEqual(self.tickets(cheap).priority, "1")
 
     def test_the_thresholds_are_settings_and_value_counts_too(self):
-        self.fleet.inject("SE4", "underperformance", NOON.replace(hour=0))
+        self.fleet.inject("EN1", "partial_outage", NOON - STEP)
         self.check(NOON)
-        site = self._site("SE4")
+        site = self._site("EN1")
         site.solar_energy_rate = 0.5  # a dear tariff
         self._a_week_of_losses(site, lost_per_day=5)  # 30 kWh: under 50 kWh
         self.env["res.config.settings"].create(

@@ -43,6 +43,13 @@ def test_power_series_gives_power_last_report_and_energy_in_one_call():
     assert request["headers"]["X-API-Key"] == "se-key"
     verdict = classify_fleet([reading], AT).verdicts[0]
     assert verdict.kind == "ok", verdict
+    # a snapshot says what the site reports, never that it produces normally:
+    # production is judged over the day, at the day's close
+    assert (
+        verdict.reason
+        == "reporting 5.7 kW, 19.1 kWh today; production is judged at the day's close"
+    )
+    assert "ratio" not in verdict.evidence
 
 
 def test_a_standby_draw_reads_as_zero_with_a_note():
