@@ -51,7 +51,7 @@ MIN_PEERS = 3
 # a roof (an overcast lights a roof facing away from the sun better than
 # the model says, one facing the sun worse): each degree between two roofs'
 # facings weighs like this many km of distance when choosing neighbours
-KM_PER_FACING_DEGREE = float(__import__("os").environ.get("KMDEG", "0.3"))
+KM_PER_FACING_DEGREE = 0.3
 # the overcast under which a working roof still makes something (the
 # darkest daylight sky a healthy site is judged under when nobody tells the
 # sky): a fraction of the clear-sky irradiance

@@ -50,7 +50,7 @@ class EvidencePolicy:
 
     drop: float = 0.3
     cap: float = 5.0
-    open_at: float = float(__import__("os").environ.get("OPEN_AT", "7"))
+    open_at: float = 7.0
     # a day whose better hours made more than the midpoint plus this adds
     # nothing (a cloud over part of the day, not a fault)
     upper_margin: float = 0.08

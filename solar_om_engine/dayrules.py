@@ -23,8 +23,9 @@ from typing import ClassVar
 
 from .classify import Verdict
 from .dayfacts import ROOF_UNKNOWN, DayFacts
+from .dayhistory import EvidencePolicy
 from .kinds import Abstention, FaultKind, HealthState
-from .levels import Level
+from .levels import Level, LevelPolicy
 
 
 def _verdict(facts: DayFacts, kind, reason: str, **evidence) -> Verdict:
@@ -245,16 +246,17 @@ def _quantile(pairs: list[tuple[float, float]], q: float) -> float:
 
 
 @dataclass(frozen=True)
-class _Compared:
+class Compared:
     """A day compared with what was due: made, due (the model's, times the
     site's level for the day's sky), their ratio, the upper quartile of the
-    hourly ratios, and how many hours were at `deep` or less."""
+    hourly ratios, the hours at half or less, the level and its spread (as
+    sure as the comparison is), and what told the sky."""
 
     made: float
     due: float
     ratio: float
     upper: float
-    deep_hours: int
+    half_hours: int
     level: Level
     source: str
 
@@ -274,92 +276,130 @@ class _Compared:
             "due_from": self.source,
         }
 
-
-def _against_neighbours(
-    facts: DayFacts, min_hour_share: float, deep: float, far_factor: float
-) -> _Compared | None:
-    hourly = facts.hourly_pi(min_hour_share)
-    if not hourly:
-        return None
-    level = facts.level
-    if not facts.close_sky:
-        # neighbours far or few: the kind of day, not the site's own clouds
-        level = replace(level, spread=level.spread * far_factor)
-    made, due = facts.totals([h for h, _, _ in hourly])
-    due *= level.level
-    if due <= 0:
-        return None
-    pis = [(pi / level.level, w) for _, pi, w in hourly]
-    return _Compared(
-        made,
-        due,
-        made / due,
-        _quantile(pis, 0.75),
-        sum(1 for pi, _ in pis if pi <= deep),
-        level,
-        "neighbours" if facts.close_sky else "far neighbours",
-    )
+    def describe(self) -> str:
+        what = {
+            NEIGHBOURS: "what its roof makes under its neighbours' sky",
+            FAR_NEIGHBOURS: "what its roof makes under the sky of neighbours further out",
+            CLEAR_SKY: "what its roof makes under a clear sky (a clear day, no neighbours)",
+        }[self.source]
+        return (
+            f"made {self.made / 1000:.1f} of {self.due / 1000:.1f} kWh due: "
+            f"{self.ratio:.0%} of {what}, at its usual level of {self.level.describe()}"
+        )
 
 
-def _against_clear_sky(facts: DayFacts, max_residual: float, min_kept: float) -> _Compared | None:
-    """A site nobody near tells the sky: only a day whose power follows its
-    roof's clear-sky shape (a clear day) says what it makes."""
-    fit = facts.clear_fit
-    if fit is None or facts.roof == ROOF_UNKNOWN:
-        return None
-    residual, scale, kept = fit
-    if residual > max_residual or kept < min_kept:
-        return None
-    level = facts.levels.at(None)
-    clear = sum(c for c in facts.clear_wh if c)
-    ratio = scale / level.level
-    return _Compared(facts.made_total_wh, clear * level.level, ratio, ratio, 0, level, "clear sky")
+NEIGHBOURS, FAR_NEIGHBOURS, CLEAR_SKY = "neighbours", "far neighbours", "clear sky"
+
+
+@dataclass(frozen=True)
+class DayComparison:
+    """How a day is compared with what was due (Shortfall and Normal ask
+    the same): its energy, over the hours with at least `min_hour_share`
+    of the day's largest due, against the roof's model under the
+    neighbours' sky times the site's level for such a sky.
+
+    Neighbours far or few (`dayfacts.close_sky`) tell the kind of day, not
+    the site's own clouds: the spread is `far_factor` wider. A site nobody
+    near tells the sky is compared on a day whose power follows its roof's
+    clear-sky shape (a misfit of at most `clear_residual` over at least
+    `clear_kept` of its lit steps, the rest set aside as clouds): a clear
+    day, or the clear hours of a broken one; its spread is `far_factor`
+    wider too (a thin haze looks clear). A level learned below `min_level`
+    is taken as `min_level` (a site making less than that since its first
+    day is underperforming, not calibrated), except on a roof a clear sky
+    gives less than `min_contrast` times an overcast's output: it faces
+    away from the sun, the model is least sure of it, and its own level is
+    all there is. A day due less than `min_due_kwh_per_kwp` is not
+    compared (a storm-dark sky)."""
+
+    min_hour_share: float = 0.15
+    min_due_kwh_per_kwp: float = 0.3
+    far_factor: float = 2.0
+    clear_residual: float = 0.08
+    clear_kept: float = 0.6
+    min_level: float = 0.8
+    min_contrast: float = 2.5
+
+    def firm(self, facts: DayFacts) -> bool:
+        """Whether the model alone is sure enough of the roof (it faces the
+        sun enough) to judge before the site's level is learned."""
+        return (facts.contrast or 0.0) >= self.min_contrast
+
+    def __call__(self, facts: DayFacts) -> Compared | None:
+        if facts.roof == ROOF_UNKNOWN:
+            return None
+        compared = self._neighbours(facts) or self._clear_sky(facts)
+        if compared is None or compared.due < self.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1e3:
+            return None
+        return compared
+
+    def _level(self, facts: DayFacts, level: Level, wider: bool) -> Level:
+        value = max(level.level, self.min_level) if self.firm(facts) else level.level
+        spread = level.spread * (self.far_factor if wider else 1.0)
+        return replace(level, level=value, spread=spread)
+
+    def _neighbours(self, facts: DayFacts) -> Compared | None:
+        hourly = facts.hourly_pi(self.min_hour_share)
+        if not hourly:
+            return None
+        level = self._level(facts, facts.level, not facts.close_sky)
+        made, due = facts.totals([h for h, _, _ in hourly])
+        due *= level.level
+        if due <= 0:
+            return None
+        pis = [(pi / level.level, w) for _, pi, w in hourly]
+        return Compared(
+            made,
+            due,
+            made / due,
+            _quantile(pis, 0.75),
+            sum(1 for pi, _ in pis if pi <= 0.5),
+            level,
+            NEIGHBOURS if facts.close_sky else FAR_NEIGHBOURS,
+        )
+
+    def _clear_sky(self, facts: DayFacts) -> Compared | None:
+        fit = facts.clear_fit
+        if fit is None:
+            return None
+        residual, scale, kept = fit
+        if residual > self.clear_residual or kept < self.clear_kept:
+            return None
+        level = self._level(facts, facts.levels.at(None), True)
+        clear = sum(c for c in facts.clear_wh if c)
+        ratio = scale / level.level
+        return Compared(facts.made_total_wh, clear * level.level, ratio, ratio, 0, level, CLEAR_SKY)
+
+
+COMPARISON = DayComparison()
 
 
 @dataclass(frozen=True)
 class Shortfall(DayRule):
-    """Underperformance: the day made less than its roof makes under the
-    sky its neighbours saw, times the site's own level for such a sky
-    (`levels.py`), and not only in a few hours: a cloud over one site is a
-    few bad hours, a fault (soiling, a dead string, shading that grew) is
-    every hour. A site nobody near tells the sky is compared on its clear
-    days only (its power then follows its roof's clear-sky shape).
+    """Underperformance: the day made less than what was due (see
+    `DayComparison`), and not only in a few hours: a cloud over one site is
+    a few bad hours, a fault (soiling, a dead string, shading that grew) is
+    every hour.
 
     How short is short depends on how sure the day is: `sigmas` spreads of
     the site's good days under such a sky below its level (a site whose
     clear days all land within 2 % of its level is short at 85 %; one not
-    yet learned for this sky at 76 % or less). A moderate shortfall opens a
+    yet learned for this sky at 76 % or less), never above `max_ratio` nor
+    required below `min_ratio`, while its better hours (the upper quartile)
+    are at most `upper_margin` above that. A moderate shortfall opens a
     ticket only when the evidence of the last days adds up
-    (`dayhistory.EvidencePolicy`); a deep one, most hours at half or less
-    under close neighbours' sky, at once."""
+    (`dayhistory.EvidencePolicy`); a deep one, the day at `deep_ratio` or
+    less with `deep_hours` hours at half or less under close neighbours'
+    sky, at once. A roof not known yet is held to the least any plausible
+    roof makes: short only deeply."""
 
     gives: ClassVar[str] = FaultKind.UNDERPERFORMANCE
-    # short at most 1 - sigmas x spread of the level, and never above
-    # `max_ratio` nor required below `min_ratio`
     sigmas: float = 3.0
     max_ratio: float = 0.85
     min_ratio: float = 0.62
-    # ... while the better hours (upper quartile of the hourly ratios) are at
-    # most this much above that
     upper_margin: float = 0.08
-    # hours with at least this share of the day's largest due take part
-    min_hour_share: float = 0.15
-    # the day's energy due at least this much (kWh per kWp)
-    min_due_kwh_per_kwp: float = 0.3
-    # a deep shortfall: the day at most this share, and at least
-    # `deep_hours` hours at most this share, opens at once
     deep_ratio: float = 0.5
     deep_hours: int = 2
-    # neighbours far or few (see dayfacts.close_sky): spreads this much wider
-    far_factor: float = 2.0
-    # a clear day of a site without neighbours: its misfit to the roof's
-    # clear-sky shape at most this, with at least this share of steps kept
-    clear_residual: float = 0.05
-    clear_kept: float = 0.85
-    # a roof a clear sky gives less than this many times an overcast's
-    # output (it faces away from the sun) is judged only against its own
-    # learned level: the model alone is not sure enough of it
-    min_contrast: float = 2.5
 
     def threshold(self, level: Level) -> float:
         return min(self.max_ratio, max(self.min_ratio, 1.0 - self.sigmas * level.spread))
@@ -367,34 +407,22 @@ class Shortfall(DayRule):
     def __call__(self, facts):
         if facts.roof == ROOF_UNKNOWN:
             return self._bounded(facts)
-        compared = _against_neighbours(facts, self.min_hour_share, self.deep_ratio, self.far_factor)
-        if compared is None:
-            compared = _against_clear_sky(facts, self.clear_residual, self.clear_kept)
+        compared = COMPARISON(facts)
         if compared is None:
             return None
-        if compared.due < self.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1000.0:
-            return None
-        if not compared.level.calibrated and (facts.contrast or 0.0) < self.min_contrast:
+        if not compared.level.calibrated and not COMPARISON.firm(facts):
             return None
         threshold = self.threshold(compared.level)
-        what = {
-            "neighbours": "what its roof makes under its neighbours' sky",
-            "far neighbours": "what its roof makes under the sky of neighbours further out",
-        }.get(compared.source, "what its roof makes under a clear sky (a clear day, no neighbours)")
-        made = (
-            f"made {compared.made / 1000:.1f} of {compared.due / 1000:.1f} kWh due: "
-            f"{compared.ratio:.0%} of {what}, at its usual level of "
-            f"{compared.level.describe()}"
-        )
-        if compared.ratio <= self.deep_ratio and compared.deep_hours >= self.deep_hours:
+        made = compared.describe()
+        if compared.ratio <= self.deep_ratio and compared.half_hours >= self.deep_hours:
             # a deep shortfall against far neighbours' sky may be a storm
             # over the site alone: it too must persist
             return _verdict(
                 facts,
                 FaultKind.UNDERPERFORMANCE,
-                f"{made}; {compared.deep_hours} hours at half or less",
+                f"{made}; {compared.half_hours} hours at half or less",
                 **compared.evidence(),
-                persist=True if compared.source != "neighbours" else None,
+                persist=True if compared.source != NEIGHBOURS else None,
             )
         if compared.ratio <= threshold and compared.upper <= threshold + self.upper_margin:
             return _verdict(
@@ -411,7 +439,7 @@ class Shortfall(DayRule):
         """A roof not known yet: short only of what the least favourable
         plausible roof makes, and deeply (any roof makes at least that)."""
         made, due = facts.totals()
-        if due < self.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1000.0:
+        if due < COMPARISON.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1000.0:
             return None
         if made <= self.deep_ratio * due:
             return _verdict(
@@ -449,27 +477,18 @@ class Unjudged(DayRule):
 
 @dataclass(frozen=True)
 class Normal(DayRule):
-    """OK: the day made about what was due. Where nothing told what was due
-    (no neighbours and a cloudy day, a storm-dark sky, a roof not known
-    yet), the day is still `ok` (it reported, and no rule found a fault),
-    and the reason says that production was not compared."""
+    """OK: the day made about what was due (see `DayComparison`). Where
+    nothing told what was due (no neighbours and a cloudy day, a storm-dark
+    sky, a roof not known yet), the day is still `ok` (it reported, and no
+    rule found a fault), and the reason says that production was not
+    compared."""
 
     gives: ClassVar[str] = HealthState.OK
-    # as Shortfall: hours with at least this share of the day's largest due
-    min_hour_share: float = 0.15
-    # ... and a day due at least this much (kWh per kWp) is compared
-    min_due_kwh_per_kwp: float = 0.3
-    clear_residual: float = 0.05
-    clear_kept: float = 0.85
 
     def __call__(self, facts):
-        compared = None
-        if facts.roof != ROOF_UNKNOWN:
-            compared = _against_neighbours(
-                facts, self.min_hour_share, 0.0, 1.0
-            ) or _against_clear_sky(facts, self.clear_residual, self.clear_kept)
+        compared = COMPARISON(facts)
         kwh = facts.made_total_wh / 1000
-        if compared and compared.due >= self.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1000.0:
+        if compared is not None:
             return _verdict(
                 facts,
                 HealthState.OK,
@@ -480,7 +499,7 @@ class Normal(DayRule):
             )
         if facts.roof == ROOF_UNKNOWN:
             why = "its roof is not known yet (it is learned from its clear days)"
-        elif compared:
+        elif facts.peers:
             why = "too little was due under today's dark sky to compare"
         else:
             why = "no neighbours told today's sky and the day was not clear"
@@ -523,4 +542,13 @@ def rules_markdown(rules: tuple[DayRule, ...] = DAY_RULES) -> str:
         kind = getattr(rule.gives, "value", rule.gives)
         limits = "<br>".join(f"`{name}` = {value}" for name, value in type(rule).thresholds())
         out.append(f"| {number} | `{type(rule).__name__}` | {kind} | {doc} | {limits or '-'} |")
+    # what the rules lean on, each described once where it is defined
+    for title, cls in (
+        ("How a day is compared with what was due", DayComparison),
+        ("How short days add up to a ticket", EvidencePolicy),
+        ("How a site's level is learned", LevelPolicy),
+    ):
+        doc = " ".join((cls.__doc__ or "").split())
+        values = ", ".join(f"`{f.name}` = {f.default}" for f in fields(cls))
+        out += ["", f"### {title} (`{cls.__name__}`)", "", doc, "", values]
     return "\n".join(out)

@@ -25,8 +25,9 @@ Rules (policy, `LevelPolicy`):
   borrows half the way from the model to the nearest bin's level (another
   sky can treat a roof differently), with the bin's wider uncalibrated
   spread;
-- a level is never below `min_level`: a site making less than that from
-  its first day is underperforming, not calibrated.
+- a level is at most `max_level` (past that, the capacity or the arrays
+  entered are wrong, not the roof's model); how low a level may be taken is
+  the day judge's to say (`dayrules.DayComparison`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,16 @@ BINS = (BRIGHT, MIXED, DARK)
 
 @dataclass(frozen=True)
 class LevelPolicy:
-    """The numbers of the rule; the defaults are documented policy."""
+    """A site's level is learned per kind of sky: bright (the neighbours'
+    clear-sky index over the day at least `bright_from`), dark (below
+    `dark_below`) or mixed. A kind's level is the median of its last
+    `max_days` good days once it has `min_days`; its spread the scaled
+    median absolute deviation once it has `spread_days`, never below
+    `spread_floor` (bright, mixed, dark), widened while the days are few
+    (times 1 + `few_days` / their number). A kind without enough days
+    borrows half the way from the model to the nearest kind's level, with
+    the wider `spread_uncalibrated`. A day teaches the level unless it was
+    `good_sigmas` spreads below it; a level is at most `max_level`."""
 
     # a day's sky (the neighbours' clear-sky index over the day) at least
     # this is bright, below `dark_below` dark, mixed between
@@ -52,15 +62,12 @@ class LevelPolicy:
     max_days: int = 14
     spread_days: int = 4
     # the spread of a bin with enough days is never below (bright, mixed, dark)
-    spread_floor: tuple[float, float, float] = tuple(
-        float(x) for x in __import__("os").environ.get("FLOORS", "0.03,0.05,0.06").split(",")
-    )
+    spread_floor: tuple[float, float, float] = (0.03, 0.05, 0.06)
     # ... and without (its level borrowed or unknown)
     spread_uncalibrated: tuple[float, float, float] = (0.08, 0.12, 0.15)
     # a day teaches the level unless it was this many spreads low
     good_sigmas: float = 2.0
     few_days: float = 2.0
-    min_level: float = 0.8
     max_level: float = 1.5
 
     def bin(self, sky: float | None) -> str:
@@ -157,4 +164,4 @@ def is_good(level: Level, model_ratio: float, policy: LevelPolicy = DEFAULT_LEVE
 
 
 def _clamp(level: float, policy: LevelPolicy) -> float:
-    return min(max(level, policy.min_level), policy.max_level)
+    return min(level, policy.max_level)
