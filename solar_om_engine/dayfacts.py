@@ -96,14 +96,18 @@ class DayFacts:
     silent_lit_hours: float
     # whether anything at all was reported (nights included)
     reported_any: bool
-    # per hour: made (Wh) over the steps with data; due under the
-    # neighbours' sky over the same steps (None: fewer than MIN_PEERS
-    # neighbours told the sky); clear-sky model; the least any plausible
-    # roof makes under an overcast; the neighbours' sky
+    # per hour: made (Wh) over the steps with data; due over the same
+    # steps: the roof's model under the neighbours' sky, or, for a roof not
+    # known yet, what the neighbours make per kWp (None: nobody told);
+    # clear-sky model; the least any plausible roof makes under an
+    # overcast; the neighbours' sky
     made_wh: tuple[float | None, ...]
     due_wh: tuple[float | None, ...]
     clear_wh: tuple[float | None, ...]
     floor_wh: tuple[float | None, ...]
+    # per hour: the least any plausible roof makes under the neighbours'
+    # sky (a roof not known yet is at least that)
+    bound_wh: tuple[float | None, ...]
     sky: tuple[float | None, ...]
     # the hours counted lit (fraction of the hour's steps lit)
     lit_share: tuple[float, ...]
@@ -208,6 +212,8 @@ class _Modelled:
     sky: np.ndarray  # per step; NaN where the site does not tell the sky
     # the roof's mean facing (unit normal, DC-weighted); None: unknown
     normal: np.ndarray | None = None
+    # a fault is open on the site: it tells its neighbours nothing
+    faulty: bool = False
 
 
 def _roof(spec: SiteSpec, knowledge: SiteKnowledge) -> tuple[tuple[Array, ...], str]:
@@ -265,6 +271,7 @@ def _model_site(spec: SiteSpec, series: DaySeries, knowledge: SiteKnowledge) -> 
         levels,
         sky,
         _normal(arrays),
+        knowledge.faulty,
     )
 
 
@@ -292,13 +299,15 @@ def _facing_km(a: np.ndarray | None, b: np.ndarray | None) -> float:
     return KM_PER_FACING_DEGREE * angle
 
 
-def _neighbours(sites: list[_Modelled]) -> dict[str, list[tuple[float, _Modelled]]]:
-    """Each site's witnesses within PEER_RADIUS_KM, nearest first: bucketed
-    in cells about a radius wide, so the cost stays linear in the fleet."""
+def _neighbours(sites: list[_Modelled], serves) -> dict[str, list[tuple[float, _Modelled]]]:
+    """Each site's neighbours within PEER_RADIUS_KM that `serves` accepts,
+    nearest first (a neighbour facing another way counts as further):
+    bucketed in cells about a radius wide, so the cost stays linear in the
+    fleet."""
     cell = PEER_RADIUS_KM / 111.0
     grid: dict[tuple[int, int], list[_Modelled]] = defaultdict(list)
     for m in sites:
-        if np.isfinite(m.sky).any():
+        if serves(m):
             grid[(int(m.spec.latitude // cell), int(m.spec.longitude // cell))].append(m)
     near: dict[str, list[tuple[float, _Modelled]]] = {}
     for m in sites:
@@ -368,18 +377,42 @@ def _hourly(values: np.ndarray, step_minutes: int, valid: np.ndarray) -> tuple:
     return tuple(out) + (None,) * (24 - len(out))
 
 
-def _facts(m: _Modelled, near: list[tuple[float, _Modelled]]) -> DayFacts:
+def _peer_yield(m: _Modelled, near) -> tuple[np.ndarray, int, float | None]:
+    """What the site's kWp makes at each step as its nearest MAX_PEERS
+    producing neighbours do per kWp (their median), NaN where none reports."""
+    steps = len(m.power)
+    if not near:
+        return np.full(steps, np.nan), 0, None
+    stacked = np.vstack([_resample(o.power, steps) / o.spec.dc_kwp for _, o in near])
+    finite = np.isfinite(stacked)
+    use = finite & (np.cumsum(finite, axis=0) <= MAX_PEERS)
+    count = use.sum(axis=0)
+    values = np.where(use, stacked, np.nan)
+    out = np.full(steps, np.nan)
+    ok = count >= 1
+    if ok.any():
+        out[ok] = np.nanmedian(values[:, ok], axis=0) * m.spec.dc_kwp
+    peers = int(np.median(count[ok])) if ok.any() else 0
+    return out, peers, near[min(MIN_PEERS, len(near)) - 1][0]
+
+
+def _facts(m: _Modelled, near, producers=()) -> DayFacts:
     series, step = m.series, m.series.step_minutes
     base = m.model or m.bound
     elevation = base.elevation
     lit = elevation >= LIT_ELEVATION_DEG
     reported = np.isfinite(m.power)
     sky, peers, peer_km = _neighbours_sky(m, near)
+    # an unknown roof: what its neighbours make per kWp is due; the least
+    # any plausible roof makes under their sky bounds it
+    bound = m.bound.power_under(sky)
+    if m.model is None:
+        due, peers, peer_km = _peer_yield(m, producers)
+    else:
+        due = m.model.power_under(sky)
     step_h = step / 60.0
     last = int(np.flatnonzero(reported)[-1]) if reported.any() else -1
     after_last = np.arange(len(m.power)) > last
-    # an unknown roof is due the least any plausible roof makes
-    due = (m.model or m.bound).power_under(sky)
     floor = m.bound.power_under(np.full(len(m.power), OVERCAST_SKY))
     clear = base.clear
     made_valid = reported & lit
@@ -407,6 +440,7 @@ def _facts(m: _Modelled, near: list[tuple[float, _Modelled]]) -> DayFacts:
         due_wh=_hourly(np.nan_to_num(due), step, due_valid),
         clear_wh=_hourly(clear, step, made_valid),
         floor_wh=_hourly(np.nan_to_num(floor), step, made_valid),
+        bound_wh=_hourly(np.nan_to_num(bound), step, made_valid & np.isfinite(bound)),
         sky=tuple(
             None
             if not np.isfinite(sky[h * per_hour : (h + 1) * per_hour]).any()
@@ -452,10 +486,17 @@ def fleet_day_facts(
         _model_site(specs[site], s, knowledge.get(site, SiteKnowledge()))
         for site, s in series.items()
     ]
-    near = _neighbours(modelled)
+    near = _neighbours(modelled, lambda m: np.isfinite(m.sky).any())
+    # a roof not known yet is compared with what its neighbours make per kWp
+    unknown = any(m.model is None for m in modelled)
+    producers = (
+        _neighbours(modelled, lambda m: not m.faulty and np.isfinite(m.power).any())
+        if unknown
+        else {}
+    )
     facts = {}
     for m in modelled:
-        facts[m.spec.site] = _facts(m, near[m.spec.site])
+        facts[m.spec.site] = _facts(m, near[m.spec.site], producers.get(m.spec.site, ()))
         if m.spec.site in knowledge and knowledge[m.spec.site].device_shares:
             facts[m.spec.site] = _with_shares(facts[m.spec.site], knowledge[m.spec.site])
     return facts

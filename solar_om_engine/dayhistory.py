@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .classify import Verdict
-from .dayfacts import ROOF_UNKNOWN, DayFacts, SiteKnowledge
+from .dayfacts import DayFacts, SiteKnowledge
 from .levels import DEFAULT_LEVELS, GoodDay, LevelPolicy, Levels, is_good, learn
 from .orientation import CANDIDATES, DayFit, RoofEvidence, inferred_roof
 from .series import SiteSpec
@@ -119,14 +119,16 @@ class SiteHistory:
     # the device shares of recent good days (each a tuple, one per device)
     device_shares: tuple[tuple[float, ...], ...] = ()
 
-    def levels(self, policy: HistoryPolicy = DEFAULT_POLICY) -> Levels:
-        """The levels learned on the roof now in use (`roof.chosen`)."""
+    def levels(self, roof: int | None, policy: HistoryPolicy = DEFAULT_POLICY) -> Levels:
+        """The levels learned on the roof now in use (`roof_key`); before
+        any good day, an inferred roof starts from its fit's scale."""
         good = (
             GoodDay(r.day, r.sky, r.model_ratio)
             for r in self.records
-            if r.good and r.model_ratio is not None and r.roof == self.roof.chosen
+            if r.good and r.model_ratio is not None and r.roof == roof
         )
-        return learn(good, policy.levels)
+        prior = self.roof.scale() if roof is not None and roof >= 0 else None
+        return learn(good, policy.levels, prior or 1.0)
 
     def to_json(self) -> dict:
         """The history as JSON-able data (what the addon stores on the site)."""
@@ -185,6 +187,17 @@ class SiteHistory:
         return tuple(statistics.median(s[i] for s in same) for i in range(width))
 
 
+# the key a day's record keeps of the roof it was judged on: entered
+# arrays, an inferred candidate (its index), or none (its neighbours' yield)
+ENTERED_ROOF, PEERS_YIELD = None, -1
+
+
+def roof_key(history: SiteHistory, spec: SiteSpec) -> int | None:
+    if spec.arrays:
+        return ENTERED_ROOF
+    return PEERS_YIELD if history.roof.chosen is None else history.roof.chosen
+
+
 def knowledge(
     history: SiteHistory,
     spec: SiteSpec,
@@ -194,7 +207,7 @@ def knowledge(
     """What the day judge needs of the history for `spec`'s site."""
     roof = () if spec.arrays else inferred_roof(history.roof, spec)
     return SiteKnowledge(
-        levels=history.levels(policy),
+        levels=history.levels(roof_key(history, spec), policy),
         inferred_roof=roof,
         device_shares=history.usual_shares(),
         faulty=faulty,
@@ -248,7 +261,6 @@ def remember(
     good = (
         verdict.kind == "ok"
         and model_ratio is not None
-        and facts.roof != ROOF_UNKNOWN
         and is_good(facts.level, model_ratio, policy.levels)
     )
     record = DayRecord(
@@ -259,7 +271,7 @@ def remember(
         good,
         verdict.evidence.get("ratio"),
         evidence_after(history, verdict, policy),
-        None if facts.spec.arrays else history.roof.chosen,
+        roof_key(history, facts.spec),
     )
     records = (history.records + (record,))[-policy.keep_days :]
     roof = history.roof

@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields, replace
 from typing import ClassVar
 
 from .classify import Verdict
-from .dayfacts import ROOF_UNKNOWN, DayFacts
+from .dayfacts import ROOF_ENTERED, ROOF_UNKNOWN, DayFacts
 from .dayhistory import EvidencePolicy
 from .kinds import Abstention, FaultKind, HealthState
 from .levels import Level, LevelPolicy
@@ -281,6 +281,7 @@ class Compared:
             NEIGHBOURS: "what its roof makes under its neighbours' sky",
             FAR_NEIGHBOURS: "what its roof makes under the sky of neighbours further out",
             CLEAR_SKY: "what its roof makes under a clear sky (a clear day, no neighbours)",
+            PEERS: "what its neighbours make per kWp (its roof is not known yet)",
         }[self.source]
         return (
             f"made {self.made / 1000:.1f} of {self.due / 1000:.1f} kWh due: "
@@ -289,6 +290,7 @@ class Compared:
 
 
 NEIGHBOURS, FAR_NEIGHBOURS, CLEAR_SKY = "neighbours", "far neighbours", "clear sky"
+PEERS = "neighbours' yield"
 
 
 @dataclass(frozen=True)
@@ -305,12 +307,17 @@ class DayComparison:
     `clear_kept` of its lit steps, the rest set aside as clouds): a clear
     day, or the clear hours of a broken one; its spread is `far_factor`
     wider too (a thin haze looks clear). A level learned below `min_level`
-    is taken as `min_level` (a site making less than that since its first
-    day is underperforming, not calibrated), except on a roof a clear sky
+    is taken as `min_level` on entered arrays (a site making less than
+    that since its first day is underperforming, not calibrated; an
+    inferred roof's scale is its fit's), except on a roof a clear sky
     gives less than `min_contrast` times an overcast's output: it faces
     away from the sun, the model is least sure of it, and its own level is
-    all there is. A day due less than `min_due_kwh_per_kwp` is not
-    compared (a storm-dark sky)."""
+    all there is. A roof not known yet is compared with what its
+    neighbours make per kWp, at its own share of it learned over
+    `peer_days` good days (roofs facing other ways make other shares, which
+    swing with the weather), with the wider spread. A day
+    due less than `min_due_kwh_per_kwp` is not compared (a storm-dark
+    sky)."""
 
     min_hour_share: float = 0.15
     min_due_kwh_per_kwp: float = 0.3
@@ -319,22 +326,26 @@ class DayComparison:
     clear_kept: float = 0.6
     min_level: float = 0.8
     min_contrast: float = 2.5
+    peer_days: int = 5
 
     def firm(self, facts: DayFacts) -> bool:
         """Whether the model alone is sure enough of the roof (it faces the
         sun enough) to judge before the site's level is learned."""
-        return (facts.contrast or 0.0) >= self.min_contrast
+        return facts.roof != ROOF_UNKNOWN and (facts.contrast or 0.0) >= self.min_contrast
 
     def __call__(self, facts: DayFacts) -> Compared | None:
-        if facts.roof == ROOF_UNKNOWN:
-            return None
-        compared = self._neighbours(facts) or self._clear_sky(facts)
+        compared = self._neighbours(facts)
+        if compared is None and facts.roof != ROOF_UNKNOWN:
+            compared = self._clear_sky(facts)
         if compared is None or compared.due < self.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1e3:
             return None
         return compared
 
     def _level(self, facts: DayFacts, level: Level, wider: bool) -> Level:
-        value = max(level.level, self.min_level) if self.firm(facts) else level.level
+        # an inferred roof's scale is its fit's (a flat roof fits a steep
+        # one's shape at another scale): no floor
+        floor = facts.roof == ROOF_ENTERED and self.firm(facts)
+        value = max(level.level, self.min_level) if floor else level.level
         spread = level.spread * (self.far_factor if wider else 1.0)
         return replace(level, level=value, spread=spread)
 
@@ -342,12 +353,22 @@ class DayComparison:
         hourly = facts.hourly_pi(self.min_hour_share)
         if not hourly:
             return None
-        level = self._level(facts, facts.level, not facts.close_sky)
+        level = facts.level
+        if facts.roof == ROOF_UNKNOWN and level.days < self.peer_days:
+            # a share of the neighbours' yield swings with the weather
+            # (roofs facing other ways): learned over more days
+            level = replace(level, calibrated=False)
+        wider = not facts.close_sky or facts.roof == ROOF_UNKNOWN
+        level = self._level(facts, level, wider)
         made, due = facts.totals([h for h, _, _ in hourly])
         due *= level.level
         if due <= 0:
             return None
         pis = [(pi / level.level, w) for _, pi, w in hourly]
+        if facts.roof == ROOF_UNKNOWN:
+            source = PEERS
+        else:
+            source = NEIGHBOURS if facts.close_sky else FAR_NEIGHBOURS
         return Compared(
             made,
             due,
@@ -355,7 +376,7 @@ class DayComparison:
             _quantile(pis, 0.75),
             sum(1 for pi, _ in pis if pi <= 0.5),
             level,
-            NEIGHBOURS if facts.close_sky else FAR_NEIGHBOURS,
+            source,
         )
 
     def _clear_sky(self, facts: DayFacts) -> Compared | None:
@@ -406,7 +427,9 @@ class Shortfall(DayRule):
 
     def __call__(self, facts):
         if facts.roof == ROOF_UNKNOWN:
-            return self._bounded(facts)
+            deep = self._bounded(facts)
+            if deep is not None:
+                return deep
         compared = COMPARISON(facts)
         if compared is None:
             return None
@@ -414,7 +437,8 @@ class Shortfall(DayRule):
             return None
         threshold = self.threshold(compared.level)
         made = compared.describe()
-        if compared.ratio <= self.deep_ratio and compared.half_hours >= self.deep_hours:
+        deep = compared.ratio <= self.deep_ratio and compared.half_hours >= self.deep_hours
+        if deep and compared.source != PEERS:
             # a deep shortfall against far neighbours' sky may be a storm
             # over the site alone: it too must persist
             return _verdict(
@@ -438,7 +462,11 @@ class Shortfall(DayRule):
     def _bounded(self, facts: DayFacts) -> Verdict | None:
         """A roof not known yet: short only of what the least favourable
         plausible roof makes, and deeply (any roof makes at least that)."""
-        made, due = facts.totals()
+        made = due = 0.0
+        for h in range(24):
+            if facts.made_wh[h] is not None and facts.bound_wh[h] is not None:
+                made += facts.made_wh[h]
+                due += facts.bound_wh[h]
         if due < COMPARISON.min_due_kwh_per_kwp * facts.spec.dc_kwp * 1000.0:
             return None
         if made <= self.deep_ratio * due:
@@ -497,9 +525,7 @@ class Normal(DayRule):
                 f"{compared.level.describe()})",
                 **compared.evidence(),
             )
-        if facts.roof == ROOF_UNKNOWN:
-            why = "its roof is not known yet (it is learned from its clear days)"
-        elif facts.peers:
+        if facts.peers:
             why = "too little was due under today's dark sky to compare"
         else:
             why = "no neighbours told today's sky and the day was not clear"

@@ -125,8 +125,12 @@ class Levels:
         return self.by_bin[BRIGHT].level
 
 
-def learn(good: Iterable[GoodDay], policy: LevelPolicy = DEFAULT_LEVELS) -> Levels:
-    """The levels that a site's good days (oldest first) teach."""
+def learn(
+    good: Iterable[GoodDay], policy: LevelPolicy = DEFAULT_LEVELS, prior: float = 1.0
+) -> Levels:
+    """The levels that a site's good days (oldest first) teach; `prior` is
+    what is assumed before any (the model itself, 1, or what an inferred
+    roof's fit to the site's clear days showed)."""
     per_bin: dict[str, list[float]] = {name: [] for name in BINS}
     for day in good:
         per_bin[policy.bin(day.sky)].append(day.model_ratio)
@@ -149,7 +153,7 @@ def learn(good: Iterable[GoodDay], policy: LevelPolicy = DEFAULT_LEVELS) -> Leve
             continue
         # the nearest kind of sky that has a level, or 1 (the model itself)
         order = sorted(learned, key=lambda other: abs(BINS.index(other) - BINS.index(name)))
-        borrowed = (1.0 + learned[order[0]].level) / 2.0 if order else 1.0
+        borrowed = (prior + learned[order[0]].level) / 2.0 if order else prior
         levels[name] = Level(_clamp(borrowed, policy), policy.floor(name, False), False, 0)
     return Levels(levels, policy)
 

@@ -163,6 +163,13 @@ class RoofEvidence:
     def best(self) -> Candidate | None:
         return None if self.chosen is None else CANDIDATES[self.chosen]
 
+    def scale(self) -> float | None:
+        """What the site made over the chosen roof's clear-sky model on its
+        clear days (the geometric mean)."""
+        if self.chosen is None or not self.clear_days:
+            return None
+        return float(np.exp(self.log_scales[self.chosen] / self.clear_days))
+
 
 @lru_cache(maxsize=2048)
 def _profiles(lat: float, lon: float, tz: str, day, step: int) -> np.ndarray:
