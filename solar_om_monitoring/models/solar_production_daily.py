@@ -53,7 +53,8 @@ class SolarProductionDaily(models.Model):
     )
 
     def _compute_ratio(self):
-        floor = Shortfall.ratio
+        # below the least threshold the day judge uses, a day is short for any site
+        floor = Shortfall.min_ratio
         for day in self:
             day.ratio = day.energy_kwh / day.expected_kwh if day.expected_kwh else 0.0
             day.below_expected = bool(day.expected_kwh) and day.ratio < floor
