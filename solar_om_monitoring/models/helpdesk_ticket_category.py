@@ -10,7 +10,7 @@ class HelpdeskTicketCategory(models.Model):
         string="Case Type Code",
         index=True,
         help="The monitoring's case type that files tickets here "
-        "(inverter_fault, string_mlpe_fault, underperformance, meter_fault, "
+        "(comms_loss, inverter_fault, string_mlpe_fault, underperformance, meter_fault, "
         "configuration_issue).",
     )
     solar_auto_open = fields.Boolean(
