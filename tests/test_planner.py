@@ -308,9 +308,7 @@ def test_an_unlimited_plan_judges_production_and_says_so_once(vendor):
 def test_the_next_check_is_the_next_slot_or_the_next_full_pass_in_daylight():
     at = datetime(2026, 6, 21, 19, 0, tzinfo=timezone.utc)  # Phoenix, noon local
     slots = make_plan("enphase", tier_for("enphase", "unlimited"), 3, at, locations=PHOENIX)
-    assert next_check_at(slots, 33.4, -112.0, at, 1) == next_judgment_at(
-        slots, 33.4, -112.0, at, 1
-    )
+    assert next_check_at(slots, 33.4, -112.0, at, 1) == next_judgment_at(slots, 33.4, -112.0, at, 1)
     # SolarEdge: every reporting check reads production, every cron minute
     full = make_plan("solaredge", tier_for("solaredge", "unlimited"), 3, at, locations=PHOENIX)
     assert next_check_at(full, 33.4, -112.0, at, 1, last_pass_at=at) == at + timedelta(minutes=1)

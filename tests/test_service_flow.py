@@ -131,7 +131,11 @@ def test_recovery_before_any_visit_cancels_the_visit_steps_and_counts_no_fix():
     )
     assert settled.close
     assert settled.reason == Settled.WITHOUT_VISIT
-    assert settled.steps_in(StepFate.CANCELLED) == ("schedule", "audit_checklist", "review_artefacts")
+    assert settled.steps_in(StepFate.CANCELLED) == (
+        "schedule",
+        "audit_checklist",
+        "review_artefacts",
+    )
     assert settled.steps_in(StepFate.DONE) == ("outcome",)
     state = ServiceState(path="visit_audit", outcome=settled.outcome, closed=True)
     assert first_time_fix(state) is None

@@ -36,7 +36,9 @@ class TestEngineConstants(TransactionCase):
 
     def test_every_case_type_the_engine_files_under_has_its_category(self):
         codes = {code for code in CASE_TYPES.values() if code}
-        categories = self.env["helpdesk.ticket.category"].search([("solar_case_code", "in", list(codes))])
+        categories = self.env["helpdesk.ticket.category"].search(
+            [("solar_case_code", "in", list(codes))]
+        )
         self.assertEqual(set(categories.mapped("solar_case_code")), codes)
         # a silent site is its own case, not a String/MLPE fault
         self.assertEqual(CASE_TYPES[FaultKind.COMMS_LOSS], "comms_loss")
