@@ -25,3 +25,4 @@ from . import helpdesk_sla
 from . import helpdesk_ticket_sla_clock
 from . import helpdesk_ticket_priority
 from . import mail_activity_plan
+from . import mail_activity
