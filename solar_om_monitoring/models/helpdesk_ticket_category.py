@@ -20,6 +20,13 @@ class HelpdeskTicketCategory(models.Model):
     solar_team_id = fields.Many2one(
         "helpdesk.ticket.team", string="Routes To", help="Team that receives these tickets."
     )
+    solar_user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        domain=[("share", "=", False)],
+        help="Who owns the cases of this type a customer raises (portal, email, phone); "
+        "empty: the leader of the team it routes to. Monitoring tickets wait for the team.",
+    )
 
     solar_dispatch_after_hours = fields.Float(
         string="Dispatch After (h)",
