@@ -33,6 +33,7 @@
         "data/ir_cron.xml",
         "data/solar_brand_checklist_data.xml",
         "data/mail_activity_plan_data.xml",
+        "data/mail_template_data.xml",
         "data/helpdesk_sla_data.xml",
         "views/solar_monitoring_account_views.xml",
         "views/solar_fault_views.xml",
@@ -52,8 +53,12 @@
         "views/mail_activity_plan_views.xml",
     ],
     "demo": ["demo/solar_om_monitoring_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "assets": {
-        "web.assets_backend": ["solar_om_monitoring/static/src/sites_map/*"],
+        "web.assets_backend": [
+            "solar_om_monitoring/static/src/sites_map/*",
+            "solar_om_monitoring/static/src/fleet_overview/*",
+        ],
         "web.assets_tests": ["solar_om_monitoring/static/tests/tours/*.js"],
     },
 }

@@ -13,6 +13,8 @@ from . import solar_site_calibration
 from . import solar_sites_map
 from . import helpdesk_ticket
 from . import helpdesk_ticket_monitoring
+from . import helpdesk_ticket_owner
+from . import helpdesk_ticket_customer
 from . import helpdesk_ticket_recovery
 from . import helpdesk_ticket_work_order
 from . import solar_health_check
@@ -20,6 +22,7 @@ from . import solar_health_check_liveness
 from . import solar_health_check_batch
 from . import fsm_order
 from . import solar_brand_checklist
+from . import res_company
 from . import res_config_settings
 from . import helpdesk_sla
 from . import helpdesk_ticket_sla_clock
