@@ -8,3 +8,4 @@ from . import test_spanish
 from . import test_settings
 from . import test_migration
 from . import test_job_step_access
+from . import test_agent_first_hour

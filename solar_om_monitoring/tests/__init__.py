@@ -17,3 +17,5 @@ from . import test_migration
 from . import test_sla_clocks
 from . import test_ticket_priority
 from . import test_ticket_sla_tour
+from . import test_customer_messages
+from . import test_first_hour
