@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import format_datetime
 
 from solar_om_engine import cases
@@ -35,6 +35,7 @@ class HelpdeskTicket(models.Model):
         compute="_compute_solar_customer_message", sanitize=False, string="Closing Message"
     )
 
+    @api.depends_context("lang")
     def _compute_solar_customer_message(self):
         for ticket in self:
             ticket.solar_customer_id = ticket._solar_customer()
