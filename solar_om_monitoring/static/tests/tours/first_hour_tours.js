@@ -117,6 +117,11 @@ registry.category("web_tour.tours").add("solar_om_manager_first_hour", {
                 const row = ".o_form_view [name=production_ids] .o_data_row:first-child";
                 same("expected in the table", number(text(`${row} td[name=expected_kwh]`)), number(seen.expected));
                 same("energy in the table", number(text(`${row} td[name=energy_kwh]`)), number(seen.energy));
+                // the share too (the issue's table said 0 % for 0.255 of 2.627)
+                const share = number(text(`${row} td[name=ratio]`));
+                if (Math.abs(share - number(seen.ratio)) > 0.5) {
+                    throw new Error(`of expected: ${share} % in the table, ${seen.ratio} % on the card`);
+                }
             },
         },
         {
