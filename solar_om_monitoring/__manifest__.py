@@ -4,7 +4,7 @@
     "name": "Solar O&M Monitoring",
     "summary": "Daylight health checks of SolarEdge, Enphase and APsystems sites: "
     "one helpdesk ticket per fault, closed on recovery",
-    "version": "19.0.1.0.1",
+    "version": "19.0.1.0.2",
     "category": "Services/Field Service",
     "website": "https://github.com/solar-om/solar-om",
     "author": "Solar O&M",

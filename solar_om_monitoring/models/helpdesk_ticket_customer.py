@@ -98,9 +98,16 @@ class HelpdeskTicket(models.Model):
         ticket = self[0]
         if "stage_id" not in res or not ticket.solar_monitoring:
             return res
+        # the mail says the system works again: only for a ticket closed Done
+        # with its faults over (a person cancelling one mails nobody)
+        recovered = (
+            ticket.stage_id.closed
+            and ticket.stage_id == ticket._solar_closed_stage()
+            and not ticket.sudo()._solar_open_faults()
+        )
         if (
             ticket.company_id.solar_mail_monitoring_customers
-            and ticket.stage_id.closed
+            and recovered
             and ticket.solar_site_id
             and ticket._solar_customer().email
         ):

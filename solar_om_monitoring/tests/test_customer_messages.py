@@ -68,6 +68,15 @@ class TestCustomerMessages(MonitoringCommon):
         self.assertIn("Since Sunday 21 June, 12:40", body)
         self.assertIn("works normally again", mail.subject)
 
+    def test_a_monitoring_ticket_a_person_cancels_tells_the_customer_nothing(self):
+        self.env.company.solar_mail_monitoring_customers = True
+        ticket = self.faulty_ticket()
+        ticket.with_user(self.agent).stage_id = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_stage_cancelled"
+        )
+        # the site is still faulty: no mail saying it works again
+        self.assertFalse(self.mails_to_customer(ticket))
+
     def test_the_closing_mail_is_in_the_customers_language(self):
         self.env["res.lang"]._activate_lang("es_ES")
         self.env["ir.module.module"].search(

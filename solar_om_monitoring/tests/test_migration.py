@@ -19,3 +19,17 @@ class TestMigration(BaseCommon):
         cron.write({"interval_number": 2, "interval_type": "hours"})
         migration.migrate(self.env.cr, "19.0.1.0.0")
         self.assertEqual((cron.interval_number, cron.interval_type), (2, "hours"))
+
+    def test_sites_without_a_service_location_get_one_after_the_upgrade(self):
+        partner = self.env["res.partner"].create({"name": "Old site owner"})
+        site = self.env["solar.site"].create(
+            {"name": "Old roof", "partner_id": partner.id, "capacity_dc_kwp": 4.0}
+        )
+        # made before this addon: no location
+        location = site.fsm_location_id
+        site.fsm_location_id = False
+        location.unlink()
+        load_migration("solar_om_monitoring", "19.0.1.0.2").migrate(self.env.cr, "19.0.1.0.1")
+        site.invalidate_recordset(["fsm_location_id"])
+        self.assertTrue(site.fsm_location_id)
+        self.assertEqual(site.fsm_location_id.owner_id, partner)
