@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime, timedelta
 
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.solar_om_monitoring.tests.demo_fleet import DEMO_AT, DEMO_STEP, DemoFleetMixin
@@ -25,9 +26,28 @@ class TestAgentFirstHour(DemoFleetMixin, HttpCase):
             [("solar_site_id", "=", madrid.id), ("solar_monitoring", "=", True)]
         )
         action = cls.ticket.with_user(cls.agent).action_create_solar_order()
+        # the demo technician schedules the visit, ticks his checklist, writes
+        # what he did and signs off
         order = cls.env["fsm.order"].browse(action["res_id"]).with_user(cls.technician)
         order.write({"scheduled_date_start": datetime(2026, 6, 22, 13, 0)})
+        if "solar_photo_ids" in order._fields:
+            # where the checklist's photo items need a photo on the order
+            photo = (
+                cls.env["ir.attachment"]
+                .with_user(cls.technician)
+                .create(
+                    {
+                        "name": "array.jpg",
+                        "raw": b"\xff\xd8\xff\xe0 a photo",
+                        "mimetype": "image/jpeg",
+                        "res_model": "fsm.order",
+                        "res_id": order.id,
+                    }
+                )
+            )
+            order.solar_photo_ids = [Command.link(photo.id)]
         order.order_activity_ids.filtered("required").action_done()
+        order.resolution = "<p>Inverter restarted after an insulation fault; producing.</p>"
         order.action_complete()
         # repaired; the day's energy still carries the outage and Madrid has no
         # neighbours in the demo to tell clouds from a fault: the next day's
