@@ -25,9 +25,8 @@ CASE_TYPES: dict[str, str | None] = {
     HealthState.INDETERMINATE: None,
     # heard from in a liveness pass; production is judged at its own times
     HealthState.REPORTING: None,
-    # a whole site silent is a device communication issue, which the
-    # taxonomy files under String/MLPE Fault
-    FaultKind.COMMS_LOSS: "string_mlpe_fault",
+    # a whole site silent: the gateway or its internet, not its production
+    FaultKind.COMMS_LOSS: "comms_loss",
     FaultKind.INVERTER_FAULT: "inverter_fault",
     FaultKind.STRING_MLPE_FAULT: "string_mlpe_fault",
     FaultKind.UNDERPERFORMANCE: "underperformance",

@@ -64,7 +64,7 @@ def test_stale_last_report_is_comms_loss_not_zero_power():
     silent = reading(last_report_at=(NOON - timedelta(hours=2)).isoformat(), power_w=0.0)
     v = verdict_of(silent)
     assert v.kind == "comms_loss"
-    assert v.case_type == "string_mlpe_fault"
+    assert v.case_type == "comms_loss"
     assert "no report for 2.0 h" in v.reason
 
 
@@ -157,7 +157,7 @@ def test_sites_falling_silent_one_by_one_are_each_a_comms_loss_not_an_outage():
     result = classify_fleet(readings, NOON)
     assert result.fleet_verdicts == []
     assert {v.kind for v in result.verdicts} == {"comms_loss"}
-    assert all(v.case_type == "string_mlpe_fault" for v in result.verdicts)
+    assert all(v.case_type == "comms_loss" for v in result.verdicts)
 
 
 def test_verdict_kinds_are_the_engines_kinds_and_serialise_as_before():
