@@ -85,8 +85,8 @@ class TestMigration(BaseCommon):
         location = site.fsm_location_id
         site.fsm_location_id = False
         location.unlink()
-        meter_fault = self.env.ref("solar_om_monitoring.case_type_meter_fault")
-        meter_fault.solar_technician_visible = False
+        comms_loss = self.env.ref("solar_om_monitoring.case_type_comms_loss")
+        comms_loss.solar_technician_visible = False
         technician = new_test_user(
             self.env, login="mig_tech_both", groups="solar_om.group_solar_om_technician"
         )
@@ -95,6 +95,6 @@ class TestMigration(BaseCommon):
         migrations.migrate_module(upgraded, "post")
         self.env.invalidate_all()
         self.assertEqual(site.fsm_location_id.owner_id, partner)
-        self.assertTrue(meter_fault.solar_technician_visible)
+        self.assertTrue(comms_loss.solar_technician_visible)
         home = self.env.ref("solar_om_monitoring.fsm_order_action_my_work")
         self.assertEqual(technician.action_id.id, home.id)
