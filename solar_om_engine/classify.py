@@ -296,11 +296,13 @@ def _is_stale(reading: Reading, at: datetime, th: Thresholds) -> tuple[bool, str
         # the inverter may simply not have woken up long enough ago
         return False, ""
     hours = age.total_seconds() / 3600
+    connection = reading.connection or "fixed-line"
+    article = "an" if connection[0] in "aeiou" else "a"  # an ethernet, a cellular, a wifi
     # no clock time in the words: the reader's time zone is the addon's to
     # apply, from evidence["last_report_at"]
     return True, (
-        f"no report for {hours:.1f} h (limit {limit.total_seconds() / 3600:.2g} h for a "
-        f"{reading.connection or 'fixed-line'} connection)"
+        f"no report for {hours:.1f} h (limit {limit.total_seconds() / 3600:.2g} h for "
+        f"{article} {connection} connection)"
     )
 
 

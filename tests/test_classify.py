@@ -76,12 +76,18 @@ def test_cellular_gateway_gets_a_longer_leash():
     assert v.evidence["abstained"] == "report_old"
     fixed = reading(vendor="enphase", connection="ethernet", last_report_at=four_hours)
     assert verdict_of(fixed).kind == "comms_loss"
+    assert "(limit 0.75 h for an ethernet connection)" in verdict_of(fixed).reason
     days = reading(
         vendor="enphase",
         connection="cellular",
         last_report_at=(NOON - timedelta(hours=14)).isoformat(),
     )
     assert verdict_of(days).kind == "comms_loss"
+    assert "h for a cellular connection" in verdict_of(days).reason
+    wifi = reading(vendor="enphase", connection="wifi", last_report_at=four_hours)
+    assert "h for a wifi connection" in verdict_of(wifi).reason
+    unknown = reading(vendor="enphase", connection=None, last_report_at=four_hours)
+    assert "h for a fixed-line connection" in verdict_of(unknown).reason
 
 
 def test_zero_power_while_reporting_is_inverter_fault():
