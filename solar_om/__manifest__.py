@@ -3,7 +3,7 @@
 {
     "name": "Solar O&M",
     "summary": "Solar sites and their equipment, for installers who run O&M in Odoo",
-    "version": "19.0.1.0.1",
+    "version": "19.0.1.0.2",
     "category": "Services/Field Service",
     "website": "https://github.com/solar-om/solar-om",
     "author": "Solar O&M",

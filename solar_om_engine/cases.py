@@ -222,3 +222,55 @@ def reactivation_advice(paid_on: date, today: date, holidays: frozenset[date] = 
     if elapsed < REACTIVATION_DAYS:
         return "wait", elapsed
     return "transfer", elapsed
+
+
+# ------------------------------------------------------------------ owners
+
+
+def case_owner(
+    type_owner: int | None, team_lead: int | None, portal_users: Iterable[int] = ()
+) -> int | None:
+    """Who owns a new case the customer raised (portal, email, phone): the
+    owner its case type names, else the leader of the team it routes to.
+    A customer (a portal user) never owns a case, whoever created it."""
+    blocked = set(portal_users)
+    for candidate in (type_owner, team_lead):
+        if candidate and candidate not in blocked:
+            return candidate
+    return None
+
+
+# ------------------------------------------------------------------ call backs
+WORKDAY = (8, 18)  # local hours a call back may be made in
+
+
+def call_back_by(
+    reported_at: datetime,
+    hours: float,
+    workday: tuple[int, int] = WORKDAY,
+    holidays: frozenset[date] = frozenset(),
+) -> datetime:
+    """When a customer who reported a problem at `reported_at` (an aware
+    time in their zone) is called back at the latest: `hours` of working
+    time later, counting only Monday to Friday between `workday` hours and
+    no holiday. Raises ValueError for a negative promise or an empty day."""
+    start_h, end_h = workday
+    if hours < 0:
+        raise ValueError(f"a call back cannot be promised {hours} hours before the report")
+    if not 0 <= start_h < end_h <= 24:
+        raise ValueError(f"the working day {start_h}-{end_h} h has no hours")
+    if reported_at.tzinfo is None:
+        raise ValueError("call_back_by needs an aware time in the customer's zone")
+    left = timedelta(hours=hours)
+    at = reported_at
+    while True:
+        day_start = at.replace(hour=start_h, minute=0, second=0, microsecond=0)
+        day_end = at.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(hours=end_h)
+        working = at.weekday() < 5 and at.date() not in holidays
+        if working and at < day_end:
+            at = max(at, day_start)
+            if at + left <= day_end:
+                return at + left
+            left -= day_end - at
+        # the next day's start, on the local calendar
+        at = (at + timedelta(days=1)).replace(hour=start_h, minute=0, second=0, microsecond=0)

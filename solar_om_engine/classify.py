@@ -47,9 +47,8 @@ CASE_TYPES: dict[str, str | None] = {
     HealthState.INDETERMINATE: None,
     # heard from in a liveness pass; production is judged at its own times
     HealthState.REPORTING: None,
-    # a whole site silent is a device communication issue, which the
-    # taxonomy files under String/MLPE Fault
-    FaultKind.COMMS_LOSS: "string_mlpe_fault",
+    # a whole site silent: the gateway or its internet, not its production
+    FaultKind.COMMS_LOSS: "comms_loss",
     FaultKind.INVERTER_FAULT: "inverter_fault",
     FaultKind.STRING_MLPE_FAULT: "string_mlpe_fault",
     FaultKind.UNDERPERFORMANCE: "underperformance",
@@ -388,13 +387,14 @@ class Silent(CheckRule):
         ):
             # the inverter may simply not have woken up long enough ago
             return None
+        connection = reading.connection or "fixed-line"
+        article = "an" if connection[0] in "aeiou" else "a"  # an ethernet, a cellular
         # no clock time in the words: the reader's time zone is the addon's to
         # apply, from evidence["last_report_at"]
         return facts.verdict(
             FaultKind.COMMS_LOSS,
             f"no report for {age.total_seconds() / 3600:.1f} h (limit "
-            f"{limit.total_seconds() / 3600:.2g} h for a "
-            f"{reading.connection or 'fixed-line'} connection)",
+            f"{limit.total_seconds() / 3600:.2g} h for {article} {connection} connection)",
         )
 
 

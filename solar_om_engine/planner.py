@@ -37,7 +37,7 @@ from .classify import Night, Silent
 from .clients import costs as vendor_costs
 from .daylight import sun_elevation
 from .errors import EngineError
-from .quota import Tier
+from .quota import UNLIMITED, Tier
 
 # when the check calls a site silent (three missed 15-minute uploads): the
 # check rule's own threshold, so the two never drift apart
@@ -297,7 +297,11 @@ def make_plan(
         worst = stale_after_min + _round_up(interval, cron_every_min)
         if worst > bound * (1 + DETECT_SLACK) + 1e-9:
             continue
-        if _production_pass_min(per_day, sites, costs, pass_calls, interval, tier) > SLOT_MIN:
+        # the passes run on the cron's minutes: what they leave of the minute
+        # limit is counted at that cadence (an unlimited plan's interval is
+        # a fraction of a minute, which would leave nothing to the slots)
+        every_min = _round_up(interval, cron_every_min)
+        if _production_pass_min(per_day, sites, costs, pass_calls, every_min, tier) > SLOT_MIN:
             continue  # the minute limit cannot fit a slot's judgments in its window
         chosen = (per_day, production_day, interval, worst)
         break
@@ -314,7 +318,9 @@ def make_plan(
     calls_day = math.ceil(passes_day * pass_calls) + production_day + daily
     month_total = month_used + liveness_month + (production_day + daily) * days
     every_days = 0 if per_day <= 0 else (1 if per_day >= 1 else math.ceil(1 / per_day - 1e-9))
-    note = _note(sites, per_day, every_days, interval, pass_calls, tier)
+    note = _note(
+        sites, per_day, every_days, interval, pass_calls, tier, costs.liveness_reads_production
+    )
     return Plan(
         vendor=vendor,
         sites=sites,
@@ -373,7 +379,7 @@ def _liveness_interval(budget: float, pass_calls: int, daylight_left: float, tie
     return max(daylight_left * pass_calls / budget, pass_calls / tier.per_minute)
 
 
-def _note(sites, per_day, every_days, interval, pass_calls, tier) -> str:
+def _note(sites, per_day, every_days, interval, pass_calls, tier, full_passes=False) -> str:
     if sites == 0:
         return "no sites to watch"
     if not math.isfinite(interval):
@@ -383,6 +389,8 @@ def _note(sites, per_day, every_days, interval, pass_calls, tier) -> str:
         lead = f"one liveness pass takes {minutes} min at the per-minute limit; "
     else:
         lead = ""
+    if per_day >= 1 and full_passes:
+        return lead + "every reporting check also judges production"
     if per_day >= 1:
         return lead + f"every site judged on production {per_day:g}x a daylight day"
     if every_days:
@@ -437,6 +445,35 @@ def next_judgment_at(
             if slot > after:
                 return slot
     return None
+
+
+def next_check_at(
+    plan: Plan,
+    latitude: float,
+    longitude: float,
+    after: datetime,
+    rotation: int,
+    last_pass_at: datetime | None = None,
+    min_elevation: float = MIN_ELEVATION,
+) -> datetime | None:
+    """When the health check next reads one site's production, as a person
+    reads "next check": where every liveness pass is a full reading (SolarEdge
+    v2), the account's next pass that finds the site in daylight; otherwise
+    its next production slot (`next_judgment_at`). None when the plan reads
+    it no more this month (quota spent, liveness only)."""
+    if not plan.liveness_reads_production:
+        return next_judgment_at(plan, latitude, longitude, after, rotation, min_elevation)
+    if plan.liveness_every_min < 0 or plan.liveness_calls_per_pass == 0:
+        return None
+    due = after
+    if last_pass_at is not None:
+        due = max(after, last_pass_at + timedelta(minutes=plan.liveness_every_min))
+    # the first sampled instant of daylight from then on (a pass skips dark sites)
+    for step in range(0, 2 * 24 * 60 // SAMPLE_MIN + 1):
+        at = due + timedelta(minutes=step * SAMPLE_MIN)
+        if sun_elevation(latitude, longitude, at) >= min_elevation:
+            return at
+    return None  # polar night: no daylight in the next two days
 
 
 class Blindness(str, Enum):
@@ -505,7 +542,7 @@ def blindness(
 
 def _duration(minutes: float) -> str:
     if minutes < 120:
-        return f"{minutes:.0f} minutes"
+        return f"{minutes:.0f} minute{'' if round(minutes) == 1 else 's'}"
     return f"{minutes / 60:,.1f} hours of daylight"
 
 
@@ -530,7 +567,12 @@ def describe(plan: Plan) -> dict[str, str]:
             f"(the best this plan allows: {_duration(plan.bound_comms_detect_min)})."
         )
     per_day = plan.production_judgments_per_site_per_day
-    if per_day >= 2:
+    if plan.liveness_reads_production and per_day > 0:
+        production = (
+            "Judges each site's production at every reporting check: "
+            "the vendor's reporting call is a full reading."
+        )
+    elif per_day >= 2:
         production = "Judges each site's production twice a day: at solar noon and mid-afternoon."
     elif per_day >= 1:
         production = "Judges each site's production once a day, at solar noon."
@@ -542,10 +584,16 @@ def describe(plan: Plan) -> dict[str, str]:
     else:
         production = "Does not judge production: the plan pays for the reporting checks only."
     left = max(plan.month_limit - plan.month_used, 0)
-    usage = (
-        f"{plan.month_used:,} of {plan.month_limit:,} calls used this month, {left:,} left; "
-        f"at this pace about {plan.calls_per_month:,} by the end of the month."
-    )
+    if plan.month_limit >= UNLIMITED.per_month:
+        usage = (
+            f"{plan.month_used:,} calls used this month, with no monthly limit (simulator); "
+            f"at this pace about {plan.calls_per_month:,} by the end of the month."
+        )
+    else:
+        usage = (
+            f"{plan.month_used:,} of {plan.month_limit:,} calls used this month, {left:,} left; "
+            f"at this pace about {plan.calls_per_month:,} by the end of the month."
+        )
     return {"cadence": cadence, "production": production, "detect": detect, "usage": usage}
 
 

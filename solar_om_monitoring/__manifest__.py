@@ -37,6 +37,7 @@
         "data/ir_cron.xml",
         "data/solar_brand_checklist_data.xml",
         "data/mail_activity_plan_data.xml",
+        "data/mail_template_data.xml",
         "data/helpdesk_sla_data.xml",
         "data/solar_onboarding_data.xml",
         "views/solar_monitoring_account_views.xml",
@@ -58,10 +59,12 @@
         "views/solar_onboarding_views.xml",
     ],
     "demo": ["demo/solar_om_monitoring_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_backend": [
             "solar_om_monitoring/static/src/sites_map/*",
             "solar_om_monitoring/static/src/work_order/*",
+            "solar_om_monitoring/static/src/fleet_overview/*",
         ],
         "web.assets_tests": ["solar_om_monitoring/static/tests/tours/*.js"],
     },

@@ -1,7 +1,9 @@
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from solar_om_engine import cases
 from solar_om_engine.cases import (
     Concern,
     ConcernAction,
@@ -203,3 +205,37 @@ def test_the_team_lead_takes_over_an_escalated_case():
     assert escalation_owner(7, 3) == 3
     assert escalation_owner(7, None) == 7
     assert escalation_owner(None, None) is None
+
+
+# ------------------------------------------------------------ owners, call backs
+
+
+def test_a_case_is_owned_by_its_type_owner_else_its_team_lead_never_a_customer():
+    assert cases.case_owner(7, 3) == 7
+    assert cases.case_owner(None, 3) == 3
+    assert cases.case_owner(None, None) is None
+    # a portal user named anywhere is passed over
+    assert cases.case_owner(9, 3, portal_users={9}) == 3
+    assert cases.case_owner(None, 9, portal_users={9}) is None
+
+
+def test_a_call_back_counts_working_hours_in_the_customers_zone():
+    phoenix = ZoneInfo("America/Phoenix")
+    # Monday 10:00, four working hours: the same day at 14:00
+    monday = datetime(2026, 12, 7, 10, 0, tzinfo=phoenix)
+    assert cases.call_back_by(monday, 4) == datetime(2026, 12, 7, 14, 0, tzinfo=phoenix)
+    # Monday 16:00: two hours that day, two the next morning
+    late = datetime(2026, 12, 7, 16, 0, tzinfo=phoenix)
+    assert cases.call_back_by(late, 4) == datetime(2026, 12, 8, 10, 0, tzinfo=phoenix)
+    # Friday evening: Monday morning
+    friday = datetime(2026, 12, 11, 20, 30, tzinfo=phoenix)
+    assert cases.call_back_by(friday, 4) == datetime(2026, 12, 14, 12, 0, tzinfo=phoenix)
+    # a holiday Monday is skipped
+    holiday = frozenset({date(2026, 12, 14)})
+    assert cases.call_back_by(friday, 4, holidays=holiday) == datetime(
+        2026, 12, 15, 12, 0, tzinfo=phoenix
+    )
+    with pytest.raises(ValueError, match="cannot be promised -1 hours"):
+        cases.call_back_by(monday, -1)
+    with pytest.raises(ValueError, match="aware time"):
+        cases.call_back_by(monday.replace(tzinfo=None), 4)

@@ -315,7 +315,7 @@ def test_stale_last_report_is_comms_loss_not_zero_power():
     silent = reading(last_report_at=(NOON - timedelta(hours=2)).isoformat(), power_w=0.0)
     v = verdict_of(silent)
     assert v.kind == "comms_loss"
-    assert v.case_type == "string_mlpe_fault"
+    assert v.case_type == "comms_loss"
     assert "no report for 2.0 h" in v.reason
 
 
@@ -336,6 +336,18 @@ def test_a_cellular_gateway_between_uploads_is_ok_when_it_last_showed_production
     # a fixed line is silent after the same four hours
     fixed = reading(vendor="enphase", connection="ethernet", last_report_at=four_hours)
     assert verdict_of(fixed).kind == "comms_loss"
+    assert "(limit 0.75 h for an ethernet connection)" in verdict_of(fixed).reason
+    days = reading(
+        vendor="enphase",
+        connection="cellular",
+        last_report_at=(NOON - timedelta(hours=14)).isoformat(),
+    )
+    assert verdict_of(days).kind == "comms_loss"
+    assert "h for a cellular connection" in verdict_of(days).reason
+    wifi = reading(vendor="enphase", connection="wifi", last_report_at=four_hours)
+    assert "h for a wifi connection" in verdict_of(wifi).reason
+    unknown = reading(vendor="enphase", connection=None, last_report_at=four_hours)
+    assert "h for a fixed-line connection" in verdict_of(unknown).reason
 
 
 @pytest.mark.parametrize(("share", "kind"), [(0.004, "indeterminate"), (0.006, "ok")])
@@ -558,7 +570,7 @@ def test_sites_falling_silent_one_by_one_are_each_a_comms_loss_not_an_outage():
     result = classify_fleet(readings, NOON)
     assert result.fleet_verdicts == []
     assert {v.kind for v in result.verdicts} == {"comms_loss"}
-    assert all(v.case_type == "string_mlpe_fault" for v in result.verdicts)
+    assert all(v.case_type == "comms_loss" for v in result.verdicts)
 
 
 def test_one_silent_site_among_many_is_still_comms_loss():

@@ -19,6 +19,7 @@ from solar_om_engine.planner import (
     describe,
     liveness_due,
     make_plan,
+    next_check_at,
     next_judgment_at,
     poll_error_kind,
     production_slots,
@@ -287,6 +288,39 @@ def test_the_plan_in_words():
     assert words["usage"].startswith("0 of 1,000 calls used this month, 1,000 left")
     spent = make_plan("enphase", tier_for("enphase", "watt"), 100, JUNE, month_used=1_000)
     assert "calls are spent" in describe(spent)["cadence"]
+
+
+@pytest.mark.parametrize("vendor", ["enphase", "apsystems", "solaredge"])
+def test_an_unlimited_plan_judges_production_and_says_so_once(vendor):
+    # the simulator's tier: a pass every cron minute leaves most of the
+    # minute limit to the production slots, which must be judged
+    plan = make_plan(vendor, tier_for(vendor, "unlimited"), 9, JUNE, locations=PHOENIX)
+    words = describe(plan)
+    assert plan.liveness_every_min == 1.0
+    assert plan.production_judgments_per_site_per_day >= 2
+    assert "Does not judge production" not in words["production"]
+    assert "every 1 minute in daylight" in words["cadence"]
+    # no limit is not a figure of a thousand billion calls
+    assert words["usage"].startswith("0 calls used this month, with no monthly limit")
+    assert "1,000,000,000,000" not in " ".join(words.values())
+
+
+def test_the_next_check_is_the_next_slot_or_the_next_full_pass_in_daylight():
+    at = datetime(2026, 6, 21, 19, 0, tzinfo=timezone.utc)  # Phoenix, noon local
+    slots = make_plan("enphase", tier_for("enphase", "unlimited"), 3, at, locations=PHOENIX)
+    assert next_check_at(slots, 33.4, -112.0, at, 1) == next_judgment_at(slots, 33.4, -112.0, at, 1)
+    # SolarEdge: every reporting check reads production, every cron minute
+    full = make_plan("solaredge", tier_for("solaredge", "unlimited"), 3, at, locations=PHOENIX)
+    assert next_check_at(full, 33.4, -112.0, at, 1, last_pass_at=at) == at + timedelta(minutes=1)
+    # at night, the first pass after sunrise (10° up: the check's daylight)
+    night = datetime(2026, 6, 21, 8, 0, tzinfo=timezone.utc)  # 01:00 in Phoenix
+    first = next_check_at(full, 33.4, -112.0, night, 1, last_pass_at=night)
+    assert first.date() == night.date()
+    assert sun_elevation(33.4, -112.0, first) >= 10
+    assert sun_elevation(33.4, -112.0, first - timedelta(minutes=10)) < 10
+    # a spent plan reads nothing more this month
+    spent = make_plan("solaredge", tier_for("solaredge", "free"), 3, at, month_used=2_000)
+    assert next_check_at(spent, 33.4, -112.0, at, 1) is None
 
 
 def test_a_liveness_pass_without_a_time_is_judged_on_the_vendors_status():

@@ -2,11 +2,14 @@ import pytest
 
 from solar_om_engine.service import (
     ServiceState,
+    Settled,
+    StepFate,
     closing_stage,
     decide,
     first_time_fix,
     return_visits,
     service_phase,
+    settle_on_recovery,
 )
 
 
@@ -93,3 +96,82 @@ def test_return_visits_are_the_visits_after_the_first():
     assert return_visits(ServiceState(done_visits=1)) == 0
     assert return_visits(ServiceState(done_visits=2, open_visits=1)) == 2
     assert return_visits(ServiceState()) == 0
+
+
+# ------------------------------------------------- the monitoring closes a case
+
+
+def test_recovery_after_an_audit_proves_the_review_and_cancels_the_pre_visit_calls():
+    settled = settle_on_recovery(
+        "visit_audit",
+        None,
+        ["review_artefacts", "outcome"],
+        done_visits=1,
+        follow_ups=["before_visit", "before_visit", "after_visit"],
+    )
+    assert settled.close
+    assert settled.outcome == "resolved"
+    assert settled.reason == Settled.AFTER_VISIT
+    assert settled.steps == {"review_artefacts": StepFate.DONE, "outcome": StepFate.DONE}
+    # the welcome call and the day-of-visit text go; the satisfaction call stays
+    assert settled.cancel_follow_ups == {"before_visit"}
+    # the case is completed, fixed at its one visit
+    state = ServiceState(path="visit_audit", outcome=settled.outcome, done_visits=1, closed=True)
+    assert service_phase(state) == "completed"
+    assert first_time_fix(state) is True
+
+
+def test_recovery_before_any_visit_cancels_the_visit_steps_and_counts_no_fix():
+    settled = settle_on_recovery(
+        "visit_audit",
+        None,
+        ["schedule", "audit_checklist", "review_artefacts", "outcome"],
+        done_visits=0,
+        follow_ups=["before_visit"],
+    )
+    assert settled.close
+    assert settled.reason == Settled.WITHOUT_VISIT
+    assert settled.steps_in(StepFate.CANCELLED) == (
+        "schedule",
+        "audit_checklist",
+        "review_artefacts",
+    )
+    assert settled.steps_in(StepFate.DONE) == ("outcome",)
+    state = ServiceState(path="visit_audit", outcome=settled.outcome, closed=True)
+    assert first_time_fix(state) is None
+
+
+def test_a_replacement_waits_for_its_serials_and_documents():
+    settled = settle_on_recovery(
+        "visit_replacement",
+        None,
+        ["review_artefacts", "serial_update", "regulatory_documents", "outcome"],
+        done_visits=1,
+        follow_ups=["before_visit", "after_visit"],
+    )
+    assert not settled.close
+    assert settled.outcome is None
+    assert settled.steps_in(StepFate.WAITING) == ("serial_update", "regulatory_documents")
+    # nothing else is touched while the case stays open
+    assert settled.steps_in(StepFate.DONE) == ()
+    assert settled.cancel_follow_ups == frozenset()
+
+
+def test_without_a_path_there_is_no_outcome_to_record():
+    settled = settle_on_recovery(None, None, [], done_visits=0, follow_ups=["after_visit"])
+    assert settled.close and settled.outcome is None and not settled.steps
+    assert settled.cancel_follow_ups == frozenset()
+
+
+def test_a_final_outcome_already_recorded_is_kept():
+    assert settle_on_recovery("internal", "unable", [], done_visits=0).outcome is None
+    assert settle_on_recovery("internal", "visit_required", [], done_visits=1).outcome == (
+        "resolved"
+    )
+
+
+def test_a_step_foreign_to_the_path_or_an_unknown_phase_is_named():
+    with pytest.raises(ValueError, match="'serial_update' is not a step of the visit_audit path"):
+        settle_on_recovery("visit_audit", None, ["serial_update"], done_visits=1)
+    with pytest.raises(ValueError, match="unknown follow-up phase 'someday'"):
+        settle_on_recovery("visit_audit", None, [], done_visits=1, follow_ups=["someday"])

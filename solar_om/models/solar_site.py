@@ -56,14 +56,17 @@ class SolarSite(models.Model):
         string="DC Capacity (kWp)", digits=(16, 3), required=True, tracking=True
     )
     capacity_ac_kw = fields.Float(string="AC Capacity (kW)", digits=(16, 3))
+    # what the roof is known as follows from what was entered: arrays entered
+    # are the roof, never "Unknown" beside them
     roof_orientation = fields.Selection(
-        [("unknown", "Unknown"), ("arrays", "As the arrays below")],
-        default="unknown",
-        required=True,
+        [("unknown", "Unknown"), ("arrays", "Entered: the arrays below")],
+        compute="_compute_roof_orientation",
+        store=True,
         tracking=True,
         help="The health check compares energy with what the roof should produce only when "
-        "it knows which way the panels face; with an unknown roof it still catches zero "
-        "production, devices down, meter and data faults, but not underperformance.",
+        "it knows which way the panels face: enter the roof's arrays (DC kWp, tilt, azimuth) "
+        "below. With an unknown roof it still catches zero production, devices down, meter "
+        "and data faults, but not underperformance.",
     )
     array_ids = fields.One2many("solar.site.array", "site_id", string="Roof Arrays", copy=True)
     install_date = fields.Date()
@@ -158,17 +161,10 @@ class SolarSite(models.Model):
                     self.env._("Site %(site)s: %(error)s", site=site.name, error=err)
                 ) from err
 
-    @api.constrains("roof_orientation", "array_ids")
-    def _check_roof(self):
+    @api.depends("array_ids")
+    def _compute_roof_orientation(self):
         for site in self:
-            if site.roof_orientation == "arrays" and not site.array_ids:
-                raise ValidationError(
-                    self.env._(
-                        "Site %(site)s: enter at least one roof array (DC kWp, tilt, azimuth), "
-                        "or set the roof orientation to Unknown.",
-                        site=site.name,
-                    )
-                )
+            site.roof_orientation = "arrays" if site.array_ids else "unknown"
 
     def _engine_arrays(self):
         """The roof as the engine's reading carries it: [] when unknown."""

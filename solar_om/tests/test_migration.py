@@ -20,3 +20,16 @@ class TestMigration(SolarOmCommon):
         self.assertEqual(self.site.contract_level_id, standard)
         self.assertEqual(chosen.contract_level_id, premium, "a level someone chose stays")
         self.assertEqual(len(self.site.message_ids), messages, "no chatter line per site")
+
+    def test_arrays_entered_beside_an_unknown_roof_are_the_roof_after_the_upgrade(self):
+        # a database from before: arrays entered, the orientation left Unknown
+        self.site.array_ids = [(0, 0, {"dc_kwp": 3.0, "tilt": 10, "azimuth": 90})]
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE solar_site SET roof_orientation = 'unknown' WHERE id = %s", [self.site.id]
+        )
+        self.site.invalidate_recordset(["roof_orientation"])
+        changed = load_migration("solar_om", "19.0.1.0.2").recompute_roof_orientation(self.env.cr)
+        self.site.invalidate_recordset(["roof_orientation"])
+        self.assertIn(self.site.id, changed)
+        self.assertEqual(self.site.roof_orientation, "arrays")

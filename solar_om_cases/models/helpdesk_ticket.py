@@ -203,13 +203,17 @@ class HelpdeskTicket(models.Model):
         self.filtered("resolution_outcome").write({"resolution_outcome": False})
         return super()._solar_reopen(evidence)
 
-    def _solar_close_recovered(self, recovery_checks):
-        """The monitoring closing a case after a visit is the proof it was
-        resolved: the outcome says so, and the first-time-fix figures count it."""
-        closed = super()._solar_close_recovered(recovery_checks)
-        if closed and self.resolution_path and not self.resolution_outcome:
-            self.resolution_outcome = "resolved"
-        return closed
+    def _solar_recovery_case(self):
+        case = super()._solar_recovery_case()
+        case.update(path=self.resolution_path or None, outcome=self.resolution_outcome or None)
+        return case
+
+    def _solar_apply_settlement(self, settlement):
+        """The monitoring closing a case is the proof the site works: the
+        outcome the settlement records (first-time fix follows the visits done)."""
+        if settlement.outcome:
+            self.resolution_outcome = settlement.outcome
+        return super()._solar_apply_settlement(settlement)
 
     def action_view_rmas(self):
         self.ensure_one()

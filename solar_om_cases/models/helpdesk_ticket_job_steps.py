@@ -57,11 +57,81 @@ class HelpdeskTicket(models.Model):
     @api.depends("resolution_path", "solar_job_step_ids.state")
     def _compute_solar_job_next_step(self):
         for ticket in self:
-            step = jobs.next_step(ticket.resolution_path, ticket._solar_done_steps())
+            # a cancelled step is settled too: it is no longer where the job stands
+            settled = ticket._solar_done_steps() | set(
+                ticket.solar_job_step_ids.filtered(lambda s: s.state == "cancelled").mapped("code")
+            )
+            step = jobs.next_step(ticket.resolution_path, settled)
             ticket.solar_job_next_step = step.code if step else False
 
     def _solar_done_steps(self):
         return set(self.solar_job_step_ids.filtered(lambda s: s.state == "done").mapped("code"))
+
+    # -------------------------------------------- the monitoring closes the case
+    def _solar_open_steps(self):
+        return self.solar_job_step_ids.filtered(lambda s: s.state == "todo")
+
+    def _solar_recovery_case(self):
+        case = super()._solar_recovery_case()
+        case["open_steps"] = tuple(self._solar_open_steps().mapped("code"))
+        return case
+
+    def _solar_settled_labels(self, settlement):
+        return [
+            self._solar_step_label(code) for code in settlement.steps_in(service.StepFate.WAITING)
+        ]
+
+    def _solar_apply_settlement(self, settlement):
+        """Each open step done or cancelled as the settlement says, with the
+        line saying why, so that the closed case has no pending step. The
+        outcome is recorded first (super): the outcome step follows it."""
+        result = super()._solar_apply_settlement(settlement)
+        if settlement.reason == service.Settled.AFTER_VISIT:
+            proven = self.env._(
+                "the monitoring saw the site report normally after the visit: the repair is proven"
+            )
+        else:
+            proven = self.env._("the site recovered before a visit was needed")
+        why = {
+            service.StepFate.DONE: proven,
+            service.StepFate.CANCELLED: self.env._("no longer needed: %(why)s", why=proven),
+        }
+        steps = self._solar_open_steps()
+        lines = []
+        for step in steps:
+            fate = settlement.steps.get(step.code)
+            if fate not in why:
+                continue
+            if fate == service.StepFate.DONE and not step.automatic:
+                step.sudo().write(
+                    {
+                        "done_on": fields.Datetime.now(),
+                        "done_by_id": self.env.uid,
+                        "note": why[fate],
+                    }
+                )
+            elif fate == service.StepFate.CANCELLED:
+                step.sudo().write({"cancelled": True, "note": why[fate]})
+            else:
+                step.sudo().note = why[fate]
+            lines.append(
+                Markup("<li>%s</li>")
+                % self.env._(
+                    "%(step)s: %(fate)s (%(why)s)",
+                    step=step._label(),
+                    fate=dict(step._fields["state"]._description_selection(self.env))[
+                        "done" if fate == service.StepFate.DONE else "cancelled"
+                    ],
+                    why=why[fate],
+                )
+            )
+        if lines:
+            self.message_post(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (self.env._("Job steps settled as the case closes:"), Markup("").join(lines)),
+                subtype_xmlid="mail.mt_note",
+            )
+        return result
 
     def _solar_job_orders(self):
         """The visits the job's steps count: not cancelled, not a workmanship repair."""

@@ -71,6 +71,8 @@ class HelpdeskTicket(models.Model):
                 if route.replace_case_type:
                     values["category_id"] = category.id
                 ticket.write(values)
+                # routed elsewhere: the owner of the new routing, if it lost its own
+                ticket._solar_assign_owner()
 
     def _solar_post_platform_instructions(self):
         body = self.env["solar.platform.instruction"]._render(self.solar_site_id.vendor)

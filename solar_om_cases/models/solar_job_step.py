@@ -47,14 +47,24 @@ class SolarJobStep(models.Model):
     checklist = fields.Char(readonly=True, help="The order's checklist group it stands for.")
     done_on = fields.Datetime(readonly=True)
     done_by_id = fields.Many2one("res.users", string="Done By User", readonly=True)
+    cancelled = fields.Boolean(
+        readonly=True, help="No longer applies: the case closed without it (see Why)."
+    )
+    note = fields.Char(
+        string="Why",
+        readonly=True,
+        help="Why the step was settled without being ticked: done or cancelled as the "
+        "monitoring closed the case.",
+    )
     state = fields.Selection(
-        [("todo", "To Do"), ("done", "Done")],
+        [("todo", "To Do"), ("done", "Done"), ("cancelled", "Cancelled")],
         compute="_compute_state",
         store=True,
         index=True,
     )
 
     @api.depends(
+        "cancelled",
         "done_on",
         "ticket_id.resolution_path",
         "ticket_id.resolution_outcome",
@@ -66,7 +76,10 @@ class SolarJobStep(models.Model):
     )
     def _compute_state(self):
         for step in self:
-            step.state = "done" if step._is_done() else "todo"
+            if step.cancelled:
+                step.state = "cancelled"
+            else:
+                step.state = "done" if step._is_done() else "todo"
 
     def _is_done(self):
         self.ensure_one()
@@ -116,8 +129,8 @@ class SolarJobStep(models.Model):
             raise AccessError(
                 self.env._("Only a helpdesk manager reopens a job step that was done.")
             )
-        steps = self.filtered(lambda s: not s.automatic and s.done_on)
-        steps.write({"done_on": False, "done_by_id": False})
+        steps = self.filtered(lambda s: (not s.automatic and s.done_on) or s.cancelled)
+        steps.write({"done_on": False, "done_by_id": False, "cancelled": False, "note": False})
         for step in steps:
             step.ticket_id.message_post(
                 body=self.env._("Job step reopened: %(step)s.", step=step._label()),

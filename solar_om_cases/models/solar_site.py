@@ -68,12 +68,22 @@ class SolarSite(models.Model):
             concern=concern,
         )
         ticket.message_post(body=note, subtype_xmlid="mail.mt_note")
-        ticket.activity_schedule(
-            "mail.mail_activity_data_call",
-            summary=self.env._("Refer the customer to the installer"),
-            note=note,
-            user_id=(ticket.user_id or self.env.user).id,
-        )
+        # whoever holds the case calls; never the customer who raised it on the portal
+        staff = self.env.user if not self.env.user.share else self.env["res.users"]
+        holder = ticket.user_id or ticket.team_id.user_id or staff
+        if holder:
+            ticket.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=self.env._("Refer the customer to the installer"),
+                note=note,
+                user_id=holder.id,
+            )
+
+    def _portal_ticket_values(self, description):
+        """A problem the homeowner reports is a service concern, routed like
+        any other: to its case type's team and owner (the installer first
+        while the system is not past the handover)."""
+        return dict(super()._portal_ticket_values(description), solar_concern="service")
 
     @api.model
     def _cron_end_of_lease(self):

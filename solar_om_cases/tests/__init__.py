@@ -9,3 +9,4 @@ from . import test_settings
 from . import test_migration
 from . import test_job_step_access
 from . import test_technician_day
+from . import test_agent_first_hour

@@ -31,6 +31,7 @@ TAXONOMY = {
     ],
     "Damage": ["Animal Damage", "House Fire", "Natural Disaster", "Property Damage", "Roof Leak"],
     "Production": [
+        "Comms Loss",
         "Underperformance",
         "String/MLPE Fault",
         "Inverter Fault",

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from odoo.addons.solar_om_monitoring.tests.common import MonitoringCommon
+from odoo.addons.solar_om_monitoring.tests.common import NOON, STEP, MonitoringCommon
 
 
 class ServiceJobCommon(MonitoringCommon):
@@ -200,6 +200,99 @@ class TestServiceJobs(ServiceJobCommon):
         self._step(ticket, "regulatory_documents").action_done()
         self._decide(ticket, "resolved")
         self.assertEqual(ticket.solar_service_phase, "completed")
+
+    # ------------------------------------------ the monitoring closes the case
+    def _recover(self):
+        self.fleet.inject("SE0", None)
+        self.check(NOON + STEP)
+        self.check(NOON + STEP * 2)
+
+    def _follow_ups(self, ticket):
+        return ticket.with_user(self.agent).activity_ids.mapped("summary")
+
+    def test_the_monitoring_closes_an_audit_with_nothing_left_pending(self):
+        ticket = self.faulty_ticket()
+        order = ticket.with_user(self.agent).action_create_solar_order()
+        order = self.env["fsm.order"].browse(order["res_id"])
+        self.assertEqual(
+            self._follow_ups(ticket),
+            ["Welcome call before the visit", "Text the customer on the day of the visit"],
+        )
+        self._schedule(order, self.technician)
+        self.sign_off(order, self.technician)
+        self.assertEqual(ticket.stage_id.name, "Verifying")
+        self.assertEqual(ticket.solar_job_next_step, "review_artefacts")
+        self._recover()
+        ticket = ticket.with_user(self.agent)
+        self.assertTrue(ticket.closed)
+        # the outcome and first-time fix follow the one visit done
+        self.assertEqual(ticket.resolution_outcome, "resolved")
+        self.assertEqual(ticket.solar_first_time_fix, "yes")
+        self.assertEqual(ticket.solar_service_phase, "completed")
+        # no Done ticket with a pending step: each settled, saying why
+        self.assertFalse(ticket.solar_job_next_step)
+        self.assertEqual(set(ticket.solar_job_step_ids.mapped("state")), {"done"})
+        review = self._step(ticket, "review_artefacts")
+        self.assertIn("the repair is proven", review.note)
+        chatter = " ".join(ticket.message_ids.mapped("body"))
+        self.assertIn(
+            "Review the Artefacts: Done (the monitoring saw the site report normally after "
+            "the visit: the repair is proven)",
+            chatter,
+        )
+        # the calls before the visit are gone, the satisfaction call stays
+        self.assertEqual(self._follow_ups(ticket), ["Satisfaction call after the visit"])
+        self.assertIn(
+            "Planned follow-ups cancelled, the visit is over: Welcome call before the visit, "
+            "Text the customer on the day of the visit.",
+            chatter,
+        )
+
+    def test_a_site_recovered_before_the_visit_cancels_the_visits_steps(self):
+        ticket = self.faulty_ticket()
+        order = self._decide(ticket, "visit_audit")
+        # the crew never went: the dispatcher cancels the order
+        order.action_cancel()
+        self._recover()
+        ticket = ticket.with_user(self.agent)
+        self.assertTrue(ticket.closed)
+        self.assertFalse(ticket.solar_first_time_fix)  # no visit done: not counted
+        states = dict(
+            zip(
+                ticket.solar_job_step_ids.mapped("code"),
+                ticket.solar_job_step_ids.mapped("state"),
+                strict=True,
+            )
+        )
+        self.assertEqual(
+            states,
+            {
+                "confirm": "done",
+                "schedule": "cancelled",
+                "audit_checklist": "cancelled",
+                "review_artefacts": "cancelled",
+                "outcome": "done",
+            },
+        )
+        self.assertIn(
+            "the site recovered before a visit was needed", self._step(ticket, "schedule").note
+        )
+        self.assertEqual(self._follow_ups(ticket), [])
+
+    def test_a_replacement_stays_open_for_its_serials_and_documents(self):
+        ticket = self.faulty_ticket()
+        order = self._decide(ticket, "visit_replacement")
+        self._schedule(order, self.technician)
+        self.sign_off(order, self.technician)
+        self._recover()
+        self.assertFalse(ticket.closed)
+        self.assertEqual(ticket.stage_id.name, "Verifying")
+        self.assertIn(
+            "It stays open until these are done: Update the Serial Numbers, "
+            "Upload the Regulatory Documents.",
+            ticket.message_ids[0].body,
+        )
+        self.assertEqual(ticket.solar_job_next_step, "review_artefacts")
 
     # ------------------------------------------------------------ roof leak
     def test_roof_leak_inspected_by_the_installation_crew_and_repaired_as_workmanship(self):

@@ -110,7 +110,26 @@ class SolarPortal(CustomerPortal):
             return request.redirect("/my/solar")
         return request.render(
             "solar_om_monitoring.portal_my_solar_site",
-            self._solar_values(site, site=site, reported=kw.get("reported")),
+            self._solar_values(
+                site, site=site, thanks=self._solar_thanks(site, kw.get("reported"))
+            ),
+        )
+
+    def _solar_thanks(self, site, ticket_id):
+        """The thanks for the problem this homeowner just reported on this
+        site: who will call and by when. Nothing for anyone else's ticket."""
+        try:
+            ticket = request.env["helpdesk.ticket"].sudo().browse(int(ticket_id or 0)).exists()
+        except ValueError:
+            return None
+        if (
+            not ticket
+            or ticket.solar_site_id != site
+            or ticket.partner_id != request.env.user.partner_id
+        ):
+            return None
+        return dict(
+            ticket.with_context(lang=request.env.lang)._solar_portal_thanks(), ticket=ticket
         )
 
     @http.route(
@@ -121,8 +140,9 @@ class SolarPortal(CustomerPortal):
         methods=["POST"],
     )
     def portal_solar_report_problem(self, site_id, description="", **kw):
-        """The homeowner reports a problem: a ticket on the site, routed
-        to the service team, followed on the portal like any other."""
+        """The homeowner reports a problem: a ticket on the site, routed and
+        owned like any other case (never by the homeowner), followed on the
+        portal like any other."""
         site = self._solar_site_or_redirect(site_id)
         if not site:
             return request.redirect("/my/solar")
@@ -132,4 +152,5 @@ class SolarPortal(CustomerPortal):
         ticket = (
             request.env["helpdesk.ticket"].sudo().create(site._portal_ticket_values(description))
         )
-        return request.redirect(f"/my/ticket/{ticket.id}")
+        # back to the system's page: the thanks, who will call and by when
+        return request.redirect(f"/my/solar/{site.id}?reported={ticket.id}")

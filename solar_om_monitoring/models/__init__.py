@@ -16,6 +16,8 @@ from . import solar_sites_map
 from . import solar_site_onboarding
 from . import helpdesk_ticket
 from . import helpdesk_ticket_monitoring
+from . import helpdesk_ticket_owner
+from . import helpdesk_ticket_customer
 from . import helpdesk_ticket_recovery
 from . import helpdesk_ticket_work_order
 from . import solar_health_check
@@ -24,9 +26,11 @@ from . import solar_health_check_batch
 from . import fsm_order
 from . import solar_brand_checklist
 from . import base_geocoder
+from . import res_company
 from . import res_config_settings
 from . import helpdesk_sla
 from . import helpdesk_ticket_sla_clock
 from . import helpdesk_ticket_priority
 from . import mail_activity_plan
 from . import res_users
+from . import mail_activity

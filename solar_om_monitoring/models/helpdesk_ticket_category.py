@@ -10,7 +10,7 @@ class HelpdeskTicketCategory(models.Model):
         string="Case Type Code",
         index=True,
         help="The monitoring's case type that files tickets here "
-        "(inverter_fault, string_mlpe_fault, underperformance, meter_fault, "
+        "(comms_loss, inverter_fault, string_mlpe_fault, underperformance, meter_fault, "
         "configuration_issue).",
     )
     solar_auto_open = fields.Boolean(
@@ -19,6 +19,13 @@ class HelpdeskTicketCategory(models.Model):
     )
     solar_team_id = fields.Many2one(
         "helpdesk.ticket.team", string="Routes To", help="Team that receives these tickets."
+    )
+    solar_user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        domain=[("share", "=", False)],
+        help="Who owns the cases of this type a customer raises (portal, email, phone); "
+        "empty: the leader of the team it routes to. Monitoring tickets wait for the team.",
     )
 
     solar_technician_visible = fields.Boolean(

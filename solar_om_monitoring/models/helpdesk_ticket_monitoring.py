@@ -102,6 +102,7 @@ class HelpdeskTicket(models.Model):
             "partner_name": site.partner_id.name,
             "partner_email": site.partner_id.email,
             "project_id": site.project_id.id,
+            "fsm_location_id": site.fsm_location_id.id,
             "solar_site_id": site.id,
             "category_id": category.id,
             **self._solar_monitoring_values(

@@ -6,6 +6,7 @@ work order sent by itself when its case type says so."""
 
 from odoo import api, models
 
+from solar_om_engine import service
 from solar_om_engine import tickets as ticket_rules
 
 from .health_run import naive_utc
@@ -45,9 +46,70 @@ class HelpdeskTicket(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
             return 0
+        # what remains of the case is settled in one place (the engine's rule)
+        settlement = service.settle_on_recovery(**self._solar_recovery_case())
+        if not settlement.close:
+            self.message_post(
+                body=self.env._(
+                    "%(note)s It stays open until these are done: %(steps)s.",
+                    note=note,
+                    steps=", ".join(self._solar_settled_labels(settlement)),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return 0
+        self._solar_apply_settlement(settlement)
         self.write({"stage_id": self._solar_closed_stage().id})
-        self.message_post(body=note + " " + self.env._("Closed automatically."))
+        self.message_post(
+            body=note + " " + self.env._("Closed automatically."), subtype_xmlid="mail.mt_note"
+        )
         return 1
+
+    def _solar_recovery_case(self):
+        """What the engine's settlement reads of this case: its visits done
+        (work orders closed, not cancelled) and the phases of its open
+        customer follow-ups. solar_om_cases adds the path, outcome and steps."""
+        self.ensure_one()
+        cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
+        done = self.fsm_order_ids.filtered(lambda o: o.is_closed and o.stage_id != cancelled)
+        return {
+            "path": None,
+            "outcome": None,
+            "open_steps": (),
+            "done_visits": len(done),
+            "follow_ups": tuple(self._solar_open_follow_ups().mapped("solar_follow_up")),
+        }
+
+    def _solar_open_follow_ups(self):
+        return self.sudo().activity_ids.filtered("solar_follow_up")
+
+    def _solar_settled_labels(self, settlement):
+        """The steps the case still waits for, in words (solar_om_cases has steps)."""
+        return []
+
+    def _solar_apply_settlement(self, settlement):
+        """Cancel the follow-ups that no longer apply, saying which and why
+        (the satisfaction call after a visit stays)."""
+        self.ensure_one()
+        cancelled = self._solar_open_follow_ups().filtered(
+            lambda a: a.solar_follow_up in settlement.cancel_follow_ups
+        )
+        if not cancelled:
+            return
+        why = (
+            self.env._("the visit is over")
+            if settlement.reason == service.Settled.AFTER_VISIT
+            else self.env._("the site recovered before a visit was needed")
+        )
+        self.message_post(
+            body=self.env._(
+                "Planned follow-ups cancelled, %(why)s: %(activities)s.",
+                why=why,
+                activities=", ".join(a.summary or a.activity_type_id.name for a in cancelled),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        cancelled.action_cancel()
 
     @api.model
     def _solar_auto_dispatch(self, run):

@@ -8,6 +8,13 @@ from markupsafe import Markup
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+# when the activities each follow-up plan launches are useful
+# (solar_om_engine.service.FOLLOW_UP_PHASES)
+FOLLOW_UP_PLANS = {
+    "solar_om_monitoring.activity_plan_visit_booked": "before_visit",
+    "solar_om_monitoring.activity_plan_visit_done": "after_visit",
+}
+
 
 class HelpdeskTicket(models.Model):
     # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
@@ -118,4 +125,5 @@ class HelpdeskTicket(models.Model):
                     summary=wording.summary,
                     note=wording.note,
                     user_id=responsible.id,
+                    solar_follow_up=FOLLOW_UP_PLANS.get(plan_xmlid),
                 )

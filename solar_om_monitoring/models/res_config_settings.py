@@ -101,6 +101,18 @@ class ResConfigSettings(models.TransientModel):
         help="... and Very High from this value (0: off).",
     )
 
+    solar_mail_monitoring_customers = fields.Boolean(
+        related="company_id.solar_mail_monitoring_customers", readonly=False
+    )
+    solar_callback_hours = fields.Integer(related="company_id.solar_callback_hours", readonly=False)
+
+    @api.constrains("solar_callback_hours")
+    def _check_solar_callback_hours(self):
+        if any(settings.solar_callback_hours < 0 for settings in self):
+            raise ValidationError(
+                self.env._("Solar O&M: the call-back promise cannot be negative hours.")
+            )
+
     @api.constrains(
         "solar_priority_high_kwh",
         "solar_priority_very_high_kwh",

@@ -85,7 +85,12 @@ class SolarMonitoringAccount(models.Model):
     )
     # --- state the health check keeps
     quota_state = fields.Json(readonly=True, copy=False)
-    last_check_at = fields.Datetime(readonly=True, copy=False)
+    last_check_at = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When the health check last looked at this account, whether or not any of its "
+        "sites was due (at night none is).",
+    )
     last_error = fields.Char(readonly=True, copy=False)
     site_ids = fields.One2many("solar.site", "account_id", string="Sites")
     site_count = fields.Integer(compute="_compute_site_count")

@@ -59,8 +59,10 @@ class SolarMonitoringAccount(models.Model):
             ledger.clock = run.clock
             kind = run.account_errors.get(account.id)
             if kind is None:
-                # not polled this run (night, nothing due): only a spent month is news
+                # not polled this run (night, nothing due): the check looked at
+                # it all the same; only a spent month is news
                 if ledger.month_remaining() > 0:
+                    account._write_on_own_cursor({"last_check_at": run.naive_at})
                     continue
                 kind = "quota_month"
             values = {}

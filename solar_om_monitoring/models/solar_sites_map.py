@@ -17,8 +17,6 @@ MAP_FIELDS = [
     "longitude",
     "health_state",
     "health_reason",
-    "last_energy_today_kwh",
-    "expected_energy_today_kwh",
 ]
 
 

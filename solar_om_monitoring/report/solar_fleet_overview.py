@@ -48,7 +48,13 @@ class SolarFleetOverview(models.Model):
         ],
         "solar.vendor.system": ["state", "company_id"],
         "solar.fault": ["kind", "state", "first_seen", "company_id"],
-        "helpdesk.ticket": ["stage_id", "solar_site_id", "company_id"],
+        "helpdesk.ticket": [
+            "stage_id",
+            "solar_site_id",
+            "solar_monitoring",
+            "active",
+            "company_id",
+        ],
         "fsm.order": ["ticket_id"],
         "solar.monitoring.account": ["active", "vendor", "last_error", "company_id"],
     }
@@ -61,6 +67,13 @@ class SolarFleetOverview(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     account_id = fields.Many2one("solar.monitoring.account", readonly=True)
     count = fields.Integer(readonly=True)
+    header_count = fields.Integer(
+        string="In This Section",
+        readonly=True,
+        aggregator="sum",
+        help="What the section's header counts: sites, faults or tickets (the tiles' "
+        "counts added up); accounts one each.",
+    )
     count_late = fields.Integer(
         string="Overdue",
         readonly=True,
@@ -92,7 +105,9 @@ class SolarFleetOverview(models.Model):
                        END AS id,
                        t.section, (CASE t.section %(sections)s END) AS section_sequence,
                        t.code, (CASE t.code %(code_index)s ELSE 0 END) AS sequence,
-                       t.company_id, t.account_id, t.count, t.count_late
+                       t.company_id, t.account_id, t.count, t.count_late,
+                       CASE WHEN t.account_id IS NOT NULL THEN 1 ELSE t.count END
+                           AS header_count
                   FROM (
                     SELECT 'health' AS section, s.health_state AS code, s.company_id,
                            NULL::int AS account_id, COUNT(*) AS count, 0 AS count_late
@@ -117,7 +132,7 @@ class SolarFleetOverview(models.Model):
                  LEFT JOIN ir_model_data verifying
                         ON verifying.module = 'solar_om_monitoring'
                        AND verifying.name = 'helpdesk_ticket_stage_verifying'
-                     WHERE t.solar_site_id IS NOT NULL
+                     WHERE t.solar_site_id IS NOT NULL AND t.solar_monitoring AND t.active
                        AND (t.stage_id = verifying.res_id
                             OR NOT EXISTS (SELECT 1 FROM fsm_order o WHERE o.ticket_id = t.id))
                   GROUP BY 2, t.company_id
@@ -241,7 +256,11 @@ class SolarFleetOverview(models.Model):
         else:
             verifying = self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying")
             xmlid = "helpdesk_mgmt.helpdesk_ticket_action"
-            domain = [("solar_site_id", "!=", False), ("closed", "=", False)]
+            domain = [
+                ("solar_monitoring", "=", True),
+                ("solar_site_id", "!=", False),
+                ("closed", "=", False),
+            ]
             domain += (
                 [("stage_id", "=", verifying.id)]
                 if self.code == "verify"

@@ -14,13 +14,22 @@ PRODUCTION_FAULTS = (
     "configuration_issue",
 )
 
+# a ratio field -> the (numerator, denominator) columns a group's ratio is
+# computed from, as totals
+RATIOS = {
+    "performance_ratio": ("judged_energy_kwh", "expected_kwh"),
+    "availability": ("available_days", "days"),
+}
+
 
 class SolarFleetReport(models.Model):
     """One row per site and month: energy made and expected, their ratio
     (a performance index against the same expectation the health check
     judges by) and availability, the share of the site's recorded days
-    without a production fault open. Group by customer or vendor for the
-    fleet; the ratios then average the sites."""
+    without a production fault open. Group by month, customer or vendor for
+    the fleet: every ratio of a group is computed from the group's totals
+    (its energy over its expected energy, its fault-free days over its
+    days), never as an average of the rows' percentages."""
 
     _name = "solar.fleet.report"
     _inherit = "solar.sql.view"
@@ -43,11 +52,39 @@ class SolarFleetReport(models.Model):
     energy_kwh = fields.Float(string="Energy (kWh)", digits=(16, 1), readonly=True)
     expected_kwh = fields.Float(string="Expected (kWh)", digits=(16, 1), readonly=True)
     performance_ratio = fields.Float(
-        string="Of Expected (%)", digits=(16, 1), readonly=True, aggregator="avg"
+        string="Of Expected (%)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="avg",
+        help="The energy of the judged days over the energy expected on them.",
     )
     availability = fields.Float(
         string="Availability (%)", digits=(16, 1), readonly=True, aggregator="avg"
     )
+    # the totals the ratios of a group are computed from
+    judged_energy_kwh = fields.Float(
+        string="Of Which Judged (kWh)",
+        digits=(16, 1),
+        readonly=True,
+        aggregator="sum",
+        help="The energy of the days the health check had an expectation for: what Of "
+        "Expected compares with the expected energy.",
+    )
+    available_days = fields.Integer(string="Days Without a Fault", readonly=True)
+
+    def _read_group_select(self, aggregate_spec, query):
+        """A ratio of a group (a month's total, a customer, a vendor) is its
+        totals' ratio: 585.3 of 633.0 kWh is 92.5 %, whatever the sites'
+        own percentages average to."""
+        fname, _sep, _func = aggregate_spec.partition(":")
+        if fname in RATIOS:
+            numerator, denominator = RATIOS[fname]
+            return SQL(
+                "100.0 * SUM(%s) / NULLIF(SUM(%s), 0)",
+                self._field_to_sql(self._table, numerator, query),
+                self._field_to_sql(self._table, denominator, query),
+            )
+        return super()._read_group_select(aggregate_spec, query)
 
     def _select(self):
         return SQL(
@@ -62,7 +99,10 @@ class SolarFleetReport(models.Model):
             100.0 * SUM(p.energy_kwh) FILTER (WHERE p.expected_kwh > 0)
                 / NULLIF(SUM(p.expected_kwh) FILTER (WHERE p.expected_kwh > 0), 0)
                 AS performance_ratio,
-            100.0 * COUNT(*) FILTER (WHERE fault_day.site_id IS NULL) / COUNT(*) AS availability
+            100.0 * COUNT(*) FILTER (WHERE fault_day.site_id IS NULL) / COUNT(*) AS availability,
+            COALESCE(SUM(p.energy_kwh) FILTER (WHERE p.expected_kwh > 0), 0)
+                AS judged_energy_kwh,
+            COUNT(*) FILTER (WHERE fault_day.site_id IS NULL) AS available_days
             """
         )
 

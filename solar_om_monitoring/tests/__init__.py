@@ -20,3 +20,5 @@ from . import test_ticket_sla_tour
 from . import test_technician_access
 from . import test_onboarding
 from . import test_onboarding_tour
+from . import test_customer_messages
+from . import test_first_hour

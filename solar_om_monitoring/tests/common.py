@@ -119,7 +119,6 @@ class MonitoringCommon(BaseCommon):
                     "account_id": accounts[s.vendor].id,
                     "connection": "ethernet",
                     # the roofs the simulator's physics produces from
-                    "roof_orientation": "arrays",
                     "array_ids": [
                         Command.create({"dc_kwp": a.dc_kwp, "tilt": a.tilt, "azimuth": a.azimuth})
                         for a in Fleet.roofs(s)

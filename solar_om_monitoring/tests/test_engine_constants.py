@@ -33,3 +33,16 @@ class TestEngineConstants(TransactionCase):
         self.assertEqual(self.stored_values("solar.site", "health_state"), expected)
         # every verdict the classifier can give has a state to be written to
         self.assertLessEqual(set(CASE_TYPES), expected)
+
+    def test_every_case_type_the_engine_files_under_has_its_category(self):
+        codes = {code for code in CASE_TYPES.values() if code}
+        categories = self.env["helpdesk.ticket.category"].search(
+            [("solar_case_code", "in", list(codes))]
+        )
+        self.assertEqual(set(categories.mapped("solar_case_code")), codes)
+        # a silent site is its own case, not a String/MLPE fault
+        self.assertEqual(CASE_TYPES[FaultKind.COMMS_LOSS], "comms_loss")
+        self.assertEqual(
+            self.env["helpdesk.ticket"]._solar_case_category("comms_loss", self.env.company),
+            self.env.ref("solar_om_monitoring.case_type_comms_loss"),
+        )

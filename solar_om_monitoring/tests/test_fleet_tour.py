@@ -42,21 +42,20 @@ class TestFleetTour(HttpCase):
                 for name, ref in (("A healthy roof", "T1"), ("Zz faulty roof", "T2"))
             ]
         )
-        # as the health check leaves them (alphabetically the faulty one is last)
-        sites[0].write(
-            {
-                "health_state": "ok",
-                "health_reason": "producing normally",
-                "last_energy_today_kwh": 20.0,
-                "expected_energy_today_kwh": 21.0,
-            }
-        )
-        sites[1].write(
-            {
-                "health_state": "inverter_fault",
-                "health_reason": "Zero Production: reporting 0 W",
-                "last_energy_today_kwh": 3.0,
-                "expected_energy_today_kwh": 21.0,
-            }
-        )
+        # as the health check leaves them (alphabetically the faulty one is last):
+        # the state on the site, the day's energy on its production row
+        heard = self.env.cr.now().replace(hour=11, minute=0, second=0, microsecond=0)
+        for site, state, reason, energy in (
+            (sites[0], "ok", "producing normally", 20.0),
+            (sites[1], "inverter_fault", "Zero Production: reporting 0 W", 3.0),
+        ):
+            site.write({"health_state": state, "health_reason": reason, "last_report_at": heard})
+            self.env["solar.production.daily"].create(
+                {
+                    "site_id": site.id,
+                    "day": heard.date(),
+                    "energy_kwh": energy,
+                    "expected_kwh": 21.0,
+                }
+            )
         self.start_tour("/odoo", "solar_om_fleet_health", login="tour_manager")

@@ -128,6 +128,58 @@ class TestFleetViews(MonitoringCommon):
             sum(energy for _vendor, energy in grouped), sum(rows.mapped("energy_kwh"))
         )
 
+    def test_a_months_total_is_its_totals_ratio_not_an_average_of_percentages(self):
+        """The issue's month: the fleet made 585.3 of 633.0 expected kWh,
+        92.5 %, though one small site at 16 % pulls the sites' average to 56 %."""
+        big, small = self.sites[1], self.sites[2]
+        Daily = self.env["solar.production.daily"]
+        for site, day, energy, expected in (
+            (big, 3, 290.0, 300.0),
+            (big, 4, 290.0, 300.0),
+            (small, 3, 5.3, 33.0),
+        ):
+            Daily.create(
+                {
+                    "site_id": site.id,
+                    "day": f"2026-03-{day:02d}",
+                    "energy_kwh": energy,
+                    "expected_kwh": expected,
+                }
+            )
+        # the small site's day had a production fault open: 2 of the 3 days were fine
+        self.env["solar.fault"].create(
+            {
+                "site_id": small.id,
+                "company_id": small.company_id.id,
+                "kind": "inverter_fault",
+                "first_seen": "2026-03-03 09:00:00",
+                "last_seen": "2026-03-03 14:00:00",
+                "closed_at": "2026-03-03 15:00:00",
+                "state": "closed",
+            }
+        )
+        Report = self.env["solar.fleet.report"].with_user(self.manager)
+        Report.invalidate_model()
+        rows = Report.search([("month", "=", "2026-03-01")])
+        self.assertEqual(
+            sorted(round(r.performance_ratio, 1) for r in rows), [16.1, 96.7], "per site"
+        )
+        # the month's total, as the pivot and the grouped list ask for it
+        [month] = Report.formatted_read_group(
+            [("month", "=", "2026-03-01")],
+            ["month:month"],
+            ["energy_kwh:sum", "expected_kwh:sum", "performance_ratio:avg", "availability:avg"],
+        )
+        self.assertAlmostEqual(month["energy_kwh:sum"], 585.3)
+        self.assertAlmostEqual(month["expected_kwh:sum"], 633.0)
+        self.assertEqual(round(month["performance_ratio:avg"], 1), 92.5)
+        self.assertAlmostEqual(month["availability:avg"], 100 * 2 / 3)
+        # by vendor and by customer alike: the group's own totals
+        [vendor] = Report.formatted_read_group(
+            [("month", "=", "2026-03-01")], ["vendor"], ["performance_ratio:avg"]
+        )
+        self.assertEqual(round(vendor["performance_ratio:avg"], 1), 92.5)
+
     def test_work_order_times_in_the_users_zone_to_the_minute(self):
         ticket = self.faulty_ticket()
         self.agent.tz = "America/New_York"

@@ -276,14 +276,14 @@ class TestSpreadsheetImport(BaseCommon):
         )
         csv = (
             "name,partner_id,vendor,vendor_site_ref,street,zip,city,country_id,tz,"
-            "capacity_dc_kwp,roof_orientation,array_ids/dc_kwp,array_ids/tilt,array_ids/azimuth\n"
+            "capacity_dc_kwp,array_ids/dc_kwp,array_ids/tilt,array_ids/azimuth\n"
             "Becker roof,Import Becker,solaredge,9100001,Lindenstraße 1,80331,Munich,Germany,"
-            "Europe/Berlin,8.2,As the arrays below,4.1,30,90\n"
-            ",,,,,,,,,,,4.1,30,270\n"
+            "Europe/Berlin,8.2,4.1,30,90\n"
+            ",,,,,,,,,,4.1,30,270\n"
             "Mars roof,Import Mars,solaredge,9100002,Olympus 1,00000,Mars,Germany,"
-            "Mars/Olympus,5,Unknown,,,\n"
+            "Mars/Olympus,5,,,\n"
             "Keller roof,Import Keller,enphase,9100003,Hauptstraße 2,80333,Munich,Germany,"
-            "Europe/Berlin,6.5,Unknown,,,\n"
+            "Europe/Berlin,6.5,,,\n"
         )
         importer = (
             self.env["base_import.import"]
@@ -319,8 +319,58 @@ class TestSpreadsheetImport(BaseCommon):
         self.assertEqual(len(sites), 2)
         becker = sites.filtered(lambda s: s.vendor_site_ref == "9100001")
         self.assertEqual(len(becker.array_ids), 2)
+        # the roof follows the arrays imported: entered for Becker, unknown for Keller
+        self.assertEqual(becker.roof_orientation, "arrays")
+        keller = sites - becker
+        self.assertEqual(keller.roof_orientation, "unknown")
         self.assertEqual(becker.partner_id.name, "Import Becker")
         self.assertFalse(self.env["solar.site"].search([("vendor_site_ref", "=", "9100002")]))
+
+    def test_the_import_template_imports_as_offered(self):
+        # the file the import screen offers, as a manager downloads and loads it
+        manager = new_test_user(
+            self.env,
+            login="template_manager",
+            groups="solar_om.group_solar_om_manager,base.group_partner_manager",
+        )
+        (template,) = self.env["solar.site"].get_import_templates()
+        path = template["template"].removeprefix("/solar_om_monitoring/")
+        from odoo.tools import file_open
+
+        with file_open(f"solar_om_monitoring/{path}", "rb") as handle:
+            content = handle.read()
+        importer = (
+            self.env["base_import.import"]
+            .with_user(manager)
+            .create(
+                {
+                    "res_model": "solar.site",
+                    "file": content,
+                    "file_name": "solar_site_import_template.csv",
+                    "file_type": "text/csv",
+                }
+            )
+        )
+        fields = content.decode().splitlines()[0].split(",")
+        options = {
+            "has_headers": True,
+            "separator": ",",
+            "quoting": '"',
+            "encoding": "utf-8",
+            "name_create_enabled_fields": {"partner_id": True},
+            "import_set_empty_fields": [],
+            "import_skip_records": [],
+        }
+        result = importer.with_context(lang="en_US").execute_import(fields, fields, options)
+        self.assertFalse([m for m in result["messages"] if m["type"] == "error"], result)
+        sites = self.env["solar.site"].search(
+            [("vendor_site_ref", "in", ["AZ12649A3DFF", "AZ12649A3E00"])]
+        )
+        self.assertEqual(sorted(sites.mapped("name")), ["Becker home", "Navarro home"])
+        becker = sites.filtered(lambda s: s.name == "Becker home")
+        self.assertEqual(sorted(becker.array_ids.mapped("azimuth")), [90, 270])
+        self.assertEqual(becker.roof_orientation, "arrays")
+        self.assertEqual((sites - becker).roof_orientation, "unknown")
 
     def test_the_import_template_is_offered_and_its_columns_are_fields(self):
         (template,) = self.env["solar.site"].get_import_templates()
@@ -332,3 +382,6 @@ class TestSpreadsheetImport(BaseCommon):
         fields = self.env["solar.site"]._fields
         for column in header:
             self.assertIn(column.split("/")[0], fields, column)
+            # a column the import can set (the roof orientation is computed
+            # from the arrays: no column for it)
+            self.assertFalse(fields[column.split("/")[0]].readonly, column)

@@ -32,18 +32,19 @@ class TestHomeownerPortal(HttpCase):
                 **values,
             }
         )
+        # heard from at noon in Phoenix today: the day's row is what the portal shows
+        heard = cls.env.cr.now().replace(hour=19, minute=0, second=0, microsecond=0)
         cls.site.write(
             {
                 "health_state": "inverter_fault",
                 "health_reason": "Zero Production: reporting 0 W",
-                "last_energy_today_kwh": 4.0,
-                "expected_energy_today_kwh": 21.0,
+                "last_report_at": heard,
             }
         )
         cls.env["solar.production.daily"].create(
             {
                 "site_id": cls.site.id,
-                "day": cls.env.cr.now().date(),
+                "day": heard.date(),
                 "energy_kwh": 4.0,
                 "expected_kwh": 21.0,
             }

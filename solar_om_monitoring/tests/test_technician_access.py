@@ -122,6 +122,28 @@ class TestTechnicianAccess(BaseCommon):
         # his colleague reads his own order's case, not this site's
         self.assertEqual(self._visible(self.colleague), self.other_site_damage)
 
+    def test_every_case_type_the_monitoring_files_under_is_seen_by_technicians(self):
+        # a production case, comms loss included, is field work: a technician
+        # reads it on his sites even when a person, not the monitoring, filed it
+        monitoring_types = self.env["helpdesk.ticket.category"].search(
+            [("solar_case_code", "!=", False)]
+        )
+        self.assertIn(self.env.ref("solar_om_monitoring.case_type_comms_loss"), monitoring_types)
+        self.assertEqual(
+            monitoring_types.filtered(lambda c: not c.solar_technician_visible).mapped("name"), []
+        )
+        comms_loss = self.env.ref("solar_om_monitoring.case_type_comms_loss")
+        by_hand = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Customer says the app shows nothing",
+                "description": "<p>The app shows nothing since Monday.</p>",
+                "partner_id": self.customer.id,
+                "solar_site_id": self.site.id,
+                "category_id": comms_loss.id,
+            }
+        )
+        self.assertEqual(by_hand.with_user(self.technician).read(["name"])[0]["id"], by_hand.id)
+
     def test_no_group_of_the_technician_shows_every_ticket(self):
         # Odoo adds up the rules of a user's groups: one "all tickets" rule
         # among his groups (helpdesk_mgmt's User) would undo the ladder

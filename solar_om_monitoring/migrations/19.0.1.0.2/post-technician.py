@@ -13,6 +13,7 @@ from odoo import SUPERUSER_ID, api
 PRODUCTION_TYPES = (
     "case_type_underperformance",
     "case_type_string_mlpe_fault",
+    "case_type_comms_loss",
     "case_type_inverter_fault",
     "case_type_meter_fault",
     "case_type_configuration_issue",

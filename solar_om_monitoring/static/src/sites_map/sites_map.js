@@ -96,10 +96,17 @@ export class SolarSitesMap extends Component {
     }
 
     fit() {
+        // not animated: an animated zoom ends on a 250 ms timer that Leaflet
+        // 1.9 does not clear when the map is removed, so leaving the view
+        // right after a resize threw "reading '_leaflet_pos'"
         if (this.state.sites.length) {
-            this.map.fitBounds(this.markers.getBounds(), { padding: [24, 24], maxZoom: 13 });
+            this.map.fitBounds(this.markers.getBounds(), {
+                padding: [24, 24],
+                maxZoom: 13,
+                animate: false,
+            });
         } else {
-            this.map.setView([20, 0], 2);
+            this.map.setView([20, 0], 2, { animate: false });
         }
     }
 
