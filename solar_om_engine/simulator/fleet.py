@@ -100,6 +100,8 @@ class SimSite:
     ecus: int = 1
     # SolarEdge: inverters of the site (their optimisers are devices_total)
     inverters: int = 1
+    # units swapped in the field: old serial -> new serial (`device_units`)
+    replaced: dict = field(default_factory=dict)
     shared: bool = False
     fault: str | None = None
     fault_since: datetime | None = None
@@ -348,7 +350,7 @@ class Fleet:
 
     def device_day_energies(self, site: SimSite, day: date) -> dict[str, float]:
         """Each device's energy of a whole local day (cached per fault state)."""
-        key = (site.ref, day, site.fault, site.fault_since)
+        key = (site.ref, day, site.fault, site.fault_since, tuple(sorted(site.replaced.items())))
         cached = self._device_days.get(key)
         if cached is None:
             if len(self._device_days) > 100_000:
@@ -374,11 +376,11 @@ class Fleet:
         while day != today:
             if step > 0:
                 for k, wh in self.device_day_energies(site, day).items():
-                    base[k] += wh
+                    base[k] = base.get(k, 0.0) + wh
             else:
                 day -= timedelta(days=1)
                 for k, wh in self.device_day_energies(site, day).items():
-                    base[k] -= wh
+                    base[k] = base.get(k, 0.0) - wh
                 continue
             day += timedelta(days=1)
         midnight = datetime.combine(today, datetime.min.time(), tz)
@@ -408,12 +410,12 @@ def device_units(site: SimSite) -> list[str]:
     serials (12 digits), SolarEdge inverter serials, APsystems micro uids."""
     digits = "".join(c for c in site.ref if c.isdigit()).rjust(6, "0")[-6:]
     if site.vendor == "solaredge":
-        return [
-            f"7E{site.ref}" if k == 0 else f"7E{site.ref}-{k + 1}" for k in range(site.inverters)
-        ]
-    if site.vendor == "apsystems":
-        return [f"70{digits}{k:04d}" for k in range(max(site.devices_total // 2, 1))]
-    return [f"12{digits}{k:04d}" for k in range(max(site.devices_total, 1))]
+        units = [f"7E{site.ref}"] + [f"7E{site.ref}-{k + 1}" for k in range(1, site.inverters)]
+    elif site.vendor == "apsystems":
+        units = [f"70{digits}{k:04d}" for k in range(max(site.devices_total // 2, 1))]
+    else:
+        units = [f"12{digits}{k:04d}" for k in range(max(site.devices_total, 1))]
+    return [site.replaced.get(u, u) for u in units]
 
 
 def device_keys(site: SimSite) -> list[str]:

@@ -173,6 +173,8 @@ class SolarMonitoringAccount(models.Model):
             )
             for account_id, lat, lon in self.env.cr.fetchall():
                 cells[account_id].append((float(lat), float(lon)))
+        # the sites whose devices are compared each day (solar_site_devices.py)
+        device_sites = self.env["solar.site"]._solar_device_pass_sites(self.ids)
         plans = {}
         for account in self:
             ledger = (ledgers or {}).get(account.id) or account._ledger()
@@ -185,6 +187,7 @@ class SolarMonitoringAccount(models.Model):
                 at,
                 locations=cells.get(account.id) or None,
                 month_used=ledger.month_used if ledger.month == at.strftime("%Y-%m") else 0,
+                device_sites=device_sites.get(account.id, 0),
             )
         return plans
 
