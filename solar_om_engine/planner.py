@@ -377,9 +377,11 @@ def _device_pass(device_sites, costs, budget, days, pass_calls, left_min, tier, 
     interval = _liveness_interval(budget - calls * days, pass_calls, left_min, tier)
     if not math.isfinite(interval):
         return 0
-    if stale + _round_up(interval, cron) > bound * (1 + DETECT_SLACK) + 1e-9:
+    every = _round_up(interval, cron)
+    if stale + every > bound * (1 + DETECT_SLACK) + 1e-9:
         return 0
-    spare = tier.per_minute - (pass_calls / interval if interval > 0 else 0)
+    # the passes go out at the cron's cadence: what the minute limit leaves
+    spare = tier.per_minute - (pass_calls / every if every > 0 else 0)
     if spare <= 0 or calls / spare > SLOT_MIN:
         return 0
     return calls
