@@ -89,7 +89,8 @@ class SolarSite(models.Model):
         for site in self:
             mine = by_site[site.id] if site.id in by_site else Energy
             site.solar_device_day = last.get(site.id, False)
-            site.solar_device_energy_ids = mine
+            # the devices down first, then the site's order
+            site.solar_device_energy_ids = mine.sorted(lambda r: (not r.down, r.position))
             site.solar_devices_down_count = len(mine.filtered("down"))
 
     # ------------------------------------------------ the order, the energies
