@@ -58,6 +58,9 @@ class SolarDeviceEnergy(models.Model):
         compute="_compute_share",
         help="The device's share of what the site's reporting devices made that day.",
     )
+    summary = fields.Char(
+        compute="_compute_share", help="The day's figures in one line (the card on a phone)."
+    )
     usual_share = fields.Float(
         readonly=True,
         help="Its share on the site's recent good days, as the daily close learnt it "
@@ -101,8 +104,24 @@ class SolarDeviceEnergy(models.Model):
             energies = [r.energy_wh if r.state == "measured" else None for r in rows]
             for row, share in zip(rows, device_rules.shares(energies), strict=True):
                 share_of[row.id] = share
+        states = dict(self._fields["state"]._description_selection(self.env))
         for row in self:
             row.share = share_of.get(row.id) or 0.0
+            if row.state != "measured":
+                row.summary = states.get(row.state, "")
+            elif row.usual_share:
+                row.summary = self.env._(
+                    "%(kwh).2f kWh, %(share)s%% of the site, usually %(usual)s%%",
+                    kwh=row.energy_wh / 1000,
+                    share=_percent(row.share),
+                    usual=_percent(row.usual_share),
+                )
+            else:
+                row.summary = self.env._(
+                    "%(kwh).2f kWh, %(share)s%% of the site",
+                    kwh=row.energy_wh / 1000,
+                    share=_percent(row.share),
+                )
 
     @api.model
     def _solar_upsert(self, rows, at):
@@ -142,3 +161,8 @@ class SolarDeviceEnergy(models.Model):
             )
         )
         self.invalidate_model()
+
+
+def _percent(share):
+    """A share as the list's percentage widget shows it: 5.28, 5.1, 5."""
+    return f"{share * 100:.2f}".rstrip("0").rstrip(".")
