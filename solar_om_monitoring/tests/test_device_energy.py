@@ -229,6 +229,22 @@ class TestDeviceEnergy(MonitoringCommon):
         energies = self.enphase._solar_device_day_energies(DAY)[self.site.id]
         self.assertTrue(all(e > 0 for e in energies))
 
+    def test_a_close_costs_no_query_per_site_or_device(self):
+        """The close's queries do not grow with its sites (20 micros each)."""
+        self.close(DAY - timedelta(days=1))
+
+        def queries(sites, day):
+            at = self.close_at(day)
+            self.fleet.set_clock(at)
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.assertEqual(sites._solar_fetch_device_energies(day, at), {})
+            return self.env.cr.sql_log_count - before
+
+        one = queries(self.site, DAY)
+        three = queries(self.enphase, DAY + timedelta(days=1))
+        self.assertLessEqual(three, one + 2, (one, three))
+
     def test_the_plan_budgets_the_device_pass_once_a_site_a_day(self):
         plans = (self.en_account | self.se_account)._health_plans(self.close_at(DAY))
         enphase, solaredge = plans[self.en_account.id], plans[self.se_account.id]
