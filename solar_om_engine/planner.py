@@ -31,6 +31,14 @@ comms loss within the same `DETECT_SLACK` of the bound (a dead micro is seen
 by nothing else, a production judgment also by the day's close), and the
 production judgments get what it leaves of the slack; when it does not fit,
 the plan says so and the devices are not compared.
+
+**Discovery** (onboarding, `discovery_plan`) spends from the same month: an
+account that lists its systems every day keeps that daily pass (the list
+pages and its share of device refreshes) out of the health plan's budget
+before anything else (`make_plan(discovery_systems=...)`), and a discovery
+pass keeps back what the health plan's device pass needs for the rest of
+the month (`discovery_plan(reserved=...)`), so the two never spend the same
+calls.
 """
 
 from __future__ import annotations
@@ -262,6 +270,8 @@ class Plan:
     device_sites: int = 0
     device_calls_per_site_per_day: int = 0
     device_calls_per_day: int = 0
+    # the daily discovery pass (list pages, device refreshes) the plan keeps
+    discovery_calls_per_day: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -286,13 +296,18 @@ def make_plan(
     cron_every_min: float = CRON_EVERY_MIN,
     day: date | None = None,
     device_sites: int | None = None,
+    discovery_systems: int | None = None,
+    discovery_listable: bool = True,
 ) -> Plan:
     """The plan for the rest of `at`'s month, with `month_used` calls
     already spent. Called again at every run with what is left, it paces
     itself: spending faster than planned lengthens the interval, so the
     quota cannot run out before the month ends. The per-day figures are
     those of `day` (default: `at`'s date). `device_sites`: the sites whose
-    devices are compared (`costs.device_pass_wanted`; default all)."""
+    devices are compared (`costs.device_pass_wanted`; default all).
+    `discovery_systems`: the systems of an account whose systems are listed
+    every day (None: not listed), `discovery_listable` False where they are
+    read one by one (pasted ids); that daily pass is kept first."""
     if at.tzinfo is None:
         raise PlanError("the planner needs an aware datetime")
     if sites < 0:
@@ -303,9 +318,22 @@ def make_plan(
         today_min = daylight_minutes(_cells(locations), day, min_elevation)
     budget = max(tier.per_month - month_used, 0)
     pass_calls = costs.liveness_pass(sites)
-    overhead = costs.daily_overhead * days
+    discovery_day = 0
+    if discovery_systems is not None:
+        discovery_day = discovery_plan(
+            vendor,
+            tier,
+            discovery_systems,
+            0,
+            month_used,
+            days_left=days,
+            known=sites,
+            listable=discovery_listable,
+        ).calls
+    overhead = (costs.daily_overhead + discovery_day) * days
     # the bound: the whole budget on liveness passes of the cheapest call
-    bound_interval = _liveness_interval(budget, pass_calls, left_min, tier)
+    # (what the daily discovery keeps is not the health check's to spend)
+    bound_interval = _liveness_interval(budget - discovery_day * days, pass_calls, left_min, tier)
     bound = stale_after_min + bound_interval
     device_sites = sites if device_sites is None else max(min(device_sites, sites), 0)
     device_day = _device_pass(
@@ -344,7 +372,7 @@ def make_plan(
     # liveness calls go out one by one at the plan's rate (a pass longer than
     # the month is spread over months): what the rest of the month spends
     liveness_month = math.floor(left_min * pass_calls / every) if 0 < every < math.inf else 0
-    daily = costs.daily_overhead if finite(interval) else 0
+    daily = costs.daily_overhead + discovery_day if finite(interval) else 0
     device_day = device_day if finite(interval) else 0
     calls_day = math.ceil(passes_day * pass_calls) + production_day + daily + device_day
     month_total = month_used + liveness_month + (production_day + daily + device_day) * days
@@ -376,6 +404,7 @@ def make_plan(
         device_sites=device_sites,
         device_calls_per_site_per_day=costs.device_calls_per_site,
         device_calls_per_day=device_day,
+        discovery_calls_per_day=discovery_day if finite(interval) else 0,
     )
 
 
@@ -620,6 +649,11 @@ def describe(plan: Plan) -> dict[str, str]:
         f"{plan.month_used:,} of {plan.month_limit:,} calls used this month, {left:,} left; "
         f"at this pace about {plan.calls_per_month:,} by the end of the month."
     )
+    if plan.discovery_calls_per_day:
+        usage += (
+            f" Listing the vendor's systems every day keeps "
+            f"{plan.discovery_calls_per_day:,} calls a day."
+        )
     return {"cadence": cadence, "production": production, "detect": detect, "usage": usage}
 
 
@@ -660,19 +694,23 @@ def discovery_plan(
     known: int = 0,
     listable: bool = True,
     list_done: bool = False,
+    reserved: int = 0,
 ) -> DiscoveryPlan:
     """What one discovery pass of an account may spend: the listing of its
     `systems` systems, then the devices (and Enphase's size) of `to_create`
     new sites within `ONBOARDING_SHARE` of the month's calls left and what the
     per-minute limit passes in `PASS_MINUTES`, then device refreshes of
     `known` sites within `INVENTORY_SHARE` of what is left, spread over the
-    `days_left` days. What does not fit waits for the next daily pass."""
+    `days_left` days. `reserved`: calls the rest of the month needs beside
+    (the health plan's daily device pass, `Plan.device_calls_per_day` times
+    its days left): the shares are taken of what is left after them. What
+    does not fit waits for the next daily pass."""
     if systems < 0 or to_create < 0 or known < 0:
         raise PlanError("counts of systems and sites must be 0 or more")
     cost = vendor_costs.discovery_cost(vendor)
     # `list_done`: the systems were listed already (creating the accepted ones)
     listing = 0 if list_done else vendor_costs.list_calls(vendor, systems, listable=listable)
-    left = max(tier.per_month - month_used - listing, 0)
+    left = max(tier.per_month - month_used - listing - max(reserved, 0), 0)
     minute_room = max(int(tier.per_minute * PASS_MINUTES) - listing, 0)
     per_site = max(cost.create_calls_per_site, 1)
     create_budget = min(math.floor(left * ONBOARDING_SHARE), minute_room)

@@ -268,3 +268,24 @@ class TestDeviceEnergy(MonitoringCommon):
         self.assertEqual(counted, {self.en_account.id: 2})
         plan = self.en_account._health_plans(self.close_at(DAY))[self.en_account.id]
         self.assertEqual((plan.sites, plan.device_sites, plan.device_calls_per_day), (2, 2, 2))
+
+    def test_the_daily_discovery_and_the_device_pass_share_the_month(self):
+        """An account that lists its systems every day (onboarding) keeps that
+        pass's calls in its plan beside the device pass, and says so on the
+        account's form; a discovery pass leaves the device pass its month."""
+        at = self.close_at(DAY)
+        account = self.en_account.with_user(self.manager)
+        account.discovery_enabled = True
+        plan = account._health_plans(at)[account.id]
+        self.assertTrue(plan.devices_daily)
+        self.assertGreater(plan.discovery_calls_per_day, 0)
+        self.assertLessEqual(plan.calls_per_month, plan.month_limit)
+        self.assertIn("Listing the vendor's systems every day keeps", account.plan_usage)
+        reserve = account._device_pass_reserve(at)
+        self.assertEqual(reserve, plan.device_calls_per_day * plan.days_left)
+        account.discovery_enabled = False
+        alone = account._health_plans(at)[account.id]
+        self.assertEqual(alone.discovery_calls_per_day, 0)
+        self.assertLessEqual(alone.liveness_every_min, plan.liveness_every_min)
+        account.invalidate_recordset(["plan_usage"])
+        self.assertNotIn("Listing the vendor's systems", account.plan_usage)
