@@ -27,6 +27,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from solar_om_engine import devices as device_rules
+from solar_om_engine import onboarding
 from solar_om_engine.clients import costs as vendor_costs
 
 from .health_run import sql_values
@@ -371,30 +372,57 @@ class SolarSite(models.Model):
 
     def _solar_store_device_days(self, day, results, at):
         """Lay each site's vendor days (`results`: site id -> SiteDeviceDay)
-        on its devices, add the devices the vendor reports and the site does
-        not list yet, and store one row per device in one upsert: the
-        devices the vendor named, and those it named before and not today
-        (`missing`). A device it never named gets no row and is not compared."""
+        on its devices, record a unit swapped in the field and add the
+        devices the vendor reports and the site does not list yet, and store
+        one row per device in one upsert: the devices the vendor named, and
+        those it named before and not today (`missing`). A device it never
+        named gets no row and is not compared."""
         ordered = self._solar_devices_ordered(named_only=False)
-        adopt = []
+        adopt, swapped = [], []
         for site in self:
             got = results[site.id]
-            serials = ordered[site.id].mapped("serial_number")
+            devices = ordered[site.id]
+            serials = devices.mapped("serial_number")
             kind, brand = ADOPTED[site.vendor]
             by_key = got.by_key()
-            for serial in device_rules.unmatched(serials, by_key, channels=got.per_channel):
-                info = by_key.get(serial)
+            new = device_rules.unmatched(serials, by_key, channels=got.per_channel)
+            if not new:
+                continue
+            # a device the vendor named before and not today, and one it names
+            # for the first time: a unit swapped in the field, as the vendor's
+            # device list tells one (onboarding.device_changes), so the old
+            # unit is not read as dead beside its replacement
+            laid = device_rules.for_devices(serials, by_key, channels=got.per_channel)
+            gone = [
+                onboarding.KnownDevice(d.serial_number, d.device_type)
+                for d, entry in zip(devices, laid, strict=True)
+                if entry is None and d.solar_vendor_named and d.device_type == kind
+            ]
+            listed = []
+            for serial in new:
+                info = by_key.get(serial)  # APsystems names a micro by its inputs
+                listed.append(
+                    onboarding.VendorDevice(kind, serial, brand, info and info.model or "")
+                )
+            changes = onboarding.device_changes(gone, listed)
+            if changes.replaced:
+                swapped.append((site, onboarding.DeviceChanges(replaced=changes.replaced)))
+            for device in changes.added:
                 adopt.append(
                     {
                         "site_id": site.id,
                         "device_type": kind,
                         "brand": brand,
-                        "serial_number": serial,
-                        "model_name": info.model if info else False,
+                        "serial_number": device.serial,
+                        "model_name": device.model or False,
                     }
                 )
+        for site, changes in swapped:
+            # rare (a swap a site a year or so): the discovery's own path, its note
+            site.account_id.sudo()._apply_device_changes(site, changes)
         if adopt:
             self._solar_adopt_devices(adopt)
+        if adopt or swapped:
             ordered = self._solar_devices_ordered(named_only=False)
         rows, named = [], self.env["solar.device"]
         for site in self:

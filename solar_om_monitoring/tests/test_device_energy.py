@@ -209,6 +209,38 @@ class TestDeviceEnergy(MonitoringCommon):
         self.assertEqual(old.solar_energy_ids.mapped("day"), [DAY, DAY - timedelta(days=1)])
         self.assertEqual(len(new.solar_energy_ids), 2)
 
+    def test_a_micro_swapped_unrecorded_is_a_replacement_not_a_dead_micro(self):
+        """The technician swaps a micro and nobody records it: the next
+        close sees Enphase name a new serial in the old one's stead (as
+        onboarding's device list would) and records the replacement, so the
+        old micro is not read as silent beside its successor."""
+        self.close(DAY - timedelta(days=1))
+        self.close(DAY)
+        ordered = self.enphase._solar_devices_in_order()[self.site.id]
+        old = ordered[3]
+        self.sim_site.swaps[old.serial_number] = "999999999999"
+        self.addCleanup(self.sim_site.swaps.clear)
+        self.assertEqual(self.close(DAY + timedelta(days=1)), {})
+        self.assertEqual(old.state, "replaced")
+        new = old.replaced_by_id
+        self.assertEqual(new.serial_number, "999999999999")
+        after = self.enphase._solar_devices_in_order()[self.site.id]
+        self.assertEqual((len(after), after[3]), (20, new))
+        self.close(DAY + timedelta(days=2))
+        energies = self.enphase._solar_device_day_energies(DAY + timedelta(days=2))[self.site.id]
+        self.assertEqual(len(energies), 20)
+        self.assertTrue(all(e is not None and e > 0.5 * max(energies) for e in energies))
+        # the agent reads why on the site's chatter and the Devices tab
+        site = self.site.with_user(self.agent)
+        self.assertIn(
+            f"{old.serial_number} replaced by 999999999999",
+            "".join(site.message_ids.mapped("body")),
+        )
+        rows = Form(site).solar_device_energy_ids
+        self.assertEqual(len(rows), 20)
+        self.assertNotIn(old.serial_number, [r.serial_number for r in rows])
+        self.assertFalse([r for r in rows if r.down or r.state != "measured"])
+
     def test_devices_the_vendor_never_named_are_not_compared(self):
         """A micro entered with a serial Enphase does not know (a typo) gets
         no row and is never called down; the ones Enphase names are added."""
