@@ -93,7 +93,7 @@ class Browser:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         return result.get("result", {}).get("value")
 
-    def shoot(self, url, session, path, size, ready, settle=1.0, scroll=None):
+    def shoot(self, url, session, path, size, ready, settle=1.0, scroll=None, click=None):
         width, height = size
         self.call(
             "Emulation.setDeviceMetricsOverride",
@@ -116,6 +116,9 @@ class Browser:
             time.sleep(0.3)
         else:
             print(f"  ! {path.name}: {ready!r} never appeared", file=sys.stderr)
+        if click:  # a tab to open first (a form's notebook page)
+            self.evaluate(f"document.querySelector({json.dumps(click)})?.click()")
+            time.sleep(0.5)
         if scroll:
             self.evaluate(
                 f"document.querySelector({json.dumps(scroll)})?.scrollIntoView({{block: 'center'}})"
@@ -239,6 +242,20 @@ def main():
                 ".o_form_view .alert-danger",
             )
         )
+    # a site whose day's verdict named a device down: its Devices tab
+    devices_site = record_id(
+        url, manager, "solar.site", [("device_ids.solar_energy_ids.down", "=", True)]
+    )
+    devices_tab = ".o_notebook a.nav-link[name=devices]"
+    devices_ready = ".o_form_view .o_notebook"
+    # the tab's header at the top of the page, its first rows (devices down) below
+    devices_table = ".o_form_view .o_notebook_headers"
+    if devices_site:
+        page = f"{web}solar_om.solar_site_action/{devices_site}"
+        shots += [
+            (manager, page, "site_devices", DESKTOP, devices_ready, devices_table, devices_tab),
+            (manager, page, "site_devices_phone", PHONE, devices_ready, devices_table, devices_tab),
+        ]
     if ticket:
         shots.append(
             (
@@ -290,11 +307,12 @@ def main():
         ]
     browser = Browser()
     try:
-        for session, page, name, size, ready, *scroll in shots:
+        for session, page, name, size, ready, *extra in shots:
             if args.only and name not in args.only:
                 continue
+            scroll, click = (extra + [None, None])[:2]
             browser.shoot(
-                page, session, OUT / f"{name}.png", size, ready, scroll=scroll and scroll[0]
+                page, session, OUT / f"{name}.png", size, ready, scroll=scroll, click=click
             )
     finally:
         browser.close()

@@ -22,6 +22,23 @@ goes to liveness. Daylight is the union of the fleet's daylight (sun at least
 and the month is paced by daylight: every daylight minute of the month gets
 the same share of what is left, so no day runs short and the quota lasts to
 the month's end.
+
+The **device pass** reads each device's energy once a site a day, at the
+day's close (`clients.costs`: one call a site, APsystems one more per ECU),
+so the day judge can compare the devices of a site with each other. It is a
+fixed daily cost: the plan takes it first, when it keeps the time to see a
+comms loss within the same `DETECT_SLACK` of the bound (a dead micro is seen
+by nothing else, a production judgment also by the day's close), and the
+production judgments get what it leaves of the slack; when it does not fit,
+the plan says so and the devices are not compared.
+
+**Discovery** (onboarding, `discovery_plan`) spends from the same month: an
+account that lists its systems every day keeps that daily pass (the list
+pages and its share of device refreshes) out of the health plan's budget
+before anything else (`make_plan(discovery_systems=...)`), and a discovery
+pass keeps back what the health plan's device pass needs for the rest of
+the month (`discovery_plan(reserved=...)`), so the two never spend the same
+calls.
 """
 
 from __future__ import annotations
@@ -76,6 +93,8 @@ class CallCosts:
     # calls a day whatever the fleet's size (an OAuth token refresh)
     daily_overhead: int
     source: str
+    # one site's daily device pass, at the day's close
+    device_calls_per_site: int = 0
 
     def liveness_pass(self, sites: int) -> int:
         return math.ceil(sites / self.liveness_sites_per_call) if sites > 0 else 0
@@ -106,6 +125,7 @@ def costs_for(vendor: str) -> CallCosts:
         liveness_reads_production=cost.liveness_reads_production,
         daily_overhead=DAILY_OVERHEAD.get(vendor, 0),
         source=f"liveness: {cost.liveness_call}; reading: {cost.reading_calls}",
+        device_calls_per_site=vendor_costs.device_calls(vendor),
     )
 
 
@@ -244,6 +264,14 @@ class Plan:
     # every liveness pass is a full reading (no separate production slots)
     liveness_reads_production: bool
     note: str
+    # the daily device pass at each site's close: whether the plan pays it,
+    # for how many sites, and its calls a site and a day
+    devices_daily: bool = False
+    device_sites: int = 0
+    device_calls_per_site_per_day: int = 0
+    device_calls_per_day: int = 0
+    # the daily discovery pass (list pages, device refreshes) the plan keeps
+    discovery_calls_per_day: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -267,12 +295,19 @@ def make_plan(
     stale_after_min: float = STALE_AFTER_MIN,
     cron_every_min: float = CRON_EVERY_MIN,
     day: date | None = None,
+    device_sites: int | None = None,
+    discovery_systems: int | None = None,
+    discovery_listable: bool = True,
 ) -> Plan:
     """The plan for the rest of `at`'s month, with `month_used` calls
     already spent. Called again at every run with what is left, it paces
     itself: spending faster than planned lengthens the interval, so the
     quota cannot run out before the month ends. The per-day figures are
-    those of `day` (default: `at`'s date)."""
+    those of `day` (default: `at`'s date). `device_sites`: the sites whose
+    devices are compared (`costs.device_pass_wanted`; default all).
+    `discovery_systems`: the systems of an account whose systems are listed
+    every day (None: not listed), `discovery_listable` False where they are
+    read one by one (pasted ids); that daily pass is kept first."""
     if at.tzinfo is None:
         raise PlanError("the planner needs an aware datetime")
     if sites < 0:
@@ -283,10 +318,37 @@ def make_plan(
         today_min = daylight_minutes(_cells(locations), day, min_elevation)
     budget = max(tier.per_month - month_used, 0)
     pass_calls = costs.liveness_pass(sites)
-    overhead = costs.daily_overhead * days
+    discovery_day = 0
+    if discovery_systems is not None:
+        discovery_day = discovery_plan(
+            vendor,
+            tier,
+            discovery_systems,
+            0,
+            month_used,
+            days_left=days,
+            known=sites,
+            listable=discovery_listable,
+        ).calls
+    overhead = (costs.daily_overhead + discovery_day) * days
     # the bound: the whole budget on liveness passes of the cheapest call
-    bound_interval = _liveness_interval(budget, pass_calls, left_min, tier)
+    # (what the daily discovery keeps is not the health check's to spend)
+    bound_interval = _liveness_interval(budget - discovery_day * days, pass_calls, left_min, tier)
     bound = stale_after_min + bound_interval
+    device_sites = sites if device_sites is None else max(min(device_sites, sites), 0)
+    device_day = _device_pass(
+        device_sites,
+        costs,
+        budget - overhead,
+        days,
+        pass_calls,
+        left_min,
+        tier,
+        bound,
+        stale_after_min,
+        cron_every_min,
+    )
+    overhead += device_day * days
     chosen = (0.0, 0, math.inf, math.inf)
     for per_day in JUDGMENT_CHOICES if math.isfinite(bound) else ():
         if costs.liveness_reads_production and per_day > 0:
@@ -314,9 +376,10 @@ def make_plan(
     # liveness calls go out one by one at the plan's rate (a pass longer than
     # the month is spread over months): what the rest of the month spends
     liveness_month = math.floor(left_min * pass_calls / every) if 0 < every < math.inf else 0
-    daily = costs.daily_overhead if finite(interval) else 0
-    calls_day = math.ceil(passes_day * pass_calls) + production_day + daily
-    month_total = month_used + liveness_month + (production_day + daily) * days
+    daily = costs.daily_overhead + discovery_day if finite(interval) else 0
+    device_day = device_day if finite(interval) else 0
+    calls_day = math.ceil(passes_day * pass_calls) + production_day + daily + device_day
+    month_total = month_used + liveness_month + (production_day + daily + device_day) * days
     every_days = 0 if per_day <= 0 else (1 if per_day >= 1 else math.ceil(1 / per_day - 1e-9))
     note = _note(
         sites, per_day, every_days, interval, pass_calls, tier, costs.liveness_reads_production
@@ -343,7 +406,36 @@ def make_plan(
         stale_after_min=stale_after_min,
         liveness_reads_production=costs.liveness_reads_production,
         note=note,
+        devices_daily=device_day > 0,
+        device_sites=device_sites,
+        device_calls_per_site_per_day=costs.device_calls_per_site,
+        device_calls_per_day=device_day,
+        discovery_calls_per_day=discovery_day if finite(interval) else 0,
     )
+
+
+# ---------------------------------------------------------------- the device pass
+
+
+def _device_pass(device_sites, costs, budget, days, pass_calls, left_min, tier, bound, stale, cron):
+    """Calls a day of the daily device pass, or 0 when the plan cannot pay
+    it: with it, a comms loss must still be seen within `DETECT_SLACK` of
+    the bound, and one close's calls must fit the per-minute limit within a
+    production slot's window (`SLOT_MIN`)."""
+    calls = device_sites * costs.device_calls_per_site
+    if calls <= 0 or not math.isfinite(bound):
+        return 0
+    interval = _liveness_interval(budget - calls * days, pass_calls, left_min, tier)
+    if not math.isfinite(interval):
+        return 0
+    every = _round_up(interval, cron)
+    if stale + every > bound * (1 + DETECT_SLACK) + 1e-9:
+        return 0
+    # the passes go out at the cron's cadence: what the minute limit leaves
+    spare = tier.per_minute - (pass_calls / every if every > 0 else 0)
+    if spare <= 0 or calls / spare > SLOT_MIN:
+        return 0
+    return calls
 
 
 def _production_day(per_day: float, sites: int, costs: CallCosts) -> int:
@@ -583,6 +675,17 @@ def describe(plan: Plan) -> dict[str, str]:
         )
     else:
         production = "Does not judge production: the plan pays for the reporting checks only."
+    if plan.devices_daily:
+        production += (
+            f" Reads each device's energy once a day at the day's close, for "
+            f"{plan.device_sites:,} site{'s' if plan.device_sites != 1 else ''} "
+            f"({plan.device_calls_per_day:,} calls a day)."
+        )
+    elif plan.device_sites and plan.liveness_every_min >= 0:
+        production += (
+            " Cannot pay a daily reading of each device's energy: the devices of a site "
+            "are not compared."
+        )
     left = max(plan.month_limit - plan.month_used, 0)
     if plan.month_limit >= UNLIMITED.per_month:
         usage = (
@@ -593,6 +696,11 @@ def describe(plan: Plan) -> dict[str, str]:
         usage = (
             f"{plan.month_used:,} of {plan.month_limit:,} calls used this month, {left:,} left; "
             f"at this pace about {plan.calls_per_month:,} by the end of the month."
+        )
+    if plan.discovery_calls_per_day:
+        usage += (
+            f" Listing the vendor's systems every day keeps "
+            f"{plan.discovery_calls_per_day:,} calls a day."
         )
     return {"cadence": cadence, "production": production, "detect": detect, "usage": usage}
 
@@ -634,19 +742,23 @@ def discovery_plan(
     known: int = 0,
     listable: bool = True,
     list_done: bool = False,
+    reserved: int = 0,
 ) -> DiscoveryPlan:
     """What one discovery pass of an account may spend: the listing of its
     `systems` systems, then the devices (and Enphase's size) of `to_create`
     new sites within `ONBOARDING_SHARE` of the month's calls left and what the
     per-minute limit passes in `PASS_MINUTES`, then device refreshes of
     `known` sites within `INVENTORY_SHARE` of what is left, spread over the
-    `days_left` days. What does not fit waits for the next daily pass."""
+    `days_left` days. `reserved`: calls the rest of the month needs beside
+    (the health plan's daily device pass, `Plan.device_calls_per_day` times
+    its days left): the shares are taken of what is left after them. What
+    does not fit waits for the next daily pass."""
     if systems < 0 or to_create < 0 or known < 0:
         raise PlanError("counts of systems and sites must be 0 or more")
     cost = vendor_costs.discovery_cost(vendor)
     # `list_done`: the systems were listed already (creating the accepted ones)
     listing = 0 if list_done else vendor_costs.list_calls(vendor, systems, listable=listable)
-    left = max(tier.per_month - month_used - listing, 0)
+    left = max(tier.per_month - month_used - listing - max(reserved, 0), 0)
     minute_room = max(int(tier.per_minute * PASS_MINUTES) - listing, 0)
     per_site = max(cost.create_calls_per_site, 1)
     create_budget = min(math.floor(left * ONBOARDING_SHARE), minute_room)

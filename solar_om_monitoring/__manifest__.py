@@ -43,6 +43,7 @@
         "views/solar_monitoring_account_views.xml",
         "views/solar_fault_views.xml",
         "views/solar_site_views.xml",
+        "views/solar_device_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/fsm_order_views.xml",
         "views/solar_brand_checklist_views.xml",

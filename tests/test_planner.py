@@ -17,6 +17,7 @@ from solar_om_engine.planner import (
     blindness,
     daylight_minutes,
     describe,
+    discovery_plan,
     liveness_due,
     make_plan,
     next_check_at,
@@ -56,8 +57,9 @@ def test_every_plan_stays_within_a_tenth_of_the_bound_and_the_month(vendor, tier
 @pytest.mark.parametrize(("vendor", "tier_name"), [(v, t) for v in TIERS for t in TIERS[v]])
 def test_daily_judgments_whenever_the_plan_can_pay_them(vendor, tier_name):
     """The planner's choice checked against the arithmetic done by hand:
-    if one judgment per site per day leaves liveness within the slack, every
-    site gets at least one a day."""
+    if one judgment per site per day (after the daily device pass the plan
+    pays) leaves liveness within the slack, every site gets at least one a
+    day."""
     tier = tier_for(vendor, tier_name)
     costs = COSTS[vendor]
     for sites in SIZES:
@@ -67,7 +69,9 @@ def test_daily_judgments_whenever_the_plan_can_pay_them(vendor, tier_name):
         pass_calls = costs.liveness_pass(sites)
         whole = tier.per_month
         bound = STALE_AFTER_MIN + daylight * days * pass_calls / whole
-        daily = whole - days * (costs.daily_overhead + sites * costs.production_calls_per_site)
+        # the daily device pass, when the plan pays it, comes out first
+        fixed = costs.daily_overhead + plan.device_calls_per_day
+        daily = whole - days * (fixed + sites * costs.production_calls_per_site)
         slowed = STALE_AFTER_MIN + daylight * days * pass_calls / daily if daily > 0 else math.inf
         affordable = slowed <= 0.98 * 1.1 * bound
         if affordable:
@@ -349,3 +353,112 @@ def test_a_liveness_pass_without_a_time_is_judged_on_the_vendors_status():
         "green": "reporting",
         "red": "comms_loss",
     }
+
+
+# ---------------------------------------------------------------- the daily device pass
+
+
+@pytest.mark.parametrize(("vendor", "tier_name"), [(v, t) for v in TIERS for t in TIERS[v]])
+def test_the_daily_device_pass_is_paid_within_the_quota_and_the_slack(vendor, tier_name):
+    """Once a site a day at its close (APsystems: the details and one batch
+    call per ECU): when the plan pays it, the month still fits the quota and
+    a comms loss is still seen within the slack of the bound."""
+    tier = tier_for(vendor, tier_name)
+    per_site = {"solaredge": 1, "enphase": 1, "apsystems": 2}[vendor]
+    for sites in SIZES:
+        plan = make_plan(vendor, tier, sites, JUNE, locations=PHOENIX)
+        assert plan.device_calls_per_site_per_day == per_site
+        if plan.devices_daily:
+            assert plan.device_calls_per_day == sites * per_site, plan
+            assert plan.calls_per_day >= plan.device_calls_per_day
+        else:
+            assert plan.device_calls_per_day == 0
+        assert plan.calls_per_month <= tier.per_month, plan
+        assert plan.worst_case_comms_detect_min <= (1 + DETECT_SLACK) * (
+            plan.bound_comms_detect_min
+        ), plan
+
+
+def test_device_pass_figures_and_what_it_costs_liveness():
+    kilowatt = tier_for("enphase", "kilowatt")
+    plan = make_plan("enphase", kilowatt, 100, JUNE, locations=PHOENIX)
+    # 100 inverters_summary calls a day, 3,000 a month, beside 2 judgments a day
+    assert plan.devices_daily and plan.device_calls_per_day == 100
+    assert plan.production_judgments_per_site_per_day == 2
+    without = make_plan("enphase", kilowatt, 100, JUNE, locations=PHOENIX, device_sites=0)
+    assert plan.calls_per_month - without.calls_per_month == 100 * plan.days_left
+    # Watt: 100 sites' daily pass would be 3,000 calls of a 1,000-call month
+    watt = make_plan("enphase", tier_for("enphase", "watt"), 100, JUNE, locations=PHOENIX)
+    assert not watt.devices_daily and watt.device_calls_per_day == 0
+    assert "not compared" in describe(watt)["production"]
+    assert "once a day at the day's close" in describe(plan)["production"]
+    # APsystems: 2 calls a site (details, one ECU's batch energy)
+    aps = make_plan("apsystems", tier_for("apsystems", "lv1"), 100, JUNE, locations=PHOENIX)
+    assert aps.devices_daily and aps.device_calls_per_day == 200
+    # SolarEdge: only the sites with two inverters or more are asked
+    few = make_plan(
+        "solaredge", tier_for("solaredge", "free"), 10, JUNE, locations=PHOENIX, device_sites=1
+    )
+    assert few.devices_daily and few.device_calls_per_day == 1 and few.device_sites == 1
+
+
+# ---------------------------------------------------------------- discovery beside the device pass
+
+
+@pytest.mark.parametrize(("vendor", "tier_name"), [(v, t) for v in TIERS for t in TIERS[v]])
+def test_the_daily_discovery_and_the_device_pass_share_the_month(vendor, tier_name):
+    """An account that lists its systems every day (onboarding) and reads its
+    devices at each close (issue 26): the health plan keeps the discovery's
+    daily calls first, the discovery pass keeps the device pass's rest of the
+    month, and the month of all three fits the quota."""
+    tier = tier_for(vendor, tier_name)
+    for sites in SIZES:
+        plan = make_plan(vendor, tier, sites, JUNE, locations=PHOENIX, discovery_systems=sites)
+        alone = make_plan(vendor, tier, sites, JUNE, locations=PHOENIX)
+        assert plan.calls_per_month <= tier.per_month, plan
+        if plan.liveness_every_min < 0:
+            # listing 10,000 systems a day spends more than a 2,000-call month
+            assert daily_listing(vendor, sites) * plan.days_left > tier.per_month, plan
+            continue
+        assert plan.worst_case_comms_detect_min <= (1 + DETECT_SLACK) * (
+            plan.bound_comms_detect_min
+        ), plan
+        if plan.liveness_every_min > 0:
+            assert plan.discovery_calls_per_day >= 1, plan  # the list's first page at least
+            assert plan.calls_per_day >= plan.discovery_calls_per_day + plan.device_calls_per_day
+            # what discovery keeps comes out of the health check's own calls
+            assert plan.liveness_every_min >= alone.liveness_every_min, (plan, alone)
+        # the daily job, leaving the device pass its calls, spends no more than kept
+        reserve = plan.device_calls_per_day * plan.days_left
+        daily = discovery_plan(
+            vendor, tier, sites, 0, 0, days_left=plan.days_left, known=sites, reserved=reserve
+        )
+        assert daily.calls <= max(plan.discovery_calls_per_day, daily.list_calls), (daily, plan)
+        # a creation pass of as many new systems leaves the device pass its month
+        create = discovery_plan(vendor, tier, sites, sites, 0, reserved=reserve)
+        assert create.calls - create.list_calls <= max(tier.per_month - reserve, 0), create
+
+
+def daily_listing(vendor, systems):
+    return discovery_plan(
+        vendor, tier_for(vendor, next(iter(TIERS[vendor]))), systems, 0, 0
+    ).list_calls
+
+
+def test_discovery_keeps_the_device_pass_and_says_so():
+    kilowatt = tier_for("enphase", "kilowatt")
+    plan = make_plan("enphase", kilowatt, 100, JUNE, locations=PHOENIX, discovery_systems=100)
+    assert plan.devices_daily and plan.device_calls_per_day == 100
+    # one /systems page a day and a 20th of the month's rest for refreshes
+    assert plan.discovery_calls_per_day == 1 + math.floor(
+        (kilowatt.per_month - 1) * 0.05 / plan.days_left
+    )
+    assert "Listing the vendor's systems every day keeps" in describe(plan)["usage"]
+    # late in the month (48,500 of 50,000 spent), ten days of the device pass
+    # left: a creation pass takes a quarter of what those leave
+    free = discovery_plan("enphase", kilowatt, 1000, 1000, 48_500)
+    kept = discovery_plan("enphase", kilowatt, 1000, 1000, 48_500, reserved=1_000)
+    assert (free.create_now, kept.create_now) == ((1_490 // 4) // 2, (490 // 4) // 2)
+    assert kept.month_left_after >= 1_000
+    # an account that does not list daily keeps nothing
+    assert make_plan("enphase", kilowatt, 100, JUNE, locations=PHOENIX).discovery_calls_per_day == 0

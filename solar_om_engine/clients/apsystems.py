@@ -24,6 +24,7 @@ import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from ..devices import from_energies
 from ..geo import zone
 from .base import (
     AuthError,
@@ -38,6 +39,7 @@ from .base import (
     describe,
     number,
 )
+from .device_energy import DeviceEnergyError, SiteDeviceDay
 
 DEFAULT_URL = "https://api.apsystemsema.com:9282"
 RETRYABLE = {5000, 6000, 7001, 7002, 7003}
@@ -316,3 +318,50 @@ class APsystemsClient(BaseClient):
         full = self.prefix + path
         response = self._send("POST", full, json=body, headers=self._headers(full, "POST"))
         return self._answer(response, path)
+
+    # ------------------------------------------------ per-device day energy
+    # (issue 26, item 2). Manual V1.8 3.5.3 (pp. 25-26), "Get Energy in a Day
+    # for all inverters below a Particular ECU": with energy_level=energy,
+    # `data.energy` is a list of strings "<uid>-<channel>-<kWh>" (example
+    # "701000001234-1-1.24"), one per micro input; the manual prints no
+    # literal answer, only that field list. Read from the right, so a uid
+    # holding a dash stays whole.
+    def inverter_batch_energy(self, sid: str, eid: str, day: str):
+        return self._get(
+            f"/systems/{sid}/devices/inverter/batch/energy/{eid}",
+            {"energy_level": "energy", "date_range": day},
+        )
+
+    def _device_day(self, site: SiteRef, day, at, baseline):
+        def bad(field_name, problem):
+            return DeviceEnergyError("apsystems", site.vendor_ref, field_name, problem)
+
+        details = self._details(site)
+        channels, notes = {}, []
+        for ecu in details.get("ecu") or []:
+            eid = self.data_ecu(str(ecu))
+            data = self.inverter_batch_energy(site.vendor_ref, eid, day.isoformat())
+            if data is None:  # code 1001: nothing under this ECU that day
+                notes.append(f"ECU {eid}: no data (code 1001)")
+                continue
+            items = data.get("energy") if isinstance(data, dict) else None
+            if not isinstance(items, list):
+                raise bad(f"ECU {eid} energy", f"must be a list, got {describe(items)}")
+            for i, item in enumerate(items):
+                parts = item.rsplit("-", 2) if isinstance(item, str) else []
+                if len(parts) != 3 or not parts[0] or not parts[1].isdigit():
+                    raise bad(f"ECU {eid} energy[{i}]", f"must be 'uid-channel-kWh', got {item!r}")
+                try:
+                    kwh = number(parts[2], "kWh")
+                except PayloadError as err:
+                    raise bad(f"ECU {eid} energy[{i}]", f"has no kWh: {item!r}") from err
+                key = f"{parts[0]}-{parts[1]}"
+                channels[key] = from_energies(key, [None if kwh is None else kwh * 1000])
+        return SiteDeviceDay(
+            site.key,
+            site.vendor_ref,
+            day,
+            tuple(channels[k] for k in sorted(channels)),
+            per_channel=True,
+            notes=tuple(notes),
+        )

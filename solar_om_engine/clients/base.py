@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timezone
 from urllib.parse import urlencode, urlsplit
 from urllib.request import getproxies, proxy_bypass_environment
 
@@ -354,6 +354,43 @@ class BaseClient:
                 f"({type(err).__name__}: {err})",
                 self._secrets(),
             )
+
+    # ------------------------------------------------ per-device day energy
+    # (issue 26, item 2: devices against each other; `device_energy.py`)
+    def device_day_energies(
+        self,
+        sites: list[SiteRef],
+        day: date,
+        at: datetime | None = None,
+        baselines: dict[str, dict[str, float]] | None = None,
+    ):
+        """Each device's energy of the sites' local `day`, one call a site
+        (APsystems: one per ECU after the details), keyed by site key; meant
+        for the day's close. `baselines` (site key -> serial -> Wh): each
+        device's lifetime energy read at the previous day's close, for the
+        vendors that only give a lifetime (Enphase). One bad site never
+        stops the others; a stop that concerns the account does."""
+        from .device_energy import DeviceEnergyResult
+
+        result = DeviceEnergyResult()
+        start = self.calls
+        at = at or datetime.fromtimestamp(self.ledger.clock(), timezone.utc)
+        self._guarded(result, lambda: self._device_days(sites, day, at, baselines or {}, result))
+        result.calls = self.calls - start
+        return result
+
+    def _device_days(self, sites, day, at, baselines, result) -> None:
+        for site in sites:
+            got = self._site_call(
+                result, site, lambda s=site: self._device_day(s, day, at, baselines.get(s.key, {}))
+            )
+            if site.key in result.site_errors:
+                result.site_errors[site.key] = redact(result.site_errors[site.key], self._secrets())
+            elif got is not None:
+                result.sites[site.key] = got
+
+    def _device_day(self, site: SiteRef, day: date, at: datetime, baseline: dict[str, float]):
+        raise self._fail(VendorError, "this vendor's API gives no per-device energy")
 
 
 def number(value, what: str):

@@ -9,6 +9,10 @@ Two passes exist per vendor:
   it, for as many sites per call as the vendor allows;
 - a *reading* (``client.poll(sites)``): what one production reading of a site
   costs (power, energy today, status), including the liveness it needs.
+
+and, once a site a day at the day's close, a *device pass*
+(``client.device_day_energies(sites, day)``): each device's energy of the
+day, for comparing the devices of a site with each other.
 """
 
 from __future__ import annotations
@@ -34,6 +38,15 @@ class VendorCost:
     reading_lists_sites: bool
     reading_calls: str
     source: str
+    # ---- the daily device pass (issue 26, item 2)
+    # calls one site's device pass costs (APsystems: plus one per extra ECU)
+    device_calls_per_site: int = 1
+    device_calls: str = ""
+    # devices a site must have on record before its pass is worth a call:
+    # 0 where every site has several (microinverters), 2 where most sites
+    # have one inverter and nothing to compare it with
+    device_min_known: int = 0
+    device_source: str = ""
 
 
 COSTS: dict[str, VendorCost] = {
@@ -55,6 +68,17 @@ COSTS: dict[str, VendorCost] = {
             "overview,devices}.json, call log CathalOConnorRH/ha-solaredge-one:"
             "fixtures/call_log.jsonl; no v2 list or overview call carries a last update"
         ),
+        device_calls_per_site=1,
+        device_calls=(
+            "GET /v2/sites/{id}/inverters/telemetry?resolution=HOUR from local midnight "
+            "(each inverter's hourly energy; optimisers have no v2 data)"
+        ),
+        device_min_known=2,
+        device_source=(
+            "trooperthorn/ha_int_solaredge:docs/protocol.md (SolarEdge Basic Monitoring "
+            "OpenAPI 2.0.1: one call a credit, at most 24 h at HOUR) and "
+            "tests/fixtures/inverters_telemetry.json"
+        ),
     ),
     "enphase": VendorCost(
         vendor="enphase",
@@ -68,6 +92,16 @@ COSTS: dict[str, VendorCost] = {
         source=(
             "https://developer-v4.enphase.com/docs/quickstart.html (systems sample); "
             "NathanBaulch/EnphaseOpenAPI:monitoring.yaml branch v4 (summary, errors)"
+        ),
+        device_calls_per_site=1,
+        device_calls=(
+            "GET /api/v4/systems/inverters_summary_by_envoy_or_site?site_id={id} (every "
+            "micro's lifetime energy: the day is the difference with the previous close)"
+        ),
+        device_min_known=0,
+        device_source=(
+            "NathanBaulch/EnphaseOpenAPI:monitoring.yaml branch v4, "
+            "GetInvertersSummaryByEnvoyOrSiteResponse"
         ),
     ),
     "apsystems": VendorCost(
@@ -86,6 +120,13 @@ COSTS: dict[str, VendorCost] = {
             "APsystems OpenAPI User Manual (End User) V1.8 2025-07-18, 3.1.1 and 3.3.2; "
             "no documented call carries a last-upload time but the ECU minutely series"
         ),
+        device_calls_per_site=2,
+        device_calls=(
+            "GET systems/details/{sid} (ECUs), then GET systems/{sid}/devices/inverter/batch/"
+            "energy/{eid}?energy_level=energy per ECU (one ECU: 2 calls a site)"
+        ),
+        device_min_known=0,
+        device_source="APsystems OpenAPI User Manual (End User) V1.8 2025-07-18, 3.1.1 and 3.5.3",
     ),
 }
 
@@ -211,3 +252,21 @@ def list_calls(vendor: str, systems: int, *, listable: bool = True) -> int:
     if not listable or not c.list_page_size:
         return max(systems, 0) * c.detail_calls_per_system
     return max(1, math.ceil(max(systems, 0) / c.list_page_size))
+
+
+# ---------------------------------------------------------------- device pass
+
+
+def device_calls(vendor: str, *, ecus: int = 1) -> int:
+    """Calls one site's daily device pass costs (APsystems: the details and
+    one batch call per ECU)."""
+    if vendor == "apsystems":
+        return 1 + max(ecus, 1)
+    return cost(vendor).device_calls_per_site
+
+
+def device_pass_wanted(vendor: str, devices_known: int) -> bool:
+    """Whether a site's device pass is worth its call: microinverter systems
+    always (several devices; the pass also lists them), a SolarEdge site
+    only with two inverters or more on record (one has no sibling)."""
+    return devices_known >= cost(vendor).device_min_known

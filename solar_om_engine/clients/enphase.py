@@ -27,6 +27,8 @@ import base64
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+from ..devices import from_lifetime, norm
+from ..geo import zone
 from ..readings import CONNECTIONS
 from .base import (
     AuthError,
@@ -40,6 +42,7 @@ from .base import (
     describe,
     number,
 )
+from .device_energy import DeviceEnergyError, SiteDeviceDay
 
 DEFAULT_URL = "https://api.enphaseenergy.com"
 
@@ -266,3 +269,99 @@ class EnphaseClient(BaseClient):
         summary = self.summary(ref)
         size = number(summary.get("size_w"), "size_w") if isinstance(summary, dict) else None
         return size / 1000 if size and size > 0 else None
+
+    # ------------------------------------------------ per-device day energy
+    # (issue 26, item 2). Shape: NathanBaulch/EnphaseOpenAPI:monitoring.yaml
+    # (branch v4, commit 7853d1e0), GetInvertersSummaryByEnvoyOrSiteResponse:
+    # an array of envoys, each with `micro_inverters` [{serial_number, model,
+    # status, power_produced{value,units}, energy{value,units} (lifetime),
+    # last_report_date (ISO 8601 with offset)}]. The spec's own example gives
+    # one `power_produced` as a bare number: read either way (power is not
+    # used for the day).
+    def inverters_summary(self, site_ref: str):
+        return self._get("/systems/inverters_summary_by_envoy_or_site", {"site_id": site_ref})
+
+    def _device_day(self, site: SiteRef, day, at, baseline):
+        def bad(field_name, problem):
+            return DeviceEnergyError("enphase", site.vendor_ref, field_name, problem)
+
+        body = self.inverters_summary(site.vendor_ref)
+        if not isinstance(body, list):
+            raise bad("(answer)", f"must be a list of envoys, got {describe(body)}")
+        tz = zone(site.timezone)
+        lifetimes = {norm(k): v for k, v in baseline.items()}
+        devices, notes = {}, []
+        for e, envoy in enumerate(body):
+            micros = envoy.get("micro_inverters") if isinstance(envoy, dict) else None
+            if not isinstance(micros, list):
+                raise bad(f"[{e}].micro_inverters", f"must be a list, got {describe(micros)}")
+            for m, micro in enumerate(micros):
+                where = f"[{e}].micro_inverters[{m}]"
+                if not isinstance(micro, dict):
+                    raise bad(where, f"must be an object, got {describe(micro)}")
+                serial = micro.get("serial_number")
+                if not isinstance(serial, str) or not serial.strip():
+                    raise bad(f"{where}.serial_number", f"must be a serial, got {serial!r}")
+                status = micro.get("status")
+                if status == "retired":
+                    notes.append(f"micro {serial} is retired: left out")
+                    continue
+                lifetime = _lifetime_wh(
+                    micro.get("energy"), lambda p, w=where: bad(f"{w}.energy", p)
+                )
+                last = _report_date(
+                    micro.get("last_report_date"),
+                    lambda p, w=where: bad(f"{w}.last_report_date", p),
+                )
+                reported = last is not None and last.astimezone(tz).date() >= day
+                devices[serial] = from_lifetime(
+                    serial,
+                    lifetime,
+                    lifetimes.get(norm(serial)),
+                    reported,
+                    model=micro.get("model") if isinstance(micro.get("model"), str) else None,
+                    vendor_status=status if isinstance(status, str) else None,
+                    last_report_at=last,
+                )
+        return SiteDeviceDay(
+            site.key,
+            site.vendor_ref,
+            day,
+            tuple(devices[k] for k in sorted(devices)),
+            notes=tuple(notes),
+        )
+
+
+ENERGY_UNITS = {"wh": 1.0, "kwh": 1000.0, "mwh": 1_000_000.0}
+
+
+def _lifetime_wh(energy, bad):
+    """A micro's lifetime energy in Wh from {value, units}; None when the
+    micro never reported one."""
+    if energy is None:
+        return None
+    if not isinstance(energy, dict):
+        raise bad(f"must be an object with value and units, got {describe(energy)}")
+    value = energy.get("value")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise bad(f"value must be a number, got {value!r}")
+    scale = ENERGY_UNITS.get(str(energy.get("units") or "Wh").strip().lower())
+    if scale is None:
+        raise bad(f"units must be Wh, kWh or MWh, got {energy.get('units')!r}")
+    return float(value) * scale
+
+
+def _report_date(text, bad):
+    if text in (None, ""):
+        return None
+    if not isinstance(text, str):
+        raise bad(f"must be an ISO 8601 date-time, got {text!r}")
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as err:
+        raise bad(f"must be an ISO 8601 date-time, got {text!r}") from err
+    if parsed.tzinfo is None:
+        raise bad(f"must carry its offset, got {text!r}")
+    return parsed

@@ -17,7 +17,7 @@ import math
 import random
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from ..expected import ac_power
 from ..geo import zone
@@ -30,6 +30,7 @@ FAULTS = (
     "underperformance",  # soiling/snow/shading, ~55 % energy
     "meter_fault",  # meter silent while the inverter reports
     "configuration_issue",  # no energy data ever visible
+    "dead_device",  # one microinverter (or inverter) dead: silent, makes nothing
 )
 FACTOR = {"partial_outage": 0.5, "underperformance": 0.55}
 SLOT = timedelta(minutes=15)
@@ -97,6 +98,8 @@ class SimSite:
     # APsystems: ECUs of the system, and whether it is a shared sub-user's
     # view (ECU ids listed as `main-virtual`)
     ecus: int = 1
+    # SolarEdge: inverters of the site (their optimisers are devices_total)
+    inverters: int = 1
     shared: bool = False
     fault: str | None = None
     fault_since: datetime | None = None
@@ -119,7 +122,8 @@ class SimSite:
     deactivated: bool = False
     # whether the simulator's geocoder knows the site's address
     geocodable: bool = True
-    # devices whose serial changed: old serial -> the replacement's
+    # devices swapped in the field: old serial -> the replacement's, in
+    # every answer that names them (`device_serials`, `device_units`)
     swaps: dict = field(default_factory=dict)
     _energy_cache: tuple = (None, None, 0.0)  # (local date, last slot start, Wh)
 
@@ -139,6 +143,9 @@ class Fleet:
         self.frozen_at: datetime | None = None
         self._by_account: dict[str, list[SimSite]] | None = None
         self._curves: dict[tuple[str, datetime], list[float]] = {}
+        # per-device figures (see `device_lifetimes`)
+        self.lifetime_epoch: date | None = None
+        self._device_days: dict[tuple, dict[str, float]] = {}
 
     def sites_of(self, account: str) -> list[SimSite]:
         """An account's sites, indexed once: a list endpoint must not scan
@@ -217,6 +224,9 @@ class Fleet:
         if site.fault and site.fault_since and at >= site.fault_since:
             if site.fault == "zero_production":
                 return 0.0
+            if site.fault == "dead_device":
+                units = len(device_units(site))
+                return site.permanent_ratio * (units - 1) / units
             return site.permanent_ratio * FACTOR.get(site.fault, 1.0)
         return site.permanent_ratio
 
@@ -270,6 +280,10 @@ class Fleet:
         reporting = site.devices_total
         if site.fault == "partial_outage" and site.fault_since and seen >= site.fault_since:
             reporting = site.devices_total // 2
+        if site.fault == "dead_device" and site.fault_since and seen >= site.fault_since:
+            # the dead unit's devices: a micro (two inputs at APsystems), or
+            # an inverter's share of the optimisers
+            reporting = site.devices_total - max(site.devices_total // len(device_units(site)), 1)
         return {
             "last_report_at": seen,
             "power_w": round(power, 1) if visible else None,
@@ -283,6 +297,109 @@ class Fleet:
             ),
         }
 
+    # ----------------------------------------------------------- devices
+    # Each device's share of the site's production (issue 26, item 2): the
+    # site's energy, slot by slot, shared among its live devices by fixed
+    # weights, so the devices always add up to what the site reports. Dead
+    # devices (`dead_units`) make nothing and stop reporting at the fault's
+    # onset. East/west differences between micros are not simulated.
+    def dead_units(self, site: SimSite, at: datetime) -> set[int]:
+        """Indices (into `device_units`) of the units dead at `at`."""
+        if not (site.fault and site.fault_since and at >= site.fault_since):
+            return set()
+        units = device_units(site)
+        if site.fault == "dead_device":
+            return {int(_unit(self.seed, site.ref, "dead") * len(units))}
+        if site.fault == "partial_outage" and site.vendor != "solaredge":
+            # half the micros silent (a SolarEdge outage is optimisers)
+            return set(range(len(units) // 2, len(units)))
+        return set()
+
+    def device_powers(self, site: SimSite, at: datetime) -> dict[str, float]:
+        """Each device key's power at `at` (W): the site's, shared."""
+        keys = device_keys(site)
+        dead_units = self.dead_units(site, at)
+        unit_of = device_unit_of(site)
+        weights = {
+            k: 0.0 if unit_of[k] in dead_units else 0.98 + 0.04 * _unit(self.seed, site.ref, k)
+            for k in keys
+        }
+        total = sum(weights.values())
+        power = self.power(site, at)
+        return {k: power * w / total if total else 0.0 for k, w in weights.items()}
+
+    def device_last_report(self, site: SimSite, key: str, at: datetime) -> datetime:
+        """When the device last reported: with its site, or when it died."""
+        seen = self.last_report(site, at)
+        unit = device_unit_of(site)[key]
+        if site.fault_since and unit in self.dead_units(site, max(seen, site.fault_since)):
+            epoch = datetime(2000, 1, 1, tzinfo=timezone.utc)
+            died = epoch + ((site.fault_since - epoch) // SLOT) * SLOT
+            return min(seen, died)
+        return seen
+
+    def device_energies(
+        self, site: SimSite, start: datetime, end: datetime, now: datetime | None = None
+    ) -> dict[str, float]:
+        """Each device's energy (Wh) from `start` to `end`, in 15-minute
+        slots up to the site's last report before `now` (what the vendor has)."""
+        end = min(end, self.last_report(site, now or self.now()))
+        out = dict.fromkeys(device_keys(site), 0.0)
+        if site.fault == "configuration_issue":
+            return out
+        epoch = datetime(2000, 1, 1, tzinfo=timezone.utc)
+        slot = epoch + ((start.astimezone(timezone.utc) - epoch) // SLOT) * SLOT
+        hours = SLOT.total_seconds() / 3600
+        while slot < end:
+            lo, hi = max(slot, start), min(slot + SLOT, end)
+            if hi > lo:
+                share = (hi - lo) / SLOT
+                for key, watts in self.device_powers(site, slot + SLOT / 2).items():
+                    out[key] += watts * hours * share
+            slot += SLOT
+        return out
+
+    def device_day_energies(self, site: SimSite, day: date) -> dict[str, float]:
+        """Each device's energy of a whole local day (cached per fault state)."""
+        key = (site.ref, day, site.fault, site.fault_since, tuple(sorted(site.swaps.items())))
+        cached = self._device_days.get(key)
+        if cached is None:
+            if len(self._device_days) > 100_000:
+                self._device_days.clear()
+            tz = zone(site.timezone)
+            start = datetime.combine(day, datetime.min.time(), tz)
+            end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
+            cached = self._device_days[key] = self.device_energies(site, start, end, now=end)
+        return cached
+
+    def device_lifetimes(self, site: SimSite, at: datetime) -> dict[str, float]:
+        """Each device's lifetime energy counter (Wh) as of its last report
+        before `at`: a fixed start plus every day's energy since the fleet's
+        first day asked, so consecutive days' readings differ by exactly
+        the day's energy (Enphase `energy` of inverters_summary)."""
+        tz = zone(site.timezone)
+        today = at.astimezone(tz).date()
+        if self.lifetime_epoch is None:
+            self.lifetime_epoch = today
+        base = {k: 1_500_000.0 + 10_000.0 * i for i, k in enumerate(device_keys(site))}
+        step = 1 if today >= self.lifetime_epoch else -1
+        day = self.lifetime_epoch
+        while day != today:
+            if step > 0:
+                for k, wh in self.device_day_energies(site, day).items():
+                    base[k] = base.get(k, 0.0) + wh
+            else:
+                day -= timedelta(days=1)
+                for k, wh in self.device_day_energies(site, day).items():
+                    base[k] = base.get(k, 0.0) - wh
+                continue
+            day += timedelta(days=1)
+        midnight = datetime.combine(today, datetime.min.time(), tz)
+        # a dead device makes nothing after its death: today's energies up
+        # to the site's last report are those up to each device's own
+        made = self.device_energies(site, midnight, at, now=at)
+        return {k: base[k] + made[k] for k in base}
+
     # ----------------------------------------------------------- control
     def inject(self, ref: str, kind: str | None, since: datetime | None = None) -> None:
         if kind is not None and kind not in FAULTS:
@@ -294,6 +411,53 @@ class Fleet:
 
     def outage(self, account: str, on: bool, since: datetime | None = None) -> None:
         self.accounts[account].outage_since = (since or self.now()) if on else None
+
+
+# ------------------------------------------------------------------ devices
+
+
+def device_units(site: SimSite) -> list[str]:
+    """A site's producing units as its vendor names them, after any swaps:
+    Enphase micro serials (12 digits), SolarEdge inverter serials, APsystems
+    micro uids. The device lists (`device_serials`) and the per-device
+    energy answers name the same units."""
+    digits = "".join(c for c in site.ref if c.isdigit()).rjust(6, "0")[-6:]
+    if site.vendor == "solaredge":
+        units = [f"7E{site.ref}"] + [f"7E{site.ref}-{k + 1}" for k in range(1, site.inverters)]
+    elif site.vendor == "apsystems":
+        units = [f"70{digits}{k:04d}" for k in range(max(site.devices_total // 2, 1))]
+    else:
+        units = [f"12{digits}{k:04d}" for k in range(max(site.devices_total, 1))]
+    return [site.swaps.get(u, u) for u in units]
+
+
+def gateway_serial(site: SimSite) -> str:
+    """An Enphase system's gateway (Envoy) serial, after any swap."""
+    digits = "".join(c for c in site.ref if c.isdigit()) or "0"
+    serial = f"1220{digits[-8:].rjust(8, '0')}"
+    return site.swaps.get(serial, serial)
+
+
+def ecu_units(site: SimSite, ecus: int) -> list[list[str]]:
+    """APsystems: the micros under each of a system's `ecus` ECUs, dealt
+    to them in turn (every ECU has one when there are enough)."""
+    units = device_units(site)
+    return [units[k::ecus] for k in range(max(ecus, 1))]
+
+
+def device_keys(site: SimSite) -> list[str]:
+    """The keys the vendor's per-device call gives: a unit, or (APsystems)
+    each of its two inputs `<uid>-<channel>`."""
+    if site.vendor == "apsystems":
+        return [f"{uid}-{ch}" for uid in device_units(site) for ch in (1, 2)]
+    return device_units(site)
+
+
+def device_unit_of(site: SimSite) -> dict[str, int]:
+    """Device key -> index of its unit in `device_units`."""
+    if site.vendor == "apsystems":
+        return {f"{uid}-{ch}": i for i, uid in enumerate(device_units(site)) for ch in (1, 2)}
+    return {uid: i for i, uid in enumerate(device_units(site))}
 
 
 # ------------------------------------------------------------------ builders
@@ -457,19 +621,17 @@ def demo_fleet(seed: int = 7) -> Fleet:
 
 
 def device_serials(site: SimSite) -> dict[str, list[str]]:
-    """The serials a vendor lists for a site, by kind, after any swaps: a
-    SolarEdge inverter; Enphase micros (one per module) and a gateway;
-    APsystems ECUs and micros (two modules a micro)."""
-    ref = site.ref
+    """The serials a vendor lists for a site, by kind, after any swaps:
+    SolarEdge inverters; Enphase micros (one per module) and a gateway;
+    APsystems micros (two modules a micro; the ECUs are listed apart). The
+    producing units are `device_units`, as the per-device energy calls name
+    them."""
+    units = device_units(site)
     if site.vendor == "solaredge":
-        kinds = {"inverter": [f"7E{ref}"]}
-    elif site.vendor == "enphase":
-        micros = [f"12{ref}{k:03d}" for k in range(site.devices_total)]
-        kinds = {"gateway": [f"G{ref}"], "micro": micros}
-    else:
-        micros = [f"90{ref}{k:03d}" for k in range(max(site.devices_total // 2, 1))]
-        kinds = {"micro": micros}
-    return {kind: [site.swaps.get(s, s) for s in serials] for kind, serials in kinds.items()}
+        return {"inverter": units}
+    if site.vendor == "enphase":
+        return {"gateway": [gateway_serial(site)], "micro": units}
+    return {"micro": units}
 
 
 SURNAMES = (

@@ -27,7 +27,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..clients.apsystems import sign
 from ..geo import zone
-from .fleet import SLOT, Fleet, SimSite, device_serials
+from .fleet import (
+    SLOT,
+    Fleet,
+    SimSite,
+    device_serials,
+    device_units,
+    ecu_units,
+    gateway_serial,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -336,7 +344,9 @@ class _Handler(BaseHTTPRequestHandler):
         if sub == "/alerts":
             raise _Reply(200, [], rate)
         match = re.fullmatch(
-            r"/sites/([^/]+)(/overview|/devices|/power|/energy|/alerts|/meters/telemetry)?", sub
+            r"/sites/([^/]+)(/overview|/devices|/power|/energy|/alerts|/meters/telemetry"
+            r"|/inverters/telemetry)?",
+            sub,
         )
         site = fleet.sites.get(match.group(1)) if match else None
         if site is None or site.account != account.key:
@@ -389,8 +399,8 @@ class _Handler(BaseHTTPRequestHandler):
             if self.wrong_types:
                 body["production"]["total"] = "a lot"
             raise _Reply(200, body, rate)
-        if what == "/devices":
-            raise _Reply(200, _se_devices(site), rate)
+        if what in ("/devices", "/inverters/telemetry"):
+            raise _Reply(200, self._se_equipment(site, what, start, end, tz), rate)
         if what == "/alerts":
             raise _Reply(200, [], rate)
         if what == "/meters/telemetry":
@@ -425,6 +435,60 @@ class _Handler(BaseHTTPRequestHandler):
                 }
             ]
         }
+
+    def _se_equipment(self, site: SimSite, what, start, end, tz):
+        """The inventory (a bare array), or each inverter's telemetry."""
+        if what == "/devices":
+            return _se_devices(site)
+        return self._se_inverters_telemetry(site, start, end, tz)
+
+    def _se_inverters_telemetry(self, site: SimSite, start, end, tz):
+        """Each inverter's power and energy per hour (or quarter hour) from
+        `start` to `end`; at most 24 h at HOUR and 12 h at QUARTER_HOUR, as
+        SolarEdge documents (longer: 400). Shape: trooperthorn/ha_int_solaredge
+        docs/protocol.md and tests/fixtures/inverters_telemetry.json."""
+        resolution = self.query.get("resolution", "HOUR")
+        step = {"HOUR": timedelta(hours=1), "QUARTER_HOUR": SLOT}.get(resolution)
+        limit = {"HOUR": timedelta(hours=24), "QUARTER_HOUR": timedelta(hours=12)}.get(resolution)
+        if step is None or end - start > limit:
+            raise _Reply(
+                400,
+                _problem(400, "Bad Request", f"resolution {resolution} allows at most {limit}"),
+                PROBLEM,
+            )
+        fleet = self.sim.fleet
+        series: dict[str, dict[str, list]] = {
+            k: {"power": [], "energy": []} for k in device_units(site)
+        }
+        bucket = start.astimezone(tz).replace(minute=0, second=0, microsecond=0)
+        while bucket < end:
+            upper = min(bucket + step, end)
+            made = fleet.device_energies(site, bucket, upper)
+            hours = (upper - bucket).total_seconds() / 3600
+            seen = fleet.last_report(site, fleet.now())
+            for serial, wh in made.items():
+                silent = bucket >= fleet.device_last_report(site, serial, seen) or bucket >= seen
+                stamp = bucket.isoformat()
+                series[serial]["energy"].append(
+                    {"timestamp": stamp, "value": None if silent else round(wh, 1)}
+                )
+                series[serial]["power"].append(
+                    {"timestamp": stamp, "value": None if silent else round(wh / hours, 1)}
+                )
+            bucket += step
+        body = {
+            "inverters": {
+                serial: {
+                    "power": {"unit": "W", "resolution": resolution, "values": data["power"]},
+                    "energy": {"unit": "WH", "resolution": resolution, "values": data["energy"]},
+                }
+                for serial, data in series.items()
+            }
+        }
+        if self.wrong_types and body["inverters"]:
+            first = next(iter(body["inverters"].values()))
+            first["energy"]["unit"] = "BTU"
+        return body
 
     # ------------------------------------------------------------ Enphase v4
     def _enphase(self, method, path):
@@ -539,6 +603,8 @@ class _Handler(BaseHTTPRequestHandler):
                     "systems": items,
                 },
             )
+        if sub == "/systems/inverters_summary_by_envoy_or_site":
+            raise _Reply(200, self._enphase_inverters(account))
         devices = re.fullmatch(r"/systems/([^/]+)/devices", sub)
         if devices:
             self._enphase_devices(devices.group(1), account)
@@ -579,6 +645,64 @@ class _Handler(BaseHTTPRequestHandler):
         if self.wrong_types:
             body["energy_today"] = {"value": 3}
         raise _Reply(200, body)
+
+    def _enphase_inverters(self, account):
+        """Every micro of a site with its lifetime energy, in the shape of
+        the v4 spec's GetInvertersSummaryByEnvoyOrSiteResponse
+        (NathanBaulch/EnphaseOpenAPI:monitoring.yaml, branch v4): one envoy,
+        its `micro_inverters`. A dead micro stops reporting (status `micro`,
+        its last report and lifetime frozen at its death)."""
+        fleet = self.sim.fleet
+        ref = self.query.get("site_id", "")
+        if not ref:
+            raise _Reply(
+                422,
+                {
+                    "message": "Unprocessable Entity",
+                    "details": "Envoy serial number or Site ID mandatory",
+                    "code": 422,
+                },
+            )
+        site = fleet.sites.get(ref)
+        if site is None or site.account != account.key or site.vendor != "enphase":
+            raise _Reply(
+                404,
+                {"message": "Not Found", "details": f"Site not found for {ref}", "code": 404},
+            )
+        now = fleet.now()
+        tz = zone(site.timezone)
+        lifetimes = fleet.device_lifetimes(site, now)
+        seen = fleet.last_report(site, now)
+        powers = fleet.device_powers(site, seen)
+        digits = "".join(c for c in site.ref if c.isdigit()) or "0"
+        micros = []
+        for i, serial in enumerate(device_units(site)):
+            last = fleet.device_last_report(site, serial, now)
+            silent = last < seen
+            micros.append(
+                {
+                    "id": int(digits) * 1000 + i,
+                    "serial_number": serial,
+                    "model": "IQ7PLUS",
+                    "part_number": "800-00625-r02",
+                    "sku": "IQ7PLUS-72-2-US",
+                    "status": "micro" if silent else "normal",
+                    "power_produced": {
+                        "value": 0 if silent else round(powers[serial]),
+                        "units": "W",
+                        "precision": 0,
+                    },
+                    "proc_load": "520-00082-r01-v04.27.04",
+                    "param_table": "540-00242-r01-v04.22.09",
+                    "envoy_serial_number": gateway_serial(site),
+                    "energy": {"value": round(lifetimes[serial]), "units": "Wh", "precision": 0},
+                    "grid_profile": "5e9ab1c8e4d7973ae602c4e6",
+                    "last_report_date": last.astimezone(tz).isoformat(timespec="seconds"),
+                }
+            )
+        if self.wrong_types and micros:
+            micros[0]["energy"] = {"value": "lots", "units": "Wh", "precision": 0}
+        return [{"signal_strength": 5, "micro_inverters": micros}]
 
     def _enphase_status(self, site: SimSite, snap) -> str:
         if site.deactivated:
@@ -648,7 +772,41 @@ class _Handler(BaseHTTPRequestHandler):
             if self.query.get("energy_level") != "minutely":
                 raise _Reply(200, {"code": 4000, "data": None})
             raise _Reply(200, {"code": 0, "data": self._ap_minutely(site, len(eids))})
+        m = re.fullmatch(r"/systems/([^/]+)/devices/inverter/batch/energy/([^/]+)", sub)
+        if m:
+            site = fleet.sites.get(m.group(1))
+            if site is None or site.account != account.key:
+                raise _Reply(200, {"code": 1001, "data": None})
+            eids = [e.rsplit("-", 1)[-1] for e in _ap_ecus(site)]
+            if m.group(2) not in eids:
+                raise _Reply(200, {"code": 4000, "data": None})
+            raise _Reply(200, self._ap_batch_energy(site, eids.index(m.group(2)), len(eids)))
         raise _Reply(200, {"code": 4001, "data": None})
+
+    def _ap_batch_energy(self, site: SimSite, ecu: int, ecus: int) -> dict:
+        """The day's energy of every micro input under one ECU (manual V1.8
+        3.5.3, energy_level=energy): "<uid>-<channel>-<kWh>" strings. A dead
+        micro's inputs read 0. The micros are dealt to the ECUs in turn."""
+        fleet = self.sim.fleet
+        if self.query.get("energy_level") != "energy":
+            raise _Reply(200, {"code": 4000, "data": None})
+        try:
+            day = datetime.strptime(self.query.get("date_range", ""), "%Y-%m-%d").date()
+        except ValueError as err:
+            raise _Reply(200, {"code": 4000, "data": None}) from err
+        tz = zone(site.timezone)
+        now = fleet.now()
+        if day > now.astimezone(tz).date():
+            raise _Reply(200, {"code": 4000, "data": None})  # a day to come is refused
+        start = datetime.combine(day, datetime.min.time(), tz)
+        made = fleet.device_energies(site, start, start + timedelta(days=1))
+        mine = set(ecu_units(site, ecus)[ecu])
+        energy = [
+            f"{key}-{wh / 1000:.2f}" for key, wh in made.items() if key.rsplit("-", 1)[0] in mine
+        ]
+        if self.wrong_types and energy:
+            energy[0] = "lots"
+        return {"data": {"energy": energy}, "code": 0}
 
     def _ap_minutely(self, site: SimSite, ecus: int) -> dict:
         """One ECU's share of the system's day: 5-minute samples from the
@@ -724,10 +882,10 @@ def _se_site(s: SimSite) -> dict:
     }
 
 
-def _se_inverter(s: SimSite) -> dict:
+def _se_inverter(s: SimSite, k: int = 0) -> dict:
     return {
         "type": "INVERTER",
-        "serialNumber": device_serials(s)["inverter"][0],
+        "serialNumber": device_serials(s)["inverter"][k],
         "manufacturer": "SolarEdge",
         "partNumber": "SE5000H-RW000BNN4",
         "createdAt": "2022-08-15T13:20:57+01:00",
@@ -735,11 +893,11 @@ def _se_inverter(s: SimSite) -> dict:
         "connectedTo": None,
         "active": True,
         "nameplate": 0,
-        "name": f"Inverter 1 ({s.name})",
+        "name": f"Inverter {k + 1} ({s.name})",
         "form": None,
         "communicationType": "ETHERNET",
         "firmware": "4.25.13.1.100.2061.2.100.1751",
-        "connectedOptimizers": s.devices_total,
+        "connectedOptimizers": s.devices_total // max(s.inverters, 1),
     }
 
 
@@ -758,7 +916,8 @@ def _ap_ecus(site: SimSite) -> list[str]:
 
 
 def _se_devices(site: SimSite) -> list[dict]:
-    return [_se_inverter(site)]
+    """The site's inventory (a bare array): each of its inverters."""
+    return [_se_inverter(site, k) for k in range(site.inverters)]
 
 
 def _epoch(day: str) -> int:
@@ -884,9 +1043,8 @@ def _onboarding_methods():
             site = fleet.sites.get(m.group(1))
             if site is None or site.account != account.key or site.deactivated:
                 raise _Reply(200, {"code": 1001, "data": None})
-            micros = device_serials(site)["micro"]
             ecus = [e.rsplit("-", 1)[-1] for e in _ap_ecus(site)]
-            per_ecu = -(-len(micros) // len(ecus))
+            under = ecu_units(site, len(ecus))
             raise _Reply(
                 200,
                 {
@@ -895,10 +1053,7 @@ def _onboarding_methods():
                             "eid": eid,
                             "type": 0,
                             "timezone": site.timezone,
-                            "inverter": [
-                                {"uid": uid, "type": "DS3"}
-                                for uid in micros[k * per_ecu : (k + 1) * per_ecu]
-                            ],
+                            "inverter": [{"uid": uid, "type": "DS3"} for uid in under[k]],
                         }
                         for k, eid in enumerate(ecus)
                     ],

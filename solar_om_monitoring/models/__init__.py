@@ -7,6 +7,8 @@ from . import solar_monitoring_account_discovery
 from . import solar_fault
 from . import solar_fault_incident
 from . import solar_production_daily
+from . import solar_device
+from . import solar_device_energy
 from . import solar_site
 from . import solar_site_health
 from . import solar_site_polling
@@ -14,12 +16,14 @@ from . import solar_site_portal
 from . import solar_site_calibration
 from . import solar_sites_map
 from . import solar_site_onboarding
+from . import solar_site_devices
 from . import helpdesk_ticket
 from . import helpdesk_ticket_monitoring
 from . import helpdesk_ticket_owner
 from . import helpdesk_ticket_customer
 from . import helpdesk_ticket_recovery
 from . import helpdesk_ticket_work_order
+from . import helpdesk_ticket_devices
 from . import solar_health_check
 from . import solar_health_check_liveness
 from . import solar_health_check_batch

@@ -164,8 +164,10 @@ class SolarMonitoringAccount(models.Model):
 
     def _health_plans(self, at, ledgers=None):
         """Each account's polling plan for the rest of `at`'s month, from its
-        sites' places and count (one query for all the accounts) and what its
-        ledger has spent."""
+        sites' places and count (one query for all the accounts), the sites
+        worth a daily device pass (one more), the daily discovery where the
+        account lists its systems (solar_monitoring_account_discovery.py) and
+        what its ledger has spent."""
         cells, counts = defaultdict(list), defaultdict(int)
         if self.ids:
             self.env["solar.site"].flush_model(
@@ -184,6 +186,8 @@ class SolarMonitoringAccount(models.Model):
                 counts[account_id] += count
                 if lat is not None and lon is not None:
                     cells[account_id].append((float(lat), float(lon)))
+        # the sites whose devices are compared each day (solar_site_devices.py)
+        device_sites = self.env["solar.site"]._solar_device_pass_sites(self.ids)
         plans = {}
         for account in self:
             if not account.vendor or not account.quota_tier:
@@ -196,8 +200,15 @@ class SolarMonitoringAccount(models.Model):
                 at,
                 locations=cells.get(account.id) or None,
                 month_used=ledger.month_used if ledger.month == at.strftime("%Y-%m") else 0,
+                device_sites=device_sites.get(account.id, 0),
+                **account._discovery_plan_args(counts[account.id]),
             )
         return plans
+
+    def _discovery_plan_args(self, sites):
+        """What the health plan keeps for the daily discovery (none here:
+        solar_monitoring_account_discovery.py says when an account lists)."""
+        return {}
 
     # ------------------------------------------------------------ engine glue
     def _tier(self):

@@ -172,6 +172,24 @@ class SolarMonitoringAccount(models.Model):
     def _listable(self):
         return not (self.vendor == "apsystems" and self.apsystems_profile == "user")
 
+    def _discovery_plan_args(self, sites):
+        """The daily discovery the health plan keeps calls for: the listing
+        of the account's systems (its `sites`, or the pasted ids read one by
+        one) and its share of device refreshes, when the account lists daily."""
+        if not self.discovery_enabled:
+            return super()._discovery_plan_args(sites)
+        listable = self._listable()
+        return {
+            "discovery_systems": sites if listable else len(self._pasted_ids()),
+            "discovery_listable": listable,
+        }
+
+    def _device_pass_reserve(self, at):
+        """Calls the health plan's daily device pass needs for the rest of
+        the month: a discovery pass leaves them (`discovery_plan(reserved=)`)."""
+        plan = self._health_plans(at).get(self.id)
+        return plan.device_calls_per_day * plan.days_left if plan else 0
+
     def _discover(self, daily=False, at=None):
         """List the vendor's systems and bring `solar.vendor.system` up to
         date; with `daily`, also act on what changed (stop, resume, device
@@ -488,6 +506,7 @@ class SolarMonitoringAccount(models.Model):
             days_left=planner.month_daylight(None, at)[2],
             known=len(sites),
             list_done=True,
+            reserved=self._device_pass_reserve(at),
         )
         replaced = self._refresh_devices(sites[: plan.refresh_now], at) if plan.refresh_now else 0
         return {"created_from_queue": created, "refreshed": plan.refresh_now, "replaced": replaced}
@@ -637,6 +656,7 @@ class SolarMonitoringAccount(models.Model):
             ledger.month_used,
             days_left=planner.month_daylight(None, at)[2],
             list_done=True,
+            reserved=self._device_pass_reserve(at),
         )
         now_systems, later = systems[: plan.create_now], systems[plan.create_now :]
         if later:
