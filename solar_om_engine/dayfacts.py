@@ -47,6 +47,8 @@ PEER_RADIUS_KM = 100.0
 CLOSE_PEER_KM = 50.0
 MAX_PEERS = 8
 MIN_PEERS = 3
+# the neighbours' spread of the day is measured from this many or more
+SPREAD_PEERS = 4
 # neighbours facing another way are worse witnesses of what the sky gives
 # a roof (an overcast lights a roof facing away from the sun better than
 # the model says, one facing the sun worse): each degree between two roofs'
@@ -129,6 +131,10 @@ class DayFacts:
     # three or four times, one facing away little, and its model is then
     # least sure (its light is diffuse and grazing)
     contrast: float | None = None
+    # how far the neighbours' own ratios of made to due spread today (None:
+    # too few): how sure a comparison can be before the site's level is
+    # learned, measured rather than assumed
+    neighbour_spread: float | None = None
     # the day's power against the roof's own clear-sky shape (a clear day
     # fits it closely): misfit, scale (made over the clear-sky model) and
     # the share of lit steps kept (None: no roof, or too little data)
@@ -355,12 +361,15 @@ def _neighbours_sky(
 
 
 def _resample(values: np.ndarray, steps: int) -> np.ndarray:
+    """A neighbour's series on the site's steps: finer steps averaged (NaN
+    where none of them has data), coarser ones repeated."""
     if len(values) == steps:
         return values
     if len(values) > steps:
-        factor = len(values) // steps
-        with np.errstate(all="ignore"):
-            return np.nanmean(values.reshape(steps, factor), axis=1)
+        blocks = values.reshape(steps, len(values) // steps)
+        counts = np.isfinite(blocks).sum(axis=1)
+        sums = np.nansum(blocks, axis=1)
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
     return np.repeat(values, steps // len(values))
 
 
@@ -497,10 +506,34 @@ def fleet_day_facts(
     facts = {}
     for m in modelled:
         facts[m.spec.site] = _facts(m, near[m.spec.site], producers.get(m.spec.site, ()))
-        if m.spec.site in knowledge and knowledge[m.spec.site].device_shares:
-            facts[m.spec.site] = _with_shares(facts[m.spec.site], knowledge[m.spec.site])
+    ratios = {site: _day_ratio(f) for site, f in facts.items()}
+    for m in modelled:
+        site = m.spec.site
+        shares = knowledge[site].device_shares if site in knowledge else None
+        facts[site] = replace(
+            facts[site],
+            device_shares=shares,
+            neighbour_spread=_spread([ratios[o.spec.site] for _, o in near[site]]),
+        )
     return facts
 
 
-def _with_shares(facts: DayFacts, knowledge: SiteKnowledge) -> DayFacts:
-    return replace(facts, device_shares=knowledge.device_shares)
+def _day_ratio(facts: DayFacts) -> float | None:
+    """What a site made today over what was due, at its level for the sky."""
+    made, due = facts.totals()
+    if due <= 0 or facts.roof == ROOF_UNKNOWN:
+        return None
+    return made / (due * facts.level.level)
+
+
+def _spread(ratios: list[float | None]) -> float | None:
+    """How far today's ratios of the nearest MAX_PEERS neighbours spread
+    (the scaled median absolute deviation around their median), from
+    SPREAD_PEERS of them or more."""
+    known = [r for r in ratios if r is not None][:MAX_PEERS]
+    if len(known) < SPREAD_PEERS:
+        return None
+    middle = float(np.median(known))
+    if middle <= 0:
+        return None
+    return 1.4826 * float(np.median([abs(r / middle - 1.0) for r in known]))

@@ -306,8 +306,10 @@ class DayComparison:
     clear-sky shape (a misfit of at most `clear_residual` over at least
     `clear_kept` of its lit steps, the rest set aside as clouds): a clear
     day, or the clear hours of a broken one; its spread is `far_factor`
-    wider too (a thin haze looks clear). A level learned below `min_level`
-    is taken as `min_level` on entered arrays (a site making less than
+    wider too (a thin haze looks clear). A level not learned yet is as
+    sure as the neighbours' own ratios agree today (their spread, at least
+    `spread_floor`, at most the level's assumed spread). A level below
+    `min_level` is taken as `min_level` on entered arrays (a site making less than
     that since its first day is underperforming, not calibrated; an
     inferred roof's scale is its fit's), except on a roof a clear sky
     gives less than `min_contrast` times an overcast's output: it faces
@@ -327,6 +329,7 @@ class DayComparison:
     min_level: float = 0.8
     min_contrast: float = 2.5
     peer_days: int = 5
+    spread_floor: float = 0.07
 
     def firm(self, facts: DayFacts) -> bool:
         """Whether the model alone is sure enough of the roof (it faces the
@@ -346,7 +349,12 @@ class DayComparison:
         # one's shape at another scale): no floor
         floor = facts.roof == ROOF_ENTERED and self.firm(facts)
         value = max(level.level, self.min_level) if floor else level.level
-        spread = level.spread * (self.far_factor if wider else 1.0)
+        spread = level.spread
+        if not level.calibrated and facts.neighbour_spread is not None:
+            # not learned yet: as sure as today's neighbours agree, which
+            # is measured, at least the learned floor, at most the assumed
+            spread = min(spread, max(facts.neighbour_spread, self.spread_floor))
+        spread *= self.far_factor if wider else 1.0
         return replace(level, level=value, spread=spread)
 
     def _neighbours(self, facts: DayFacts) -> Compared | None:
