@@ -9,6 +9,10 @@ Two passes exist per vendor:
   it, for as many sites per call as the vendor allows;
 - a *reading* (``client.poll(sites)``): what one production reading of a site
   costs (power, energy today, status), including the liveness it needs.
+
+and, once a site and day after sunset, the *day series* the day judge reads
+(``client.day_series(sites, day)``) where the readings did not already carry
+the whole day (`day_series_in_readings`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,14 @@ class VendorCost:
     reading_lists_sites: bool
     reading_calls: str
     source: str
+    # the call that gives a whole day's power series after sunset
+    day_series_call: str = ""
+    # calls of one site's day series (APsystems: plus one per ECU)
+    day_series_calls_per_site: int = 1
+    # the readings carry the day's series up to the last lit hour (every
+    # liveness pass is a reading of the series from midnight): no extra call
+    # a day unless the passes stopped early
+    day_series_in_readings: bool = False
 
 
 COSTS: dict[str, VendorCost] = {
@@ -55,6 +67,8 @@ COSTS: dict[str, VendorCost] = {
             "overview,devices}.json, call log CathalOConnorRH/ha-solaredge-one:"
             "fixtures/call_log.jsonl; no v2 list or overview call carries a last update"
         ),
+        day_series_call="GET /v2/sites/{id}/power from local midnight to midnight",
+        day_series_in_readings=True,
     ),
     "enphase": VendorCost(
         vendor="enphase",
@@ -67,7 +81,12 @@ COSTS: dict[str, VendorCost] = {
         reading_calls="the /systems pages, then GET /api/v4/systems/{id}/summary per site",
         source=(
             "https://developer-v4.enphase.com/docs/quickstart.html (systems sample); "
-            "NathanBaulch/EnphaseOpenAPI:monitoring.yaml branch v4 (summary, errors)"
+            "NathanBaulch/EnphaseOpenAPI:monitoring.yaml branch v4 (summary, errors, "
+            "production_micro)"
+        ),
+        day_series_call=(
+            "GET /api/v4/systems/{id}/telemetry/production_micro?start_at=<local midnight>"
+            "&granularity=day (288 five-minute intervals; Kilowatt plan and up)"
         ),
     ),
     "apsystems": VendorCost(
@@ -86,6 +105,12 @@ COSTS: dict[str, VendorCost] = {
             "APsystems OpenAPI User Manual (End User) V1.8 2025-07-18, 3.1.1 and 3.3.2; "
             "no documented call carries a last-upload time but the ECU minutely series"
         ),
+        day_series_call=(
+            "GET systems/details/{sid}, then GET systems/{sid}/devices/ecu/energy/{eid}"
+            "?energy_level=minutely&date_range=<day> per ECU (the readings' slots end at "
+            "mid-afternoon)"
+        ),
+        day_series_calls_per_site=2,
     ),
 }
 
@@ -111,6 +136,13 @@ def reading_calls(vendor: str, *, meter_expected: bool = False, ecus: int = 1) -
         return 1 + max(ecus, 1)
     extra = 1 if vendor == "solaredge" and meter_expected else 0
     return cost(vendor).reading_calls_per_site + extra
+
+
+def day_series_calls(vendor: str, *, ecus: int = 1) -> int:
+    """Calls one site's day series after sunset costs (`client.day_series`)."""
+    if vendor == "apsystems":
+        return 1 + max(ecus, 1)
+    return cost(vendor).day_series_calls_per_site
 
 
 def check_calls(vendor: str, sites: int, *, metered_sites: int = 0, ecus: int | None = None) -> int:
