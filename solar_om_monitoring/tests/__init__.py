@@ -18,3 +18,4 @@ from . import test_sla_clocks
 from . import test_ticket_priority
 from . import test_ticket_sla_tour
 from . import test_technician_access
+from . import test_day_close

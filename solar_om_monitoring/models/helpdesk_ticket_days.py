@@ -1,0 +1,177 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The tickets the day judge opens, and the days in their chatter.
+
+A day verdict (its evidence names its `day`) opens its ticket through the
+same fault and ticket code as a check's; its description says what the day
+made of what was due, and which devices were down where the vendor gives
+device energies. While a monitoring ticket is open, each day the daily
+close judges posts that day in its chatter (date, verdict, made, due,
+share); a new ticket starts with the site's recent days."""
+
+from collections import defaultdict
+
+from markupsafe import Markup, escape
+
+from odoo import api, models
+
+from solar_om_engine import tickets as ticket_rules
+
+from .solar_fault import FAULT_KINDS
+
+# days a new day-judge ticket lists in its chatter (the persistence window
+# and the good days before it)
+DAYS_LISTED = 7
+
+
+class HelpdeskTicket(models.Model):
+    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
+    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _solar_fault_ticket_values(self, fault, verdict, reading, at):
+        if not verdict.evidence.get("day"):
+            return super()._solar_fault_ticket_values(fault, verdict, reading, at)
+        site = fault.site_id
+        kind = dict(FAULT_KINDS)[fault.kind]
+        category = self._solar_case_category(fault.kind, site.company_id)
+        ev = verdict.evidence
+        lines = [
+            (self.env._("What the day judge saw"), verdict.reason),
+            (self.env._("Day"), ev["day"]),
+        ]
+        share = _share(ev)
+        if ev.get("due_wh"):
+            lines.append(
+                (
+                    self.env._("Made of due"),
+                    self.env._(
+                        "%(made).1f of %(due).1f kWh (%(share)s)",
+                        made=_made_wh(ev) / 1000,
+                        due=ev["due_wh"] / 1000,
+                        share=f"{share:.0%}" if share is not None else "-",
+                    ),
+                )
+            )
+        devices = self.env.context.get("solar_devices_down", {}).get(site.id)
+        if devices:
+            lines.append((self.env._("Devices down"), devices))
+        lines += [
+            (self.env._("Capacity"), f"{site.capacity_dc_kwp:g} kWp"),
+            (self.env._("Vendor"), f"{site.vendor or ''} site {site.vendor_site_ref or ''}"),
+        ]
+        description = Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._(
+                "The day judge found a %(kind)s at %(site)s.",
+                kind=kind,
+                site=site.name,
+            ),
+            Markup("").join(
+                Markup("<li><strong>%s:</strong> %s</li>") % (label, value)
+                for label, value in lines
+            ),
+        )
+        return {
+            "name": f"{site.name}: {kind}",
+            "description": description,
+            "partner_id": site.partner_id.id,
+            "partner_name": site.partner_id.name,
+            "partner_email": site.partner_id.email,
+            "project_id": site.project_id.id,
+            "solar_site_id": site.id,
+            "category_id": category.id,
+            **self._solar_monitoring_values(
+                site.company_id, ticket_rules.priority(fault.kind), category.solar_team_id
+            ),
+        }
+
+    @api.model
+    def _solar_post_days(self, day, opened, ongoing):
+        """Post the closed day in the chatter of the open monitoring tickets:
+        `opened` (new ones, with the site's last DAYS_LISTED closed days) and
+        `ongoing` (that day only), both {ticket id: site id}. One read of
+        the days for all of them."""
+        tickets = self.sudo().browse(list(opened) + list(ongoing)).exists()
+        if not tickets:
+            return
+        site_ids = set(opened.values()) | set(ongoing.values())
+        rows = (
+            self.env["solar.production.daily"]
+            .sudo()
+            .search_read(
+                [
+                    ("site_id", "in", list(site_ids)),
+                    ("day_closed_at", "!=", False),
+                    ("day", "<=", day),
+                ],
+                ["site_id", "day", "day_kind", "day_made_kwh", "day_due_kwh", "day_share"],
+                order="day desc",
+            )
+        )
+        by_site = defaultdict(list)
+        for row in rows:
+            if len(by_site[row["site_id"][0]]) < DAYS_LISTED:
+                by_site[row["site_id"][0]].append(row)
+        kinds = dict(self.env["solar.production.daily"]._fields["day_kind"].selection)
+        bodies = {}
+        for ticket in tickets:
+            if ticket.closed:
+                continue
+            new = ticket.id in opened
+            site_id = opened.get(ticket.id) or ongoing.get(ticket.id)
+            days = sorted(by_site.get(site_id, []), key=lambda r: r["day"])
+            if not new:
+                days = [r for r in days if r["day"] == day]
+            if not days:
+                continue
+            title = (
+                self.env._("The site's last days, as the day judge closed them:")
+                if new
+                else self.env._("The day judge closed %(day)s:", day=day)
+            )
+            bodies[ticket.id] = Markup("<p>%s</p>%s") % (title, _days_table(self.env, days, kinds))
+        # one batched insert of notes (no notification), however many tickets
+        tickets.filtered(lambda t: t.id in bodies)._message_log_batch(bodies)
+
+
+def _made_wh(evidence):
+    """What the day made over the hours compared (the share times due)."""
+    if evidence.get("ratio") is not None and evidence.get("due_wh"):
+        return evidence["ratio"] * evidence["due_wh"]
+    return evidence.get("made_wh") or 0.0
+
+
+def _share(evidence):
+    if evidence.get("ratio") is not None:
+        return evidence["ratio"]
+    if evidence.get("due_wh"):
+        return (evidence.get("made_wh") or 0.0) / evidence["due_wh"]
+    return None
+
+
+def _days_table(env, days, kinds):
+    head = Markup("").join(
+        Markup("<th>%s</th>") % label
+        for label in (
+            env._("Date"),
+            env._("Verdict"),
+            env._("Made (kWh)"),
+            env._("Due (kWh)"),
+            env._("Share"),
+        )
+    )
+    body = Markup("").join(
+        Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
+        % (
+            row["day"].isoformat(),
+            escape(kinds.get(row["day_kind"], row["day_kind"] or "")),
+            f"{row['day_made_kwh']:.1f}",
+            f"{row['day_due_kwh']:.1f}" if row["day_due_kwh"] else "-",
+            f"{row['day_share']:.0%}" if row["day_due_kwh"] else "-",
+        )
+        for row in days
+    )
+    return Markup('<table class="table table-sm o_solar_days"><tr>%s</tr>%s</table>') % (
+        head,
+        body,
+    )
