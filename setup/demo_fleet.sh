@@ -25,6 +25,9 @@ done
 # close the cron runs: the day judge opens Rome's Underperformance ticket.
 curl -sf -X POST "$SIM_URL/_sim/fault" \
     -d "{\"site\": \"1003\", \"kind\": \"underperformance\", \"since\": \"$(date -u -d '-3 days' +%FT00:00:00Z)\"}" >/dev/null
+# a sunny spell over Denver: the day judge learns the roof nobody entered
+# there (Brown residence) from its clear days
+curl -sf -X POST "$SIM_URL/_sim/clear" -d '{"cell": "Denver"}' >/dev/null
 say "the demo sites' neighbours, and their last days closed by the day judge"
 SOLAR_OM_SIM_URL="$SIM_URL" SOLAR_OM_SIM_PORT="$SIM_PORT" odoo_cmd shell -d "$DB" --addons-path="$REPO" --no-http --log-level=warn <<'PY'
 import json, os, urllib.request
@@ -80,6 +83,9 @@ cat <<MSG
 [solar-om] The simulator serves the demo fleet on $SIM_URL and the health check
 [solar-om] polls each account on its plan (Solar O&M > Configuration > Monitoring Accounts > Check now).
 [solar-om] Sites in daylight with an injected fault now have a ticket (Helpdesk, filter "From Monitoring").
+[solar-om] The day judge closed the last four days of every site (site form, tab Days):
+[solar-om] Rome's roof underperforms since three days ago, and its Underperformance ticket
+[solar-om] lists the days in its chatter; Denver's roof, never entered, was inferred (tab Roof).
 [solar-om] Repair one and watch its ticket close after two normal checks:
 [solar-om]   curl -X POST $SIM_URL/_sim/fault -d '{"site": "1002", "kind": null}'
 MSG

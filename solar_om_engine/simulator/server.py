@@ -9,7 +9,7 @@ vendors (see docs/vendor notes in the README):
     /apsystems/{user|installer}/api/v2/...   X-CA-* HMAC; errors as 200 + code
 
 and a control API under /_sim for tests and the demo (clock, faults,
-outages, API failures). It binds to 127.0.0.1 only.
+outages, clear spells, API failures). It binds to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -242,6 +242,16 @@ class _Handler(BaseHTTPRequestHandler):
             since = _parse_time(data["since"]) if data.get("since") else None
             fleet.outage(data["account"], bool(data.get("on", True)), since)
             raise _Reply(200, {"account": data["account"], "on": bool(data.get("on", True))})
+        if path == "/_sim/clear":
+            # a clear spell over a cloud cell (a city and its neighbours)
+            cell = data.get("cell")
+            if not isinstance(cell, str):
+                raise _Reply(400, {"message": "cell must name a cloud cell (a city)"})
+            if data.get("on", True):
+                fleet.clear_cells.add(cell)
+            else:
+                fleet.clear_cells.discard(cell)
+            raise _Reply(200, {"clear": sorted(fleet.clear_cells)})
         if path == "/_sim/api_fault":
             key = (data["vendor"], data.get("account", "*"))
             self.sim.api_faults[key] = [data["mode"], int(data.get("count", -1))]

@@ -62,7 +62,7 @@ class HelpdeskTicket(models.Model):
         ]
         description = Markup("<p>%s</p><ul>%s</ul>") % (
             self.env._(
-                "The day judge found a %(kind)s at %(site)s.",
+                "The day judge found %(kind)s at %(site)s.",
                 kind=kind,
                 site=site.name,
             ),
@@ -86,52 +86,59 @@ class HelpdeskTicket(models.Model):
         }
 
     @api.model
-    def _solar_post_days(self, day, opened, ongoing):
-        """Post the closed day in the chatter of the open monitoring tickets:
-        `opened` (new ones, with the site's last DAYS_LISTED closed days) and
-        `ongoing` (that day only), both {ticket id: site id}. One read of
-        the days for all of them."""
-        tickets = self.sudo().browse(list(opened) + list(ongoing)).exists()
-        if not tickets:
+    def _solar_post_days(self, day, opened, ongoing, today):
+        """Post the closed `day` in the chatter of the open monitoring
+        tickets: `opened` (new ones, with the site's last DAYS_LISTED closed
+        days, one read for all of them) and `ongoing` (that day only, from
+        `today`: site id -> the day row's values as written), both {ticket
+        id: site id}; the notes in one batched insert."""
+        if not opened and not ongoing:
             return
-        site_ids = set(opened.values()) | set(ongoing.values())
-        rows = (
-            self.env["solar.production.daily"]
-            .sudo()
-            .search_read(
-                [
-                    ("site_id", "in", list(site_ids)),
-                    ("day_closed_at", "!=", False),
-                    ("day", "<=", day),
-                ],
-                ["site_id", "day", "day_kind", "day_made_kwh", "day_due_kwh", "day_share"],
-                order="day desc",
-            )
-        )
         by_site = defaultdict(list)
-        for row in rows:
-            if len(by_site[row["site_id"][0]]) < DAYS_LISTED:
-                by_site[row["site_id"][0]].append(row)
+        if opened:
+            rows = (
+                self.env["solar.production.daily"]
+                .sudo()
+                .search_read(
+                    [
+                        ("site_id", "in", sorted(set(opened.values()))),
+                        ("day_closed_at", "!=", False),
+                        ("day", "<=", day),
+                    ],
+                    ["site_id", "day", "day_kind", "day_made_kwh", "day_due_kwh", "day_share"],
+                    order="day desc",
+                )
+            )
+            for row in rows:
+                if len(by_site[row["site_id"][0]]) < DAYS_LISTED:
+                    by_site[row["site_id"][0]].append(row)
         kinds = dict(self.env["solar.production.daily"]._fields["day_kind"].selection)
         bodies = {}
-        for ticket in tickets:
-            if ticket.closed:
-                continue
-            new = ticket.id in opened
-            site_id = opened.get(ticket.id) or ongoing.get(ticket.id)
+        for ticket_id, site_id in opened.items():
             days = sorted(by_site.get(site_id, []), key=lambda r: r["day"])
-            if not new:
-                days = [r for r in days if r["day"] == day]
-            if not days:
+            if days:
+                bodies[ticket_id] = Markup("<p>%s</p>%s") % (
+                    self.env._("The site's last days, as the day judge closed them:"),
+                    _days_table(self.env, days, kinds),
+                )
+        for ticket_id, site_id in ongoing.items():
+            row = today.get(site_id)
+            if ticket_id in bodies or not row or not row.get("kind"):
                 continue
-            title = (
-                self.env._("The site's last days, as the day judge closed them:")
-                if new
-                else self.env._("The day judge closed %(day)s:", day=day)
+            line = {
+                "day": row["day"],
+                "day_kind": row["kind"],
+                "day_made_kwh": row.get("made_kwh") or 0.0,
+                "day_due_kwh": row.get("due_kwh") or 0.0,
+                "day_share": row.get("share") or 0.0,
+            }
+            bodies[ticket_id] = Markup("<p>%s</p>%s") % (
+                self.env._("The day judge closed %(day)s:", day=day),
+                _days_table(self.env, [line], kinds),
             )
-            bodies[ticket.id] = Markup("<p>%s</p>%s") % (title, _days_table(self.env, days, kinds))
-        # one batched insert of notes (no notification), however many tickets
-        tickets.filtered(lambda t: t.id in bodies)._message_log_batch(bodies)
+        if bodies:
+            # one batched insert of notes (no notification), however many tickets
+            self.sudo().browse(list(bodies))._message_log_batch(bodies)
 
 
 def _made_wh(evidence):

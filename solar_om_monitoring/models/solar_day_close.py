@@ -41,12 +41,12 @@ from solar_om_engine import dayclosing
 from solar_om_engine.capture import from_json, to_day_series
 from solar_om_engine.dayhistory import SiteHistory
 from solar_om_engine.errors import EngineError
+from solar_om_engine.faults import OpenFault
 from solar_om_engine.orientation import inferred_roof
 from solar_om_engine.replay import close_day
 from solar_om_engine.series import SeriesError, parse_site
 
 from .health_run import Evidence, sql_values
-from .solar_site_polling import CHECK_FIELDS
 
 _logger = logging.getLogger(__name__)
 
@@ -54,8 +54,6 @@ _logger = logging.getLogger(__name__)
 RECOVERY_DAYS = 2
 # sites closed in one transaction (a linked neighbourhood stays whole)
 PART_SIZE = 2000
-# what the close reads of a site besides the check's fields
-DAY_FIELDS = [*CHECK_FIELDS, "vendor", "roof_orientation"]
 # the advisory locks of the daily close: this, plus a checksum of the group
 LOCK_SPACE = 0x534F4C44 << 32
 
@@ -112,35 +110,29 @@ class SolarDayClose(models.AbstractModel):
         open, part by part; another worker closing the same group is left
         to it (an advisory lock). Returns how many site-days were closed."""
         lock = LOCK_SPACE + zlib.crc32(f"{day}|{','.join(tzs)}".encode())
+        self.env.flush_all()
         self.env.cr.execute(SQL("SELECT pg_try_advisory_lock(%s)", lock))
         if not self.env.cr.fetchone()[0]:
             return 0
         try:
-            ids = [
-                r[0]
-                for r in self.env.execute_query(
+            places = {
+                site_id: (lat, lon)
+                for site_id, lat, lon in self.env.execute_query(
                     SQL(
                         """
-                        SELECT s.id FROM solar_site s
+                        SELECT s.id, s.latitude, s.longitude FROM solar_site s
                         WHERE %s AND s.tz = ANY(%s) AND NOT EXISTS (
                             SELECT 1 FROM solar_production_daily d
                             WHERE d.site_id = s.id AND d.day = %s AND d.day_closed_at IS NOT NULL)
-                        ORDER BY s.id
                         """,
                         self._monitored_sql(accounts),
                         list(tzs),
                         day,
                     )
                 )
-            ]
-            if not ids:
-                return 0
-            places = {
-                r[0]: (r[1], r[2])
-                for r in self.env.execute_query(
-                    SQL("SELECT id, latitude, longitude FROM solar_site WHERE id = ANY(%s)", ids)
-                )
             }
+            if not places:
+                return 0
             closed = 0
             for part in dayclosing.parts(places, PART_SIZE):
                 closed += self._close_part(part, day, run)
@@ -156,12 +148,7 @@ class SolarDayClose(models.AbstractModel):
         """Judge `day` for the sites `site_ids` (one linked part of a group)
         and act on it. Returns how many site-days were closed."""
         Site = self.env["solar.site"].sudo()
-        rows = {r["id"]: r for r in Site.browse(site_ids).read(DAY_FIELDS)}
-        for row in rows.values():
-            row["account_id"] = row["account_id"][0]
-            row["company_id"] = row["company_id"][0]
-        arrays = Site._health_arrays(site_ids)
-        stored, histories = self._stored(site_ids, day)
+        rows, stored, histories = self._read_part(site_ids, day)
         captures, unjudged, fetched = self._captures(rows, stored, day, run)
         specs, series = {}, {}
         energies = self._device_energies(site_ids, day)
@@ -170,15 +157,13 @@ class SolarDayClose(models.AbstractModel):
                 continue
             key = str(site_id)
             try:
-                spec = parse_site(self._spec_data(row, arrays.get(site_id)))
+                spec = parse_site(self._spec_data(row, row["arrays"]))
                 series[key] = to_day_series(spec, captures[site_id], energies.get(site_id))
                 specs[key] = spec
             except (SeriesError, EngineError, ValueError, TypeError) as err:
                 unjudged[site_id] = self.env._("not judged: %(why)s", why=str(err))
                 _logger.warning("day close %s: site %s (%s): %s", day, site_id, row["name"], err)
-        faults = self.env["solar.fault"]
-        open_faults = faults._health_open_of_sites(site_ids)
-        before = {f.ticket for f in open_faults if f.ticket}
+        open_faults, signed_off = self._open_faults(site_ids)
         try:
             closed = close_day(
                 specs,
@@ -199,7 +184,7 @@ class SolarDayClose(models.AbstractModel):
             return 0
         day_rows = self._day_rows(rows, day, closed, unjudged, {i: captures[i] for i in fetched})
         count = self.env["solar.production.daily"]._day_write(day_rows, run.at)
-        self._apply(rows, closed, before, day, run)
+        self._apply(rows, closed, open_faults, signed_off, day_rows, run)
         self._write_sites(specs, closed)
         Site.browse(site_ids)._health_show_open_faults()
         run.stats["days_closed"] += count
@@ -209,31 +194,74 @@ class SolarDayClose(models.AbstractModel):
         return count
 
     @api.model
-    def _stored(self, site_ids, day):
-        """The part's stored series of `day` (site id -> (json, captured at))
-        and histories (site id -> SiteHistory): one query each."""
-        stored = {
-            site_id: (data, at.replace(tzinfo=timezone.utc) if at else None)
-            for site_id, data, at in self.env.execute_query(
-                SQL(
-                    "SELECT site_id, series_json, series_at FROM solar_production_daily"
-                    " WHERE site_id = ANY(%s) AND day = %s",
-                    list(site_ids),
-                    day,
-                )
+    def _read_part(self, site_ids, day):
+        """The part's sites (dicts of the check's fields, the vendor and the
+        entered arrays), their stored series of `day` (site id -> (json,
+        captured at)) and their histories (site id -> SiteHistory), in one
+        query."""
+        rows, stored, histories = {}, {}, {}
+        for record in self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT s.id, s.name, s.vendor_site_ref, s.account_id, s.company_id, s.latitude,
+                       s.longitude, s.tz, s.capacity_dc_kwp, s.capacity_ac_kw, s.connection,
+                       s.meter_expected, s.vendor, s.day_history,
+                       d.series_json, d.series_at,
+                       CASE WHEN s.roof_orientation = 'arrays' THEN (
+                           SELECT json_agg(json_build_object(
+                               'dc_kwp', a.dc_kwp, 'tilt', a.tilt, 'azimuth', a.azimuth)
+                               ORDER BY a.sequence, a.id)
+                           FROM solar_site_array a WHERE a.site_id = s.id) END AS arrays
+                FROM solar_site s
+                LEFT JOIN solar_production_daily d ON d.site_id = s.id AND d.day = %s
+                WHERE s.id = ANY(%s)
+                """,
+                day,
+                list(site_ids),
             )
-        }
-        histories = {}
-        for site_id, data in self.env.execute_query(
-            SQL("SELECT id, day_history FROM solar_site WHERE id = ANY(%s)", list(site_ids))
         ):
+            site_id = record["id"]
+            at = record.pop("series_at")
+            stored[site_id] = (
+                record.pop("series_json"),
+                at.replace(tzinfo=timezone.utc) if at else None,
+            )
+            data = record.pop("day_history")
             try:
                 histories[site_id] = SiteHistory.from_json(data)
             except (ValueError, TypeError, KeyError, IndexError) as err:
                 # a history of another shape starts afresh rather than stop the site
                 _logger.warning("day close: site %s: history not read (%s): afresh", site_id, err)
                 histories[site_id] = SiteHistory()
-        return stored, histories
+            record["capacity_ac_kw"] = record["capacity_ac_kw"] or 0.0
+            record["arrays"] = record["arrays"] or []
+            rows[site_id] = record
+        return rows, stored, histories
+
+    @api.model
+    def _open_faults(self, site_ids):
+        """The part's faults still open, as the engine's `OpenFault`s (the
+        ticket where it is still open), and the ids of those whose ticket
+        waits in Verifying: one query."""
+        verifying = self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying").id
+        faults, signed_off = [], set()
+        for fault_id, site_id, kind, streak, ticket, closed, stage in self.env.execute_query(
+            SQL(
+                """
+                SELECT f.id, f.site_id, f.kind, f.ok_streak, f.ticket_id, st.closed, t.stage_id
+                FROM solar_fault f
+                LEFT JOIN helpdesk_ticket t ON t.id = f.ticket_id
+                LEFT JOIN helpdesk_ticket_stage st ON st.id = t.stage_id
+                WHERE f.site_id = ANY(%s) AND f.state != 'closed'
+                """,
+                list(site_ids),
+            )
+        ):
+            open_ticket = ticket if ticket and not closed else None
+            faults.append(OpenFault(fault_id, str(site_id), kind, streak or 0, ticket=open_ticket))
+            if open_ticket and stage == verifying:
+                signed_off.add(fault_id)
+        return faults, signed_off
 
     @api.model
     def _captures(self, rows, stored, day, run):
@@ -367,7 +395,7 @@ class SolarDayClose(models.AbstractModel):
         return out
 
     @api.model
-    def _apply(self, rows, closed, before, day, run):
+    def _apply(self, rows, closed, open_faults, signed_off, day_rows, run):
         """The day's fault and ticket actions, through the check's own code,
         and the day in the chatter of the sites' open monitoring tickets."""
         actions = closed.actions
@@ -380,32 +408,29 @@ class SolarDayClose(models.AbstractModel):
         evidence = Evidence(verdicts=verdicts, readings={}, errors={})
         faults._health_open_for_sites(actions.to_open, batch, evidence, day_run, actions)
         faults._health_touch(actions.still_present, actions.recovering, run.at)
-        run.stats["tickets_reopened"] += faults.browse(actions.still_present)._reopen_signed_off(
-            verdicts
-        )
-        site_ids = [site_id for site_id in rows]
-        now_open = (
-            self.env["solar.fault"]
-            .sudo()
-            .search_read(
-                [
-                    ("site_id", "in", site_ids),
-                    ("state", "!=", "closed"),
-                    ("ticket_id", "!=", False),
-                ],
-                ["site_id", "ticket_id"],
-            )
-        )
-        opened, ongoing = {}, {}
-        for fault in now_open:
-            ticket, site = fault["ticket_id"][0], fault["site_id"][0]
-            (ongoing if ticket in before else opened)[ticket] = site
-        self.env["helpdesk.ticket"]._solar_post_days(day, opened, ongoing)
-        closing = self.env["solar.fault"].sudo().browse(actions.to_close)
-        shown = [(f.site_id.id, f.kind) for f in closing if f.site_id]
+        reopen = [f for f in actions.still_present if f in signed_off]
+        run.stats["tickets_reopened"] += faults.browse(reopen)._reopen_signed_off(verdicts)
+        # the open tickets: those of the faults open before the day (a
+        # closing fault's ticket gets its last day too), and those just opened
+        ongoing = {f.ticket: int(f.site) for f in open_faults if f.ticket}
+        opened = {}
+        if actions.to_open:
+            for ticket, site in self.env.execute_query(
+                SQL(
+                    "SELECT ticket_id, site_id FROM solar_fault WHERE site_id = ANY(%s)"
+                    " AND state != 'closed' AND ticket_id IS NOT NULL",
+                    sorted({int(v.site) for v in actions.to_open}),
+                )
+            ):
+                if ticket not in ongoing:
+                    opened[ticket] = site
+        today = {r["site_id"]: r for r in day_rows}
+        self.env["helpdesk.ticket"]._solar_post_days(closed_day(day_rows), opened, ongoing, today)
+        closing = [f for f in open_faults if f.id in set(actions.to_close)]
         faults._health_close(actions.to_close, day_run)
-        self._show_day_after_close(shown, closed)
-        faults.invalidate_model()
+        self._show_day_after_close([(int(f.site), f.kind) for f in closing], closed)
+        run.stats["day_tickets_noted"] += len(opened) + len(ongoing)
+        self.env["solar.fault"].invalidate_model()
 
     @api.model
     def _devices_down(self, verdicts):
@@ -506,6 +531,11 @@ class SolarDayClose(models.AbstractModel):
         for (day, _offset), tzs in self._due_groups(accounts, at, sorted(days)):
             self._close_group(accounts, day, tzs, run)
         return dict(run.stats)
+
+
+def closed_day(day_rows):
+    """The date of a part's day rows."""
+    return day_rows[0]["day"] if day_rows else None
 
 
 def _figures(evidence):
