@@ -320,3 +320,24 @@ def test_a_liveness_pass_without_a_time_is_judged_on_the_vendors_status():
         "green": "reporting",
         "red": "comms_loss",
     }
+
+
+def test_the_day_judges_series_are_paid_first_where_the_readings_do_not_carry_them():
+    kilowatt = make_plan("enphase", tier_for("enphase", "kilowatt"), 100, JUNE, locations=PHOENIX)
+    # one production_micro a site a day, after sunset
+    assert kilowatt.day_series_per_site_per_day == 1
+    assert kilowatt.day_series_calls_per_day == 100
+    assert kilowatt.calls_per_month <= tier_for("enphase", "kilowatt").per_month
+    # SolarEdge's /power readings carry the day: nothing to pay for
+    solaredge = make_plan("solaredge", tier_for("solaredge", "free"), 1, JUNE, locations=PHOENIX)
+    assert solaredge.day_series_calls_per_day == 0
+    # APsystems: the details and one minutely call per ECU, a site a day
+    apsystems = make_plan("apsystems", tier_for("apsystems", "lv1"), 100, JUNE, locations=PHOENIX)
+    assert apsystems.day_series_calls_per_day == 200
+    # a plan that cannot pay for them keeps its liveness within the slack
+    for vendor, tier_name in (("enphase", "watt"), ("apsystems", "lv0")):
+        tier = tier_for(vendor, tier_name)
+        for sites in SIZES:
+            plan = make_plan(vendor, tier, sites, JUNE, locations=PHOENIX)
+            assert plan.worst_case_comms_detect_min <= 1.1 * plan.bound_comms_detect_min
+            assert plan.calls_per_month <= tier.per_month

@@ -18,7 +18,7 @@ from .health_run import naive_utc, sql_values
 from .solar_site_health import HEALTH
 
 # the chart of a day's hours: made against due, bars this many pixels high
-CHART_HEIGHT = 60
+CHART_HEIGHT = 90
 
 
 class SolarProductionDaily(models.Model):
@@ -89,6 +89,11 @@ class SolarProductionDaily(models.Model):
     day_chart = fields.Html(
         string="Made and Due by the Hour", compute="_compute_day_display", sanitize=False
     )
+
+    @api.depends("site_id", "day")
+    def _compute_display_name(self):
+        for day in self:
+            day.display_name = f"{day.site_id.name or ''} · {day.day or ''}"
 
     @api.depends("day_kind", "day_hourly")
     def _compute_day_display(self):
@@ -177,7 +182,7 @@ def _chart(hourly):
     if not hours:
         return False
     top = max(max((due[h] or 0) for h in hours), max((made[h] or 0) for h in hours), 1)
-    width = 14
+    width = 22
     bars = []
     for n, h in enumerate(hours):
         x = n * width
@@ -185,11 +190,11 @@ def _chart(hourly):
         colour = "#28a745" if (made[h] or 0) >= 0.8 * (due[h] or 0) else "#dc3545"
         bars.append(
             Markup(
-                '<rect x="%s" y="%s" width="11" height="%s" fill="#ced4da">'
+                '<rect x="%s" y="%s" width="18" height="%s" fill="#ced4da">'
                 "<title>%s:00 due %s Wh</title></rect>"
-                '<rect x="%s" y="%s" width="7" height="%s" fill="%s">'
+                '<rect x="%s" y="%s" width="12" height="%s" fill="%s">'
                 "<title>%s:00 made %s Wh</title></rect>"
-                '<text x="%s" y="%s" font-size="8" fill="#6c757d">%s</text>'
+                '<text x="%s" y="%s" font-size="9" fill="#6c757d">%s</text>'
             )
             % (
                 x,
@@ -197,14 +202,14 @@ def _chart(hourly):
                 d,
                 h,
                 round(due[h] or 0),
-                x + 2,
+                x + 3,
                 CHART_HEIGHT - m,
                 m,
                 colour,
                 h,
                 round(made[h] or 0),
-                x + 1,
-                CHART_HEIGHT + 10,
+                x + 3,
+                CHART_HEIGHT + 11,
                 h,
             )
         )
