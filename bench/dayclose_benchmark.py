@@ -7,11 +7,13 @@ addon's real close (`solar.day.close`) into PostgreSQL.
 The fleet: the simulator's physics (`simulator.fleet.make_fleet`: sites in
 20 cities over the world, every kind of roof, clouds shared by a city) for
 2,000 sites, each copied to neighbouring places (within 0.05 degrees, the
-same roof and clouds) up to the fleet's size. Every site's two days (June
-20 and 21, 2026) are stored as SolarEdge-style quarter-hour series held
+same roof and clouds) up to the fleet's size. Every site's three days (June
+19 to 21, 2026) are stored as SolarEdge-style quarter-hour series held
 until the evening (what the checks' `/power` calls leave on the day rows),
 so the close makes no vendor call; 1 % of the sites are at zero production
-from noon of the first day, 1 % underperform (55 %) from its start. The
+from noon of the first day (a ticket that day), 1 % underperform (55 %)
+from its start (a ticket the second day, once it persists): the third day
+is the steady state, the tickets' days noted in their chatter. The
 sites are inserted with SQL (no field-service location each): what is
 measured is the close, not the set-up.
 
@@ -37,7 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-DAYS = (date(2026, 6, 20), date(2026, 6, 21))
+DAYS = (date(2026, 6, 19), date(2026, 6, 20), date(2026, 6, 21))
 PROTOTYPES = 2000
 FAULT_SHARE = 0.01
 SECTION = "## Daily close (day judge)"
@@ -284,7 +286,7 @@ def write_docs(text, command):
     body = path.read_text() if path.exists() else "# Benchmarks\n"
     section = (
         f"{SECTION}\n\n`{command}`, {date.today().isoformat()}: the addon's daily close "
-        "(`solar.day.close`, the engine's `replay.close_day`) of two days of a fleet whose "
+        "(`solar.day.close`, the engine's `replay.close_day`) of three days of a fleet whose "
         "day series are on the day rows (no vendor call), into PostgreSQL "
         "(bench/dayclose_benchmark.py says how the fleet is made).\n\n" + text + "\n"
     )

@@ -37,12 +37,10 @@ class SolarProductionDaily(models.Model):
         readonly=True,
         help="Until when the stored series holds what the vendor had.",
     )
-    day_closed_at = fields.Datetime(
-        string="Day Closed At", readonly=True, index=True, help="When the day judge closed it."
-    )
+    day_closed_at = fields.Datetime(readonly=True, index=True, help="When the day judge closed it.")
     day_kind = fields.Selection(HEALTH, string="Day Verdict", readonly=True)
     day_reason = fields.Char(string="Why", readonly=True)
-    day_rule = fields.Char(string="Day Rule", readonly=True)
+    day_rule = fields.Char(readonly=True)
     day_made_kwh = fields.Float(
         string="Made (kWh)",
         digits=(16, 1),
