@@ -116,9 +116,10 @@ class Browser:
             time.sleep(0.3)
         else:
             print(f"  ! {path.name}: {ready!r} never appeared", file=sys.stderr)
-        if click:  # a tab to open first (a form's notebook page)
+        if click:
+            # a tab to open first (the site form's Days page)
             self.evaluate(f"document.querySelector({json.dumps(click)})?.click()")
-            time.sleep(0.5)
+            time.sleep(1.0)
         if scroll:
             self.evaluate(
                 f"document.querySelector({json.dumps(scroll)})?.scrollIntoView({{block: 'center'}})"
@@ -277,6 +278,43 @@ def main():
                 ".o_form_view div[name=solar_sla_clocks]",
             )
         )
+    # the day judge: a site's judged days, and the ticket it opened with its
+    # days in the chatter (the demo's Rome underperforms)
+    day_site = record_id(
+        url, manager, "solar.site", [("day_verdict_ids.day_kind", "=", "underperformance")]
+    )
+    if day_site:
+        page = f"{web}solar_om.solar_site_action/{day_site}"
+        days = ".o_notebook_headers a[name=solar_days]"
+        shots += [
+            (manager, page, "site_days", DESKTOP, ".o_form_view .o_notebook", ".o_notebook", days),
+            (
+                manager,
+                page,
+                "site_days_phone",
+                PHONE,
+                ".o_form_view .o_notebook",
+                ".o_notebook",
+                days,
+            ),
+        ]
+        day_ticket = record_id(
+            url,
+            manager,
+            "helpdesk.ticket",
+            [("solar_site_id", "=", day_site), ("solar_monitoring", "=", True)],
+        )
+        if day_ticket:
+            shots.append(
+                (
+                    manager,
+                    f"{url}/odoo/helpdesk.ticket/{day_ticket}",
+                    "day_ticket",
+                    DESKTOP,
+                    ".o_form_view .o_solar_days",
+                    ".o_form_view .o_solar_days",
+                )
+            )
     # the technician's screens, as he sees them: where he lands, his order
     technician = login(url, args.db, *args.technician.split(":", 1))
     order = record_id(
@@ -310,7 +348,7 @@ def main():
         for session, page, name, size, ready, *extra in shots:
             if args.only and name not in args.only:
                 continue
-            scroll, click = (extra + [None, None])[:2]
+            scroll, click = (list(extra) + [None, None])[:2]
             browser.shoot(
                 page, session, OUT / f"{name}.png", size, ready, scroll=scroll, click=click
             )

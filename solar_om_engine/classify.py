@@ -37,6 +37,7 @@ import numpy as np
 
 from .daylight import lit_since, sun_elevation
 from .expected import ModelBook, SiteModel, site_capacity
+from .geo import radius_cells
 from .kinds import Abstention, FaultKind, HealthState, is_judged
 from .readings import Reading
 
@@ -843,10 +844,6 @@ def _quantile(values: list[float], q: float) -> float:
 NEIGHBOUR_CELLS = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 
 
-def _grid_key(lat: float, lon: float, cell: float) -> tuple[int, int]:
-    return int(lat // cell), int(lon // cell)
-
-
 def neighbour_skies(
     readings: list[Reading], witnesses: dict[str, Witness], policy: NeighboursSky
 ) -> dict[str, Sky]:
@@ -854,11 +851,11 @@ def neighbour_skies(
     in cells about one radius wide, and each cell's distances to the
     witnesses of its own and the eight cells around are taken at once, so
     the cost stays linear in the size of the fleet."""
-    cell = max(policy.radius_km / 111.0, 0.05)
+    cell = radius_cells([r.latitude for r in readings], max(policy.radius_km, 5.0))
     sites: dict[tuple[int, int], list[Reading]] = defaultdict(list)
     witnessing: dict[tuple[int, int], list[Reading]] = defaultdict(list)
     for r in readings:
-        key = _grid_key(r.latitude, r.longitude, cell)
+        key = cell(r.latitude, r.longitude)
         sites[key].append(r)
         if r.site in witnesses:
             witnessing[key].append(r)

@@ -30,7 +30,7 @@ from datetime import date
 import numpy as np
 
 from .daymodel import KC_OVERCAST, LIT_ELEVATION_DEG, RoofModel, roof_model
-from .geo import distance_km
+from .geo import distance_km, radius_cells
 from .levels import Level, Levels, learn
 from .orientation import shape_fit
 from .readings import Array
@@ -310,14 +310,14 @@ def _neighbours(sites: list[_Modelled], serves) -> dict[str, list[tuple[float, _
     nearest first (a neighbour facing another way counts as further):
     bucketed in cells about a radius wide, so the cost stays linear in the
     fleet."""
-    cell = PEER_RADIUS_KM / 111.0
+    cell = radius_cells([m.spec.latitude for m in sites], PEER_RADIUS_KM)
     grid: dict[tuple[int, int], list[_Modelled]] = defaultdict(list)
     for m in sites:
         if serves(m):
-            grid[(int(m.spec.latitude // cell), int(m.spec.longitude // cell))].append(m)
+            grid[cell(m.spec.latitude, m.spec.longitude)].append(m)
     near: dict[str, list[tuple[float, _Modelled]]] = {}
     for m in sites:
-        gx, gy = int(m.spec.latitude // cell), int(m.spec.longitude // cell)
+        gx, gy = cell(m.spec.latitude, m.spec.longitude)
         found = []
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):

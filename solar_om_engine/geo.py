@@ -71,3 +71,15 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dlon = math.radians(lon2 - lon1)
     a = math.sin(dlat / 2) ** 2 + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def radius_cells(latitudes, radius_km: float):
+    """A function placing a point in a grid of cells at least `radius_km`
+    wide and high over every one of `latitudes` (a degree of longitude
+    narrows away from the equator), so two points `radius_km` apart are in
+    the same or touching cells: the bucketing behind linear-cost neighbour
+    searches."""
+    widest = min(max((abs(lat) for lat in latitudes), default=0.0), 85.0)
+    high = radius_km / 111.0
+    wide = high / math.cos(math.radians(widest))
+    return lambda lat, lon: (int(lat // high), int(lon // wide))

@@ -8,6 +8,7 @@ but an Enum hashes by its *name*: look plain strings up in sets of
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 
 
@@ -144,3 +145,16 @@ def is_judged_by_liveness(kind: str) -> bool:
     """Whether a liveness pass's verdict of this kind heard from the site
     (so the account's vendor answers)."""
     return kind not in LIVENESS_NO_EVIDENCE
+
+
+def shown_state(state: str, open_kinds: Iterable[str]) -> str:
+    """What a site shows (its card, list row, map marker): the last check's
+    state, unless a fault still open on the site is more urgent. A fault
+    stays on screen until it closes, whatever a later check could or could
+    not judge (a Zero Production site that reads `ok` once, or `night`, or
+    `indeterminate`, still shows Zero Production while its ticket is open)."""
+    shown = state
+    for kind in open_kinds:
+        if URGENCY.get(kind, UNRANKED) < URGENCY.get(shown, UNRANKED):
+            shown = kind
+    return shown

@@ -95,6 +95,9 @@ class CallCosts:
     source: str
     # one site's daily device pass, at the day's close
     device_calls_per_site: int = 0
+    # calls of one site's day series after sunset, for the day judge (0: the
+    # readings already carry the day's series)
+    day_series_calls_per_site: int = 0
 
     def liveness_pass(self, sites: int) -> int:
         return math.ceil(sites / self.liveness_sites_per_call) if sites > 0 else 0
@@ -126,6 +129,9 @@ def costs_for(vendor: str) -> CallCosts:
         daily_overhead=DAILY_OVERHEAD.get(vendor, 0),
         source=f"liveness: {cost.liveness_call}; reading: {cost.reading_calls}",
         device_calls_per_site=vendor_costs.device_calls(vendor),
+        day_series_calls_per_site=(
+            0 if cost.day_series_in_readings else vendor_costs.day_series_calls(vendor)
+        ),
     )
 
 
@@ -272,6 +278,11 @@ class Plan:
     device_calls_per_day: int = 0
     # the daily discovery pass (list pages, device refreshes) the plan keeps
     discovery_calls_per_day: int = 0
+    # the day judge's series asked after sunset: 1 a site a day when the
+    # plan pays for it (0: not paid for, or the readings carry it), and its
+    # calls a day
+    day_series_per_site_per_day: int = 0
+    day_series_calls_per_day: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -335,6 +346,28 @@ def make_plan(
     # (what the daily discovery keeps is not the health check's to spend)
     bound_interval = _liveness_interval(budget - discovery_day * days, pass_calls, left_min, tier)
     bound = stale_after_min + bound_interval
+    # the day judge's series first (it judges production once a day
+    # whatever the snapshots could), within the same slack as production;
+    # without it when even liveness alone would not fit beside it
+    series_day = 0
+    for series_day in (sites * costs.day_series_calls_per_site, 0):
+        chosen = _choose(
+            costs,
+            tier,
+            sites,
+            budget,
+            overhead + series_day * days,
+            days,
+            left_min,
+            pass_calls,
+            bound,
+            stale_after_min,
+            cron_every_min,
+        )
+        if math.isfinite(chosen[2]) or series_day == 0:
+            break
+    overhead += series_day * days
+    # then the device pass, with what the series leave
     device_sites = sites if device_sites is None else max(min(device_sites, sites), 0)
     device_day = _device_pass(
         device_sites,
@@ -348,25 +381,25 @@ def make_plan(
         stale_after_min,
         cron_every_min,
     )
-    overhead += device_day * days
-    chosen = (0.0, 0, math.inf, math.inf)
-    for per_day in JUDGMENT_CHOICES if math.isfinite(bound) else ():
-        if costs.liveness_reads_production and per_day > 0:
-            continue  # judgments come with the passes, for free
-        production_day = _production_day(per_day, sites, costs)
-        liveness_budget = budget - overhead - production_day * days
-        interval = _liveness_interval(liveness_budget, pass_calls, left_min, tier)
-        worst = stale_after_min + _round_up(interval, cron_every_min)
-        if worst > bound * (1 + DETECT_SLACK) + 1e-9:
-            continue
-        # the passes run on the cron's minutes: what they leave of the minute
-        # limit is counted at that cadence (an unlimited plan's interval is
-        # a fraction of a minute, which would leave nothing to the slots)
-        every_min = _round_up(interval, cron_every_min)
-        if _production_pass_min(per_day, sites, costs, pass_calls, every_min, tier) > SLOT_MIN:
-            continue  # the minute limit cannot fit a slot's judgments in its window
-        chosen = (per_day, production_day, interval, worst)
-        break
+    if device_day:
+        with_devices = _choose(
+            costs,
+            tier,
+            sites,
+            budget,
+            overhead + device_day * days,
+            days,
+            left_min,
+            pass_calls,
+            bound,
+            stale_after_min,
+            cron_every_min,
+        )
+        if math.isfinite(with_devices[2]):
+            chosen = with_devices
+            overhead += device_day * days
+        else:
+            device_day = 0
     per_day, production_day, interval, worst = chosen
     finite = math.isfinite
     every = _round_up(interval, cron_every_min) if finite(interval) else math.inf
@@ -376,7 +409,7 @@ def make_plan(
     # liveness calls go out one by one at the plan's rate (a pass longer than
     # the month is spread over months): what the rest of the month spends
     liveness_month = math.floor(left_min * pass_calls / every) if 0 < every < math.inf else 0
-    daily = costs.daily_overhead + discovery_day if finite(interval) else 0
+    daily = costs.daily_overhead + discovery_day + series_day if finite(interval) else 0
     device_day = device_day if finite(interval) else 0
     calls_day = math.ceil(passes_day * pass_calls) + production_day + daily + device_day
     month_total = month_used + liveness_month + (production_day + daily + device_day) * days
@@ -411,6 +444,8 @@ def make_plan(
         device_calls_per_site_per_day=costs.device_calls_per_site,
         device_calls_per_day=device_day,
         discovery_calls_per_day=discovery_day if finite(interval) else 0,
+        day_series_per_site_per_day=1 if series_day and finite(interval) else 0,
+        day_series_calls_per_day=series_day if finite(interval) else 0,
     )
 
 
@@ -436,6 +471,29 @@ def _device_pass(device_sites, costs, budget, days, pass_calls, left_min, tier, 
     if spare <= 0 or calls / spare > SLOT_MIN:
         return 0
     return calls
+
+
+def _choose(costs, tier, sites, budget, overhead, days, left_min, pass_calls, bound, stale, cron):
+    """(judgments a site a day, their calls a day, liveness interval, worst
+    detection) of the most judgments whose cost leaves liveness within
+    DETECT_SLACK of the bound; infinite when none does."""
+    for per_day in JUDGMENT_CHOICES if math.isfinite(bound) else ():
+        if costs.liveness_reads_production and per_day > 0:
+            continue  # judgments come with the passes, for free
+        production_day = _production_day(per_day, sites, costs)
+        liveness_budget = budget - overhead - production_day * days
+        interval = _liveness_interval(liveness_budget, pass_calls, left_min, tier)
+        worst = stale + _round_up(interval, cron)
+        if worst > bound * (1 + DETECT_SLACK) + 1e-9:
+            continue
+        # the passes run on the cron's minutes: what they leave of the minute
+        # limit is counted at that cadence (an unlimited plan's interval is
+        # a fraction of a minute, which would leave nothing to the slots)
+        every_min = _round_up(interval, cron)
+        if _production_pass_min(per_day, sites, costs, pass_calls, every_min, tier) > SLOT_MIN:
+            continue  # the minute limit cannot fit a slot's judgments in its window
+        return per_day, production_day, interval, worst
+    return 0.0, 0, math.inf, math.inf
 
 
 def _production_day(per_day: float, sites: int, costs: CallCosts) -> int:

@@ -56,6 +56,7 @@
         "views/solar_om_monitoring_menus.xml",
         "views/solar_sites_map_views.xml",
         "views/solar_production_day_views.xml",
+        "views/solar_site_day_views.xml",
         "views/mail_activity_plan_views.xml",
         "views/solar_onboarding_views.xml",
     ],

@@ -1,6 +1,12 @@
 import pytest
 
-from solar_om_engine.geo import GeoError, check_coordinates, check_timezone, distance_km
+from solar_om_engine.geo import (
+    GeoError,
+    check_coordinates,
+    check_timezone,
+    distance_km,
+    radius_cells,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,3 +43,13 @@ def test_known_time_zones():
 
 def test_distance_munich_augsburg_is_about_55_km():
     assert 50 < distance_km(48.137, 11.575, 48.371, 10.898) < 60
+
+
+def test_points_a_radius_apart_east_west_are_in_touching_cells_far_north():
+    # at 60 degrees a degree of longitude is 56 km: a grid a radius wide in
+    # degrees of latitude would put two sites 99 km apart three cells apart
+    cell = radius_cells([60.0, 60.0], 100.0)
+    west, east = (60.0, 10.0), (60.0, 10.0 + 1.78)
+    assert distance_km(*west, *east) < 100.0
+    (_, a), (_, b) = cell(*west), cell(*east)
+    assert abs(a - b) <= 1

@@ -57,9 +57,9 @@ def test_every_plan_stays_within_a_tenth_of_the_bound_and_the_month(vendor, tier
 @pytest.mark.parametrize(("vendor", "tier_name"), [(v, t) for v in TIERS for t in TIERS[v]])
 def test_daily_judgments_whenever_the_plan_can_pay_them(vendor, tier_name):
     """The planner's choice checked against the arithmetic done by hand:
-    if one judgment per site per day (after the daily device pass the plan
-    pays) leaves liveness within the slack, every site gets at least one a
-    day."""
+    if one judgment per site per day (after the day judge's series and the
+    daily device pass the plan pays, which come first) leaves liveness within
+    the slack, every site gets at least one a day."""
     tier = tier_for(vendor, tier_name)
     costs = COSTS[vendor]
     for sites in SIZES:
@@ -69,8 +69,9 @@ def test_daily_judgments_whenever_the_plan_can_pay_them(vendor, tier_name):
         pass_calls = costs.liveness_pass(sites)
         whole = tier.per_month
         bound = STALE_AFTER_MIN + daylight * days * pass_calls / whole
-        # the daily device pass, when the plan pays it, comes out first
-        fixed = costs.daily_overhead + plan.device_calls_per_day
+        # the day judge's series and the daily device pass, when the plan
+        # pays them, come out first
+        fixed = costs.daily_overhead + plan.day_series_calls_per_day + plan.device_calls_per_day
         daily = whole - days * (fixed + sites * costs.production_calls_per_site)
         slowed = STALE_AFTER_MIN + daylight * days * pass_calls / daily if daily > 0 else math.inf
         affordable = slowed <= 0.98 * 1.1 * bound
@@ -462,3 +463,24 @@ def test_discovery_keeps_the_device_pass_and_says_so():
     assert kept.month_left_after >= 1_000
     # an account that does not list daily keeps nothing
     assert make_plan("enphase", kilowatt, 100, JUNE, locations=PHOENIX).discovery_calls_per_day == 0
+
+
+def test_the_day_judges_series_are_paid_first_where_the_readings_do_not_carry_them():
+    kilowatt = make_plan("enphase", tier_for("enphase", "kilowatt"), 100, JUNE, locations=PHOENIX)
+    # one production_micro a site a day, after sunset
+    assert kilowatt.day_series_per_site_per_day == 1
+    assert kilowatt.day_series_calls_per_day == 100
+    assert kilowatt.calls_per_month <= tier_for("enphase", "kilowatt").per_month
+    # SolarEdge's /power readings carry the day: nothing to pay for
+    solaredge = make_plan("solaredge", tier_for("solaredge", "free"), 1, JUNE, locations=PHOENIX)
+    assert solaredge.day_series_calls_per_day == 0
+    # APsystems: the details and one minutely call per ECU, a site a day
+    apsystems = make_plan("apsystems", tier_for("apsystems", "lv1"), 100, JUNE, locations=PHOENIX)
+    assert apsystems.day_series_calls_per_day == 200
+    # a plan that cannot pay for them keeps its liveness within the slack
+    for vendor, tier_name in (("enphase", "watt"), ("apsystems", "lv0")):
+        tier = tier_for(vendor, tier_name)
+        for sites in SIZES:
+            plan = make_plan(vendor, tier, sites, JUNE, locations=PHOENIX)
+            assert plan.worst_case_comms_detect_min <= 1.1 * plan.bound_comms_detect_min
+            assert plan.calls_per_month <= tier.per_month

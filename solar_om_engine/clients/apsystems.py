@@ -22,8 +22,9 @@ import hashlib
 import hmac
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
+from ..capture import FIVE_MINUTES, DayCapture, on_grid
 from ..devices import from_energies
 from ..geo import zone
 from .base import (
@@ -58,6 +59,8 @@ ECU_SILENT_AFTER = timedelta(minutes=45)
 # light: 1 green, 2 yellow (micro alarm / comms / low production), 3 red
 # (ECU network issue), 4 grey (nothing uploaded yet)
 LIGHT_STATUS = {1: "normal", 2: "micro", 3: "comm", 4: "no_data"}
+# a minutely sample's `HH:mm` is the end of the 5 minutes it sums up
+SAMPLE = timedelta(minutes=FIVE_MINUTES)
 
 
 def sign(app_secret: str, string_to_sign: str) -> str:
@@ -161,6 +164,12 @@ class APsystemsClient(BaseClient):
                 refused += "code 4000" in result.site_errors[site.key]
                 continue
             self._add(result, site, lambda s=site, f=fetched: self._reading(s, *f))
+            if site.key not in result.site_errors:
+                capture = self._site_call(
+                    result, site, lambda s=site, f=fetched: self._capture(s, *f[1:], at)
+                )
+                if capture is not None:
+                    result.series[site.key] = capture
         if sites and refused == len(sites):
             # every request refused alike: most likely the signature, but each
             # site keeps its own error and nothing was stopped for it
@@ -204,6 +213,58 @@ class APsystemsClient(BaseClient):
                 )
             series.append((eid, minutely))
         return details, series, day, tz_name
+
+    def _capture(self, site: SiteRef, series, day: str, tz_name: str, at: datetime) -> DayCapture:
+        """The system's day series: each ECU's samples (`HH:mm`, the end of
+        a 5-minute sample in the system's zone) on the site's 5-minute grid,
+        summed over the ECUs (a step none of them reported stays None)."""
+        where = f"apsystems: system {site.vendor_ref}"
+        local_day = date.fromisoformat(day)
+        grids = []
+        for eid, minutely in series:
+            if minutely is None:
+                continue
+            times, powers = minutely.get("time") or [], minutely.get("power") or []
+            if not isinstance(times, list) or not isinstance(powers, list):
+                raise PayloadError(f"{where} ECU {eid}: time/power are not lists")
+            points = []
+            for text, value in zip(times, powers, strict=False):
+                try:
+                    hh, mm = str(text).split(":")
+                    end = datetime.combine(local_day, datetime.min.time()).replace(
+                        hour=int(hh), minute=int(mm), tzinfo=zone(tz_name)
+                    )
+                except ValueError as err:
+                    raise PayloadError(f"{where} ECU {eid}: time {text!r} is not HH:mm") from err
+                points.append((end - SAMPLE, number(value, f"{where} ECU {eid} power")))
+            grids.append(on_grid(points, local_day, site.timezone, FIVE_MINUTES))
+        summed = tuple(
+            None if all(g[i] is None for g in grids) else sum(g[i] or 0.0 for g in grids)
+            for i in range(24 * 60 // FIVE_MINUTES)
+        )
+        return DayCapture(site.key, local_day, FIVE_MINUTES, summed, at)
+
+    def _day_series(self, sites: list[SiteRef], day, at: datetime, result) -> None:
+        """The day's minutely series of every ECU (`date_range` = the day),
+        after the system's details name its ECUs: 1 + ECUs calls a site."""
+        for site in sites:
+
+            def fetch(s=site):
+                details = self._details(s)
+                tz_name = details.get("timezone") or s.timezone
+                try:
+                    zone(tz_name)
+                except ValueError:
+                    tz_name = s.timezone
+                series = []
+                for ecu in details.get("ecu") or []:
+                    eid = self.data_ecu(str(ecu))
+                    series.append((eid, self.ecu_minutely(s.vendor_ref, eid, day.isoformat())))
+                return self._capture(s, series, day.isoformat(), tz_name, at)
+
+            capture = self._site_call(result, site, fetch)
+            if capture is not None:
+                result.series[site.key] = capture
 
     @staticmethod
     def _status(site: SiteRef, details: dict) -> str | None:

@@ -23,6 +23,7 @@ from urllib.request import getproxies, proxy_bypass_environment
 
 import urllib3
 
+from ..capture import DayCapture
 from ..errors import EngineError
 from ..quota import QuotaExhausted, QuotaLedger
 from ..readings import Reading, ReadingError, parse_reading
@@ -141,11 +142,27 @@ class LivenessResult:
 @dataclass
 class PollResult:
     readings: list[Reading] = field(default_factory=list)
+    # site key -> the day's power series the reading came from, where the
+    # call made for the reading carries it (no extra call): the day judge's
+    series: dict[str, DayCapture] = field(default_factory=dict)
     # site key -> what went wrong for that site only
     site_errors: dict[str, str] = field(default_factory=dict)
     # what stopped the whole account (quota spent, auth refused, vendor down)
     account_error: str = ""
     # what kind of stop: quota_month, quota_minute, auth, gone, transient or ""
+    account_error_kind: str = ""
+    calls: int = 0
+
+
+@dataclass
+class SeriesResult:
+    """The day's series asked for after sunset (`client.day_series`)."""
+
+    # site key -> the day's series
+    series: dict[str, DayCapture] = field(default_factory=dict)
+    # site key -> why that site's series could not be had
+    site_errors: dict[str, str] = field(default_factory=dict)
+    account_error: str = ""
     account_error_kind: str = ""
     calls: int = 0
 
@@ -267,6 +284,19 @@ class BaseClient:
         self._guarded(result, lambda: self._liveness(sites, at, result))
         result.calls = self.calls - start
         return result
+
+    def day_series(self, sites: list[SiteRef], day: date, at: datetime) -> SeriesResult:
+        """Each site's power series of its local `day` (asked at `at`, after
+        the day's sunset), one documented call per site (`costs.COSTS`:
+        `day_series_call`); an error on one site never stops the others."""
+        result = SeriesResult()
+        start = self.calls
+        self._guarded(result, lambda: self._day_series(sites, day, at, result))
+        result.calls = self.calls - start
+        return result
+
+    def _day_series(self, sites: list[SiteRef], day: date, at: datetime, result) -> None:
+        raise NotImplementedError
 
     def _guarded(self, result, run) -> None:
         try:

@@ -13,6 +13,9 @@ Two passes exist per vendor:
 and, once a site a day at the day's close, a *device pass*
 (``client.device_day_energies(sites, day)``): each device's energy of the
 day, for comparing the devices of a site with each other.
+and, once a site and day after sunset, the *day series* the day judge reads
+(``client.day_series(sites, day)``) where the readings did not already carry
+the whole day (`day_series_in_readings`).
 """
 
 from __future__ import annotations
@@ -47,6 +50,14 @@ class VendorCost:
     # have one inverter and nothing to compare it with
     device_min_known: int = 0
     device_source: str = ""
+    # the call that gives a whole day's power series after sunset
+    day_series_call: str = ""
+    # calls of one site's day series (APsystems: plus one per ECU)
+    day_series_calls_per_site: int = 1
+    # the readings carry the day's series up to the last lit hour (every
+    # liveness pass is a reading of the series from midnight): no extra call
+    # a day unless the passes stopped early
+    day_series_in_readings: bool = False
 
 
 COSTS: dict[str, VendorCost] = {
@@ -79,6 +90,8 @@ COSTS: dict[str, VendorCost] = {
             "OpenAPI 2.0.1: one call a credit, at most 24 h at HOUR) and "
             "tests/fixtures/inverters_telemetry.json"
         ),
+        day_series_call="GET /v2/sites/{id}/power from local midnight to midnight",
+        day_series_in_readings=True,
     ),
     "enphase": VendorCost(
         vendor="enphase",
@@ -91,7 +104,12 @@ COSTS: dict[str, VendorCost] = {
         reading_calls="the /systems pages, then GET /api/v4/systems/{id}/summary per site",
         source=(
             "https://developer-v4.enphase.com/docs/quickstart.html (systems sample); "
-            "NathanBaulch/EnphaseOpenAPI:monitoring.yaml branch v4 (summary, errors)"
+            "NathanBaulch/EnphaseOpenAPI:monitoring.yaml branch v4 (summary, errors, "
+            "production_micro)"
+        ),
+        day_series_call=(
+            "GET /api/v4/systems/{id}/telemetry/production_micro?start_at=<local midnight>"
+            "&granularity=day (288 five-minute intervals; Kilowatt plan and up)"
         ),
         device_calls_per_site=1,
         device_calls=(
@@ -127,6 +145,12 @@ COSTS: dict[str, VendorCost] = {
         ),
         device_min_known=0,
         device_source="APsystems OpenAPI User Manual (End User) V1.8 2025-07-18, 3.1.1 and 3.5.3",
+        day_series_call=(
+            "GET systems/details/{sid}, then GET systems/{sid}/devices/ecu/energy/{eid}"
+            "?energy_level=minutely&date_range=<day> per ECU (the readings' slots end at "
+            "mid-afternoon)"
+        ),
+        day_series_calls_per_site=2,
     ),
 }
 
@@ -152,6 +176,13 @@ def reading_calls(vendor: str, *, meter_expected: bool = False, ecus: int = 1) -
         return 1 + max(ecus, 1)
     extra = 1 if vendor == "solaredge" and meter_expected else 0
     return cost(vendor).reading_calls_per_site + extra
+
+
+def day_series_calls(vendor: str, *, ecus: int = 1) -> int:
+    """Calls one site's day series after sunset costs (`client.day_series`)."""
+    if vendor == "apsystems":
+        return 1 + max(ecus, 1)
+    return cost(vendor).day_series_calls_per_site
 
 
 def check_calls(vendor: str, sites: int, *, metered_sites: int = 0, ecus: int | None = None) -> int:

@@ -16,6 +16,12 @@ GetSystemSummaryResponse, UnauthorizedError, TooManyRequestsError).
 - `source: "meter"` means `energy_today` already is the production meter's
   figure: it is the meter's reading, so a metered site never looks meterless.
   A meter that stops reporting shows as status `meter` or `meter_issue`.
+- The summary has no series: the day judge's series is asked once a site
+  and day, after sunset (`day_series`): `GET /systems/{id}/telemetry/
+  production_micro?start_at=<local midnight>&granularity=day`, up to 288
+  5-minute intervals `{end_at, devices_reporting, powr, enwh}` (same spec,
+  GetSystemProductionMicroTelemetryResponse). Enphase gives device
+  telemetry from the Kilowatt plan up: on Watt it answers 403.
 
 A 429 body says which `period` (minute or month) is spent and `period_end`:
 the ledger blocks until then instead of hammering a spent monthly quota.
@@ -25,8 +31,9 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
+from ..capture import FIVE_MINUTES, DayCapture, day_bounds, on_grid
 from ..devices import from_lifetime, norm
 from ..geo import zone
 from ..readings import CONNECTIONS
@@ -45,6 +52,8 @@ from .base import (
 from .device_energy import DeviceEnergyError, SiteDeviceDay
 
 DEFAULT_URL = "https://api.enphaseenergy.com"
+# production_micro's intervals are stamped at their end
+FIVE = timedelta(minutes=FIVE_MINUTES)
 
 
 def _iso(epoch):
@@ -170,6 +179,64 @@ class EnphaseClient(BaseClient):
 
     def summary(self, system_id: str) -> dict:
         return self._get(f"/systems/{system_id}/summary")
+
+    def production_micro(self, system_id: str, start_at: int) -> dict:
+        """The site's micros together, 5-minute intervals of one day from
+        `start_at` (epoch seconds): `granularity=day` answers up to 288."""
+        return self._get(
+            f"/systems/{system_id}/telemetry/production_micro",
+            {"start_at": start_at, "granularity": "day"},
+        )
+
+    def _day_series(self, sites: list[SiteRef], day, at: datetime, result) -> None:
+        """The day's series of each site: `production_micro` from local
+        midnight, one call a site. Below the Kilowatt plan Enphase refuses
+        device telemetry (403): that refusal is the sites' (each is told
+        why), not the account's credentials, and the other sites are not
+        asked again."""
+        refused = ""
+        for site in sites:
+            if refused:
+                result.site_errors[site.key] = refused
+                continue
+            start, end = day_bounds(day, site.timezone)
+            end = min(end, at)
+            try:
+                capture = self._site_call(
+                    result,
+                    site,
+                    lambda s=site, a=start, b=end: self._micro_capture(s, day, a, b),
+                )
+            except AuthError as err:
+                if "(403)" not in str(err):
+                    raise
+                refused = (
+                    "enphase: production_micro refused (403): the account's plan gives no "
+                    "device telemetry (Kilowatt plan and up), so no day series"
+                )
+                result.site_errors[site.key] = refused
+                continue
+            if capture is not None:
+                result.series[site.key] = capture
+
+    def _micro_capture(self, site: SiteRef, day, start: datetime, end: datetime) -> DayCapture:
+        body = self.production_micro(site.vendor_ref, int(start.timestamp()))
+        where = f"enphase: system {site.vendor_ref} production_micro"
+        intervals = body.get("intervals") if isinstance(body, dict) else None
+        if not isinstance(intervals, list):
+            raise PayloadError(f"{where}: expected intervals, got {describe(body)}")
+        points = []
+        for item in intervals:
+            if not isinstance(item, dict):
+                raise PayloadError(f"{where}: an interval is {describe(item)}")
+            stamp = _iso(item.get("end_at"))
+            if stamp is None:
+                raise PayloadError(f"{where}: an interval has no end_at")
+            ends = datetime.fromisoformat(stamp)
+            points.append((ends - FIVE, number(item.get("powr"), f"{where} powr")))
+        return DayCapture(
+            site.key, day, FIVE_MINUTES, on_grid(points, day, site.timezone, FIVE_MINUTES), end
+        )
 
     def _listed(self, refs) -> dict[str, dict]:
         wanted = set(refs)

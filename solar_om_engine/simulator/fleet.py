@@ -75,6 +75,9 @@ class Account:
     refresh_token: str = ""
     per_minute: int = 1_000_000
     per_month: int = 10**12
+    # Enphase: whether the plan gives device telemetry (production_micro;
+    # Kilowatt and up), else 403
+    device_telemetry: bool = True
     outage_since: datetime | None = None
     calls_month: int = 0
     month: str = ""  # the simulated month calls_month counts ("YYYY-MM")
@@ -142,10 +145,12 @@ class Fleet:
         self.clock_offset = timedelta(0)
         self.frozen_at: datetime | None = None
         self._by_account: dict[str, list[SimSite]] | None = None
-        self._curves: dict[tuple[str, datetime], list[float]] = {}
+        self._curves: dict[tuple, list[float]] = {}
         # per-device figures (see `device_lifetimes`)
         self.lifetime_epoch: date | None = None
         self._device_days: dict[tuple, dict[str, float]] = {}
+        # cloud cells under a clear spell (a high over the region): no clouds
+        self.clear_cells: set[str] = set()
 
     def sites_of(self, account: str) -> list[SimSite]:
         """An account's sites, indexed once: a list endpoint must not scan
@@ -174,7 +179,10 @@ class Fleet:
 
     # ----------------------------------------------------------- weather
     def cloud_factor(self, site: SimSite, at: datetime) -> float:
-        """Seeded, smooth in time, identical for every site of a cloud cell."""
+        """Seeded, smooth in time, identical for every site of a cloud cell
+        (1: no clouds, for a cell under a clear spell)."""
+        if site.cloud_cell in self.clear_cells:
+            return 1.0
         hours = at.timestamp() / 3600
         h0 = math.floor(hours)
         w = hours - h0
@@ -195,7 +203,7 @@ class Fleet:
         """The site's healthy AC power every CURVE_STEP of one local day,
         computed in one vectorised physics call and kept: API requests then
         cost an interpolation, not a pvlib run."""
-        key = (site.ref, day_start)
+        key = (site.ref, day_start, site.cloud_cell in self.clear_cells)
         curve = self._curves.get(key)
         if curve is None:
             if len(self._curves) > 100_000:

@@ -9,7 +9,7 @@ vendors (see docs/vendor notes in the README):
     /apsystems/{user|installer}/api/v2/...   X-CA-* HMAC; errors as 200 + code
 
 and a control API under /_sim for tests and the demo (clock, faults,
-outages, API failures). It binds to 127.0.0.1 only.
+outages, clear spells, API failures). It binds to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -131,7 +131,8 @@ class Simulator:
         while slot + SLOT <= end:
             watts = None
             if slot + SLOT <= seen and site.fault != "configuration_issue":
-                key = (site.ref, slot, site.fault, site.fault_since)
+                clear = site.cloud_cell in fleet.clear_cells
+                key = (site.ref, slot, site.fault, site.fault_since, clear)
                 watts = self._slot_cache.get(key, -1.0)
                 if watts == -1.0:
                     mid = slot + SLOT / 2
@@ -251,6 +252,16 @@ class _Handler(BaseHTTPRequestHandler):
             since = _parse_time(data["since"]) if data.get("since") else None
             fleet.outage(data["account"], bool(data.get("on", True)), since)
             raise _Reply(200, {"account": data["account"], "on": bool(data.get("on", True))})
+        if path == "/_sim/clear":
+            # a clear spell over a cloud cell (a city and its neighbours)
+            cell = data.get("cell")
+            if not isinstance(cell, str):
+                raise _Reply(400, {"message": "cell must name a cloud cell (a city)"})
+            if data.get("on", True):
+                fleet.clear_cells.add(cell)
+            else:
+                fleet.clear_cells.discard(cell)
+            raise _Reply(200, {"clear": sorted(fleet.clear_cells)})
         if path == "/_sim/api_fault":
             key = (data["vendor"], data.get("account", "*"))
             self.sim.api_faults[key] = [data["mode"], int(data.get("count", -1))]
@@ -608,6 +619,9 @@ class _Handler(BaseHTTPRequestHandler):
         devices = re.fullmatch(r"/systems/([^/]+)/devices", sub)
         if devices:
             self._enphase_devices(devices.group(1), account)
+        micro = re.fullmatch(r"/systems/([^/]+)/telemetry/production_micro", sub)
+        if micro:
+            self._enphase_micro(account, micro.group(1))
         match = re.fullmatch(r"/systems/([^/]+)/summary", sub)
         site = fleet.sites.get(match.group(1)) if match else None
         if site is None or site.account != account.key:
@@ -704,6 +718,81 @@ class _Handler(BaseHTTPRequestHandler):
             micros[0]["energy"] = {"value": "lots", "units": "Wh", "precision": 0}
         return [{"signal_strength": 5, "micro_inverters": micros}]
 
+    def _enphase_micro(self, account, ref: str):
+        """`production_micro`, granularity `day`: the micros' 5-minute
+        intervals from `start_at` (default: local midnight) for a day or up
+        to now, where the micros reported (Shape: NathanBaulch/
+        EnphaseOpenAPI:monitoring.yaml branch v4,
+        GetSystemProductionMicroTelemetryResponse)."""
+        fleet = self.sim.fleet
+        site = fleet.sites.get(ref)
+        if site is None or site.account != account.key:
+            raise _Reply(
+                404,
+                {
+                    "message": "Not Found",
+                    "details": f'System not found for {{:id=>"{ref}"}}',
+                    "code": 404,
+                },
+            )
+        if not account.device_telemetry:
+            raise _Reply(
+                403,
+                {
+                    "message": "Forbidden",
+                    "details": "Not authorized to access this resource",
+                    "code": 403,
+                },
+            )
+        if self.query.get("granularity", "day") != "day":
+            raise _Reply(
+                422, {"message": "Unprocessable Entity", "details": "granularity", "code": 422}
+            )
+        now = fleet.now()
+        tz = zone(site.timezone)
+        if self.query.get("start_at"):
+            start = datetime.fromtimestamp(int(self.query["start_at"]), timezone.utc)
+        else:
+            start = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+        end = min(now, start + timedelta(days=1))
+        intervals = []
+        reporting = site.devices_total
+        for slot, watts in self.sim.slots(site, start, end):
+            if watts is None:
+                continue
+            if site.fault == "partial_outage" and site.fault_since and slot >= site.fault_since:
+                reporting = site.devices_total // 2
+            for k in range(3):
+                intervals.append(
+                    {
+                        "end_at": int((slot + SAMPLE * (k + 1)).timestamp()),
+                        "devices_reporting": reporting,
+                        "powr": round(watts),
+                        "enwh": round(watts / 12),
+                    }
+                )
+        if self.wrong_types and intervals:
+            intervals[-1]["powr"] = "a lot"
+        snap = fleet.snapshot(site)
+        raise _Reply(
+            200,
+            {
+                "system_id": _int_ref(site.ref),
+                "granularity": "day",
+                "total_devices": site.devices_total,
+                "start_at": int(start.timestamp()),
+                "end_at": int(end.timestamp()),
+                "items": "intervals",
+                "intervals": intervals,
+                "meta": {
+                    "status": self._enphase_status(site, snap),
+                    "last_report_at": int(snap["last_report_at"].timestamp()),
+                    "last_energy_at": int(snap["last_report_at"].timestamp()),
+                    "operational_at": 1_640_995_200,
+                },
+            },
+        )
+
     def _enphase_status(self, site: SimSite, snap) -> str:
         if site.deactivated:
             return "deactivated"
@@ -771,7 +860,13 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _Reply(200, {"code": 4000, "data": None})
             if self.query.get("energy_level") != "minutely":
                 raise _Reply(200, {"code": 4000, "data": None})
-            raise _Reply(200, {"code": 0, "data": self._ap_minutely(site, len(eids))})
+            raise _Reply(
+                200,
+                {
+                    "code": 0,
+                    "data": self._ap_minutely(site, len(eids), self.query.get("date_range")),
+                },
+            )
         m = re.fullmatch(r"/systems/([^/]+)/devices/inverter/batch/energy/([^/]+)", sub)
         if m:
             site = fleet.sites.get(m.group(1))
@@ -808,15 +903,23 @@ class _Handler(BaseHTTPRequestHandler):
             energy[0] = "lots"
         return {"data": {"energy": energy}, "code": 0}
 
-    def _ap_minutely(self, site: SimSite, ecus: int) -> dict:
-        """One ECU's share of the system's day: 5-minute samples from the
-        first light to the last upload (`HH:mm`, W and kWh as strings)."""
+    def _ap_minutely(self, site: SimSite, ecus: int, day: str | None = None) -> dict:
+        """One ECU's share of the system's day (`date_range`, default today):
+        5-minute samples from the first light to the last upload (`HH:mm`,
+        W and kWh as strings)."""
         fleet = self.sim.fleet
         tz = zone(site.timezone)
         now = fleet.now()
         midnight = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+        if day:
+            try:
+                midnight = datetime.fromisoformat(day).replace(tzinfo=tz)
+            except ValueError as err:
+                raise _Reply(200, {"code": 4001, "data": None}) from err
+        # aware arithmetic is wall-clock: the next local midnight
+        end = min(now, midnight + timedelta(days=1))
         times, power, energy, today = [], [], [], 0.0
-        for slot, watts in self.sim.slots(site, midnight, now):
+        for slot, watts in self.sim.slots(site, midnight, end):
             if watts is None:
                 continue
             share = watts / ecus

@@ -9,9 +9,12 @@ from . import solar_fault_incident
 from . import solar_production_daily
 from . import solar_device
 from . import solar_device_energy
+from . import solar_production_daily_day
 from . import solar_site
 from . import solar_site_health
 from . import solar_site_polling
+from . import solar_site_shown
+from . import solar_site_day
 from . import solar_site_portal
 from . import solar_site_calibration
 from . import solar_sites_map
@@ -21,12 +24,14 @@ from . import helpdesk_ticket
 from . import helpdesk_ticket_monitoring
 from . import helpdesk_ticket_owner
 from . import helpdesk_ticket_customer
+from . import helpdesk_ticket_days
 from . import helpdesk_ticket_recovery
 from . import helpdesk_ticket_work_order
 from . import helpdesk_ticket_devices
 from . import solar_health_check
 from . import solar_health_check_liveness
 from . import solar_health_check_batch
+from . import solar_day_close
 from . import fsm_order
 from . import solar_brand_checklist
 from . import base_geocoder

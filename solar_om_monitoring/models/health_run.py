@@ -43,6 +43,9 @@ class HealthRun:
     # monitoring account id -> kind of error that stopped its poll ('' if none)
     account_errors: dict = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
+    # site key -> the day's series the last poll carried (capture.DayCapture),
+    # stored with the day by the production upsert, then dropped
+    series: dict = field(default_factory=dict)
 
     def clock(self) -> float:
         """Epoch seconds of the instant judged, moving on as the run goes:
@@ -66,14 +69,17 @@ class Evidence:
     verdicts: dict  # site key -> classify.Verdict
     readings: dict  # site key -> clients.Reading
     errors: dict  # site key -> why the site could not be read
+    # site key -> the day's series the reading came with (capture.DayCapture)
+    series: dict = field(default_factory=dict)
 
     @classmethod
-    def of(cls, result, readings, errors):
+    def of(cls, result, readings, errors, series=None):
         """The evidence of a classification `result` over `readings`."""
         return cls(
             verdicts={v.site: v for v in result.verdicts},
             readings={r.site: r for r in readings},
             errors=errors,
+            series=dict(series or {}),
         )
 
 

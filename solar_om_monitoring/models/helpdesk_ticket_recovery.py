@@ -30,11 +30,18 @@ class HelpdeskTicket(models.Model):
             taken_in_hand=bool(owner) and not owner._is_superuser(),
             orders_open=bool(self.fsm_order_ids.filtered(lambda o: not o.is_closed)),
         )
-        note = self.env._(
-            "The monitoring saw this site report normally for %(n)s consecutive "
-            "daylight checks: the fault is over.",
-            n=recovery_checks,
-        )
+        if self.env.context.get("solar_day_close"):
+            note = self.env._(
+                "The day judge found this site's production normal for %(n)s consecutive "
+                "days: the fault is over.",
+                n=recovery_checks,
+            )
+        else:
+            note = self.env._(
+                "The monitoring saw this site report normally for %(n)s consecutive "
+                "daylight checks: the fault is over.",
+                n=recovery_checks,
+            )
         if decision != ticket_rules.Recovery.CLOSE:
             why = (
                 self.env._("%(user)s has this ticket in hand, so it stays open.", user=owner.name)

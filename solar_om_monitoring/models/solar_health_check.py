@@ -44,16 +44,18 @@ class SolarHealthCheck(models.AbstractModel):
 
     @api.model
     def _cron_run(self):
-        self.run(commit=True)
+        self.run(commit=True, close_days=True)
 
     @api.model
-    def run(self, accounts=None, at=None, force=False, commit=False):
+    def run(self, accounts=None, at=None, force=False, commit=False, close_days=False):
         """Check every due site of `accounts` (all active ones by default).
 
         `at`: the instant judged (aware or naive UTC; now by default).
         `force`: ignore each site's next check time. `commit`: commit each
         batch (the cron does, via `_commit_progress`; tests do not).
-        Returns a summary dict for logs, benchmarks and tests.
+        `close_days`: then close the local days that are over (the cron
+        does: `solar.day.close`). Returns a summary dict for logs,
+        benchmarks and tests.
         """
         at = at or datetime.now(timezone.utc)
         if at.tzinfo is None:
@@ -89,6 +91,8 @@ class SolarHealthCheck(models.AbstractModel):
                 fleet_verdicts += result.fleet_verdicts
                 judged |= {v.account for v in result.verdicts if is_judged_by_liveness(v.kind)}
         self._apply_incidents(accounts, fleet_verdicts, frozenset(judged), run)
+        if close_days:
+            self.env["solar.day.close"]._close_due(accounts, run)
         accounts._health_watch(run)
         self.env["helpdesk.ticket"]._solar_auto_dispatch(run)
         if commit:
@@ -147,6 +151,7 @@ class SolarHealthCheck(models.AbstractModel):
         sites._health_mark_unpolled(
             unplaced, HealthState.UNKNOWN.value, run.at, error=NO_COORDINATES
         )
+        sites.browse([row["id"] for row in dark + unplaced])._health_show_open_faults()
         run.stats["sites_night"] += len(dark)
         run.stats["sites_no_coordinates"] += len(unplaced)
         if run.commit:
@@ -154,7 +159,8 @@ class SolarHealthCheck(models.AbstractModel):
             self.env["ir.cron"]._commit_progress(0)
         readings, errors, deferred = accounts._health_poll(lit, run)
         result = classify_fleet(readings, run.at, run.rules)
-        evidence = Evidence.of(result, readings, errors)
+        evidence = Evidence.of(result, readings, errors, run.series)
+        run.series.clear()
         polled = [r for r in lit if str(r["id"]) not in deferred]
         for start in range(0, len(polled), run.batch_size):
             batch = polled[start : start + run.batch_size]

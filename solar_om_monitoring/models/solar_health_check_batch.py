@@ -77,6 +77,8 @@ class SolarHealthCheck(models.AbstractModel):
         for verdict in actions.suppressed:
             run.stats["suppressed"] += 1
             _logger.info("site %s: %s suppressed (outage expected)", verdict.site, verdict.kind)
+        # an open fault stays on screen whatever this check could judge
+        self.env["solar.site"].browse([row["id"] for row in batch])._health_show_open_faults()
         faults.invalidate_model()
 
     @api.model

@@ -44,7 +44,8 @@ class SolarHealthCheck(models.AbstractModel):
             else:
                 readings, errors = account._health_liveness(rows, run)
                 result = classify_liveness(readings, run.at, run.rules)
-            evidence = Evidence.of(result, readings, errors)
+            evidence = Evidence.of(result, readings, errors, run.series)
+            run.series.clear()
             for start in range(0, len(rows), run.batch_size):
                 batch = rows[start : start + run.batch_size]
                 # freshness only: a colliding batch is dropped, the next pass covers it

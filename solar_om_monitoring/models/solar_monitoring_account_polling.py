@@ -70,6 +70,7 @@ class SolarMonitoringAccount(models.Model):
                 if result is None:
                     continue
             readings.extend(result.readings)
+            run.series.update(result.series)
             errors.update(result.site_errors)
             for key, message in result.site_errors.items():
                 _logger.warning("site %s: %s", key, message)

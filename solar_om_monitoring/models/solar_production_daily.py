@@ -1,5 +1,6 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
 from collections import defaultdict
 from datetime import timedelta
 
@@ -64,8 +65,10 @@ class SolarProductionDaily(models.Model):
     @api.model
     def _health_upsert(self, batch, evidence, at):
         """Today's energy per site of the batch, on the site's local date, in
-        one upsert that keeps the day's highest figure. A silent site records
-        nothing: comms loss is not production lost."""
+        one upsert that keeps the day's highest figure, with the day's power
+        series where the reading came with it (the latest capture wins: the
+        day judge reads it after sunset). A silent site records nothing:
+        comms loss is not production lost."""
         rows = []
         for row in batch:
             key = str(row["id"])
@@ -77,6 +80,9 @@ class SolarProductionDaily(models.Model):
             day = reading.last_report_at.astimezone(zone(row["tz"])).date()
             kwh = reading.energy_today_wh / 1000
             model_ratio = verdict.evidence.get("model_ratio") if verdict else None
+            capture = evidence.series.get(key)
+            if capture is not None and capture.day != day:
+                capture = None
             rows.append(
                 (
                     row["id"],
@@ -87,6 +93,8 @@ class SolarProductionDaily(models.Model):
                     expected_kwh(verdict),
                     model_ratio,
                     verdict.kind if model_ratio is not None else None,
+                    json.dumps(capture.to_json()) if capture else None,
+                    naive_utc(capture.captured_at) if capture else None,
                 )
             )
         if not rows:
@@ -97,13 +105,15 @@ class SolarProductionDaily(models.Model):
                 """
                 INSERT INTO solar_production_daily
                     (site_id, company_id, day, energy_kwh, specific_yield, expected_kwh,
-                     model_ratio, model_verdict, create_uid, write_uid, create_date, write_date)
+                     model_ratio, model_verdict, series_json, series_at,
+                     create_uid, write_uid, create_date, write_date)
                 SELECT v.site_id, v.company_id, v.day::date, v.kwh::float8, v.yield::float8,
                        v.expected::float8, v.model_ratio::float8, v.model_verdict::varchar,
+                       v.series::jsonb, v.series_at::timestamp,
                        %s, %s, %s, %s
                 FROM (VALUES %s)
                     AS v(site_id, company_id, day, kwh, yield, expected, model_ratio,
-                         model_verdict)
+                         model_verdict, series, series_at)
                 ON CONFLICT (site_id, day) DO UPDATE SET
                     energy_kwh = GREATEST(solar_production_daily.energy_kwh, EXCLUDED.energy_kwh),
                     specific_yield = GREATEST(
@@ -117,6 +127,17 @@ class SolarProductionDaily(models.Model):
                     model_verdict = CASE WHEN EXCLUDED.model_ratio IS NOT NULL
                         AND EXCLUDED.energy_kwh >= COALESCE(solar_production_daily.energy_kwh, 0)
                         THEN EXCLUDED.model_verdict ELSE solar_production_daily.model_verdict END,
+                    -- the day's latest series (a closed day keeps what it was judged on)
+                    series_json = CASE WHEN EXCLUDED.series_at IS NOT NULL
+                        AND solar_production_daily.day_closed_at IS NULL
+                        AND EXCLUDED.series_at >= COALESCE(solar_production_daily.series_at,
+                                                           EXCLUDED.series_at)
+                        THEN EXCLUDED.series_json ELSE solar_production_daily.series_json END,
+                    series_at = CASE WHEN EXCLUDED.series_at IS NOT NULL
+                        AND solar_production_daily.day_closed_at IS NULL
+                        AND EXCLUDED.series_at >= COALESCE(solar_production_daily.series_at,
+                                                           EXCLUDED.series_at)
+                        THEN EXCLUDED.series_at ELSE solar_production_daily.series_at END,
                     write_date = EXCLUDED.write_date
                 """,
                 uid,
