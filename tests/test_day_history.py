@@ -20,6 +20,7 @@ from solar_om_engine.dayhistory import (
     SiteHistory,
 )
 from solar_om_engine.dayrules import Shortfall
+from solar_om_engine.faults import OpenFault
 from solar_om_engine.levels import (
     BRIGHT,
     DARK,
@@ -31,7 +32,7 @@ from solar_om_engine.levels import (
     learn,
 )
 from solar_om_engine.orientation import CANDIDATES, RoofEvidence
-from solar_om_engine.replay import Replay
+from solar_om_engine.replay import Replay, close_day
 
 
 def fleet(target=None, count=4, devices=None):
@@ -289,3 +290,35 @@ def test_a_site_learns_its_level_from_good_days_and_says_so():
     # the dark kind has no day of its own: half way from the model
     dark = replay.histories["S"].levels(None).at(0.1)
     assert not dark.calibrated and dark.level == pytest.approx((1.0 + 0.9) / 2, abs=0.01)
+
+
+# --- close_day: one local day of a fleet ----------------------------------------
+
+
+def one_day(specs, factors, day=DAY):
+    return {name: series(name, power(SKY, factors.get(name, 1.0), day=day), day) for name in specs}
+
+
+def test_close_day_acts_only_on_what_is_confirmed_and_reports_what_it_opened():
+    specs = {"S": spec("S"), "D": spec("D"), **neighbours(4)}
+    closed = close_day(specs, one_day(specs, {"S": 0.7, "D": 0.3}), {}, [])
+    # S is short once: judged, remembered, not acted on; D is deep: opened
+    assert closed.verdicts["S"].kind == "underperformance"
+    acted = {v.site: v.kind for v in closed.acted}
+    assert "S" not in acted and acted["D"] == "underperformance"
+    assert [v.site for v in closed.actions.to_open] == ["D"]
+    assert closed.histories["S"].records[-1].evidence > 0
+
+
+def test_a_site_with_an_open_fault_tells_its_neighbours_no_sky():
+    # S's neighbours all have a fault open and make half: were they to tell
+    # the sky, S's fine day would be judged under a darker one
+    specs = {"S": spec("S"), **neighbours(4)}
+    faults = [OpenFault(i, name, "underperformance", 0, "acc", i) for i, name in enumerate(specs)]
+    faults = [f for f in faults if f.site != "S"]
+    day = one_day(specs, {name: 0.5 for name in specs if name != "S"} | {"S": 1.0})
+    closed = close_day(specs, day, {}, faults)
+    assert closed.facts["S"].peers == 0
+    assert closed.verdicts["S"].kind == "ok"
+    healthy = close_day(specs, one_day(specs, {}), {}, [])
+    assert healthy.facts["S"].peers == 4
