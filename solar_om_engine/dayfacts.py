@@ -361,16 +361,18 @@ def _neighbours_sky(
 
 
 def _resample(values: np.ndarray, steps: int) -> np.ndarray:
-    """A neighbour's series on the site's steps: finer steps averaged (NaN
-    where none of them has data), coarser ones repeated."""
+    """A neighbour's series on the site's steps: each repeated onto the
+    steps both lengths divide, then averaged over each of the site's steps
+    (NaN where none of them has data). Finer steps are averaged, coarser
+    ones repeated, and lengths neither divides (10 and 15 minutes) meet on
+    their common multiple."""
     if len(values) == steps:
         return values
-    if len(values) > steps:
-        blocks = values.reshape(steps, len(values) // steps)
-        counts = np.isfinite(blocks).sum(axis=1)
-        sums = np.nansum(blocks, axis=1)
-        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
-    return np.repeat(values, steps // len(values))
+    common = int(np.lcm(len(values), steps))
+    blocks = np.repeat(values, common // len(values)).reshape(steps, common // steps)
+    counts = np.isfinite(blocks).sum(axis=1)
+    sums = np.nansum(blocks, axis=1)
+    return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
 def _hourly(values: np.ndarray, step_minutes: int, valid: np.ndarray) -> tuple:
