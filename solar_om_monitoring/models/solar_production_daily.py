@@ -118,8 +118,11 @@ class SolarProductionDaily(models.Model):
                     energy_kwh = GREATEST(solar_production_daily.energy_kwh, EXCLUDED.energy_kwh),
                     specific_yield = GREATEST(
                         solar_production_daily.specific_yield, EXCLUDED.specific_yield),
-                    expected_kwh = GREATEST(
-                        solar_production_daily.expected_kwh, EXCLUDED.expected_kwh),
+                    -- what the latest judged check expected, beside the energy it
+                    -- read (not the highest: a site calibrated since expects less)
+                    expected_kwh = CASE WHEN EXCLUDED.expected_kwh IS NOT NULL
+                        AND EXCLUDED.energy_kwh >= COALESCE(solar_production_daily.energy_kwh, 0)
+                        THEN EXCLUDED.expected_kwh ELSE solar_production_daily.expected_kwh END,
                     -- the latest judged ratio of the day (the most energy behind it)
                     model_ratio = CASE WHEN EXCLUDED.model_ratio IS NOT NULL
                         AND EXCLUDED.energy_kwh >= COALESCE(solar_production_daily.energy_kwh, 0)
@@ -146,6 +149,14 @@ class SolarProductionDaily(models.Model):
                 now,
                 sql_values(rows),
             )
+        )
+        # written in SQL: what the ORM holds of the rows, and what the sites
+        # show of them, is read again
+        self.invalidate_model(
+            ["energy_kwh", "specific_yield", "expected_kwh", "model_ratio", "model_verdict"]
+        )
+        self.env["solar.site"].invalidate_model(
+            ["production_day", "day_energy_kwh", "day_expected_kwh", "production_ratio"]
         )
 
     @api.model

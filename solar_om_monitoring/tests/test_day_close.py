@@ -63,14 +63,16 @@ class TestDayClose(MonitoringCommon):
 
     # ------------------------------------------------------------ tickets from days
     def test_short_two_days_running_opens_one_ticket_and_two_normal_days_close_it(self):
-        first = date(2026, 6, 14)
-        for day in (first, first + timedelta(days=1)):
-            self.close(day)
-        normal = self.day_row(self.site, first)
+        # four normal days: the site's level is learned (a level not learned
+        # yet counts a short day half)
+        first = date(2026, 6, 12)
+        for k in range(4):
+            self.close(first + timedelta(days=k))
+        normal = self.day_row(self.site, first + timedelta(days=3))
         self.assertEqual(normal.day_kind, "ok", normal.day_reason)
         self.assertAlmostEqual(normal.day_share, 1.0, delta=0.1)
 
-        short1, short2, short3 = (first + timedelta(days=k) for k in (2, 3, 4))
+        short1, short2, short3 = (first + timedelta(days=k) for k in (4, 5, 6))
         self.onset("SE0", "underperformance", short1)
         self.close(short1)
         day1 = self.day_row(self.site, short1)
@@ -185,12 +187,14 @@ class TestDayClose(MonitoringCommon):
         # a high over Munich: clear days (the simulated roof: 30 degrees, south)
         self.fleet.clear_cells.add("Munich")
         first = date(2026, 6, 17)
+        self.assertFalse(unknown.roof_inferred_text, "no clear day yet: no roof")
         self.close(first)
-        self.assertFalse(unknown.roof_inferred_text, "one clear day does not tell a roof")
-        self.close(first + timedelta(days=1))
         site = unknown.with_user(self.agent)
-        self.assertEqual(site.roof_clear_days, 2)
+        self.assertEqual(site.roof_clear_days, 1)
         self.assertEqual(site.roof_inferred_text, "30° facing 180°")
+        self.close(first + timedelta(days=1))
+        self.assertEqual(site.roof_clear_days, 2)
+        self.assertEqual(site.roof_inferred_text, "30° facing 180°", "the fit stays")
         self.assertEqual(
             site.roof_inferred, [{"dc_kwp": site.capacity_dc_kwp, "tilt": 30.0, "azimuth": 180.0}]
         )
@@ -223,7 +227,8 @@ class TestDayClose(MonitoringCommon):
         self.assertEqual(site.fault_ids.state, "recovering")
         self.assertEqual(site.health_state, "inverter_fault")
         self.assertEqual(site.health_color, 1)
-        self.assertIn("producing normally", site.health_reason)
+        # ... and what the last check saw
+        self.assertIn("Last check: reporting", site.health_reason)
         marker = next(
             m for m in markers.markers([("id", "=", site.id)])["sites"] if m["id"] == site.id
         )

@@ -241,7 +241,7 @@ class TestHealthCheck(MonitoringCommon):
         self.fleet.inject("SE4", "comms_loss", NOON - 6 * STEP)
         self.check()
         ticket = self.tickets(site)
-        self.assertEqual(ticket.category_id.name, "String/MLPE Fault")
+        self.assertEqual(ticket.category_id.name, "Comms Loss")
         # the site is heard from again, but it has stopped producing: one
         # problem, still one ticket
         self.fleet.inject("SE4", "zero_production", NOON + STEP)
@@ -255,7 +255,7 @@ class TestHealthCheck(MonitoringCommon):
         self.assertEqual(ticket.solar_fault_ids, site.fault_ids)
         chatter = " ".join(ticket.message_ids.mapped("body"))
         self.assertIn("now also sees at this site: Inverter Fault (Zero Production)", chatter)
-        self.assertIn("Case type moved from String/MLPE Fault to Inverter Fault", chatter)
+        self.assertIn("Case type moved from Comms Loss to Inverter Fault", chatter)
         # next day the site reports normally: two normal checks close it, once
         self.fleet.inject("SE4", None)
         tomorrow = NOON + timedelta(days=1)
