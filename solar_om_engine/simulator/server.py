@@ -91,7 +91,7 @@ class Simulator:
     def __enter__(self):
         return self.start()
 
-    def __exit__(self, *exc):
+    def __exit__(self, *_exc):
         self.stop()
 
     # ------------------------------------------------------------ quota and faults
