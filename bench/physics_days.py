@@ -168,19 +168,6 @@ PERIODS = {
     "nov": Period("nov", date(2026, 11, 9)),
 }
 
-SKY_KINDS = (
-    "clear",
-    "cirrus",  # drawn as "clear" (3 in 10): a thin veil dimming the beam
-    "haze",
-    "fair",
-    "broken",
-    "overcast",
-    "heavy",
-    "front",
-    "clearing",
-    "storm",
-)
-
 
 def _w(**weights) -> dict:
     return weights

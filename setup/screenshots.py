@@ -1,4 +1,4 @@
-"""Make the README's screenshots from a running demo database.
+"""Make the screenshots of README.md and docs/ from a running demo database.
 
 Logs in as the role that uses each screen, opens it in headless Chromium
 (desktop 1366 px and phone 375 px wide) over the DevTools protocol and saves

@@ -36,6 +36,10 @@ if "$PY" -m ruff --version >/dev/null 2>&1; then
         "$PY" -m pylint --rcfile="$REPO/.pylintrc-mandatory" --output-format=text \
             $(for m in "$REPO"/*/__manifest__.py; do dirname "$m"; done)
     fi
+    if "$PY" -m vulture --version >/dev/null 2>&1; then
+        say "lint: vulture (unused code; allow-list setup/vulture_whitelist.py)"
+        PY="$PY" "$REPO/setup/lint_unused.sh" "$REPO"
+    fi
 fi
 say "engine tier: pytest tests/ (no Odoo)"
 "$PY" -m pytest -q -p no:cacheprovider -p no:odoo -m "not odoo" tests/

@@ -17,7 +17,7 @@ Which days count ("good days"):
 - a ratio between `min_ratio` and `max_ratio`: outside, the site or its
   configuration is wrong, not shaded;
 - the first `min_days` such days form the baseline: a condition present
-  since monitoring began cannot be told from shading (the README says so);
+  since monitoring began cannot be told from shading (docs/detection.md says so);
 - after that, a day counts when it agrees with the recent good days (within
   `tolerance` of their median): a slow seasonal drift follows, a drop does
   not. A rise that lasts `min_days` judged days in a row (a repair, a
@@ -43,7 +43,7 @@ CALIBRATING_KINDS = frozenset({"ok", "underperformance"})
 
 @dataclass(frozen=True)
 class CalibrationPolicy:
-    """The rule's numbers; the defaults are documented policy (README)."""
+    """The rule's numbers; the defaults are documented policy (docs/detection.md)."""
 
     min_days: int = 5
     max_days: int = 14

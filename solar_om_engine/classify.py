@@ -219,7 +219,7 @@ class CheckFacts:
     @property
     def calibration(self) -> float:
         """The site's own ratio to the model on good days (1 without history)."""
-        return self.reading.history_ratio or 1.0
+        return self.reading.calibration
 
     @property
     def reported(self) -> str:
@@ -822,7 +822,7 @@ class Witness:
 
 
 def witness(reading: Reading, model: SiteModel) -> Witness:
-    calibration = reading.history_ratio or 1.0
+    calibration = reading.calibration
     energy, power = reading.energy_today_wh, reading.power_w
     if model.oriented:
         today = None if energy is None else model.sky_from_energy(energy / calibration)

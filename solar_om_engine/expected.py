@@ -64,10 +64,6 @@ CLOUD_ENHANCEMENT = 1.3
 # a site without arrays: flat, and 10, 25 and 40 degrees facing N, E, S and W
 UNKNOWN_TILTS = (10.0, 25.0, 40.0)
 UNKNOWN_AZIMUTHS = (0.0, 90.0, 180.0, 270.0)
-# below this sun elevation (degrees) light comes in at grazing angles, where
-# glass reflection, the horizon and the split of beam and diffuse light
-# decide the output more than any model of the roof does
-GRAZING_ELEVATION_DEG = 15.0
 # a roof tells the sky only if a clear sky gives it at least this many times
 # what an overcast does (all diffuse, BEAM_FROM_KC): one facing away from the
 # sun lives on diffuse light, which the model knows least (the sky's

@@ -180,12 +180,6 @@ def roof_leak_intake_missing(has_media: bool, leak_started_on) -> tuple[str, ...
     return tuple(field for field in ROOF_LEAK_INTAKE if not present[field])
 
 
-# --------------------------------------------------------------- milestones
-# the points at which the site's sales representative and the project's
-# operations manager hear of a service case
-MILESTONES = ("rma_arrived", "visit_scheduled", "finding", "resolved")
-
-
 # ----------------------------------------------------------------- appraisal
 @dataclass(frozen=True)
 class AppraisalLine:

@@ -94,10 +94,6 @@ class VendorSystem:
     longitude: float | None = None
     connection: str | None = None
 
-    def address_line(self) -> str:
-        parts = [self.street, self.street2, " ".join(p for p in (self.zip, self.city) if p)]
-        return ", ".join(p for p in parts + [self.state, self.country] if p)
-
 
 # Enphase statuses that mean "not a monitored system any more" (docs.html
 # status table; vendor-apis.md's "skip the system" row)

@@ -21,7 +21,7 @@ class Tier:
     per_month: int
 
 
-# Published plan limits (see README "Vendor quotas").
+# Published plan limits (see docs/vendors.md).
 TIERS: dict[str, dict[str, Tier]] = {
     "solaredge": {"free": Tier(10, 2_000)},
     "enphase": {

@@ -83,6 +83,12 @@ class Reading:
     # how odd-looking input was read (clamped, capped, localised): evidence
     notes: tuple[str, ...] = ()
 
+    @property
+    def calibration(self) -> float:
+        """What the model is multiplied by for this site: its history ratio,
+        1 without history."""
+        return self.history_ratio or 1.0
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         if self.last_report_at is not None:

@@ -166,13 +166,6 @@ class SolarSite(models.Model):
         for site in self:
             site.roof_orientation = "arrays" if site.array_ids else "unknown"
 
-    def _engine_arrays(self):
-        """The roof as the engine's reading carries it: [] when unknown."""
-        self.ensure_one()
-        if self.roof_orientation != "arrays":
-            return []
-        return [array._engine_array() for array in self.array_ids]
-
     @api.constrains("capacity_dc_kwp", "capacity_ac_kw")
     def _check_capacity(self):
         for site in self:

@@ -49,8 +49,3 @@ class SolarSiteArray(models.Model):
                         problem=err.problem,
                     )
                 ) from err
-
-    def _engine_array(self):
-        """The array as the engine's reading carries it."""
-        self.ensure_one()
-        return {"dc_kwp": self.dc_kwp, "tilt": self.tilt, "azimuth": self.azimuth}

@@ -1,7 +1,7 @@
 """A local HTTP server that speaks the three vendor APIs over a `Fleet`.
 
 Paths, auth headers, pagination, quota answers and error shapes follow the
-vendors (see docs/vendor notes in the README):
+vendors (see docs/vendors.md):
 
     /solaredge/v2/...        X-API-Key; 429 with x-ratelimit-*-minute headers
     /enphase/api/v4/...      Bearer token + ?key=; 429 body with period/period_end
@@ -91,7 +91,7 @@ class Simulator:
     def __enter__(self):
         return self.start()
 
-    def __exit__(self, *exc):
+    def __exit__(self, *_exc):
         self.stop()
 
     # ------------------------------------------------------------ quota and faults

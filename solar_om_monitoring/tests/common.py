@@ -128,9 +128,6 @@ class MonitoringCommon(BaseCommon):
             ]
         )
         cls.site = cls.sites.filtered(lambda s: s.vendor_site_ref == "SE0")
-        # by noon the west roof has faced away from the sun all day: healthy
-        # all the same
-        cls.west_roof = cls.sites.filtered(lambda s: s.vendor_site_ref == "SE3")
         cls.env.ref("solar_om_monitoring.helpdesk_team_solar_service").user_ids |= cls.agent
 
     def setUp(self):

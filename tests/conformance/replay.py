@@ -81,7 +81,7 @@ class Replay:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *_exc):
         self.httpd.shutdown()
         self.httpd.server_close()
 
