@@ -251,13 +251,12 @@ class CheckFacts:
                 ev["sky_now"] = round(sky.now_low, 2)
             if sky.today is not None:
                 ev["sky_today"] = round(sky.today, 2)
-            if model.oriented:
-                # what the roof should have made so far under the sky its
-                # neighbours saw, else under a clear sky: a figure to show,
-                # not a judgement
-                today = 1.0 if sky.today is None else sky.today
-                ev["expected_wh"] = round(model.energy(today) * self.calibration)
-                ev["expected_from"] = "model" if sky.today is not None else "clear sky"
+                if model.oriented:
+                    # what the roof should have made so far under the sky its
+                    # neighbours saw: a figure to show, not a judgement (no
+                    # neighbours' sky, no figure rather than a guess)
+                    ev["expected_wh"] = round(model.energy(sky.today) * self.calibration)
+                    ev["expected_from"] = "model"
         return ev
 
     def verdict(self, kind, reason: str, abstained: Abstention | None = None, **extra) -> Verdict:

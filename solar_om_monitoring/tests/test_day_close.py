@@ -12,6 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from solar_om_engine.geo import zone
+from solar_om_engine.simulator.fleet import device_units
 
 from .common import NOON, STEP, MonitoringCommon
 
@@ -135,6 +136,33 @@ class TestDayClose(MonitoringCommon):
         self.assertEqual(row.day_closed_at, closed_at)
         self.assertEqual(len(ticket.message_ids), messages)
         self.assertEqual(len(self.tickets()), 1)
+
+    # ------------------------------------------------------------ devices
+    def test_a_micro_dead_since_morning_is_named_on_the_ticket_the_close_opens(self):
+        """Through the real daily close: each micro's energy read from the
+        vendor at the close (the plan pays it), the day judged with them,
+        the dead micro named on the ticket and marked on the site form."""
+        vienna = self.site_ref("EN1")
+        first = date(2026, 6, 19)
+        self.close(first)  # the first close learns each micro's lifetime energy
+        dead_day = first + timedelta(days=1)
+        self.fleet.inject("EN1", "dead_device", datetime.combine(dead_day, time(6), BERLIN))
+        self.close(dead_day)
+        row = self.day_row(vienna, dead_day)
+        self.assertEqual(row.day_kind, "string_mlpe_fault", row.day_reason)
+        ticket = self.tickets(vienna).with_user(self.agent)
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.category_id.name, "String/MLPE Fault")
+        (dead,) = self.fleet.dead_units(self.fleet.sites["EN1"], after(dead_day))
+        serial = device_units(self.fleet.sites["EN1"])[dead]
+        self.assertIn("Devices down: Microinverter", ticket.description)
+        self.assertIn(serial, ticket.description)
+        site = vienna.with_user(self.agent)
+        self.assertEqual(site.solar_devices_down_count, 1)
+        self.assertEqual(site.solar_device_energy_ids.filtered("down").serial_number, serial)
+        # the other Enphase sites' micros all worked: no ticket there
+        for other in self.sites.filtered(lambda s: s.vendor == "enphase") - vienna:
+            self.assertFalse(self.tickets(other), other.name)
 
     # ------------------------------------------------------------ series in hand
     def test_the_series_in_hand_costs_no_call_and_the_others_one_each(self):
