@@ -346,17 +346,18 @@ def make_plan(
     # (what the daily discovery keeps is not the health check's to spend)
     bound_interval = _liveness_interval(budget - discovery_day * days, pass_calls, left_min, tier)
     bound = stale_after_min + bound_interval
+
     # the day judge's series first (it judges production once a day
     # whatever the snapshots could), within the same slack as production;
     # without it when even liveness alone would not fit beside it
-    series_day = 0
-    for series_day in (sites * costs.day_series_calls_per_site, 0):
-        chosen = _choose(
+    def choose(spent):
+        # the most judgments the budget leaves once `spent` calls are kept
+        return _choose(
             costs,
             tier,
             sites,
             budget,
-            overhead + series_day * days,
+            spent,
             days,
             left_min,
             pass_calls,
@@ -364,6 +365,10 @@ def make_plan(
             stale_after_min,
             cron_every_min,
         )
+
+    series_day = 0
+    for series_day in (sites * costs.day_series_calls_per_site, 0):
+        chosen = choose(overhead + series_day * days)
         if math.isfinite(chosen[2]) or series_day == 0:
             break
     overhead += series_day * days
@@ -382,19 +387,7 @@ def make_plan(
         cron_every_min,
     )
     if device_day:
-        with_devices = _choose(
-            costs,
-            tier,
-            sites,
-            budget,
-            overhead + device_day * days,
-            days,
-            left_min,
-            pass_calls,
-            bound,
-            stale_after_min,
-            cron_every_min,
-        )
+        with_devices = choose(overhead + device_day * days)
         if math.isfinite(with_devices[2]):
             chosen = with_devices
             overhead += device_day * days

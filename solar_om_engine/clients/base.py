@@ -127,25 +127,11 @@ class Liveness:
     vendor_status: str | None
 
 
-@dataclass
-class LivenessResult:
-    # vendor site id -> liveness
-    sites: dict[str, Liveness] = field(default_factory=dict)
-    # vendor site id -> what went wrong for that site only
-    site_errors: dict[str, str] = field(default_factory=dict)
-    account_error: str = ""
-    # what kind of stop: quota_month, quota_minute, auth, gone, transient or ""
-    account_error_kind: str = ""
-    calls: int = 0
+@dataclass(kw_only=True)
+class CallResult:
+    """What every pass of calls on an account reports besides its data."""
 
-
-@dataclass
-class PollResult:
-    readings: list[Reading] = field(default_factory=list)
-    # site key -> the day's power series the reading came from, where the
-    # call made for the reading carries it (no extra call): the day judge's
-    series: dict[str, DayCapture] = field(default_factory=dict)
-    # site key -> what went wrong for that site only
+    # site key (or vendor site id) -> what went wrong for that site only
     site_errors: dict[str, str] = field(default_factory=dict)
     # what stopped the whole account (quota spent, auth refused, vendor down)
     account_error: str = ""
@@ -154,17 +140,26 @@ class PollResult:
     calls: int = 0
 
 
-@dataclass
-class SeriesResult:
+@dataclass(kw_only=True)
+class LivenessResult(CallResult):
+    # vendor site id -> liveness
+    sites: dict[str, Liveness] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class PollResult(CallResult):
+    readings: list[Reading] = field(default_factory=list)
+    # site key -> the day's power series the reading came from, where the
+    # call made for the reading carries it (no extra call): the day judge's
+    series: dict[str, DayCapture] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class SeriesResult(CallResult):
     """The day's series asked for after sunset (`client.day_series`)."""
 
     # site key -> the day's series
     series: dict[str, DayCapture] = field(default_factory=dict)
-    # site key -> why that site's series could not be had
-    site_errors: dict[str, str] = field(default_factory=dict)
-    account_error: str = ""
-    account_error_kind: str = ""
-    calls: int = 0
 
 
 def check_base_url(url: str) -> str:

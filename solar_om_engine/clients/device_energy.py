@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..devices import DeviceDay
-from .base import PayloadError
+from .base import CallResult, PayloadError
 
 
 class DeviceEnergyError(PayloadError):
@@ -49,13 +49,7 @@ class SiteDeviceDay:
         return {d.key: d for d in self.devices}
 
 
-@dataclass
-class DeviceEnergyResult:
+@dataclass(kw_only=True)
+class DeviceEnergyResult(CallResult):
     # site key -> its devices' day
     sites: dict[str, SiteDeviceDay] = field(default_factory=dict)
-    # site key -> what went wrong for that site only
-    site_errors: dict[str, str] = field(default_factory=dict)
-    account_error: str = ""
-    # quota_month, quota_minute, auth, gone, transient or ""
-    account_error_kind: str = ""
-    calls: int = 0
