@@ -20,14 +20,6 @@ from . import solar_site_calibration
 from . import solar_sites_map
 from . import solar_site_onboarding
 from . import solar_site_devices
-from . import helpdesk_ticket
-from . import helpdesk_ticket_monitoring
-from . import helpdesk_ticket_owner
-from . import helpdesk_ticket_customer
-from . import helpdesk_ticket_days
-from . import helpdesk_ticket_recovery
-from . import helpdesk_ticket_work_order
-from . import helpdesk_ticket_devices
 from . import solar_health_check
 from . import solar_health_check_liveness
 from . import solar_health_check_batch
@@ -38,8 +30,19 @@ from . import base_geocoder
 from . import res_company
 from . import res_config_settings
 from . import helpdesk_sla
+
+# helpdesk.ticket's concerns, then the ticket: its `_inherit` list is the
+# order in which they call each other through super()
+from . import helpdesk_ticket_monitoring
+from . import helpdesk_ticket_customer
+from . import helpdesk_ticket_days
+from . import helpdesk_ticket_recovery
+from . import helpdesk_ticket_work_order
+from . import helpdesk_ticket_devices
 from . import helpdesk_ticket_sla_clock
 from . import helpdesk_ticket_priority
+from . import helpdesk_ticket
+from . import solar_ticket_sla_line
 from . import mail_activity_plan
 from . import res_users
 from . import mail_activity
