@@ -21,9 +21,9 @@ from .solar_site_health import HEALTH
 CHART_HEIGHT = 90
 
 
-class SolarProductionDaily(models.Model):
-    # one concern of solar.production.daily per file (see solar_production_daily.py)
-    _inherit = "solar.production.daily"  # pylint: disable=consider-merging-classes-inherited
+class SolarProductionDailyVerdict(models.AbstractModel):
+    _name = "solar.production.daily.verdict"
+    _description = "Daily Production: Day Verdicts"
 
     series_json = fields.Json(
         string="Day Series",
@@ -87,11 +87,6 @@ class SolarProductionDaily(models.Model):
     day_chart = fields.Html(
         string="Made and Due by the Hour", compute="_compute_day_display", sanitize=False
     )
-
-    @api.depends("site_id", "day")
-    def _compute_display_name(self):
-        for day in self:
-            day.display_name = f"{day.site_id.name or ''} · {day.day or ''}"
 
     @api.depends("day_kind", "day_hourly")
     def _compute_day_display(self):
