@@ -14,6 +14,8 @@ _.pre_init_hook
 _.uninstall_hook
 _.migrate
 _.init
+# a model whose rows are a query (Odoo reads its _table_query property)
+_._table_query
 # Odoo's HttpCase reads these class attributes of a tour test
 _.browser_size
 _.touch_enabled

@@ -52,6 +52,7 @@
         "report/solar_production_report_views.xml",
         "report/solar_fleet_overview_views.xml",
         "report/solar_sla_report_views.xml",
+        "views/solar_ticket_sla_line_views.xml",
         "views/portal_templates.xml",
         "views/solar_om_monitoring_menus.xml",
         "views/solar_sites_map_views.xml",

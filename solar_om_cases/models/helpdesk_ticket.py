@@ -2,16 +2,21 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A case's service flow: its resolution path, the outcomes recorded, the
 visits and where the case stands (the engine's solar_om_engine.service
-decides). Routing: helpdesk_ticket_routing.py; complaints, escalation and
-reactivation: helpdesk_ticket_escalation.py; job steps:
-helpdesk_ticket_job_steps.py; findings: helpdesk_ticket_finding.py; sales and
-operations in the loop: helpdesk_ticket_followers.py; the insurance
-appraisal: helpdesk_ticket_appraisal.py."""
+decides), and every override of the ticket in this addon.
+
+The other concerns are abstract models, each in its own file, inherited
+here by name: routing (helpdesk_ticket_routing.py); complaints, escalation
+and reactivation (helpdesk_ticket_escalation.py); job steps
+(helpdesk_ticket_job_steps.py); findings (helpdesk_ticket_finding.py); sales
+and operations in the loop (helpdesk_ticket_followers.py); the insurance
+appraisal (helpdesk_ticket_appraisal.py). They add fields and methods of
+their own; what they change of helpdesk_mgmt's or solar_om_monitoring's
+ticket is done here, calling them by name, in the order written below."""
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from solar_om_engine import cases, service
+from solar_om_engine import service
 
 RESOLUTION_PATHS = [
     ("manufacturer", "Manufacturer Action Required (RMA)"),
@@ -33,21 +38,19 @@ SERVICE_PHASES = [
     ("reviewing", "Reviewing"),
     ("completed", "Completed"),
 ]
-CONCERN_LABELS = {
-    cases.Concern.SAVINGS: "Savings / High Bills",
-    cases.Concern.SERVICE: "Maintenance, Repair or Outage",
-    cases.Concern.PLATFORM: "Monitoring Platform Set-up",
-}
-CONCERNS = [(concern.value, CONCERN_LABELS[concern]) for concern in cases.Concern]
-
-
-def case_type_xmlid(code):
-    """The case type record shipped for an engine case type code."""
-    return f"solar_om_cases.case_type_{code}"
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = [
+        "helpdesk.ticket",
+        "solar.ticket.routing",
+        "solar.ticket.escalation",
+        "solar.ticket.job.steps",
+        "solar.ticket.finding",
+        "solar.ticket.followers",
+        "solar.ticket.appraisal",
+    ]
 
     customer_authenticated = fields.Boolean(
         tracking=True,
@@ -99,6 +102,58 @@ class HelpdeskTicket(models.Model):
     solar_category_auto_open = fields.Boolean(
         related="category_id.solar_auto_open", string="Case Type Opened Automatically"
     )
+    solar_process = fields.Selection(related="category_id.solar_process")
+    # the followers told of the service milestones
+    solar_sales_user_id = fields.Many2one(related="solar_site_id.sales_user_id")
+    solar_operations_manager_id = fields.Many2one(
+        related="solar_site_id.project_id.solar_operations_manager_id"
+    )
+
+    # ------------------------------------------------------------ overrides
+    @api.depends("category_id")
+    def _compute_team_id(self):
+        """The case type's team, however the ticket was made (form, code,
+        import, mail); without one, helpdesk_mgmt's default (the user's team)."""
+        routed = self.filtered("category_id.solar_team_id")
+        for ticket in routed:
+            ticket.team_id = ticket.category_id.solar_team_id
+        return super(HelpdeskTicket, self - routed)._compute_team_id()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        # routing: the outage suppression on the site, the customer's concern
+        tickets._apply_suppression()
+        tickets.filtered("solar_concern")._solar_route_concern()
+        tickets.filtered("resolution_path")._solar_sync_job_steps()
+        tickets._solar_subscribe_service_followers()
+        return tickets
+
+    def write(self, vals):
+        if vals.get("customer_authenticated"):
+            vals = dict(
+                vals, authenticated_by_id=self.env.uid, authenticated_at=fields.Datetime.now()
+            )
+        closing = (
+            self.filtered(lambda t: not t.closed)
+            if vals.get("stage_id")
+            and self.env["helpdesk.ticket.stage"].browse(vals["stage_id"]).closed
+            else self.browse()
+        )
+        result = super().write(vals)
+        if "category_id" in vals or "solar_site_id" in vals:
+            self._apply_suppression()
+        if vals.get("solar_concern"):
+            self._solar_route_concern()
+        if "resolution_path" in vals:
+            self._solar_sync_job_steps()
+        if "solar_site_id" in vals:
+            self._solar_subscribe_service_followers()
+        for ticket in closing:
+            ticket._solar_milestone(
+                self.env._("Case resolved: %(case)s is closed.", case=ticket.display_name)
+            )
+        return result
 
     def _compute_rma_count(self):
         counts = dict(
@@ -156,7 +211,16 @@ class HelpdeskTicket(models.Model):
 
     def _solar_decide(self, step, choice, note=None):
         """Record a decision of the service flow and carry out what it sets
-        off: a visit (work order) to the site, or the case's end."""
+        off: a visit (work order) to the site, or the case's end; what the
+        job needs first is checked first (job steps)."""
+        self._solar_check_decision(step, choice)
+        orders = self._solar_record_decision(step, choice, note)
+        if choice == "return_visit":
+            # the crew goes back: the back office reviews the new visit again
+            self.solar_job_step_ids.sudo().action_reopen()
+        return orders
+
+    def _solar_record_decision(self, step, choice, note):
         self.ensure_one()
         self.check_access("write")
         try:
@@ -193,7 +257,13 @@ class HelpdeskTicket(models.Model):
         if self.stage_id != stage:
             self.sudo().stage_id = stage
 
+    # ---------------------------------- solar_om_monitoring's hooks, extended
+    def _solar_order_values(self):
+        return self._solar_job_order_values(super()._solar_order_values())
+
     def _solar_create_orders(self):
+        for ticket in self.filtered(lambda t: t.solar_process == "roof_leak"):
+            ticket._solar_check_roof_leak_intake()
         # a visit before anyone chose a path (a dispatch from monitoring) is an audit
         self.filtered(lambda t: not t.resolution_path).write({"resolution_path": "visit_audit"})
         return super()._solar_create_orders()
@@ -205,15 +275,26 @@ class HelpdeskTicket(models.Model):
 
     def _solar_recovery_case(self):
         case = super()._solar_recovery_case()
-        case.update(path=self.resolution_path or None, outcome=self.resolution_outcome or None)
+        case.update(
+            path=self.resolution_path or None,
+            outcome=self.resolution_outcome or None,
+            open_steps=tuple(self._solar_open_steps().mapped("code")),
+        )
         return case
+
+    def _solar_settled_labels(self, settlement):
+        return [
+            self._solar_step_label(code) for code in settlement.steps_in(service.StepFate.WAITING)
+        ]
 
     def _solar_apply_settlement(self, settlement):
         """The monitoring closing a case is the proof the site works: the
         outcome the settlement records (first-time fix follows the visits done)."""
         if settlement.outcome:
             self.resolution_outcome = settlement.outcome
-        return super()._solar_apply_settlement(settlement)
+        result = super()._solar_apply_settlement(settlement)
+        self._solar_settle_steps(settlement)
+        return result
 
     def action_view_rmas(self):
         self.ensure_one()

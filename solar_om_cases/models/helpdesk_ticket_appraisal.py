@@ -9,9 +9,9 @@ from odoo.exceptions import UserError
 from solar_om_engine import jobs
 
 
-class HelpdeskTicket(models.Model):
-    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+class SolarTicketAppraisal(models.AbstractModel):
+    _name = "solar.ticket.appraisal"
+    _description = "Solar Case: Insurance Appraisal"
 
     def _solar_appraisal(self):
         """System size, equipment, install date and replacement value from the

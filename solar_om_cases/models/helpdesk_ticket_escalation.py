@@ -11,9 +11,9 @@ from odoo.exceptions import UserError, ValidationError
 from solar_om_engine import cases
 
 
-class HelpdeskTicket(models.Model):
-    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+class SolarTicketEscalation(models.AbstractModel):
+    _name = "solar.ticket.escalation"
+    _description = "Solar Case: Complaints and Escalation"
 
     escalated_case_id = fields.Many2one(
         "helpdesk.ticket", string="Complaint About", readonly=True, tracking=True

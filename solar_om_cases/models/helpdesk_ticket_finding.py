@@ -13,9 +13,9 @@ from solar_om_engine import jobs
 FINDINGS = [("ours", "Caused by Our Work"), ("not_ours", "Not Caused by Us")]
 
 
-class HelpdeskTicket(models.Model):
-    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+class SolarTicketFinding(models.AbstractModel):
+    _name = "solar.ticket.finding"
+    _description = "Solar Case: Findings"
 
     solar_finding = fields.Selection(FINDINGS, string="Finding", tracking=True, readonly=True)
     solar_finding_note = fields.Html(string="Finding Details", readonly=True)

@@ -2,8 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The job steps of a site visit (audit, replacement) and the roof-leak
 intake, as the engine lists and orders them (solar_om_engine.jobs); they
-wrap the service flow's decisions and work orders (super() reaches
-helpdesk_ticket.py and solar_om_monitoring's work orders)."""
+check the service flow's decisions and shape its work orders (called from
+helpdesk_ticket.py, which holds the overrides)."""
 
 from markupsafe import Markup
 
@@ -20,9 +20,9 @@ JOB_TEMPLATES = {
 }
 
 
-class HelpdeskTicket(models.Model):
-    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+class SolarTicketJobSteps(models.AbstractModel):
+    _name = "solar.ticket.job.steps"
+    _description = "Solar Case: Job Steps"
 
     solar_job_step_ids = fields.One2many("solar.job.step", "ticket_id", string="Job Steps")
     solar_job_next_step = fields.Selection(
@@ -36,7 +36,6 @@ class HelpdeskTicket(models.Model):
         string="Note for the Installer",
         help="Printed on the work order: what the installer should know before the visit.",
     )
-    solar_process = fields.Selection(related="category_id.solar_process")
     solar_leak_started_on = fields.Date(string="Leak Started On", tracking=True)
     solar_leak_media_ids = fields.Many2many(
         "ir.attachment",
@@ -71,21 +70,10 @@ class HelpdeskTicket(models.Model):
     def _solar_open_steps(self):
         return self.solar_job_step_ids.filtered(lambda s: s.state == "todo")
 
-    def _solar_recovery_case(self):
-        case = super()._solar_recovery_case()
-        case["open_steps"] = tuple(self._solar_open_steps().mapped("code"))
-        return case
-
-    def _solar_settled_labels(self, settlement):
-        return [
-            self._solar_step_label(code) for code in settlement.steps_in(service.StepFate.WAITING)
-        ]
-
-    def _solar_apply_settlement(self, settlement):
+    def _solar_settle_steps(self, settlement):
         """Each open step done or cancelled as the settlement says, with the
-        line saying why, so that the closed case has no pending step. The
-        outcome is recorded first (super): the outcome step follows it."""
-        result = super()._solar_apply_settlement(settlement)
+        line saying why, so that the closed case has no pending step (after
+        the outcome is recorded: the outcome step follows it)."""
         if settlement.reason == service.Settled.AFTER_VISIT:
             proven = self.env._(
                 "the monitoring saw the site report normally after the visit: the repair is proven"
@@ -131,7 +119,6 @@ class HelpdeskTicket(models.Model):
                 % (self.env._("Job steps settled as the case closes:"), Markup("").join(lines)),
                 subtype_xmlid="mail.mt_note",
             )
-        return result
 
     def _solar_job_orders(self):
         """The visits the job's steps count: not cancelled, not a workmanship repair."""
@@ -209,7 +196,9 @@ class HelpdeskTicket(models.Model):
                 )
             )
 
-    def _solar_decide(self, step, choice, note=None):
+    def _solar_check_decision(self, step, choice):
+        """What a decision needs of the job first: the roof-leak intake
+        before a visit, the job's steps done before the review."""
         sends_visit = choice in service.VISIT_PATHS or choice in ("visit_required", "return_visit")
         if sends_visit and self.solar_process == "roof_leak":
             self._solar_check_roof_leak_intake()
@@ -226,15 +215,11 @@ class HelpdeskTicket(models.Model):
                         step=self._solar_step_label(blocker),
                     )
                 )
-        orders = super()._solar_decide(step, choice, note)
-        if choice == "return_visit":
-            # the crew goes back: the back office reviews the new visit again
-            self.solar_job_step_ids.sudo().action_reopen()
-        return orders
 
     # ---------------------------------------------------------- work orders
-    def _solar_order_values(self):
-        values = super()._solar_order_values()
+    def _solar_job_order_values(self, values):
+        """A work order's values as its job wants them: the job's template,
+        the note for the installer, the installation crew for a roof leak."""
         template = JOB_TEMPLATES.get(self.resolution_path)
         if template:
             values["template_id"] = self.env.ref(template).id
@@ -254,11 +239,6 @@ class HelpdeskTicket(models.Model):
     def _solar_installation_crew(self):
         return self.solar_site_id.project_id.sudo().solar_install_team_id
 
-    def _solar_create_orders(self):
-        for ticket in self.filtered(lambda t: t.solar_process == "roof_leak"):
-            ticket._solar_check_roof_leak_intake()
-        return super()._solar_create_orders()
-
     def _solar_check_roof_leak_intake(self):
         missing = jobs.roof_leak_intake_missing(
             bool(self.solar_leak_media_ids), self.solar_leak_started_on
@@ -277,15 +257,3 @@ class HelpdeskTicket(models.Model):
                     missing=", ".join(labels[m] for m in missing),
                 )
             )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        tickets = super().create(vals_list)
-        tickets.filtered("resolution_path")._solar_sync_job_steps()
-        return tickets
-
-    def write(self, vals):
-        result = super().write(vals)
-        if "resolution_path" in vals:
-            self._solar_sync_job_steps()
-        return result

@@ -4,16 +4,26 @@
 customer's concern (the engine's routing rule), and the outage suppression
 a case sets on its site."""
 
-from odoo import api, fields, models
+from odoo import fields, models
 
 from solar_om_engine import cases
 
-from .helpdesk_ticket import CONCERNS, case_type_xmlid
+CONCERN_LABELS = {
+    cases.Concern.SAVINGS: "Savings / High Bills",
+    cases.Concern.SERVICE: "Maintenance, Repair or Outage",
+    cases.Concern.PLATFORM: "Monitoring Platform Set-up",
+}
+CONCERNS = [(concern.value, CONCERN_LABELS[concern]) for concern in cases.Concern]
 
 
-class HelpdeskTicket(models.Model):
-    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+def case_type_xmlid(code):
+    """The case type record shipped for an engine case type code."""
+    return f"solar_om_cases.case_type_{code}"
+
+
+class SolarTicketRouting(models.AbstractModel):
+    _name = "solar.ticket.routing"
+    _description = "Solar Case: Routing"
 
     solar_concern = fields.Selection(
         CONCERNS,
@@ -23,34 +33,6 @@ class HelpdeskTicket(models.Model):
         "platform set-up to the manufacturer's instructions. Systems not past the "
         "installer handover go to the installer.",
     )
-
-    @api.depends("category_id")
-    def _compute_team_id(self):
-        """The case type's team, however the ticket was made (form, code,
-        import, mail); without one, helpdesk_mgmt's default (the user's team)."""
-        routed = self.filtered("category_id.solar_team_id")
-        for ticket in routed:
-            ticket.team_id = ticket.category_id.solar_team_id
-        return super(HelpdeskTicket, self - routed)._compute_team_id()
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        tickets = super().create(vals_list)
-        tickets._apply_suppression()
-        tickets.filtered("solar_concern")._solar_route_concern()
-        return tickets
-
-    def write(self, vals):
-        if vals.get("customer_authenticated"):
-            vals = dict(
-                vals, authenticated_by_id=self.env.uid, authenticated_at=fields.Datetime.now()
-            )
-        result = super().write(vals)
-        if "category_id" in vals or "solar_site_id" in vals:
-            self._apply_suppression()
-        if vals.get("solar_concern"):
-            self._solar_route_concern()
-        return result
 
     def _solar_route_concern(self):
         """Route by what the customer raises (the engine's rule)."""

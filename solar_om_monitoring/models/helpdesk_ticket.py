@@ -1,15 +1,36 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""A helpdesk ticket's monitoring side: its site, faults and lost energy.
-The tickets the health check opens: helpdesk_ticket_monitoring.py; closing
-on recovery and auto-dispatch: helpdesk_ticket_recovery.py; work orders and
-follow-ups: helpdesk_ticket_work_order.py."""
+"""A helpdesk ticket's monitoring side: its site, faults and lost energy,
+who owns it, and every override of helpdesk_mgmt's ticket in this addon.
+
+Each larger concern is an abstract model in its own file, inherited here by
+name; the `_inherit` list below is the order in which their methods call
+each other through super() (a concern extending another's method comes
+before it): nothing depends on the order of imports."""
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+from solar_om_engine import cases
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = [
+        "helpdesk.ticket",
+        # the tickets the health check opens: the devices a verdict names and
+        # a day verdict's figures extend the ticket the monitoring opens
+        "solar.ticket.devices",
+        "solar.ticket.day.notes",
+        "solar.ticket.monitoring",
+        # the SLA clocks stop and restart as the recovery moves the ticket
+        "solar.ticket.sla.clock",
+        "solar.ticket.recovery",
+        "solar.ticket.work.order",
+        "solar.ticket.customer",
+        "solar.ticket.priority",
+    ]
 
     solar_site_id = fields.Many2one("solar.site", index=True, tracking=True, check_company=True)
     solar_fault_ids = fields.One2many("solar.fault", "ticket_id", string="Monitoring Faults")
@@ -78,7 +99,9 @@ class HelpdeskTicket(models.Model):
             ):
                 if not vals.get(fname) and value:
                     vals[fname] = value
-        return super().create(vals_list)
+        tickets = super().create(vals_list)
+        tickets._solar_assign_owner()
+        return tickets
 
     @api.onchange("solar_site_id")
     def _onchange_solar_site_id(self):
@@ -92,3 +115,74 @@ class HelpdeskTicket(models.Model):
 
     def _solar_open_faults(self):
         return self.solar_fault_ids.filtered(lambda f: f.state != "closed")
+
+    # ------------------------------------------------------------ the owner
+    # helpdesk_mgmt's auto-assign gives a new ticket to whoever creates it,
+    # which made the homeowner reporting a problem on the portal its assignee
+    # (and OdooBot the owner of tickets made by the system). A customer's case
+    # is owned as its case type routes it (the engine's `cases.case_owner`):
+    # the type's owner, else its team's leader; a portal user never owns a
+    # case. Monitoring tickets wait, unowned, for their team: a person taking
+    # one in hand decides when it closes.
+    @api.model
+    def default_get(self, fields):
+        defaults = super().default_get(fields)
+        user = self.env["res.users"].browse(defaults.get("user_id") or [])
+        # the creator is no owner when a customer (portal) or the system
+        if user and (user.share or user._is_superuser()):
+            defaults.pop("user_id")
+        return defaults
+
+    @api.constrains("user_id")
+    def _check_owner_not_customer(self):
+        for ticket in self:
+            if ticket.user_id.share:
+                raise ValidationError(
+                    self.env._(
+                        "%(ticket)s cannot be assigned to %(user)s: a customer (portal user) "
+                        "never owns a case. Assign it to a member of the team.",
+                        ticket=ticket.display_name,
+                        user=ticket.user_id.name,
+                    )
+                )
+
+    def _solar_assign_owner(self):
+        """Give each unowned customer case the owner of its routing."""
+        for ticket in self.filtered(lambda t: not t.user_id and not t.solar_monitoring):
+            type_owner, lead = ticket.category_id.solar_user_id, ticket.team_id.user_id
+            candidates = type_owner | lead
+            owner = cases.case_owner(
+                type_owner.id, lead.id, portal_users=candidates.filtered("share").ids
+            )
+            if owner:
+                ticket.sudo().user_id = owner
+
+    def _track_template(self, tracking):
+        """A monitoring ticket closes without mailing the customer, unless the
+        company asked for it: then with the monitoring's own mail."""
+        res = super()._track_template(tracking)
+        ticket = self[0]
+        if "stage_id" not in res or not ticket.solar_monitoring:
+            return res
+        # the mail says the system works again: only for a ticket closed Done
+        # with its faults over (a person cancelling one mails nobody)
+        recovered = (
+            ticket.stage_id.closed
+            and ticket.stage_id == ticket._solar_closed_stage()
+            and not ticket.sudo()._solar_open_faults()
+        )
+        if (
+            ticket.company_id.solar_mail_monitoring_customers
+            and recovered
+            and ticket.solar_site_id
+            and ticket._solar_customer().email
+        ):
+            template = self.env.ref("solar_om_monitoring.mail_template_ticket_closed")
+            res["stage_id"] = (template, res["stage_id"][1])
+        else:
+            del res["stage_id"]
+        return res
+
+    def _get_sla_ticket_domain(self):
+        # a monitoring clock's target is not an OCA stage deadline
+        return Domain(super()._get_sla_ticket_domain()) & Domain("solar_clock", "=", False)

@@ -22,9 +22,9 @@ from solar_om_engine.geo import zone
 CUSTOMER_MOMENT = "EEEE d MMMM, HH:mm"
 
 
-class HelpdeskTicket(models.Model):
-    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+class SolarTicketCustomer(models.AbstractModel):
+    _name = "solar.ticket.customer"
+    _description = "Solar Ticket: What the Customer Reads"
 
     # what the closing mail template reads (in the customer's language)
     solar_customer_id = fields.Many2one(
@@ -32,7 +32,7 @@ class HelpdeskTicket(models.Model):
     )
     solar_customer_subject = fields.Char(compute="_compute_solar_customer_message")
     solar_customer_message = fields.Html(
-        compute="_compute_solar_customer_message", sanitize=False, string="Closing Message"
+        compute="_compute_solar_customer_message", string="Closing Message"
     )
 
     @api.depends_context("lang")
@@ -91,32 +91,6 @@ class HelpdeskTicket(models.Model):
         }.get(kind, self.env._("your system needed our attention"))
 
     # ------------------------------------------------------------ closing mail
-    def _track_template(self, tracking):
-        """A monitoring ticket closes without mailing the customer, unless the
-        company asked for it: then with the monitoring's own mail."""
-        res = super()._track_template(tracking)
-        ticket = self[0]
-        if "stage_id" not in res or not ticket.solar_monitoring:
-            return res
-        # the mail says the system works again: only for a ticket closed Done
-        # with its faults over (a person cancelling one mails nobody)
-        recovered = (
-            ticket.stage_id.closed
-            and ticket.stage_id == ticket._solar_closed_stage()
-            and not ticket.sudo()._solar_open_faults()
-        )
-        if (
-            ticket.company_id.solar_mail_monitoring_customers
-            and recovered
-            and ticket.solar_site_id
-            and ticket._solar_customer().email
-        ):
-            template = self.env.ref("solar_om_monitoring.mail_template_ticket_closed")
-            res["stage_id"] = (template, res["stage_id"][1])
-        else:
-            del res["stage_id"]
-        return res
-
     def _solar_customer_subject(self):
         self.ensure_one()
         if self.solar_monitoring:

@@ -22,9 +22,9 @@ from .solar_fault import FAULT_KINDS
 DAYS_LISTED = 7
 
 
-class HelpdeskTicket(models.Model):
-    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+class SolarTicketDayNotes(models.AbstractModel):
+    _name = "solar.ticket.day.notes"
+    _description = "Solar Ticket: Day Verdicts"
 
     @api.model
     def _solar_fault_ticket_values(self, fault, verdict, reading, at, categories=None):

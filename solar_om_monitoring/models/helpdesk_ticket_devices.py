@@ -7,9 +7,9 @@ from markupsafe import Markup
 from odoo import api, models
 
 
-class HelpdeskTicket(models.Model):
-    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+class SolarTicketDevices(models.AbstractModel):
+    _name = "solar.ticket.devices"
+    _description = "Solar Ticket: Devices Down"
 
     @api.model
     def _solar_fault_ticket_values(self, fault, verdict, reading, at, categories=None):

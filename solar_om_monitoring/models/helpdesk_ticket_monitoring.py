@@ -16,9 +16,9 @@ from .health_run import local_minute
 from .solar_fault import FAULT_KINDS
 
 
-class HelpdeskTicket(models.Model):
-    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+class SolarTicketMonitoring(models.AbstractModel):
+    _name = "solar.ticket.monitoring"
+    _description = "Solar Ticket: Opened by Monitoring"
 
     @api.model
     def _solar_monitoring_values(self, company, priority, team=None):

@@ -7,12 +7,13 @@ from odoo import api, models
 from solar_om_engine import tickets as ticket_rules
 
 
-class HelpdeskTicket(models.Model):
+class SolarTicketPriority(models.AbstractModel):
     """A monitoring ticket's priority follows what its fault has cost so far:
     the engine's rule (`tickets.priority_for_loss`), thresholds on the
     settings page."""
 
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+    _name = "solar.ticket.priority"
+    _description = "Solar Ticket: Priority by Loss"
 
     @api.model
     def _solar_loss_thresholds(self):

@@ -12,9 +12,9 @@ from solar_om_engine import tickets as ticket_rules
 from .health_run import naive_utc
 
 
-class HelpdeskTicket(models.Model):
-    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+class SolarTicketRecovery(models.AbstractModel):
+    _name = "solar.ticket.recovery"
+    _description = "Solar Ticket: Recovery"
 
     def _solar_close_recovered(self, recovery_checks):
         """Close a ticket whose faults all went away, and say why; returns 1

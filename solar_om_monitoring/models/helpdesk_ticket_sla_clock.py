@@ -1,15 +1,12 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools.safe_eval import safe_eval
 
 from solar_om_engine import sla as sla_rules
-from solar_om_engine.sla import ClockState
+from solar_om_engine.sla import Clock, ClockState
 
-from .helpdesk_sla import SLA_CLOCKS
 from .solar_fault import FAULT_KINDS
 
 CLOCK_STATES = [
@@ -20,23 +17,35 @@ CLOCK_STATES = [
     (ClockState.BREACHED.value, "Breached"),
     (ClockState.NOT_MEASURED.value, "Not Measured"),
 ]
-STATE_BADGE = {
-    ClockState.PENDING: "text-bg-light",
-    ClockState.RUNNING: "text-bg-info",
-    ClockState.OVERDUE: "text-bg-warning",
-    ClockState.MET: "text-bg-success",
-    ClockState.BREACHED: "text-bg-danger",
-    ClockState.NOT_MEASURED: "text-bg-light",
+# each clock's stored figures on the ticket: state, hours taken, target
+CLOCK_COLUMNS = {
+    Clock.DETECT.value: (
+        "solar_sla_detect_state",
+        "solar_sla_detect_hours",
+        "solar_sla_detect_target",
+    ),
+    Clock.DISPATCH.value: (
+        "solar_sla_dispatch_state",
+        "solar_sla_dispatch_hours",
+        "solar_sla_dispatch_target",
+    ),
+    Clock.FIX.value: ("solar_sla_fix_state", "solar_sla_fix_hours", "solar_sla_fix_target"),
+    Clock.VERIFY.value: (
+        "solar_sla_verify_state",
+        "solar_sla_verify_hours",
+        "solar_sla_verify_target",
+    ),
 }
 
 
-class HelpdeskTicket(models.Model):
+class SolarTicketSlaClock(models.AbstractModel):
     """A monitoring ticket's SLA clocks: detect, dispatch, fix, verify, each
     against its contract level's target (OCA `helpdesk_mgmt_sla` records
     with a monitoring clock). The arithmetic is the engine's (`sla`); the
     stopped clocks are stored for the SLA report."""
 
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+    _name = "solar.ticket.sla.clock"
+    _description = "Solar Ticket: SLA Clocks"
 
     solar_contract_level_id = fields.Many2one(
         "solar.contract.level",
@@ -94,8 +103,12 @@ class HelpdeskTicket(models.Model):
         help="A monitoring clock past its contract level's target: stopped late, or still "
         "running past it (refreshed every hour).",
     )
-    solar_sla_clocks = fields.Html(
-        string="SLA Clocks", compute="_compute_solar_sla_clocks", sanitize=False
+    solar_sla_line_ids = fields.One2many(
+        "solar.ticket.sla.line",
+        string="SLA Clocks",
+        compute="_compute_solar_sla_line_ids",
+        help="Each monitoring clock: its status, when it started and stopped or is due, "
+        "the time it took or has left, against its target.",
     )
 
     @api.depends("solar_site_id.contract_level_id", "solar_site_id.contract_state")
@@ -166,22 +179,37 @@ class HelpdeskTicket(models.Model):
     def _compute_solar_sla(self):
         readings = self._solar_read_clocks()
         for ticket in self:
-            breached = False
-            for reading in readings.get(ticket.id, ()):
-                prefix = f"solar_sla_{reading.clock.value}"
-                # a running clock's time so far is stale once stored: the
-                # stored figures are the stopped clocks' (the form reads live)
-                stopped = reading.state.stopped
-                ticket[f"{prefix}_state"] = reading.state.value
-                ticket[f"{prefix}_hours"] = reading.hours if stopped else 0.0
-                ticket[f"{prefix}_target"] = reading.target_hours or 0.0
-                breached = breached or reading.state.late
-            if ticket.id not in readings:
-                for clock in sla_rules.CLOCKS:
-                    prefix = f"solar_sla_{clock.value}"
-                    ticket[f"{prefix}_state"] = False
-                    ticket[f"{prefix}_hours"] = ticket[f"{prefix}_target"] = 0.0
-            ticket.solar_sla_breached = breached
+            by_clock = {reading.clock: reading for reading in readings.get(ticket.id, ())}
+            (
+                ticket.solar_sla_detect_state,
+                ticket.solar_sla_detect_hours,
+                ticket.solar_sla_detect_target,
+            ) = _stored(by_clock.get(Clock.DETECT))
+            (
+                ticket.solar_sla_dispatch_state,
+                ticket.solar_sla_dispatch_hours,
+                ticket.solar_sla_dispatch_target,
+            ) = _stored(by_clock.get(Clock.DISPATCH))
+            (
+                ticket.solar_sla_fix_state,
+                ticket.solar_sla_fix_hours,
+                ticket.solar_sla_fix_target,
+            ) = _stored(by_clock.get(Clock.FIX))
+            (
+                ticket.solar_sla_verify_state,
+                ticket.solar_sla_verify_hours,
+                ticket.solar_sla_verify_target,
+            ) = _stored(by_clock.get(Clock.VERIFY))
+            ticket.solar_sla_breached = any(r.state.late for r in by_clock.values())
+
+    @api.depends(lambda self: [fname for columns in CLOCK_COLUMNS.values() for fname in columns])
+    def _compute_solar_sla_line_ids(self):
+        """The clocks' lines (a view of the fields above)."""
+        lines = self.env["solar.ticket.sla.line"].search([("ticket_id", "in", self._origin.ids)])
+        for ticket in self:
+            ticket.solar_sla_line_ids = lines.filtered(
+                lambda line, ticket=ticket: line.ticket_id == ticket._origin
+            )
 
     @api.model
     def _cron_solar_sla_refresh(self):
@@ -190,8 +218,13 @@ class HelpdeskTicket(models.Model):
         so that their stored state turns overdue and SLA Breached finds
         them (the form reads the clocks live anyway)."""
         running = Domain.OR(
-            [(f"solar_sla_{clock.value}_state", "=", ClockState.RUNNING.value)]
-            for clock in sla_rules.CLOCKS
+            Domain(fname, "=", ClockState.RUNNING.value)
+            for fname in (
+                "solar_sla_detect_state",
+                "solar_sla_dispatch_state",
+                "solar_sla_fix_state",
+                "solar_sla_verify_state",
+            )
         )
         tickets = self.search(
             Domain("solar_monitoring", "=", True) & Domain("closed", "=", False) & running
@@ -200,70 +233,6 @@ class HelpdeskTicket(models.Model):
             if field.compute == "_compute_solar_sla":
                 self.env.add_to_compute(field, tickets)
         tickets.flush_recordset()
-
-    def _solar_duration(self, hours):
-        if hours is None:
-            return ""
-        minutes = round(hours * 60)
-        days, minutes = divmod(minutes, 24 * 60)
-        hours, minutes = divmod(minutes, 60)
-        if days:
-            return self.env._("%(d)s d %(h)s h", d=days, h=hours)
-        if hours:
-            return self.env._("%(h)s h %(m)02d min", h=hours, m=minutes)
-        return self.env._("%(m)s min", m=minutes)
-
-    @api.depends_context("tz")
-    @api.depends(lambda self: [f"solar_sla_{c.value}_state" for c in sla_rules.CLOCKS])
-    def _compute_solar_sla_clocks(self):
-        readings = self._solar_read_clocks()
-        clock_names = dict(SLA_CLOCKS)
-        state_names = dict(CLOCK_STATES)
-        for ticket in self:
-            rows = []
-            for reading in readings.get(ticket.id, ()):
-                span = (
-                    Markup(" &rarr; ").join(
-                        ticket._solar_local(moment) or "…"
-                        for moment in (reading.started, reading.stopped)
-                    )
-                    if reading.started
-                    else ""
-                )
-                rows.append(
-                    Markup(
-                        '<tr class="o_solar_sla_clock" data-clock="%s" data-state="%s">'
-                        "<td>%s<div class='small text-muted'>%s</div></td>"
-                        "<td class='text-end'>%s</td><td class='text-end'>%s</td>"
-                        '<td><span class="badge rounded-pill %s">%s</span></td></tr>'
-                    )
-                    % (
-                        reading.clock.value,
-                        reading.state.value,
-                        clock_names[reading.clock.value],
-                        span,
-                        ticket._solar_duration(reading.hours),
-                        ticket._solar_duration(reading.target_hours) or "—",
-                        STATE_BADGE[reading.state],
-                        state_names[reading.state.value],
-                    )
-                )
-            ticket.solar_sla_clocks = (
-                Markup(
-                    '<table class="table table-sm o_solar_sla_clocks mb-0"><thead><tr>'
-                    "<th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
-                    "<th>%s</th></tr></thead><tbody>%s</tbody></table>"
-                )
-                % (
-                    self.env._("Clock"),
-                    self.env._("Took"),
-                    self.env._("Target"),
-                    self.env._("Status"),
-                    Markup("").join(rows),
-                )
-                if rows
-                else False
-            )
 
     # ------------------------------------------------------------ milestones
     def _solar_mark_dispatched(self, when=None):
@@ -282,6 +251,12 @@ class HelpdeskTicket(models.Model):
         self.sudo().write({"solar_fixed_at": False})
         return super()._solar_reopen(evidence)
 
-    def _get_sla_ticket_domain(self):
-        # a monitoring clock's target is not an OCA stage deadline
-        return Domain(super()._get_sla_ticket_domain()) & Domain("solar_clock", "=", False)
+
+def _stored(reading):
+    """What a clock's reading stores: its state, the hours it took once
+    stopped (a running clock's time so far is stale once stored: the form
+    reads it live) and its target; nothing for a ticket without clocks."""
+    if reading is None:
+        return False, 0.0, 0.0
+    hours = reading.hours if reading.state.stopped else 0.0
+    return reading.state.value, hours or 0.0, reading.target_hours or 0.0

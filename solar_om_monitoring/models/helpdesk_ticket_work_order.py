@@ -16,9 +16,9 @@ FOLLOW_UP_PLANS = {
 }
 
 
-class HelpdeskTicket(models.Model):
-    # one concern of helpdesk.ticket per file (see helpdesk_ticket.py)
-    _inherit = "helpdesk.ticket"  # pylint: disable=consider-merging-classes-inherited
+class SolarTicketWorkOrder(models.AbstractModel):
+    _name = "solar.ticket.work.order"
+    _description = "Solar Ticket: Work Orders"
 
     def _solar_local(self, moment):
         """A stored UTC time as the reading user sees it: their time zone,

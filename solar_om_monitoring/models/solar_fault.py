@@ -23,7 +23,8 @@ class SolarFault(models.Model):
 
     _name = "solar.fault"
     _description = "Solar Fault"
-    _inherit = ["mail.thread"]
+    # a vendor outage's incident: solar_fault_incident.py
+    _inherit = ["mail.thread", "solar.fault.incident"]
     _order = "state, first_seen desc, id desc"
     # no name of its own: found by its site's or account's name, or what was seen
     _rec_names_search = ["site_id", "account_id", "reason"]

@@ -14,9 +14,9 @@ from solar_om_engine.kinds import FaultKind
 ONE_OPEN_INCIDENT = SQL("(account_id, kind) WHERE state != 'closed' AND site_id IS NULL")
 
 
-class SolarFault(models.Model):
-    # one concern of solar.fault per file (see solar_fault.py)
-    _inherit = "solar.fault"  # pylint: disable=consider-merging-classes-inherited
+class SolarFaultIncident(models.AbstractModel):
+    _name = "solar.fault.incident"
+    _description = "Fault: Vendor Incidents"
 
     @api.model
     def _health_open_incidents(self, accounts):

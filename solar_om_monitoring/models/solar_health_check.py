@@ -40,6 +40,8 @@ NO_COORDINATES = "no coordinates: set the site's latitude and longitude so its d
 
 class SolarHealthCheck(models.AbstractModel):
     _name = "solar.health.check"
+    # the batches' writes and the liveness passes, each in its own file
+    _inherit = ["solar.health.check.batch", "solar.health.check.liveness"]
     _description = "Solar Health Check"
 
     @api.model

@@ -17,9 +17,9 @@ from solar_om_engine.faults import decide
 _logger = logging.getLogger(__name__)
 
 
-class SolarHealthCheck(models.AbstractModel):
-    # one concern of solar.health.check per file (see solar_health_check.py)
-    _inherit = "solar.health.check"  # pylint: disable=consider-merging-classes-inherited
+class SolarHealthCheckBatch(models.AbstractModel):
+    _name = "solar.health.check.batch"
+    _description = "Health Check: Batches"
 
     @api.model
     def _apply_committed(self, batch, evidence, run, liveness=False, attempts=1):

@@ -13,9 +13,9 @@ from solar_om_engine.classify import classify_fleet, classify_liveness
 from .health_run import Evidence
 
 
-class SolarHealthCheck(models.AbstractModel):
-    # one concern of solar.health.check per file (see solar_health_check.py)
-    _inherit = "solar.health.check"  # pylint: disable=consider-merging-classes-inherited
+class SolarHealthCheckLiveness(models.AbstractModel):
+    _name = "solar.health.check.liveness"
+    _description = "Health Check: Liveness"
 
     @api.model
     def _liveness_passes(self, accounts, run):

@@ -18,9 +18,10 @@ from odoo.tools import SQL
 from solar_om_engine import planner, quota
 from solar_om_engine.clients import CLIENTS
 
+from .solar_monitoring_account_discovery import MANAGERS
+
 _logger = logging.getLogger(__name__)
 
-MANAGERS = "solar_om.group_solar_om_manager"
 TIERS = [
     ("free", "SolarEdge: Free (2,000/month)"),
     ("watt", "Enphase: Watt (1,000/month)"),
@@ -46,7 +47,13 @@ class SolarMonitoringAccount(models.Model):
 
     _name = "solar.monitoring.account"
     _description = "Monitoring Account"
-    _inherit = ["mail.thread"]
+    # polling, blind accounts and discovery, each in its own file
+    _inherit = [
+        "mail.thread",
+        "solar.account.polling",
+        "solar.account.blind",
+        "solar.account.discovery",
+    ]
     _order = "vendor, name"
 
     name = fields.Char(required=True, tracking=True)
@@ -204,11 +211,6 @@ class SolarMonitoringAccount(models.Model):
                 **account._discovery_plan_args(counts[account.id]),
             )
         return plans
-
-    def _discovery_plan_args(self, sites):
-        """What the health plan keeps for the daily discovery (none here:
-        solar_monitoring_account_discovery.py says when an account lists)."""
-        return {}
 
     # ------------------------------------------------------------ engine glue
     def _tier(self):

@@ -12,9 +12,9 @@ from odoo import fields, models
 from solar_om_engine import planner
 
 
-class SolarMonitoringAccount(models.Model):
-    # one concern of solar.monitoring.account per file (see solar_monitoring_account.py)
-    _inherit = "solar.monitoring.account"  # pylint: disable=consider-merging-classes-inherited
+class SolarAccountBlind(models.AbstractModel):
+    _name = "solar.account.blind"
+    _description = "Monitoring Account: Blind Accounts"
 
     manager_id = fields.Many2one(
         "res.users",

@@ -27,7 +27,6 @@ from solar_om_engine.clients.discovery import discover, read_devices
 from solar_om_engine.onboarding import SystemState
 
 from .health_run import naive_utc, sql_values
-from .solar_monitoring_account import MANAGERS
 
 _logger = logging.getLogger(__name__)
 
@@ -78,9 +77,13 @@ def _system_values(system):
     }
 
 
-class SolarMonitoringAccount(models.Model):
-    # one concern of solar.monitoring.account per file (see solar_monitoring_account.py)
-    _inherit = "solar.monitoring.account"  # pylint: disable=consider-merging-classes-inherited
+# the group that holds an account's credentials and may list its systems
+MANAGERS = "solar_om.group_solar_om_manager"
+
+
+class SolarAccountDiscovery(models.AbstractModel):
+    _name = "solar.account.discovery"
+    _description = "Monitoring Account: Discovery"
 
     vendor_system_ids = fields.One2many("solar.vendor.system", "account_id")
     not_monitored_count = fields.Integer(
@@ -177,7 +180,7 @@ class SolarMonitoringAccount(models.Model):
         of the account's systems (its `sites`, or the pasted ids read one by
         one) and its share of device refreshes, when the account lists daily."""
         if not self.discovery_enabled:
-            return super()._discovery_plan_args(sites)
+            return {}
         listable = self._listable()
         return {
             "discovery_systems": sites if listable else len(self._pasted_ids()),

@@ -22,9 +22,9 @@ from .health_run import naive_utc
 _logger = logging.getLogger(__name__)
 
 
-class SolarMonitoringAccount(models.Model):
-    # one concern of solar.monitoring.account per file (see solar_monitoring_account.py)
-    _inherit = "solar.monitoring.account"  # pylint: disable=consider-merging-classes-inherited
+class SolarAccountPolling(models.AbstractModel):
+    _name = "solar.account.polling"
+    _description = "Monitoring Account: Polling"
 
     def _health_poll(self, rows, run):
         """Readings of the lit sites `rows` (dicts of the site's check

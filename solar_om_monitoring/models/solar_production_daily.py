@@ -20,6 +20,8 @@ class SolarProductionDaily(models.Model):
 
     _name = "solar.production.daily"
     _description = "Daily Production of a Solar Site"
+    # the day judge's verdict on the day: solar_production_daily_day.py
+    _inherit = ["solar.production.daily.verdict"]
     _order = "day desc, site_id"
 
     site_id = fields.Many2one("solar.site", required=True, index=True, ondelete="cascade")
@@ -61,6 +63,11 @@ class SolarProductionDaily(models.Model):
             day.below_expected = bool(day.expected_kwh) and day.ratio < floor
 
     _site_day_uniq = models.Constraint("unique(site_id, day)", "One record per site and day.")
+
+    @api.depends("site_id", "day")
+    def _compute_display_name(self):
+        for day in self:
+            day.display_name = f"{day.site_id.name or ''} · {day.day or ''}"
 
     @api.model
     def _health_upsert(self, batch, evidence, at):

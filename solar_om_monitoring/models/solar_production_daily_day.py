@@ -5,6 +5,7 @@
 the day's verdict with the figures behind it, written by the daily close
 (`solar.day.close`) in one statement per part of the fleet."""
 
+import base64
 import json
 
 from markupsafe import Markup
@@ -21,9 +22,9 @@ from .solar_site_health import HEALTH
 CHART_HEIGHT = 90
 
 
-class SolarProductionDaily(models.Model):
-    # one concern of solar.production.daily per file (see solar_production_daily.py)
-    _inherit = "solar.production.daily"  # pylint: disable=consider-merging-classes-inherited
+class SolarProductionDailyVerdict(models.AbstractModel):
+    _name = "solar.production.daily.verdict"
+    _description = "Daily Production: Day Verdicts"
 
     series_json = fields.Json(
         string="Day Series",
@@ -84,20 +85,19 @@ class SolarProductionDaily(models.Model):
         help="Per local hour: made and due (Wh), as the day judge compared them.",
     )
     day_problem = fields.Boolean(compute="_compute_day_display")
-    day_chart = fields.Html(
-        string="Made and Due by the Hour", compute="_compute_day_display", sanitize=False
+    day_chart = fields.Binary(
+        string="Made and Due by the Hour",
+        compute="_compute_day_display",
+        attachment=False,
+        help="Due as a grey bar, made over it, red where it made less than 80 % of due.",
     )
-
-    @api.depends("site_id", "day")
-    def _compute_display_name(self):
-        for day in self:
-            day.display_name = f"{day.site_id.name or ''} · {day.day or ''}"
 
     @api.depends("day_kind", "day_hourly")
     def _compute_day_display(self):
         for day in self:
             day.day_problem = day.day_kind in FAULT_KIND_VALUES
-            day.day_chart = _chart(day.day_hourly)
+            chart = _chart(day.day_hourly)
+            day.day_chart = base64.b64encode(chart.encode()) if chart else False
 
     @api.model
     def _day_write(self, rows, at):
@@ -171,8 +171,9 @@ class SolarProductionDaily(models.Model):
 
 
 def _chart(hourly):
-    """A small bar chart of a day's hours: due as a grey bar, made over it
-    (red where it made less than 80 % of due), the hours with energy due only."""
+    """A small bar chart of a day's hours, an SVG image (shown as an image,
+    never as HTML): due as a grey bar, made over it (red where it made less
+    than 80 % of due), the hours with energy due only."""
     if not hourly:
         return False
     made, due = hourly.get("made") or [], hourly.get("due") or []

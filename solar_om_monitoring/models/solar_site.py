@@ -1,11 +1,23 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The monitoring side of a site: its account, service location, team and
-links to its faults, tickets, production and work orders. Its health lives
-in solar_site_health.py, the health check's reads and writes in
-solar_site_polling.py, the homeowner's portal in solar_site_portal.py."""
+links to its faults, tickets, production and work orders, and every
+override of the site in this addon.
+
+Each larger concern is an abstract model in its own file, inherited here by
+name: its health (solar_site_health.py), the health check's reads and writes
+(solar_site_polling.py), what the fleet views show (solar_site_shown.py),
+its judged days (solar_site_day.py), the homeowner's portal
+(solar_site_portal.py), its calibration (solar_site_calibration.py),
+onboarding (solar_site_onboarding.py) and devices (solar_site_devices.py).
+They add fields and methods of their own; none overrides another's."""
 
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+from solar_om_engine.kinds import UNRANKED, URGENCY
+
+from .solar_site_onboarding import IMPORT_TEMPLATE
 
 LOCATION_FIELDS = {
     "name",
@@ -24,7 +36,18 @@ LOCATION_FIELDS = {
 
 
 class SolarSite(models.Model):
-    _inherit = "solar.site"
+    _name = "solar.site"
+    _inherit = [
+        "solar.site",
+        "solar.site.health",
+        "solar.site.polling",
+        "solar.site.shown",
+        "solar.site.days",
+        "solar.site.portal",
+        "solar.site.calibration",
+        "solar.site.onboarding",
+        "solar.site.devices",
+    ]
 
     account_id = fields.Many2one(
         "solar.monitoring.account",
@@ -178,3 +201,43 @@ class SolarSite(models.Model):
         if LOCATION_FIELDS & set(vals) and not self.env.context.get("solar_no_sync"):
             self.filtered("fsm_location_id")._sync_fsm_location()
         return result
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        # the urgency is a CASE over the stored health: sortable and
+        # groupable in SQL, so "problems first" costs no query per site
+        if field_expr == "health_rank":
+            health = super()._field_to_sql(alias, "health_state", query)
+            cases = SQL(" ").join(
+                SQL("WHEN %s THEN %s", state, rank) for state, rank in URGENCY.items()
+            )
+            return SQL("(CASE %s %s ELSE %s END)", health, cases, UNRANKED)
+        return super()._field_to_sql(alias, field_expr, query)
+
+    # ------------------------------------------------------------ spreadsheet import
+    @api.model
+    def get_import_templates(self):
+        return [{"label": self.env._("Import Template for Sites"), "template": IMPORT_TEMPLATE}]
+
+    @api.model
+    def load(self, fields, data):  # pylint: disable=redefined-outer-name
+        """Odoo's import, one site (its rows: a site and its arrays) at a
+        time: a bad row is refused with its row and column named, the other
+        sites are imported all the same."""
+        if not self.env.context.get("import_file") or len(data) < 2:
+            return super().load(fields, data)
+        starts = self._import_record_starts(fields, data)
+        ids, messages, names = [], [], []
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else len(data)
+            result = super().load(fields, data[start:end])
+            for message in result.get("messages", []):
+                message = dict(message)
+                rows = dict(message.get("rows") or {})
+                if rows:
+                    message["rows"] = {k: v + start for k, v in rows.items()}
+                if "record" in message:
+                    message["record"] = message["record"] + start
+                messages.append(message)
+            ids += result.get("ids") or []
+            names += result.get("name") or []
+        return {"ids": ids or False, "messages": messages, "nextrow": 0}

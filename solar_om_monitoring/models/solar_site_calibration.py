@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 from odoo import fields, models
 
 
-class SolarSite(models.Model):
-    # one concern of solar.site per file (see solar_site.py)
-    _inherit = "solar.site"  # pylint: disable=consider-merging-classes-inherited
+class SolarSiteCalibration(models.AbstractModel):
+    _name = "solar.site.calibration"
+    _description = "Solar Site: Calibration"
 
     history_ratio = fields.Float(
         string="Usual Share of the Roof's Model",

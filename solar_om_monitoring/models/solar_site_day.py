@@ -14,9 +14,9 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 
-class SolarSite(models.Model):
-    # one concern of solar.site per file (see solar_site.py)
-    _inherit = "solar.site"  # pylint: disable=consider-merging-classes-inherited
+class SolarSiteDays(models.AbstractModel):
+    _name = "solar.site.days"
+    _description = "Solar Site: Judged Days"
 
     day_history = fields.Json(
         string="Day Judge History",

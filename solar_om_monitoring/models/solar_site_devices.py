@@ -44,9 +44,9 @@ ADOPTED = {
 }
 
 
-class SolarSite(models.Model):
-    # one concern of solar.site per file (see solar_site.py)
-    _inherit = "solar.site"  # pylint: disable=consider-merging-classes-inherited
+class SolarSiteDevices(models.AbstractModel):
+    _name = "solar.site.devices"
+    _description = "Solar Site: Devices"
 
     solar_device_day = fields.Date(
         string="Devices' Day",

@@ -6,7 +6,6 @@ urgency (the engine's order: problems first) and its colour, sortable in SQL."""
 from datetime import datetime, timezone
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 from solar_om_engine import planner
 from solar_om_engine.geo import has_coordinates, zone
@@ -33,9 +32,9 @@ HEALTH_COLOR = {
 }
 
 
-class SolarSite(models.Model):
-    # one concern of solar.site per file (see solar_site.py)
-    _inherit = "solar.site"  # pylint: disable=consider-merging-classes-inherited
+class SolarSiteHealth(models.AbstractModel):
+    _name = "solar.site.health"
+    _description = "Solar Site: Health"
 
     # written in bulk by the health check
     health_state = fields.Selection(HEALTH, default="unknown", readonly=True, index=True)
@@ -171,14 +170,3 @@ class SolarSite(models.Model):
         else:
             return NotImplemented
         return [("health_state", "in" if wanted else "not in", sorted(PROBLEM_STATES))]
-
-    def _field_to_sql(self, alias, field_expr, query=None):
-        # the urgency is a CASE over the stored health: sortable and
-        # groupable in SQL, so "problems first" costs no query per site
-        if field_expr == "health_rank":
-            health = super()._field_to_sql(alias, "health_state", query)
-            cases = SQL(" ").join(
-                SQL("WHEN %s THEN %s", state, rank) for state, rank in URGENCY.items()
-            )
-            return SQL("(CASE %s %s ELSE %s END)", health, cases, UNRANKED)
-        return super()._field_to_sql(alias, field_expr, query)

@@ -15,9 +15,9 @@ from solar_om_engine.geo import has_coordinates
 IMPORT_TEMPLATE = "/solar_om_monitoring/static/import/solar_site_import_template.csv"
 
 
-class SolarSite(models.Model):
-    # one concern of solar.site per file (see solar_site.py)
-    _inherit = "solar.site"  # pylint: disable=consider-merging-classes-inherited
+class SolarSiteOnboarding(models.AbstractModel):
+    _name = "solar.site.onboarding"
+    _description = "Solar Site: Onboarding"
 
     monitoring_stopped = fields.Boolean(
         string="Deactivated by Vendor",
@@ -78,34 +78,6 @@ class SolarSite(models.Model):
         return True
 
     # ------------------------------------------------------------ spreadsheet import
-    @api.model
-    def get_import_templates(self):
-        return [{"label": self.env._("Import Template for Sites"), "template": IMPORT_TEMPLATE}]
-
-    @api.model
-    def load(self, fields, data):  # pylint: disable=redefined-outer-name
-        """Odoo's import, one site (its rows: a site and its arrays) at a
-        time: a bad row is refused with its row and column named, the other
-        sites are imported all the same."""
-        if not self.env.context.get("import_file") or len(data) < 2:
-            return super().load(fields, data)
-        starts = self._import_record_starts(fields, data)
-        ids, messages, names = [], [], []
-        for index, start in enumerate(starts):
-            end = starts[index + 1] if index + 1 < len(starts) else len(data)
-            result = super().load(fields, data[start:end])
-            for message in result.get("messages", []):
-                message = dict(message)
-                rows = dict(message.get("rows") or {})
-                if rows:
-                    message["rows"] = {k: v + start for k, v in rows.items()}
-                if "record" in message:
-                    message["record"] = message["record"] + start
-                messages.append(message)
-            ids += result.get("ids") or []
-            names += result.get("name") or []
-        return {"ids": ids or False, "messages": messages, "nextrow": 0}
-
     @api.model
     def _import_record_starts(self, fields, data):
         """Where each site starts: a row whose site columns (not an array's

@@ -48,9 +48,9 @@ RESULT_FIELDS = [
 ]
 
 
-class SolarSite(models.Model):
-    # one concern of solar.site per file (see solar_site.py)
-    _inherit = "solar.site"  # pylint: disable=consider-merging-classes-inherited
+class SolarSitePolling(models.AbstractModel):
+    _name = "solar.site.polling"
+    _description = "Solar Site: Polling"
 
     @api.model
     def _health_claim_due(self, accounts, at, force, commit, limit=None):

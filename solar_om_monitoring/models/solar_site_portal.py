@@ -8,9 +8,9 @@ from markupsafe import Markup
 from odoo import models
 
 
-class SolarSite(models.Model):
-    # one concern of solar.site per file (see solar_site.py)
-    _inherit = "solar.site"  # pylint: disable=consider-merging-classes-inherited
+class SolarSitePortal(models.AbstractModel):
+    _name = "solar.site.portal"
+    _description = "Solar Site: Customer Portal"
 
     def _portal_health(self):
         """The site's health for its owner: (tone, plain words)."""

@@ -22,9 +22,9 @@ from .solar_fault import FAULT_KINDS
 REASON_MAX = 500
 
 
-class SolarSite(models.Model):
-    # one concern of solar.site per file (see solar_site.py)
-    _inherit = "solar.site"  # pylint: disable=consider-merging-classes-inherited
+class SolarSiteShown(models.AbstractModel):
+    _name = "solar.site.shown"
+    _description = "Solar Site: What the Fleet Shows"
 
     def _health_show_open_faults(self):
         """Where a site of `self` has an open fault more urgent than its

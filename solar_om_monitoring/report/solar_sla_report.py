@@ -6,6 +6,7 @@ from odoo.tools import SQL
 from solar_om_engine.sla import CLOCKS
 
 from ..models.helpdesk_sla import SLA_CLOCKS
+from ..models.helpdesk_ticket_sla_clock import CLOCK_COLUMNS
 from ..models.solar_fault import FAULT_KINDS
 
 
@@ -30,11 +31,7 @@ class SolarSlaReport(models.Model):
             "create_date",
             "solar_contract_level_id",
             "solar_fault_kind",
-            *(
-                f"solar_sla_{clock.value}_{part}"
-                for clock in CLOCKS
-                for part in ("state", "hours", "target")
-            ),
+            *(fname for columns in CLOCK_COLUMNS.values() for fname in columns),
         ],
     }
 
@@ -74,9 +71,9 @@ class SolarSlaReport(models.Model):
                 "(%s, %s, %s, %s, %s)",
                 idx,
                 clock.value,
-                SQL.identifier("t", f"solar_sla_{clock.value}_hours"),
-                SQL.identifier("t", f"solar_sla_{clock.value}_target"),
-                SQL.identifier("t", f"solar_sla_{clock.value}_state"),
+                SQL.identifier("t", CLOCK_COLUMNS[clock.value][1]),
+                SQL.identifier("t", CLOCK_COLUMNS[clock.value][2]),
+                SQL.identifier("t", CLOCK_COLUMNS[clock.value][0]),
             )
             for idx, clock in enumerate(CLOCKS)
         )

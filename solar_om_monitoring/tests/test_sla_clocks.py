@@ -1,9 +1,9 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import re
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import NOON, STEP, MonitoringCommon
@@ -40,10 +40,30 @@ class TestSlaClocks(MonitoringCommon):
         ticket.modified(["create_date"])
 
     def _clocks(self, ticket, user):
-        """{clock: (state, text of the row)} as `user` reads the ticket form."""
-        html = str(ticket.with_user(user).solar_sla_clocks)
-        rows = re.findall(r'data-clock="(\w+)" data-state="(\w+)">(.*?)</tr>', html)
-        return {clock: (state, re.sub(r"<[^>]+>", " ", row)) for clock, state, row in rows}
+        """{clock: (state, text of its line)} as `user` reads the ticket
+        form's list of clocks: name, took, target, time left, status."""
+        lines = ticket.with_user(user).solar_sla_line_ids
+        labels = {
+            name: dict(lines._fields[name]._description_selection(lines.env))
+            for name in ("clock", "state")
+        }
+        return {
+            line.clock: (
+                line.state,
+                " ".join(
+                    text
+                    for text in (
+                        labels["clock"][line.clock],
+                        line.took,
+                        line.target,
+                        line.time_left,
+                        labels["state"][line.state],
+                    )
+                    if text
+                ),
+            )
+            for line in lines
+        }
 
     def test_the_clocks_follow_a_fault_from_detection_to_verified_fix(self):
         ticket = self.faulty_ticket()
@@ -87,15 +107,31 @@ class TestSlaClocks(MonitoringCommon):
         )
         self.assertFalse(ticket.solar_sla_breached)
 
-    def test_the_form_shows_times_in_the_users_zone_to_the_minute(self):
+    def test_each_clock_says_when_it_started_and_when_it_is_due(self):
         ticket = self.faulty_ticket()
-        self.agent.tz = "America/New_York"
-        self._opened_at(ticket, ticket.solar_fault_ids.first_seen + 90 * timedelta(minutes=1))
-        detect = self._clocks(ticket, self.agent)["detect"][1]
-        start = ticket.solar_fault_ids.first_seen - 4 * HOUR  # EDT in June
-        self.assertIn(start.strftime("%Y-%m-%d %H:%M EDT"), detect)
-        self.assertIn("1 h 30 min", detect)
-        self.assertNotRegex(detect, r"\d{2}:\d{2}:\d{2}", "no seconds, no microseconds")
+        first_seen = ticket.solar_fault_ids.first_seen
+        self._opened_at(ticket, first_seen + 90 * timedelta(minutes=1))
+        lines = ticket.with_user(self.agent).solar_sla_line_ids
+        self.assertEqual(lines.mapped("clock"), ["detect", "dispatch", "fix", "verify"])
+        detect, dispatch = lines[0], lines[1]
+        self.assertEqual((detect.started, detect.stopped), (first_seen, ticket.create_date))
+        self.assertEqual(detect.due, first_seen + 8 * HOUR, "Premium: detect within 8 hours")
+        self.assertEqual(detect.took, "1 h 30 min")
+        self.assertFalse(detect.time_left, "a stopped clock has no time left")
+        # dispatching, long overdue: the line says since when
+        self.assertEqual(dispatch.state, "overdue")
+        self.assertEqual(dispatch.due, ticket.create_date + 24 * HOUR)
+        self.assertRegex(dispatch.time_left, r"^\d+ d \d+ h overdue$")
+        # the lines are searchable on their own: the clocks overdue now
+        Lines = self.env["solar.ticket.sla.line"].with_user(self.agent)
+        self.assertIn(dispatch, Lines.search([("state", "=", "overdue")]))
+        self.assertNotIn(detect, Lines.search([("state", "=", "overdue")]))
+        # who cannot read the ticket (a technician without an order there)
+        # does not read its clocks either
+        foreign = self.env["solar.ticket.sla.line"].with_user(self.technician)
+        self.assertFalse(foreign.search([("ticket_id", "=", ticket.id)]))
+        with self.assertRaises(AccessError):
+            foreign.browse(lines.ids).read(["state"])
 
     def test_a_clock_running_past_its_target_is_found_by_sla_breached(self):
         ticket = self.faulty_ticket()

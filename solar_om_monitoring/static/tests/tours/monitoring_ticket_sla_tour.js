@@ -15,17 +15,17 @@ registry.category("web_tour.tours").add("solar_om_monitoring_ticket_sla", {
         {
             content: "detected two hours after the fault began, within Premium's 8 hours",
             trigger:
-                ".o_solar_sla_clock[data-clock=detect][data-state=met]:contains('Time to Detect'):contains('2 h 00 min'):contains('8 h 00 min'):contains('Met')",
+                ".o_solar_sla_clocks tr.o_data_row:contains('Time to Detect'):contains('2 h 00 min'):contains('8 h 00 min'):contains('Met')",
         },
         {
             content: "waiting a day and a half for a technician: past Premium's day",
             trigger:
-                ".o_solar_sla_clock[data-clock=dispatch][data-state=overdue]:contains('Overdue'):contains('1 d 12 h')",
+                ".o_solar_sla_clocks tr.o_data_row:contains('Time to Dispatch'):contains('1 d 12 h'):contains('12 h 00 min overdue'):contains('Overdue')",
         },
         {
             content: "fixing and verifying have not started",
             trigger:
-                ".o_solar_sla_clock[data-clock=fix][data-state=pending]:contains('Not Started')",
+                ".o_solar_sla_clocks tr.o_data_row:contains('Time to Fix'):contains('Not Started')",
         },
         {
             content: "the agent sends a technician",
