@@ -175,17 +175,56 @@ class SolarSite(models.Model):
     def _sync_fsm_location(self):
         """Each site has its field-service location (OCA `fsm.location`),
         created here and kept in step with the site's customer and address.
-        It is created without `partner_id`: fieldservice would otherwise
-        rename the customer's own contact after the site."""
+        Its contact is a new child of the customer's, never the customer's
+        own contact (which fieldservice would rename after the site)."""
         missing = self.filtered(lambda s: not s.fsm_location_id)
         Location = self.env["fsm.location"].sudo()
-        # the default stage once, not once per location
-        stage = Location._default_stage_id() if missing else False
-        locations = Location.create(
-            [dict(site._fsm_location_values(), stage_id=stage.id) for site in missing]
-        )
-        for site, location in zip(missing, locations, strict=True):
-            site.fsm_location_id = location
+        if missing:
+            # the locations' contacts made first, in one batch, as children
+            # of the customer (fieldservice would otherwise re-parent each
+            # new location's contact one by one, several queries a site)
+            values = [site._fsm_location_values() for site in missing]
+            own = {name for name in values[0] if not Location._fields[name].inherited}
+            # (`creating_fsm_location`: fieldservice makes no location of its
+            # own for such a contact; the batch below does)
+            contacts = (
+                self.env["res.partner"]
+                .sudo()
+                .with_context(creating_fsm_location=True)
+                .create(
+                    [
+                        {
+                            **{k: v for k, v in vals.items() if k not in own},
+                            "parent_id": vals["owner_id"] or False,
+                            "type": "fsm_location",
+                            "fsm_location": True,
+                        }
+                        for vals in values
+                    ]
+                )
+            )
+            # the default stage once, not once per location
+            stage = Location._default_stage_id()
+            # no "created" note or stage tracking per location: the site's
+            # own chatter tells its story
+            locations = Location.with_context(tracking_disable=True).create(
+                [
+                    {**{k: v for k, v in vals.items() if k in own}, "partner_id": contact.id}
+                    | {"stage_id": stage.id}
+                    for vals, contact in zip(values, contacts, strict=True)
+                ]
+            )
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE solar_site s SET fsm_location_id = v.location"
+                    " FROM (VALUES %s) AS v(site, location) WHERE s.id = v.site",
+                    SQL(", ").join(
+                        SQL("(%s, %s)", site.id, location.id)
+                        for site, location in zip(missing, locations, strict=True)
+                    ),
+                )
+            )
+            missing.invalidate_recordset(["fsm_location_id"])
         for site in self - missing:
             site.fsm_location_id.sudo().write(site._fsm_location_values())
 

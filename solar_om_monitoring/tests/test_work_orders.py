@@ -35,6 +35,10 @@ class TestWorkOrders(MonitoringCommon):
         self.assertEqual(location.owner_id, self.customer)
         self.assertEqual(location.name, "Munich 0")
         self.assertEqual(self.customer.name, "Maria Sonnenschein")
+        # one location, its contact a child of the customer's, nothing else
+        self.assertEqual(location.partner_id.parent_id, self.customer)
+        self.assertEqual(location.partner_id.fsm_location_ids, location)
+        self.assertEqual(self.env["fsm.location"].search_count([("name", "=", "Munich 0")]), 1)
         self.site.write({"street": "Sonnenstraße 1", "city": "München"})
         self.assertEqual(location.street, "Sonnenstraße 1")
         self.assertEqual(location.city, "München")
