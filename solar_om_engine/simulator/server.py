@@ -851,13 +851,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Reply(200, {"data": _ap_system(site, light), "code": 0})
         m = re.fullmatch(r"/systems/([^/]+)/devices/ecu/energy/([^/]+)", sub)
         if m:
-            site = fleet.sites.get(m.group(1))
-            if site is None or site.account != account.key:
-                raise _Reply(200, {"code": 1001, "data": None})
-            eids = [e.rsplit("-", 1)[-1] for e in _ap_ecus(site)]
-            if m.group(2) not in eids:
-                # a main ECU id where the virtual one is needed, or a stranger
-                raise _Reply(200, {"code": 4000, "data": None})
+            site, eids = _ap_site_ecus(fleet, account, m)
             if self.query.get("energy_level") != "minutely":
                 raise _Reply(200, {"code": 4000, "data": None})
             raise _Reply(
@@ -869,12 +863,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         m = re.fullmatch(r"/systems/([^/]+)/devices/inverter/batch/energy/([^/]+)", sub)
         if m:
-            site = fleet.sites.get(m.group(1))
-            if site is None or site.account != account.key:
-                raise _Reply(200, {"code": 1001, "data": None})
-            eids = [e.rsplit("-", 1)[-1] for e in _ap_ecus(site)]
-            if m.group(2) not in eids:
-                raise _Reply(200, {"code": 4000, "data": None})
+            site, eids = _ap_site_ecus(fleet, account, m)
             raise _Reply(200, self._ap_batch_energy(site, eids.index(m.group(2)), len(eids)))
         raise _Reply(200, {"code": 4001, "data": None})
 
@@ -1009,6 +998,19 @@ def _ap_ecus(site: SimSite) -> list[str]:
     if site.shared:  # a shared sub-user's view: main ECU, '-', virtual ECU
         return [f"{eid}-99{eid[-10:]}" for eid in ids]
     return ids
+
+
+def _ap_site_ecus(fleet, account, match):
+    """(site, its ECU ids) of an APsystems path `/systems/{sid}/.../{eid}`:
+    code 1001 for a site not of the account, 4000 for an ECU id not of the
+    site (a main ECU id where the virtual one is needed, or a stranger)."""
+    site = fleet.sites.get(match.group(1))
+    if site is None or site.account != account.key:
+        raise _Reply(200, {"code": 1001, "data": None})
+    eids = [e.rsplit("-", 1)[-1] for e in _ap_ecus(site)]
+    if match.group(2) not in eids:
+        raise _Reply(200, {"code": 4000, "data": None})
+    return site, eids
 
 
 # ------------------------------------------------------------------ onboarding
