@@ -192,7 +192,9 @@ class FsmOrder(models.Model):
         )
 
     def _solar_check_sign_off(self):
-        for order in self:
+        # a solar site's work order only: the installer's other field
+        # service keeps fieldservice's own completion
+        for order in self.filtered("solar_site_id"):
             missing = jobs.sign_off_missing(html2plaintext(order.resolution or ""))
             if "resolution" in missing:
                 raise UserError(
@@ -204,8 +206,8 @@ class FsmOrder(models.Model):
                 )
 
     def action_complete(self):
-        """A sign-off needs the resolution and records when it was made
-        (Actual End, unless the crew entered it).
+        """A sign-off on a solar site needs the resolution and records when
+        it was made (Actual End, unless the crew entered it).
 
         A solar ticket is not closed by a sign-off: when its last order is
         done it waits in *Verifying* until the monitoring sees the site

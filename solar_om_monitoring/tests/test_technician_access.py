@@ -206,6 +206,13 @@ class TestTechnicianAccess(BaseCommon):
         self.order.with_user(self.agent).person_id = self.other_worker
         self.assertEqual(self.order.person_id, self.other_worker)
 
+    def test_an_order_on_no_solar_site_completes_as_fieldservice_says(self):
+        # the installer's other field service (a heat pump, say) keeps
+        # fieldservice's own completion: no resolution asked for
+        other = self.env["fsm.order"].create({"location_id": self.site.fsm_location_id.id})
+        other.action_complete()
+        self.assertTrue(other.is_closed)
+
     def test_completing_needs_the_resolution_and_records_the_date(self):
         order = self.order.with_user(self.technician)
         for empty in (False, "<p><br></p>", "<p>   </p>"):
