@@ -76,13 +76,22 @@ class TestSpanish(TransactionCase):
 
     def test_a_spanish_technician_is_told_in_spanish_what_his_order_needs(self):
         customer = self.env["res.partner"].create({"name": "Cliente"})
-        location = self.env["fsm.location"].create(
-            {"name": "Tejado", "owner_id": customer.id, "partner_id": customer.id}
+        # the customer's solar site, with its service location
+        site = self.env["solar.site"].create(
+            {
+                "name": "Tejado",
+                "partner_id": customer.id,
+                "capacity_dc_kwp": 6.0,
+                "latitude": 40.4,
+                "longitude": -3.7,
+                "tz": "Europe/Madrid",
+            }
         )
         person = self.env["fsm.person"].create({"partner_id": self.technician_es.partner_id.id})
         order = self.env["fsm.order"].create(
             {
-                "location_id": location.id,
+                "location_id": site.fsm_location_id.id,
+                "solar_site_id": site.id,
                 "person_id": person.id,
                 "template_id": self.env.ref("solar_om_cases.fsm_template_solar_audit").id,
             }
