@@ -353,15 +353,7 @@ class APsystemsClient(BaseClient):
         systems, page = [], 1
         while True:
             data = self._post("/systems", {"page": page, "size": self.LIST_PAGE_SIZE})
-            items = data.get("systems") if isinstance(data, dict) else None
-            try:
-                total = int(data["total"])
-            except (KeyError, TypeError, ValueError) as err:
-                raise self._fail(
-                    PayloadError, f"/systems: expected total and systems, got {describe(data)}"
-                ) from err
-            if not isinstance(items, list):
-                raise self._fail(PayloadError, "/systems: systems is not a list")
+            items, total = self._systems_page(data)
             systems.extend(items)
             if not items or len(systems) >= total:
                 return systems, len(systems) >= total

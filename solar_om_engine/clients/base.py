@@ -204,6 +204,20 @@ class BaseClient:
     def _secrets(self) -> tuple[str, ...]:
         return ()
 
+    def _systems_page(self, data) -> tuple[list, int]:
+        """One page of a `/systems` listing (Enphase v4 and APsystems share
+        its shape): its systems and the total the vendor counts."""
+        items = data.get("systems") if isinstance(data, dict) else None
+        try:
+            total = int(data["total"])
+        except (KeyError, TypeError, ValueError) as err:
+            raise self._fail(
+                PayloadError, f"/systems: expected total and systems, got {describe(data)}"
+            ) from err
+        if not isinstance(items, list):
+            raise self._fail(PayloadError, "/systems: systems is not a list")
+        return items, total
+
     def _fail(self, cls, message: str):
         return cls(redact(f"{self.vendor}: {message}", self._secrets()))
 

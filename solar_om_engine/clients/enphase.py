@@ -159,15 +159,7 @@ class EnphaseClient(BaseClient):
         systems, seen, page = [], set(), 1
         while True:
             data = self._get("/systems", {"page": page, "size": 100})
-            items = data.get("systems") if isinstance(data, dict) else None
-            try:
-                total = int(data["total"])
-            except (KeyError, TypeError, ValueError) as err:
-                raise self._fail(
-                    PayloadError, f"/systems: expected total and systems, got {describe(data)}"
-                ) from err
-            if not isinstance(items, list):
-                raise self._fail(PayloadError, "/systems: systems is not a list")
+            items, total = self._systems_page(data)
             ids = {str(s.get("system_id")) for s in items if isinstance(s, dict)}
             if not ids - seen:  # an empty or repeated page: nothing more to come
                 return systems
