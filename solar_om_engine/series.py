@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from .geo import GeoError, check_coordinates, check_timezone
+from .geo import GeoError, check_coordinates, check_timezone, zone
 from .readings import (
     CONNECTIONS,
     SMALL_NEGATIVE,
@@ -187,6 +187,8 @@ def parse_series(spec: SiteSpec, day: date, data: Any, device_energy: Any = None
         raise fail("power_w", f"must be a list, got {type(values).__name__}")
     expected = MINUTES_PER_DAY // step
     if len(values) != expected:
+        values = _on_wall_clock(spec.timezone, day, step, values)
+    if len(values) != expected:
         raise fail(
             "power_w",
             f"must hold {expected} values (local midnight to midnight every {step} min), "
@@ -213,6 +215,32 @@ def parse_series(spec: SiteSpec, day: date, data: Any, device_energy: Any = None
         power.append(value)
     notes = (f"{standby} negative values read as 0 W (standby draw)",) if standby else ()
     return DaySeries(site, day, step, tuple(power), _device_energy(spec, day, device_energy), notes)
+
+
+def _on_wall_clock(tz: str, day: date, step: int, values: list) -> list:
+    """A day when the clocks change has 23 or 25 hours: a series that holds
+    its real steps (92 or 100 quarter hours) is put on the wall clock the
+    judge reads, the skipped hour as no data, the repeated one averaged.
+    Any other length is returned as it was (the caller names it)."""
+    local = zone(tz)
+    start = datetime.combine(day, time(0), tzinfo=local).astimezone(timezone.utc)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=local).astimezone(timezone.utc)
+    real = int((end - start).total_seconds()) // (step * 60)
+    if real == MINUTES_PER_DAY // step or len(values) != real:
+        return values
+    slots: list[list] = [[] for _ in range(MINUTES_PER_DAY // step)]
+    for index, value in enumerate(values):
+        wall = (start + timedelta(minutes=step * index)).astimezone(local)
+        minute = wall.hour * 60 + wall.minute
+        slots[minute // step].append(value)
+    out: list = []
+    for got in slots:
+        known = [v for v in got if v is not None]
+        if len(got) > 1 and known and all(isinstance(v, int | float) for v in known):
+            out.append(sum(known) / len(known))
+        else:
+            out.append(got[0] if got else None)
+    return out
 
 
 def _device_energy(spec: SiteSpec, day: date, data: Any) -> tuple[float | None, ...] | None:

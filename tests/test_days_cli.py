@@ -139,3 +139,32 @@ def test_not_json_is_one_clear_error(tmp_path):
         timeout=60,
     )
     assert out.returncode == 2 and "is not JSON" in out.stderr
+
+
+def test_a_day_when_the_clocks_change_may_hold_its_real_steps(tmp_path):
+    """Denver's 2025-03-09 has 23 hours and 2025-11-02 has 25: a series of
+    its real 92 or 100 quarter hours is judged like the wall-clock 96."""
+    days = ("2025-03-08", "2025-03-09", "2025-11-01", "2025-11-02")
+    wall = fleet(days)
+    for s in wall["sites"]:
+        s.update(timezone="America/Denver", latitude=39.74, longitude=-104.99)
+    real = copy.deepcopy(wall)
+    spring, autumn = real["days"][1]["series"], real["days"][3]["series"]
+    for name in spring:
+        # 02:00-03:00 does not exist on the 9th of March; 01:00-02:00 comes twice in November
+        spring[name]["power_w"] = spring[name]["power_w"][:8] + spring[name]["power_w"][12:]
+        values = autumn[name]["power_w"]
+        autumn[name]["power_w"] = values[:8] + values[4:8] + values[8:]
+    assert len(spring["S0"]["power_w"]) == 92 and len(autumn["S0"]["power_w"]) == 100
+    got_wall, out = lines(run(tmp_path, wall)), run(tmp_path, real)
+    assert out.returncode == 0, out.stderr
+    got_real = lines(out)
+    assert all("bad input" not in x["reason"] for x in got_real)
+    assert [(x["site"], x["date"], x["kind"]) for x in got_real] == [
+        (x["site"], x["date"], x["kind"]) for x in got_wall
+    ]
+    # any other length is still refused, naming the site and the day
+    real["days"][1]["series"]["S0"]["power_w"].pop()
+    out = run(tmp_path, real)
+    assert out.returncode == 2
+    assert "site 'S0' on 2025-03-09: field 'power_w' must hold 96 values" in out.stderr
