@@ -517,21 +517,32 @@ class Normal(DayRule):
     nothing told what was due (no neighbours and a cloudy day, a storm-dark
     sky, a roof not known yet), the day is still `ok` (it reported, and no
     rule found a fault), and the reason says that production was not
-    compared."""
+    compared. A day below `recovered_from` of what was due (or one spread
+    of its level below it, if that is lower: a day that unsure says
+    little) is not short enough to open a fault, nor enough to close one:
+    an open Underperformance or String/MLPE fault stays open through it."""
 
     gives: ClassVar[str] = HealthState.OK
+    recovered_from: float = 0.85
+
+    def recovery(self, level: Level) -> float:
+        """The least share of what was due that counts as a recovery."""
+        return min(self.recovered_from, 1.0 - level.spread)
 
     def __call__(self, facts):
         compared = COMPARISON(facts)
         kwh = facts.made_total_wh / 1000
         if compared is not None:
+            short = compared.ratio < self.recovery(compared.level)
+            how = "a little less than due" if short else "normally"
             return _verdict(
                 facts,
                 HealthState.OK,
-                f"producing normally: {kwh:.1f} kWh, {compared.ratio:.0%} of what was due "
+                f"producing {how}: {kwh:.1f} kWh, {compared.ratio:.0%} of what was due "
                 f"({compared.due / 1000:.1f} kWh at its usual level of "
                 f"{compared.level.describe()})",
                 **compared.evidence(),
+                not_recovered=True if short else None,
             )
         if facts.peers:
             why = "too little was due under today's dark sky to compare"

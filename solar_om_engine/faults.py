@@ -68,10 +68,13 @@ def _clears(fault_kind: str, verdict: Verdict) -> bool:
     """Whether this verdict is a normal report as far as the fault is concerned.
 
     Only `ok` clears a production fault, and for the energy-ratio faults
-    only an `ok` that compared energy. A comms loss is over as soon as the
-    site is heard from again, whatever else it says."""
+    only an `ok` that compared energy and made enough for a recovery (a
+    day judge's `not_recovered` day is still short of it). A comms loss is
+    over as soon as the site is heard from again, whatever else it says."""
     if verdict.kind == "ok":
-        return fault_kind not in RATIO_FAULTS or "ratio" in verdict.evidence
+        if fault_kind not in RATIO_FAULTS:
+            return True
+        return "ratio" in verdict.evidence and not verdict.evidence.get("not_recovered")
     return fault_kind == "comms_loss" and verdict.kind not in NO_EVIDENCE | {"comms_loss"}
 
 
@@ -89,6 +92,25 @@ def _join_open_ticket(actions: FaultActions, verdict: Verdict, faults: list[Open
         current = min(current, severity(actions.escalate[ticket]))
     if severity(verdict.kind) < current:
         actions.escalate[ticket] = verdict.kind
+
+
+def _recover(
+    actions: FaultActions, verdict: Verdict, faults: list[OpenFault], recovery_checks: int
+) -> None:
+    """The site's other open faults after this verdict: one more normal
+    report each (closed at `recovery_checks`), or, on a day still short of
+    a recovery, still present."""
+    for fault in faults:
+        if fault.kind == verdict.kind:
+            continue
+        if _clears(fault.kind, verdict):
+            streak = fault.ok_streak + 1
+            if streak >= recovery_checks:
+                actions.to_close.append(fault.id)
+            else:
+                actions.recovering[fault.id] = streak
+        elif fault.kind in RATIO_FAULTS and verdict.evidence.get("not_recovered"):
+            actions.still_present.append(fault.id)
 
 
 def decide(
@@ -122,13 +144,7 @@ def decide(
             else:
                 actions.to_open.append(verdict)
                 _join_open_ticket(actions, verdict, faults)
-        for fault in faults:
-            if fault.kind != verdict.kind and _clears(fault.kind, verdict):
-                streak = fault.ok_streak + 1
-                if streak >= recovery_checks:
-                    actions.to_close.append(fault.id)
-                else:
-                    actions.recovering[fault.id] = streak
+        _recover(actions, verdict, faults, recovery_checks)
 
     outage_accounts = {fv.account for fv in fleet_verdicts if fv.kind == "vendor_outage"}
     incidents = {f.account: f for f in by_site.get(None, []) if f.kind == "vendor_outage"}

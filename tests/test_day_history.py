@@ -155,6 +155,26 @@ def test_an_underperformance_closes_after_two_normal_days_compared_with_what_was
     assert [line.ticket_open for line in lines] == [True, True, False]
 
 
+def shade_until(hour, factor):
+    """A site's own shadow (a local cloud, a passing obstruction) over
+    the morning: `factor` of what was due until `hour`, then all of it."""
+    return lambda h: factor if h < hour else 1.0
+
+
+@pytest.mark.parametrize("morning, still_open", [(0.3, True), (0.8, False)])
+def test_a_day_short_of_a_recovery_keeps_the_ticket_open(morning, still_open):
+    """A day whose afternoon made what was due but whose morning did not is
+    not a shortfall (its better hours were fine), and it is not a
+    recovery either: the ticket of an open shortfall stays open through it.
+    A lighter morning is a normal day and counts towards the closing."""
+    replay, specs = fleet()
+    lines = live(replay, specs, [1.0] * 4 + [0.4, 1.0, shade_until(13, morning), 1.0])
+    assert lines[4].kind == "underperformance" and lines[4].ticket_open
+    assert lines[6].kind == "ok"
+    assert ("a little less than due" in lines[6].reason) is still_open
+    assert lines[7].ticket_open is still_open
+
+
 def test_a_site_still_short_keeps_its_ticket_open_and_never_learns_the_drop():
     replay, specs = fleet()
     lines = live(replay, specs, [1.0] * 4 + [0.7] * 8)
