@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields, replace
 from typing import ClassVar
 
 from .classify import Verdict
-from .dayfacts import ROOF_ENTERED, ROOF_UNKNOWN, DayFacts
+from .dayfacts import ROOF_ENTERED, ROOF_INFERRED, ROOF_UNKNOWN, DayFacts
 from .dayhistory import EvidencePolicy
 from .kinds import Abstention, FaultKind, HealthState
 from .levels import Level, LevelPolicy
@@ -308,9 +308,12 @@ class DayComparison:
     day, or the clear hours of a broken one; its spread is `far_factor`
     wider too (a thin haze looks clear). A level not learned yet is as
     sure as the neighbours' own ratios agree today (their spread, at least
-    `spread_floor`, at most the level's assumed spread). A level below
-    `min_level` is taken as `min_level` on entered arrays (a site making less than
-    that since its first day is underperforming, not calibrated; an
+    `spread_floor`, at most the level's assumed spread); before its level
+    is learned, a roof facing the sun (`min_contrast`) is judged on any
+    shortfall if its arrays were entered, on a deep one if inferred. A
+    level below `min_level` is taken as `min_level` on entered arrays (a
+    site making less than that since its first day is underperforming, not
+    calibrated; an
     inferred roof's scale is its fit's), except on a roof a clear sky
     gives less than `min_contrast` times an overcast's output: it faces
     away from the sun, the model is least sure of it, and its own level is
@@ -331,10 +334,12 @@ class DayComparison:
     peer_days: int = 5
     spread_floor: float = 0.07
 
-    def firm(self, facts: DayFacts) -> bool:
+    def firm(self, facts: DayFacts, deep: bool = False) -> bool:
         """Whether the model alone is sure enough of the roof (it faces the
-        sun enough) to judge before the site's level is learned."""
-        return facts.roof != ROOF_UNKNOWN and (facts.contrast or 0.0) >= self.min_contrast
+        sun enough) to judge before the site's level is learned: entered
+        arrays for any shortfall, an inferred roof for a deep one only."""
+        roofs = (ROOF_ENTERED, ROOF_INFERRED) if deep else (ROOF_ENTERED,)
+        return facts.roof in roofs and (facts.contrast or 0.0) >= self.min_contrast
 
     def __call__(self, facts: DayFacts) -> Compared | None:
         compared = self._neighbours(facts)
@@ -420,7 +425,9 @@ class Shortfall(DayRule):
     (`dayhistory.EvidencePolicy`); a deep one, the day at `deep_ratio` or
     less with `deep_hours` hours at half or less under close neighbours'
     sky, at once. A roof not known yet is held to the least any plausible
-    roof makes: short only deeply."""
+    roof makes: short only deeply. An inferred roof judges a moderate
+    shortfall only while its level is within `inferred_levels` (else it is
+    not the site's roof: its misfit swings with the sky)."""
 
     gives: ClassVar[str] = FaultKind.UNDERPERFORMANCE
     sigmas: float = 3.0
@@ -429,6 +436,7 @@ class Shortfall(DayRule):
     upper_margin: float = 0.08
     deep_ratio: float = 0.5
     deep_hours: int = 2
+    inferred_levels: tuple[float, float] = (0.7, 1.3)
 
     def threshold(self, level: Level) -> float:
         return min(self.max_ratio, max(self.min_ratio, 1.0 - self.sigmas * level.spread))
@@ -441,7 +449,8 @@ class Shortfall(DayRule):
         compared = COMPARISON(facts)
         if compared is None:
             return None
-        if not compared.level.calibrated and not COMPARISON.firm(facts):
+        learned = compared.level.calibrated
+        if not learned and not COMPARISON.firm(facts, deep=True):
             return None
         threshold = self.threshold(compared.level)
         made = compared.describe()
@@ -456,6 +465,10 @@ class Shortfall(DayRule):
                 **compared.evidence(),
                 persist=True if compared.source != NEIGHBOURS else None,
             )
+        if not learned and not COMPARISON.firm(facts):
+            return None
+        if not self._fits(facts, compared):
+            return None
         if compared.ratio <= threshold and compared.upper <= threshold + self.upper_margin:
             return _verdict(
                 facts,
@@ -466,6 +479,16 @@ class Shortfall(DayRule):
                 persist=True,
             )
         return None
+
+    def _fits(self, facts: DayFacts, compared: Compared) -> bool:
+        """Whether an inferred roof explains the site well enough for a
+        moderate shortfall: its level within `inferred_levels` (a roof
+        that needs half or one and a half times its model to match the
+        site is not the site's roof, and its misfit swings with the sky)."""
+        if facts.roof != ROOF_INFERRED:
+            return True
+        low, high = self.inferred_levels
+        return low <= compared.level.level <= high
 
     def _bounded(self, facts: DayFacts) -> Verdict | None:
         """A roof not known yet: short only of what the least favourable

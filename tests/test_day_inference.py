@@ -3,13 +3,15 @@ before the site's level is learned (the neighbours' spread), and the roof
 of a site nobody entered (`orientation.py`), whose choice is sticky.
 """
 
+from dataclasses import replace
+
 import pytest
 from daykit import day_facts, neighbours, power, series, spec
 
 from solar_om_engine.dayfacts import ROOF_INFERRED, SPREAD_PEERS
 from solar_om_engine.dayhistory import SiteHistory, knowledge
 from solar_om_engine.dayrules import COMPARISON, Shortfall, judge_day
-from solar_om_engine.levels import BRIGHT, DEFAULT_LEVELS
+from solar_om_engine.levels import BINS, BRIGHT, DEFAULT_LEVELS, Level, Levels
 from solar_om_engine.orientation import (
     CANDIDATES,
     MIN_CLEAR_DAYS,
@@ -146,3 +148,40 @@ def test_another_roof_that_fits_clearly_better_replaces_the_chosen_one():
     switched = evidence.add(fit_with((a_day, b_day)))
     assert switched.chosen == B
     assert switched.best() == CANDIDATES[B]
+
+
+def on_inferred_roof(level, made, calibrated=True):
+    """Site "S" without arrays on an inferred roof whose learned level is
+    `level` (every kind of sky), making `made` of its model."""
+    arrays = (Array(6.0, 30.0, 135.0),)
+    site = spec("S", arrays=())
+    known = knowledge(SiteHistory(roof=RoofEvidence().add(clear_day_fit(arrays))), site)
+    levels = Levels({b: Level(level, 0.03, calibrated, 8 if calibrated else 0) for b in BINS})
+    facts = day_facts(
+        power(factor=made, arrays=arrays), site, knowledge=replace(known, levels=levels)
+    )
+    assert facts.roof == ROOF_INFERRED
+    return facts
+
+
+@pytest.mark.parametrize(
+    "level, judged",
+    [(0.65, False), (0.72, True), (1.25, True), (1.35, False)],
+)
+def test_an_inferred_roof_far_from_the_site_judges_no_moderate_shortfall(level, judged):
+    """A moderate shortfall on an inferred roof counts only while the
+    roof explains the site: its level within `inferred_levels` (0.7-1.3);
+    a roof that needs much more or less than its model is not the site's,
+    and its misfit swings with the sky."""
+    low, high = Shortfall.inferred_levels
+    assert (low, high) == (0.7, 1.3)
+    verdict = Shortfall()(on_inferred_roof(level, made=0.7 * level))
+    assert (verdict is not None and verdict.kind == "underperformance") is judged
+
+
+def test_an_inferred_roof_not_learned_for_the_sky_judges_no_moderate_shortfall():
+    """Only entered arrays let the model judge before the site's level is
+    learned: an inferred roof fitted on clear days may treat other skies
+    differently."""
+    assert Shortfall()(on_inferred_roof(1.0, made=0.7, calibrated=True)) is not None
+    assert Shortfall()(on_inferred_roof(1.0, made=0.7, calibrated=False)) is None
