@@ -13,10 +13,11 @@ onboarding (solar_site_onboarding.py) and devices (solar_site_devices.py).
 They add fields and methods of their own; none overrides another's."""
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, clean_context
 
 from solar_om_engine.kinds import UNRANKED, URGENCY
 
+from .bulk_insert import insert_rows
 from .solar_site_onboarding import IMPORT_TEMPLATE
 
 LOCATION_FIELDS = {
@@ -227,6 +228,40 @@ class SolarSite(models.Model):
             missing.invalidate_recordset(["fsm_location_id"])
         for site in self - missing:
             site.fsm_location_id.sudo().write(site._fsm_location_values())
+
+    def _message_create(self, values_list):
+        """With `solar_set_based_notes` (onboarding's creation notes, one a
+        site): the log notes Odoo's `_message_log_batch` prepared, inserted
+        in one statement per batch instead of one per 100. Only plain notes:
+        anything with recipients, attachments, tracking or a value
+        mail.message's create() would fill goes through it."""
+        ready = ("email_from", "message_id", "reply_to", "body")
+        relational = ("partner_ids", "attachment_ids", "tracking_value_ids")
+        if not self.env.context.get("solar_set_based_notes") or any(
+            any(values.get(key) for key in relational)
+            or any(key not in values for key in ready)
+            or "data:image" in str(values["body"])
+            for values in values_list
+        ):
+            return super()._message_create(values_list)
+        ignored = self._get_message_create_ignore_field_names()
+        values_list = [
+            {k: v for k, v in values.items() if k not in ignored and k not in relational}
+            for values in values_list
+        ]
+        self._raise_for_invalid_parameters(
+            {key for values in values_list for key in values},
+            restricting_names=self._get_message_create_valid_field_names(),
+        )
+        messages = insert_rows(
+            self.env["mail.message"].sudo().with_context(clean_context(self.env.context)),
+            values_list,
+        )
+        # what mail.message's create() does for a note on a document
+        self.browse(
+            {v["res_id"] for v in values_list if v.get("model") == self._name}
+        ).invalidate_recordset(["message_ids", "message_needaction", "message_needaction_counter"])
+        return messages
 
     @api.model_create_multi
     def create(self, vals_list):
