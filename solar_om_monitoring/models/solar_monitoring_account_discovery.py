@@ -8,9 +8,11 @@ replacement). The rules are `solar_om_engine.onboarding`; the budget is
 `planner.discovery_plan`; the calls are the clients' discovery sections.
 
 Database work is per account, in batches: one read of the account's sites,
-one of the customers, one upsert of the listed systems, one create per
-model for the new sites; a query per site happens only for a site that
-changed (stopped, resumed, a device replaced)."""
+one of the customers, one upsert of the listed systems; the new sites, their
+devices and notes in set-based inserts (`bulk_insert.insert_rows`), their
+customers and service locations through the ORM's create(); a query per
+site happens only for a site that changed (stopped, resumed, a device
+replaced)."""
 
 import logging
 from collections import Counter, defaultdict
@@ -628,7 +630,6 @@ class SolarAccountDiscovery(models.AbstractModel):
             "queued": 0,
             "failed": 0,
             "no_coordinates": 0,
-            "queries_service_locations": 0,
         }
         sites = self.env["solar.site"]
         for account in systems.account_id:
@@ -751,14 +752,26 @@ class SolarAccountDiscovery(models.AbstractModel):
         for vals in vals_list:
             Site._check_timezone_value(vals)
         sites = insert_rows(Site.sudo(), vals_list)
-        # the service locations: OCA fieldservice writes each location's
-        # partner once (its owner), whatever the batch; counted apart
-        before = self.env.cr.sql_log_count
+        # the service locations: OCA fieldservice's create() (its contacts and
+        # their chatter are its own), in the no-chatter context of the sites
         sites.with_context(
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True
         )._sync_fsm_location()
-        result["queries_service_locations"] = self.env.cr.sql_log_count - before
         self._onboard_devices(sites, devices)
+        # the notes, worded while the systems are in the cache
+        bodies = {
+            site.id: self.env._(
+                "Created from the %(vendor)s account %(account)s (system %(ref)s); "
+                "customer: %(why)s.",
+                vendor=dict(self._fields["vendor"].selection)[self.vendor],
+                account=self.name,
+                ref=system.vendor_ref,
+                why=system.match_reason
+                if system.partner_id and system.partner_id == system.suggested_partner_id
+                else self.env._("chosen by %s", self.env.user.name),
+            )
+            for site, system in zip(sites, todo, strict=True)
+        }
         if todo:
             rows = [(s.id, site.id) for s, site in zip(todo, sites, strict=True)]
             self.env.cr.execute(
@@ -785,19 +798,6 @@ class SolarAccountDiscovery(models.AbstractModel):
         self.env["solar.vendor.system"].invalidate_model()
         self.invalidate_recordset(["not_monitored_count"])
         if sites:
-            bodies = {
-                site.id: self.env._(
-                    "Created from the %(vendor)s account %(account)s (system %(ref)s); "
-                    "customer: %(why)s.",
-                    vendor=dict(self._fields["vendor"].selection)[self.vendor],
-                    account=self.name,
-                    ref=system.vendor_ref,
-                    why=system.match_reason
-                    if system.partner_id and system.partner_id == system.suggested_partner_id
-                    else self.env._("chosen by %s", self.env.user.name),
-                )
-                for site, system in zip(sites, todo, strict=True)
-            }
             # Odoo's batch of log notes, inserted in one statement
             # (solar.site._message_create)
             sites.with_context(solar_set_based_notes=True)._message_log_batch(bodies)
