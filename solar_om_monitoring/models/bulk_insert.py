@@ -37,13 +37,12 @@ def insert_rows(model, vals_list):
     env = Model.env
     Model.check_access("create")
     fields = Model._fields
-    for name in {name for vals in vals_list for name in vals}:
-        field = fields.get(name)
-        if field is None or not (field.store and field.column_type) or field.inherited:
-            raise ValueError(f"insert_rows: {Model._name}.{name} is not a stored column")
+    _check_columns(Model, vals_list)
     vals_list = Model._prepare_create_values(vals_list)
     for vals in vals_list:
         vals.pop("__precomputed__", None)
+    # a default for a one2many, a many2many or an inverse would need create()
+    _check_columns(Model, [{k: v for k, v in vals.items() if v} for vals in vals_list])
     _compute_stored(Model, vals_list)
     columns = [
         field
@@ -63,6 +62,13 @@ def insert_rows(model, vals_list):
         records._check_company()
     records.check_access("create")
     return records
+
+
+def _check_columns(Model, vals_list):
+    for name in {name for vals in vals_list for name in vals}:
+        field = Model._fields.get(name)
+        if field is None or not (field.store and field.column_type) or field.inherited:
+            raise ValueError(f"insert_rows: {Model._name}.{name} is not a stored column")
 
 
 def _compute_stored(Model, vals_list):

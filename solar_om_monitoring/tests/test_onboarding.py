@@ -18,6 +18,7 @@ from solar_om_engine.simulator import Simulator
 from solar_om_engine.simulator.fleet import device_serials, onboarding_fleet
 
 from ..models.base_geocoder import NOMINATIM_URL_PARAM
+from ..models.bulk_insert import insert_rows
 from ..models.solar_health_check import NO_COORDINATES
 from .common import NOON
 
@@ -348,6 +349,15 @@ class TestCreatedRowsReadBack(OnboardingCommon):
         )
         # the chatter reads the notes (the portal-less O&M manager's view)
         self.assertEqual(len(sites[0].with_user(self.manager).message_ids), 1)
+
+    def test_the_set_based_insert_refuses_what_only_create_can_write(self):
+        self.discover().action_create_sites()
+        site = self.env["solar.site"].search([("account_id", "=", self.account.id)], limit=1)
+        values = {"site_id": site.id, "brand": "Enphase", "serial_number": "129999000777"}
+        with self.assertRaisesRegex(ValueError, r"solar\.device\.child_ids is not a stored column"):
+            insert_rows(self.env["solar.device"], [dict(values, child_ids=[(6, 0, [])])])
+        (device,) = insert_rows(self.env["solar.device"], [values])
+        self.assertEqual(device.site_id, site)
 
 
 class TestSpreadsheetImport(BaseCommon):
