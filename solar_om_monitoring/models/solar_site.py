@@ -266,8 +266,7 @@ class SolarSite(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         sites = super().create(vals_list)
-        if not self.env.context.get("solar_defer_fsm_location"):
-            sites._sync_fsm_location()
+        sites._sync_fsm_location()
         return sites
 
     def write(self, vals):
