@@ -43,7 +43,7 @@ def insert_rows(model, vals_list):
         vals.pop("__precomputed__", None)
     # a default for a one2many, a many2many or an inverse would need create()
     _check_columns(Model, [{k: v for k, v in vals.items() if v} for vals in vals_list])
-    _compute_stored(Model, vals_list)
+    _fill_stored(Model, vals_list)
     columns = [
         field
         for field in fields.values()
@@ -71,19 +71,59 @@ def _check_columns(Model, vals_list):
             raise ValueError(f"insert_rows: {Model._name}.{name} is not a stored column")
 
 
-def _compute_stored(Model, vals_list):
-    """Fill each stored computed field the values leave out, by the model's
-    compute method on new records (batched: they share their prefetch)."""
-    todo = [
-        field
-        for field in Model._fields.values()
-        if field.store
-        and field.column_type
-        and field.compute
-        and any(field.name not in vals for vals in vals_list)
+def precomputed(model, vals_list):
+    """``vals_list`` for ``model.create()``, each with the readonly stored
+    computed fields the ORM would compute after its INSERT (and write at the
+    flush, 100 rows a statement) filled in by their compute methods, as
+    Odoo's precomputed fields are. The ORM still recomputes them: finding the
+    same value, it writes nothing; a value that names a record being created
+    (a partner's own commercial partner) is left to it."""
+    Model = model.browse()
+    full = Model._prepare_create_values([dict(vals) for vals in vals_list])
+    for vals in full:
+        vals.pop("__precomputed__", None)
+    # (not an html field: create() leaves it out of its cache, so its
+    # recomputation always writes)
+    fields = [
+        f
+        for f in Model._fields.values()
+        if f.store and f.column_type and f.compute and f.readonly and f.type != "html"
     ]
+    result = []
+    for vals, computed in zip(vals_list, _compute_stored(Model, full, fields), strict=True):
+        result.append(
+            dict(vals) | {k: v for k, v in computed.items() if k not in vals and v is not _NEW}
+        )
+    return result
+
+
+def _fill_stored(Model, vals_list):
+    """Fill each stored computed field the values leave out, by the model's
+    compute method (see `_compute_stored`); a value naming a row not yet
+    inserted (a record that is its own parent) cannot be inserted here."""
+    fields = [f for f in Model._fields.values() if f.store and f.column_type and f.compute]
+    for vals, computed in zip(vals_list, _compute_stored(Model, vals_list, fields), strict=True):
+        for name, value in computed.items():
+            if value is _NEW:
+                raise ValueError(
+                    f"insert_rows: {Model._name}.{name} names a record being created: "
+                    "create() it instead"
+                )
+            vals.setdefault(name, value)
+
+
+# a computed value naming a record being created (it has no id to store yet)
+_NEW = object()
+
+
+def _compute_stored(Model, vals_list, fields):
+    """[{field name: value}] of the given stored computed fields each of
+    ``vals_list`` leaves out, computed by the model's compute methods on new
+    records holding the values (batched: they share their prefetch); _NEW
+    where the value names one of those new records."""
+    todo = [f for f in fields if any(f.name not in vals for vals in vals_list)]
     if not todo:
-        return
+        return [{} for _vals in vals_list]
     news = Model.browse().concat(*(Model.new(vals) for vals in vals_list))
     done = set()
     for field in todo:
@@ -92,10 +132,19 @@ def _compute_stored(Model, vals_list):
         if field not in done:
             field.compute_value(news)
             done.update(Model.pool.field_computed[field])
+    result = []
     for record, vals in zip(news, vals_list, strict=True):
+        computed = {}
         for field in todo:
-            if field.name not in vals:
-                vals[field.name] = field.convert_to_write(record[field.name], Model)
+            if field.name in vals:
+                continue
+            value = record[field.name]
+            if field.relational and any(not r.id for r in value):
+                computed[field.name] = _NEW
+            else:
+                computed[field.name] = field.convert_to_write(value, Model)
+        result.append(computed)
+    return result
 
 
 def _insert_batch(Model, columns, vals_list):

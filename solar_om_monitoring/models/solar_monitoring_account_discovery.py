@@ -28,7 +28,7 @@ from solar_om_engine import onboarding, planner
 from solar_om_engine.clients.discovery import discover, read_devices
 from solar_om_engine.onboarding import SystemState
 
-from .bulk_insert import insert_rows
+from .bulk_insert import insert_rows, precomputed
 from .health_run import naive_utc, sql_values
 
 _logger = logging.getLogger(__name__)
@@ -817,20 +817,23 @@ class SolarAccountDiscovery(models.AbstractModel):
         chosen = {s.id: s.partner_id for s in systems if s.partner_id}
         new = systems.filtered(lambda s: not s.partner_id)
         created = Partner.create(
-            [
-                {
-                    "name": s.name,
-                    "street": s.street or False,
-                    "zip": s.zip or False,
-                    "city": s.city or False,
-                    "country_id": countries.get(s.id, False),
-                    "state_id": states.get(s.id, False),
-                    "email": s.vendor_email or False,
-                    "tz": s.tz or False,
-                    "company_id": self.company_id.id,
-                }
-                for s in new
-            ]
+            precomputed(
+                Partner,
+                [
+                    {
+                        "name": s.name,
+                        "street": s.street or False,
+                        "zip": s.zip or False,
+                        "city": s.city or False,
+                        "country_id": countries.get(s.id, False),
+                        "state_id": states.get(s.id, False),
+                        "email": s.vendor_email or False,
+                        "tz": s.tz or False,
+                        "company_id": self.company_id.id,
+                    }
+                    for s in new
+                ],
+            )
         )
         chosen.update(dict(zip(new.ids, created, strict=True)))
         return chosen

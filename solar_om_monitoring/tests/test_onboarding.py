@@ -274,7 +274,7 @@ class TestCreatedRowsReadBack(OnboardingCommon):
     ORM, in a fresh cache, is what create() would have stored."""
 
     VENDOR = "enphase"
-    SYSTEMS = 3
+    SYSTEMS = 5  # three matched to a customer, two with a customer created
 
     def assert_read_back(self, sites):
         company = self.account.company_id
@@ -313,7 +313,18 @@ class TestCreatedRowsReadBack(OnboardingCommon):
             self.assertEqual(site.roof_orientation, "unknown")
             self.assertEqual(site.health_state, "unknown")
             self.assertTrue(site.active)
-            self.assertTrue(site.fsm_location_id)
+            # the service location and its contact, their names computed
+            # before their INSERT (`precomputed`) as the ORM computes them
+            location = site.fsm_location_id
+            self.assertEqual((location.name, location.complete_name), (site.name, site.name))
+            contact = location.partner_id
+            self.assertEqual(contact.parent_id, site.partner_id)
+            self.assertEqual(contact.commercial_partner_id, site.partner_id.commercial_partner_id)
+            self.assertEqual(contact.complete_name, f"{site.partner_id.name}, {site.name}")
+            customer = site.partner_id
+            self.assertEqual(customer.commercial_partner_id, customer)
+            self.assertEqual(customer.complete_name, customer.name)
+            self.assertTrue(customer.partner_share)
             # the creation note, as Odoo's batch of log notes makes it
             (note,) = site.message_ids
             self.assertEqual(
