@@ -1,8 +1,11 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""A device's place among its site's devices and its daily energy."""
+"""A device's place among its site's devices, its daily energy, and how
+the devices a vendor lists are recorded."""
 
 from odoo import api, fields, models
+
+from .bulk_insert import insert_rows
 
 
 class SolarDevice(models.Model):
@@ -40,3 +43,12 @@ class SolarDevice(models.Model):
             device.solar_order_serial = (
                 device.replaced_ids[:1].solar_order_serial or device.serial_number
             )
+
+    @api.model
+    def _solar_create_listed(self, vals_list):
+        """Record devices a vendor lists (a new site's, or new on a site's
+        list): one set-based INSERT per batch (`bulk_insert.insert_rows`),
+        the one way the discovery, the daily device sync and the health
+        check's adoption create them. Like their `create()` before it, no
+        chatter line or follower per device: the site's chatter tells it."""
+        return insert_rows(self, vals_list)

@@ -8,9 +8,11 @@ replacement). The rules are `solar_om_engine.onboarding`; the budget is
 `planner.discovery_plan`; the calls are the clients' discovery sections.
 
 Database work is per account, in batches: one read of the account's sites,
-one of the customers, one upsert of the listed systems, one create per
-model for the new sites; a query per site happens only for a site that
-changed (stopped, resumed, a device replaced)."""
+one of the customers, one upsert of the listed systems; the new sites, their
+devices and notes in set-based inserts (`bulk_insert.insert_rows`), their
+customers and service locations through the ORM's create(); a query per
+site happens only for a site that changed (stopped, resumed, a device
+replaced)."""
 
 import logging
 from collections import Counter, defaultdict
@@ -26,6 +28,7 @@ from solar_om_engine import onboarding, planner
 from solar_om_engine.clients.discovery import discover, read_devices
 from solar_om_engine.onboarding import SystemState
 
+from .bulk_insert import insert_rows, precomputed
 from .health_run import naive_utc, sql_values
 
 _logger = logging.getLogger(__name__)
@@ -342,7 +345,7 @@ class SolarAccountDiscovery(models.AbstractModel):
                 )
             )
         if creates:
-            Systems.create(creates)
+            insert_rows(Systems, creates)
         if updates:
             columns = ["id", "state", "site_id", "last_seen_at", *SYSTEM_COLUMNS]
             types = {
@@ -580,7 +583,9 @@ class SolarAccountDiscovery(models.AbstractModel):
             )
         if changes.added:
             parents = {d.serial_number: d.id for d in current.values()}
-            Device.create([self._device_values(site, d, parents) for d in changes.added])
+            Device._solar_create_listed(
+                [self._device_values(site, d, parents) for d in changes.added]
+            )
             lines.append(
                 self.env._(
                     "New on the vendor's device list: %s",
@@ -625,7 +630,6 @@ class SolarAccountDiscovery(models.AbstractModel):
             "queued": 0,
             "failed": 0,
             "no_coordinates": 0,
-            "queries_service_locations": 0,
         }
         sites = self.env["solar.site"]
         for account in systems.account_id:
@@ -688,8 +692,8 @@ class SolarAccountDiscovery(models.AbstractModel):
         for system in systems.filtered(lambda s: s.vendor_ref in devices.errors):
             failed.append((system.id, devices.errors[system.vendor_ref][:250]))
         systems = systems.filtered(lambda s: s.vendor_ref not in devices.errors)
-        partners = self._onboard_partners(systems)
         countries, states = self._onboard_places(systems)
+        partners = self._onboard_partners(systems, countries, states)
         company_tz = self.company_id.partner_id.tz or self.env.user.tz or "UTC"
         plans, todo = {}, self.env["solar.vendor.system"]
         for system in systems:
@@ -742,22 +746,32 @@ class SolarAccountDiscovery(models.AbstractModel):
                     "contract_level_id": level.id,
                 }
             )
-        sites = (
-            Site.sudo()
-            .with_context(
-                tracking_disable=True,
-                mail_create_nolog=True,
-                mail_notrack=True,
-                solar_defer_fsm_location=True,
-            )
-            .create(vals_list)
-        )
-        # the service locations: OCA fieldservice writes each location's
-        # partner once (its owner), whatever the batch; counted apart
-        before = self.env.cr.sql_log_count
-        sites._sync_fsm_location()
-        result["queries_service_locations"] = self.env.cr.sql_log_count - before
+        # one set-based insert (a site's create() adds its service location,
+        # made below for the batch, and checks the time zone, checked here;
+        # no "created" note or tracking: the note below tells the story)
+        for vals in vals_list:
+            Site._check_timezone_value(vals)
+        sites = insert_rows(Site.sudo(), vals_list)
+        # the service locations: OCA fieldservice's create() (its contacts and
+        # their chatter are its own), in the no-chatter context of the sites
+        sites.with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+        )._sync_fsm_location()
         self._onboard_devices(sites, devices)
+        # the notes, worded while the systems are in the cache
+        bodies = {
+            site.id: self.env._(
+                "Created from the %(vendor)s account %(account)s (system %(ref)s); "
+                "customer: %(why)s.",
+                vendor=dict(self._fields["vendor"].selection)[self.vendor],
+                account=self.name,
+                ref=system.vendor_ref,
+                why=system.match_reason
+                if system.partner_id and system.partner_id == system.suggested_partner_id
+                else self.env._("chosen by %s", self.env.user.name),
+            )
+            for site, system in zip(sites, todo, strict=True)
+        }
         if todo:
             rows = [(s.id, site.id) for s, site in zip(todo, sites, strict=True)]
             self.env.cr.execute(
@@ -784,49 +798,42 @@ class SolarAccountDiscovery(models.AbstractModel):
         self.env["solar.vendor.system"].invalidate_model()
         self.invalidate_recordset(["not_monitored_count"])
         if sites:
-            bodies = {
-                site.id: self.env._(
-                    "Created from the %(vendor)s account %(account)s (system %(ref)s); "
-                    "customer: %(why)s.",
-                    vendor=dict(self._fields["vendor"].selection)[self.vendor],
-                    account=self.name,
-                    ref=system.vendor_ref,
-                    why=system.match_reason
-                    if system.partner_id and system.partner_id == system.suggested_partner_id
-                    else self.env._("chosen by %s", self.env.user.name),
-                )
-                for site, system in zip(sites, todo, strict=True)
-            }
-            sites._message_log_batch(bodies)
+            # Odoo's batch of log notes, inserted in one statement
+            # (solar.site._message_create)
+            sites.with_context(solar_set_based_notes=True)._message_log_batch(bodies)
         no_coordinates = len(todo) - len(coordinates)
         result.update(
             created=len(sites), failed=len(failed), no_coordinates=no_coordinates, sites=sites
         )
         return result
 
-    def _onboard_partners(self, systems):
+    def _onboard_partners(self, systems, countries, states):
         """vendor system id -> its customer: the one chosen, or a new one
         named after the system where the back office asked for it (all
-        created in one batch)."""
+        created in one batch, through the ORM: a customer's chatter and
+        followers are its create()'s). `countries` and `states`: the
+        systems' places (`_onboard_places`)."""
         Partner = self.env["res.partner"].sudo()
         chosen = {s.id: s.partner_id for s in systems if s.partner_id}
         new = systems.filtered(lambda s: not s.partner_id)
-        countries, states = self._onboard_places(new)
         created = Partner.create(
-            [
-                {
-                    "name": s.name,
-                    "street": s.street or False,
-                    "zip": s.zip or False,
-                    "city": s.city or False,
-                    "country_id": countries.get(s.id, False),
-                    "state_id": states.get(s.id, False),
-                    "email": s.vendor_email or False,
-                    "tz": s.tz or False,
-                    "company_id": self.company_id.id,
-                }
-                for s in new
-            ]
+            precomputed(
+                Partner,
+                [
+                    {
+                        "name": s.name,
+                        "street": s.street or False,
+                        "zip": s.zip or False,
+                        "city": s.city or False,
+                        "country_id": countries.get(s.id, False),
+                        "state_id": states.get(s.id, False),
+                        "email": s.vendor_email or False,
+                        "tz": s.tz or False,
+                        "company_id": self.company_id.id,
+                    }
+                    for s in new
+                ],
+            )
         )
         chosen.update(dict(zip(new.ids, created, strict=True)))
         return chosen
@@ -963,22 +970,17 @@ class SolarAccountDiscovery(models.AbstractModel):
 
     def _onboard_devices(self, sites, devices):
         """Each new site's devices, with their serials: gateways and
-        inverters first, then what hangs off them (two creates)."""
-        Device = (
-            self.env["solar.device"]
-            .sudo()
-            .with_context(tracking_disable=True, mail_create_nolog=True)
-        )
+        inverters first, then what hangs off them (two set-based inserts)."""
+        Device = self.env["solar.device"].sudo()
         firsts, seconds = [], []
-        by_site = {}
         for site in sites:
-            listed = devices.devices.get(site.vendor_site_ref, [])
-            by_site[site.id] = listed
-            for device in listed:
+            for device in devices.devices.get(site.vendor_site_ref, []):
                 (seconds if device.parent_serial else firsts).append((site, device))
-        parents = Device.create([self._device_values(s, d, {}) for s, d in firsts])
-        parent_of = {(p.site_id.id, p.serial_number): p.id for p in parents}
-        Device.create(
+        parents = Device._solar_create_listed([self._device_values(s, d, {}) for s, d in firsts])
+        parent_of = {
+            (s.id, d.serial): parent.id for (s, d), parent in zip(firsts, parents, strict=True)
+        }
+        Device._solar_create_listed(
             [
                 self._device_values(s, d, {d.parent_serial: parent_of.get((s.id, d.parent_serial))})
                 for s, d in seconds

@@ -13,10 +13,11 @@ onboarding (solar_site_onboarding.py) and devices (solar_site_devices.py).
 They add fields and methods of their own; none overrides another's."""
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, clean_context
 
 from solar_om_engine.kinds import UNRANKED, URGENCY
 
+from .bulk_insert import insert_rows, precomputed
 from .solar_site_onboarding import IMPORT_TEMPLATE
 
 LOCATION_FIELDS = {
@@ -187,11 +188,12 @@ class SolarSite(models.Model):
             own = {name for name in values[0] if not Location._fields[name].inherited}
             # (`creating_fsm_location`: fieldservice makes no location of its
             # own for such a contact; the batch below does)
-            contacts = (
-                self.env["res.partner"]
-                .sudo()
-                .with_context(creating_fsm_location=True)
-                .create(
+            # (their names computed before the INSERT, `precomputed`: the
+            # flush then finds nothing to write)
+            Contact = self.env["res.partner"].sudo().with_context(creating_fsm_location=True)
+            contacts = Contact.create(
+                precomputed(
+                    Contact,
                     [
                         {
                             **{k: v for k, v in vals.items() if k not in own},
@@ -200,19 +202,23 @@ class SolarSite(models.Model):
                             "fsm_location": True,
                         }
                         for vals in values
-                    ]
+                    ],
                 )
             )
             # the default stage once, not once per location
             stage = Location._default_stage_id()
             # no "created" note or stage tracking per location: the site's
             # own chatter tells its story
-            locations = Location.with_context(tracking_disable=True).create(
-                [
-                    {**{k: v for k, v in vals.items() if k in own}, "partner_id": contact.id}
-                    | {"stage_id": stage.id}
-                    for vals, contact in zip(values, contacts, strict=True)
-                ]
+            Location = Location.with_context(tracking_disable=True)
+            locations = Location.create(
+                precomputed(
+                    Location,
+                    [
+                        {**{k: v for k, v in vals.items() if k in own}, "partner_id": contact.id}
+                        | {"stage_id": stage.id}
+                        for vals, contact in zip(values, contacts, strict=True)
+                    ],
+                )
             )
             self.env.cr.execute(
                 SQL(
@@ -228,11 +234,44 @@ class SolarSite(models.Model):
         for site in self - missing:
             site.fsm_location_id.sudo().write(site._fsm_location_values())
 
+    def _message_create(self, values_list):
+        """With `solar_set_based_notes` (onboarding's creation notes, one a
+        site): the log notes Odoo's `_message_log_batch` prepared, inserted
+        in one statement per batch instead of one per 100. Only plain notes:
+        anything with recipients, attachments, tracking or a value
+        mail.message's create() would fill goes through it."""
+        ready = ("email_from", "message_id", "reply_to", "body")
+        relational = ("partner_ids", "attachment_ids", "tracking_value_ids")
+        if not self.env.context.get("solar_set_based_notes") or any(
+            any(values.get(key) for key in relational)
+            or any(key not in values for key in ready)
+            or "data:image" in str(values["body"])
+            for values in values_list
+        ):
+            return super()._message_create(values_list)
+        ignored = self._get_message_create_ignore_field_names()
+        values_list = [
+            {k: v for k, v in values.items() if k not in ignored and k not in relational}
+            for values in values_list
+        ]
+        self._raise_for_invalid_parameters(
+            {key for values in values_list for key in values},
+            restricting_names=self._get_message_create_valid_field_names(),
+        )
+        messages = insert_rows(
+            self.env["mail.message"].sudo().with_context(clean_context(self.env.context)),
+            values_list,
+        )
+        # what mail.message's create() does for a note on a document
+        self.browse(
+            {v["res_id"] for v in values_list if v.get("model") == self._name}
+        ).invalidate_recordset(["message_ids", "message_needaction", "message_needaction_counter"])
+        return messages
+
     @api.model_create_multi
     def create(self, vals_list):
         sites = super().create(vals_list)
-        if not self.env.context.get("solar_defer_fsm_location"):
-            sites._sync_fsm_location()
+        sites._sync_fsm_location()
         return sites
 
     def write(self, vals):

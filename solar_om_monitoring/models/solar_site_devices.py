@@ -475,9 +475,7 @@ class SolarSiteDevices(models.AbstractModel):
                     v["serial_number"],
                 )
         if fresh:
-            Device.with_context(
-                tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
-            ).create(fresh)
+            Device._solar_create_listed(fresh)
 
 
 def _clock_from(at):

@@ -18,6 +18,7 @@ from solar_om_engine.simulator import Simulator
 from solar_om_engine.simulator.fleet import device_serials, onboarding_fleet
 
 from ..models.base_geocoder import NOMINATIM_URL_PARAM
+from ..models.bulk_insert import insert_rows
 from ..models.solar_health_check import NO_COORDINATES
 from .common import NOON
 
@@ -265,6 +266,109 @@ class TestDeviceSync(OnboardingCommon):
         # nothing else changed: the next sync replaces nothing
         again = self.account.with_user(self.manager)._discover(daily=True, at=NOON)
         self.assertEqual(again["replaced"], 0)
+
+
+class TestCreatedRowsReadBack(OnboardingCommon):
+    """Sites, devices and creation notes are written in set-based SQL
+    (`bulk_insert.insert_rows`): what the O&M manager reads back through the
+    ORM, in a fresh cache, is what create() would have stored."""
+
+    VENDOR = "enphase"
+    SYSTEMS = 5  # three matched to a customer, two with a customer created
+
+    def assert_read_back(self, sites):
+        company = self.account.company_id
+        for site in sites:
+            sim = self.fleet.sites[site.vendor_site_ref]
+            serials = device_serials(sim)
+            devices = site.device_ids
+            self.assertEqual(
+                sorted(devices.mapped("serial_number")),
+                sorted(serials["gateway"] + serials["micro"]),
+            )
+            (gateway,) = devices.filtered(lambda d: d.device_type == "gateway")
+            micros = devices - gateway
+            self.assertEqual(set(micros.mapped("device_type")), {"microinverter"})
+            self.assertEqual(micros.parent_id, gateway)
+            self.assertEqual(gateway.child_ids, micros)
+            self.assertEqual(site.device_count, len(devices))
+            for device in devices:
+                self.assertEqual(device.site_id, site)
+                self.assertEqual((device.company_id, device.partner_id), (company, site.partner_id))
+                self.assertEqual(
+                    (device.create_uid, device.write_uid), (self.manager, self.manager)
+                )
+                self.assertTrue(device.create_date)
+                self.assertEqual((device.brand, device.state), ("Enphase", "in_service"))
+                self.assertEqual(device.install_date, site.install_date)
+                # the stored computed fields, as their compute methods give them
+                self.assertEqual(device.solar_order_serial, device.serial_number)
+                self.assertEqual((device.failure_count, device.failure_rate), (0, 0.0))
+                self.assertFalse(device.solar_vendor_named)
+            self.assertEqual((site.company_id, site.create_uid), (company, self.manager))
+            self.assertEqual(
+                site.contract_level_id, self.env["solar.contract.level"].search([], limit=1)
+            )
+            self.assertTrue(site.has_coordinates)
+            self.assertEqual(site.roof_orientation, "unknown")
+            self.assertEqual(site.health_state, "unknown")
+            self.assertTrue(site.active)
+            # the service location and its contact, their names computed
+            # before their INSERT (`precomputed`) as the ORM computes them
+            location = site.fsm_location_id
+            self.assertEqual((location.name, location.complete_name), (site.name, site.name))
+            contact = location.partner_id
+            self.assertEqual(contact.parent_id, site.partner_id)
+            self.assertEqual(contact.commercial_partner_id, site.partner_id.commercial_partner_id)
+            self.assertEqual(contact.complete_name, f"{site.partner_id.name}, {site.name}")
+            customer = site.partner_id
+            self.assertEqual(customer.commercial_partner_id, customer)
+            self.assertEqual(customer.complete_name, customer.name)
+            self.assertTrue(customer.partner_share)
+            # the creation note, as Odoo's batch of log notes makes it
+            (note,) = site.message_ids
+            self.assertEqual(
+                (note.author_id, note.create_uid), (self.manager.partner_id, self.manager)
+            )
+            self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+            self.assertEqual(
+                (note.message_type, note.model, note.res_id),
+                ("notification", "solar.site", site.id),
+            )
+            self.assertIn(f"(system {site.vendor_site_ref})", note.body)
+            self.assertTrue(note.message_id)
+
+    def test_created_sites_and_devices_read_back_through_the_orm(self):
+        self.discover().action_create_sites()
+        Site = self.env["solar.site"].with_user(self.manager)
+        sites = Site.search([("account_id", "=", self.account.id)])
+        self.assertEqual(len(sites), self.SYSTEMS)
+        # as left in the cache by the creation
+        self.assert_read_back(sites)
+        # and as stored: a fresh cache, the rows found by SQL-backed searches
+        self.env.invalidate_all()
+        self.assert_read_back(sites)
+        Device = self.env["solar.device"].with_user(self.manager)
+        some = device_serials(self.fleet.sites[self.ref(1)])["micro"][:2]
+        found = Device.search([("serial_number", "in", some)])
+        self.assertEqual(found.site_id.vendor_site_ref, self.ref(1))
+        self.assertEqual(
+            Device.search_count(
+                [("site_id", "in", sites.ids), ("company_id", "=", self.account.company_id.id)]
+            ),
+            sum(len(sum(device_serials(s).values(), [])) for s in self.fleet.sites.values()),
+        )
+        # the chatter reads the notes (the portal-less O&M manager's view)
+        self.assertEqual(len(sites[0].with_user(self.manager).message_ids), 1)
+
+    def test_the_set_based_insert_refuses_what_only_create_can_write(self):
+        self.discover().action_create_sites()
+        site = self.env["solar.site"].search([("account_id", "=", self.account.id)], limit=1)
+        values = {"site_id": site.id, "brand": "Enphase", "serial_number": "129999000777"}
+        with self.assertRaisesRegex(ValueError, r"solar\.device\.child_ids is not a stored column"):
+            insert_rows(self.env["solar.device"], [dict(values, child_ids=[(6, 0, [])])])
+        (device,) = insert_rows(self.env["solar.device"], [values])
+        self.assertEqual(device.site_id, site)
 
 
 class TestSpreadsheetImport(BaseCommon):

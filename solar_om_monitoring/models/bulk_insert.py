@@ -1,0 +1,202 @@
+# Copyright 2026 Solar O&M
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Rows created in one ``INSERT ... SELECT FROM unnest(...)`` per batch, as
+the ORM's ``create()`` would have stored them, for a bulk import (a
+1,000-system account's sites and some 18,000 devices): Odoo inserts at most
+100 rows a statement (``INSERT_BATCH_SIZE``), 180 statements for those
+devices.
+
+What the ORM would have filled is filled the ORM's way: defaults, the
+create/write user and date, precomputed fields (``_prepare_create_values``);
+then every other stored computed field (a related company, a failure rate, an
+order key) by the model's own compute method, on new records holding the
+values (the way Odoo precomputes fields before its INSERT). After the INSERT
+the rows are put in the cache as ``_create`` leaves them (the inverse
+one2manys too), the fields of other records that depend on them are marked
+for recomputation, and the Python constraints and record rules are checked:
+later ORM code sees the records as if ``create()`` had made them.
+
+Only for a model whose ``create()`` adds nothing for these values beyond
+the ORM's own: no chatter (``mail.thread`` under ``tracking_disable``, as
+the callers asked before), no override that writes other records. The
+caller names what it skips; a value of a field that is not a stored column
+(a one2many, an inverse) is refused."""
+
+from odoo.tools import SQL
+
+# rows a statement: ~20 columns of 10,000 rows is a statement of a few MB
+BATCH_SIZE = 10000
+
+
+def insert_rows(model, vals_list):
+    """Create records of ``model`` from ``vals_list`` in set-based SQL;
+    returns them, in the order of ``vals_list``."""
+    Model = model.browse()
+    if not vals_list:
+        return Model
+    env = Model.env
+    Model.check_access("create")
+    fields = Model._fields
+    _check_columns(Model, vals_list)
+    vals_list = Model._prepare_create_values(vals_list)
+    for vals in vals_list:
+        vals.pop("__precomputed__", None)
+    # a default for a one2many, a many2many or an inverse would need create()
+    _check_columns(Model, [{k: v for k, v in vals.items() if v} for vals in vals_list])
+    _fill_stored(Model, vals_list)
+    columns = [
+        field
+        for field in fields.values()
+        if field.store and field.column_type and any(field.name in v for v in vals_list)
+    ]
+    ids = []
+    for start in range(0, len(vals_list), BATCH_SIZE):
+        ids += _insert_batch(Model, columns, vals_list[start : start + BATCH_SIZE])
+    records = Model.browse(ids)
+    _cache_rows(records, vals_list)
+    computed = [f for f in fields.values() if f.store and f.compute]
+    with env.protecting(computed, records):
+        records.modified([f.name for f in columns], create=True)
+    records._validate_fields([f.name for f in columns])
+    if Model._check_company_auto:
+        records._check_company()
+    records.check_access("create")
+    return records
+
+
+def _check_columns(Model, vals_list):
+    for name in {name for vals in vals_list for name in vals}:
+        field = Model._fields.get(name)
+        if field is None or not (field.store and field.column_type) or field.inherited:
+            raise ValueError(f"insert_rows: {Model._name}.{name} is not a stored column")
+
+
+def precomputed(model, vals_list):
+    """``vals_list`` for ``model.create()``, each with the readonly stored
+    computed fields the ORM would compute after its INSERT (and write at the
+    flush, 100 rows a statement) filled in by their compute methods, as
+    Odoo's precomputed fields are. The ORM still recomputes them: finding the
+    same value, it writes nothing; a value that names a record being created
+    (a partner's own commercial partner) is left to it."""
+    Model = model.browse()
+    full = Model._prepare_create_values([dict(vals) for vals in vals_list])
+    for vals in full:
+        vals.pop("__precomputed__", None)
+    # (not an html field: create() leaves it out of its cache, so its
+    # recomputation always writes)
+    fields = [
+        f
+        for f in Model._fields.values()
+        if f.store and f.column_type and f.compute and f.readonly and f.type != "html"
+    ]
+    result = []
+    for vals, computed in zip(vals_list, _compute_stored(Model, full, fields), strict=True):
+        result.append(
+            dict(vals) | {k: v for k, v in computed.items() if k not in vals and v is not _NEW}
+        )
+    return result
+
+
+def _fill_stored(Model, vals_list):
+    """Fill each stored computed field the values leave out, by the model's
+    compute method (see `_compute_stored`); a value naming a row not yet
+    inserted (a record that is its own parent) cannot be inserted here."""
+    fields = [f for f in Model._fields.values() if f.store and f.column_type and f.compute]
+    for vals, computed in zip(vals_list, _compute_stored(Model, vals_list, fields), strict=True):
+        for name, value in computed.items():
+            if value is _NEW:
+                raise ValueError(
+                    f"insert_rows: {Model._name}.{name} names a record being created: "
+                    "create() it instead"
+                )
+            vals.setdefault(name, value)
+
+
+# a computed value naming a record being created (it has no id to store yet)
+_NEW = object()
+
+
+def _compute_stored(Model, vals_list, fields):
+    """[{field name: value}] of the given stored computed fields each of
+    ``vals_list`` leaves out, computed by the model's compute methods on new
+    records holding the values (batched: they share their prefetch); _NEW
+    where the value names one of those new records."""
+    todo = [f for f in fields if any(f.name not in vals for vals in vals_list)]
+    if not todo:
+        return [{} for _vals in vals_list]
+    news = Model.browse().concat(*(Model.new(vals) for vals in vals_list))
+    done = set()
+    for field in todo:
+        # the whole batch at once (reading a recursive field from one new
+        # record would compute that record alone)
+        if field not in done:
+            field.compute_value(news)
+            done.update(Model.pool.field_computed[field])
+    result = []
+    for record, vals in zip(news, vals_list, strict=True):
+        computed = {}
+        for field in todo:
+            if field.name in vals:
+                continue
+            value = record[field.name]
+            if field.relational and any(not r.id for r in value):
+                computed[field.name] = _NEW
+            else:
+                computed[field.name] = field.convert_to_write(value, Model)
+        result.append(computed)
+    return result
+
+
+def _insert_batch(Model, columns, vals_list):
+    """One batch, one statement: each row takes its id from the table's
+    sequence and is inserted from one array per column; the ids come back
+    in the order of the rows (by their ordinality, not RETURNING's order)."""
+    names = [SQL.identifier(f.name) for f in columns]
+    arrays = []
+    for field in columns:
+        values = [
+            field.convert_to_column_insert(vals[field.name], Model, vals)
+            if field.name in vals
+            else None
+            for vals in vals_list
+        ]
+        arrays.append(SQL("%s::%s[]", values, SQL(field.column_type[1])))
+    # volatile nextval(): the CTE is computed once, read by both statements
+    Model.env.cr.execute(
+        SQL(
+            "WITH rows AS (SELECT nextval(%s) AS id, * FROM unnest(%s) WITH ORDINALITY"
+            " AS u(%s, __position)),"
+            " inserted AS (INSERT INTO %s (id, %s) SELECT id, %s FROM rows)"
+            " SELECT id FROM rows ORDER BY __position",
+            f"{Model._table}_id_seq",
+            SQL(", ").join(arrays),
+            SQL(", ").join(names),
+            SQL.identifier(Model._table),
+            SQL(", ").join(names),
+            SQL(", ").join(names),
+        )
+    )
+    return [row[0] for row in Model.env.cr.fetchall()]
+
+
+def _cache_rows(records, vals_list):
+    """The new rows in the cache, as the ORM's ``_create`` leaves them:
+    every stored field (None where no value was inserted, empty x2manys),
+    the inverse one2manys of their many2ones updated."""
+    inverses = {}
+    fields = [f for f in records._fields.values() if f.store and f.name != "id"]
+    for record, vals in zip(records, vals_list, strict=True):
+        for field in fields:
+            if field.type in ("one2many", "many2many"):
+                field._update_cache(record, ())
+            elif field.type == "html" and field.name in vals:
+                continue  # read back sanitized, as `_create` leaves it
+            elif field.name in vals:
+                value = field.convert_to_cache(vals[field.name], record)
+                field._update_cache(record, value)
+                if field.type == "many2one" and records.pool.field_inverses[field]:
+                    inverses.setdefault((field, value), []).append(record.id)
+            elif field.column_type:
+                field._update_cache(record, None)
+    for (field, value), ids in inverses.items():
+        field._update_inverses(records.browse(ids), value)
