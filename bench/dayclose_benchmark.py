@@ -2,7 +2,8 @@
 addon's real close (`solar.day.close`) into PostgreSQL.
 
     PYTHONPATH=$ODOO_SRC $ODOO_PYTHON bench/dayclose_benchmark.py [SITES ...]
-    (default: 10000 100000; --write-docs puts the table into docs/benchmarks.md)
+    (default: 10000 100000; --write-docs puts the table into docs/benchmarks.md;
+    --days N closes only the first N of the three days, in a section of its own)
 
 The fleet: the simulator's physics (`simulator.fleet.make_fleet`: sites in
 20 cities over the world, every kind of roof, clouds shared by a city) for
@@ -61,7 +62,7 @@ def series_of(fleet, site, day, factor):
     return out
 
 
-def build(n_sites):
+def build(n_sites, days=DAYS):
     """(sites: list of dicts, series: {(ref, day): [W]}) for the fleet."""
     from solar_om_engine.simulator.fleet import make_fleet
 
@@ -70,7 +71,7 @@ def build(n_sites):
     rng = random.Random(11)
     curves = {}
     for proto in protos:
-        for day in DAYS:
+        for day in days:
             curves[(proto.ref, day)] = series_of(fleet, proto, day, lambda _h: 1.0)
     sites, series = [], {}
     for i in range(n_sites):
@@ -98,7 +99,7 @@ def build(n_sites):
                 "fault": fault,
             }
         )
-        for k, day in enumerate(DAYS):
+        for k, day in enumerate(days):
             base = curves[(proto.ref, day)]
             if fault == "zero_production":
                 cut = 12 if k == 0 else 0
@@ -113,7 +114,7 @@ def build(n_sites):
     return sites, series
 
 
-def load(env, sites, series):
+def load(env, sites, series, days=DAYS):
     """Accounts, sites, arrays and the stored day series, in bulk SQL."""
     cr = env.cr
     customer = env["res.partner"].create({"name": "Benchmark customer"})
@@ -180,7 +181,7 @@ def load(env, sites, series):
         )
     from solar_om_engine.geo import zone
 
-    for day in DAYS:
+    for day in days:
         rows = []
         for s in sites:
             values = series[(s["ref"], day)]
@@ -232,7 +233,7 @@ def measure(env, accounts, day):
     return figures
 
 
-def bench(n_sites):
+def bench(n_sites, days=DAYS):
     from fleet_benchmark import install_db
 
     import odoo
@@ -241,16 +242,16 @@ def bench(n_sites):
     db = f"dayclose_bench_{n_sites}"
     install_db(db)
     start = time.perf_counter()
-    sites, series = build(n_sites)
+    sites, series = build(n_sites, days)
     registry = Registry(db)
     results = []
     try:
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            accounts = load(env, sites, series)
+            accounts = load(env, sites, series, days)
             del series
             print(f"{n_sites:,} sites set up in {time.perf_counter() - start:.0f} s", flush=True)
-            for day in DAYS:
+            for day in days:
                 figures = measure(env, accounts, day)
                 print(n_sites, day, {k: v for k, v in figures.items() if k != "stats"}, flush=True)
                 results.append({"sites": n_sites, "day": day, **figures})
@@ -281,16 +282,16 @@ def table(results):
     return "\n".join(lines)
 
 
-def write_docs(text, command):
+def write_docs(text, command, heading, days):
     path = REPO / "docs" / "benchmarks.md"
     body = path.read_text() if path.exists() else "# Benchmarks\n"
     section = (
-        f"{SECTION}\n\n`{command}`, {date.today().isoformat()}: the addon's daily close "
-        "(`solar.day.close`, the engine's `replay.close_day`) of three days of a fleet whose "
+        f"{heading}\n\n`{command}`, {date.today().isoformat()}: the addon's daily close "
+        f"(`solar.day.close`, the engine's `replay.close_day`) of {days} of a fleet whose "
         "day series are on the day rows (no vendor call), into PostgreSQL "
         "(bench/dayclose_benchmark.py says how the fleet is made).\n\n" + text + "\n"
     )
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
     body = (
         pattern.sub(section + "\n", body)
         if pattern.search(body)
@@ -303,15 +304,31 @@ def main(argv):
     from odoo.tools import config
 
     write = "--write-docs" in argv
+    count = len(DAYS)
+    if "--days" in argv:
+        count = int(argv.pop(argv.index("--days") + 1))
+        argv.remove("--days")
+    days = DAYS[:count]
     sizes = [int(a) for a in argv if a.isdigit()] or [10_000, 100_000]
     config.parse_config([f"--addons-path={REPO}", "--log-level=warn", "--http-interface=127.0.0.1"])
     results = []
     for n in sizes:
-        results += bench(n)
+        results += bench(n, days)
     text = table(results)
     print(text)
     if write:
-        write_docs(text, "bench/dayclose_benchmark.py " + " ".join(map(str, sizes)))
+        command = "bench/dayclose_benchmark.py " + " ".join(map(str, sizes))
+        if days == DAYS:
+            write_docs(text, command, SECTION, "three days")
+        else:
+            # fewer days: a section of its own, the three-day table stays
+            sites = " and ".join(f"{n:,}" for n in sizes)
+            write_docs(
+                text,
+                f"{command} --days {count}",
+                f"{SECTION}: {sites} sites, the first {count} day(s)",
+                f"the first {count} day(s)",
+            )
 
 
 if __name__ == "__main__":
