@@ -24,18 +24,21 @@ class SolarTicketMonitoring(models.AbstractModel):
     def _solar_monitoring_values(self, company, priority, team=None):
         """What every ticket the monitoring opens has: its channel, no owner
         yet, the service team unless its case type names another."""
-        team = team or self.env.ref(
-            "solar_om_monitoring.helpdesk_team_solar_service", raise_if_not_found=False
-        )
+        # the module's own records by their cached ids: env.ref would check
+        # that each exists, a query per ticket
+        xmlid_to_id = self.env["ir.model.data"]._xmlid_to_res_id
         return {
             "solar_monitoring": True,
-            "team_id": team.id if team else False,
+            "team_id": team.id
+            if team
+            else xmlid_to_id(
+                "solar_om_monitoring.helpdesk_team_solar_service", raise_if_not_found=False
+            ),
             "user_id": False,
             "company_id": company.id,
-            # the module's own record: no existence check (a query per ticket)
-            "channel_id": self.env.ref(
+            "channel_id": xmlid_to_id(
                 "solar_om_monitoring.helpdesk_ticket_channel_monitoring", raise_if_not_found=False
-            ).id,
+            ),
             "priority": str(int(priority)),
         }
 
