@@ -323,12 +323,8 @@ def main(argv):
         else:
             # fewer days: a section of its own, the three-day table stays
             sites = " and ".join(f"{n:,}" for n in sizes)
-            write_docs(
-                text,
-                f"{command} --days {count}",
-                f"{SECTION}: {sites} sites, the first {count} day(s)",
-                f"the first {count} day(s)",
-            )
+            first = "the first day" if count == 1 else f"the first {count} days"
+            write_docs(text, f"{command} --days {count}", f"{SECTION}: {sites} sites", first)
 
 
 if __name__ == "__main__":
