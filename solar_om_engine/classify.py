@@ -37,7 +37,7 @@ import numpy as np
 
 from .daylight import lit_since, sun_elevation
 from .expected import ModelBook, SiteModel, site_capacity
-from .geo import radius_cells
+from .geo import distances_km, radius_cells
 from .kinds import Abstention, FaultKind, HealthState, is_judged
 from .readings import Reading
 
@@ -886,16 +886,13 @@ def _nan(value: float | None) -> float:
 
 
 def _distances_km(sites: list[Reading], others: list[Reading]) -> np.ndarray:
-    """Great-circle distances (haversine, as `geo.distance_km`), sites x others."""
-    lat1 = np.radians([r.latitude for r in sites])[:, None]
-    lon1 = np.radians([r.longitude for r in sites])[:, None]
-    lat2 = np.radians([r.latitude for r in others])[None, :]
-    lon2 = np.radians([r.longitude for r in others])[None, :]
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    """Great-circle distances (`geo.distances_km`), sites x others."""
+    return distances_km(
+        np.array([r.latitude for r in sites])[:, None],
+        np.array([r.longitude for r in sites])[:, None],
+        np.array([r.latitude for r in others])[None, :],
+        np.array([r.longitude for r in others])[None, :],
     )
-    return 6371.0 * 2 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def _sky(today_all: np.ndarray, now_all: np.ndarray, policy: NeighboursSky) -> Sky:

@@ -30,7 +30,7 @@ from datetime import date
 import numpy as np
 
 from .daymodel import KC_OVERCAST, LIT_ELEVATION_DEG, RoofModel, roof_model
-from .geo import radius_cells
+from .geo import distances_km, radius_cells
 from .levels import Level, Levels, learn
 from .orientation import shape_fit
 from .readings import Array
@@ -322,33 +322,26 @@ def _neighbours(sites: list[_Modelled], serves) -> dict[str, list[tuple[float, _
         if not others:
             near.update((m.spec.site, []) for m in here)
             continue
-        lat = np.radians([o.spec.latitude for o in others])
-        lon = np.radians([o.spec.longitude for o in others])
+        lat = np.array([o.spec.latitude for o in others])
+        lon = np.array([o.spec.longitude for o in others])
         normals = np.array([o.normal if o.normal is not None else np.zeros(3) for o in others])
         facing = np.array([o.normal is not None for o in others])
+        index_of = {o.spec.site: i for i, o in enumerate(others)}
         for m in here:
-            km = _haversine_km(np.radians(m.spec.latitude), np.radians(m.spec.longitude), lat, lon)
+            km = distances_km(m.spec.latitude, m.spec.longitude, lat, lon)
+            if m.spec.site in index_of:
+                km[index_of[m.spec.site]] = np.inf  # not its own neighbour
             ok = km <= PEER_RADIUS_KM
-            ok &= np.array([o.spec.site != m.spec.site for o in others])
-            score = km.copy()
+            score = km
             if m.normal is not None:
-                cos = np.clip(normals @ m.normal, -1.0, 1.0)
-                score += np.where(facing, KM_PER_FACING_DEGREE * np.degrees(np.arccos(cos)), 0.0)
+                degrees = np.degrees(np.arccos(np.clip(normals @ m.normal, -1.0, 1.0)))
+                score = km + np.where(facing, KM_PER_FACING_DEGREE * degrees, 0.0)
             index = np.flatnonzero(ok)
             if index.size > NEAR_KEPT:
                 index = index[np.argpartition(score[index], NEAR_KEPT)[:NEAR_KEPT]]
             index = index[np.argsort(score[index], kind="stable")]
             near[m.spec.site] = [(float(score[i]), others[i]) for i in index]
     return near
-
-
-def _haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """`geo.distance_km` from one point to many (radians in, km out)."""
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 6371.0 * 2 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def _neighbours_sky(

@@ -10,6 +10,8 @@ import math
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
+
 from .errors import EngineError
 
 
@@ -64,13 +66,21 @@ def has_coordinates(latitude: float | None, longitude: float | None) -> bool:
     return latitude is not None and longitude is not None and (latitude, longitude) != (0.0, 0.0)
 
 
+def distances_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distances (haversine), enough to find a site's
+    neighbours: degrees in, km out, numpy arrays broadcast against each
+    other (one site against many, or sites x others)."""
+    rlat1, rlat2 = np.radians(lat1), np.radians(lat2)
+    a = (
+        np.sin((rlat2 - rlat1) / 2) ** 2
+        + np.cos(rlat1) * np.cos(rlat2) * np.sin(np.radians(np.subtract(lon2, lon1)) / 2) ** 2
+    )
+    return 6371.0 * 2 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine), enough to find a site's neighbours."""
-    rlat1, rlat2 = math.radians(lat1), math.radians(lat2)
-    dlat = rlat2 - rlat1
-    dlon = math.radians(lon2 - lon1)
-    a = math.sin(dlat / 2) ** 2 + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+    """The distance between two points (`distances_km`)."""
+    return float(distances_km(lat1, lon1, lat2, lon2))
 
 
 def radius_cells(latitudes, radius_km: float):
