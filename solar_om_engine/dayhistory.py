@@ -44,8 +44,10 @@ class EvidencePolicy:
     never goes below zero (a cumulative sum, as in quality control), no
     day adds more than `cap` (one odd day is never enough), a day whose
     level is not yet learned for its sky adds `uncalibrated_share` of its
-    weight (its shortfall may be the site's own level, the same every day,
-    so such days do not add up as independent ones), and a ticket opens
+    weight, short or not (its shortfall may be the site's own level, the
+    same every day, so such days do not add up as independent ones; nor
+    does one good day under a sky the site is not known under wipe out the
+    short days before it), and a ticket opens
     once the sum reaches `open_at` on a day that is itself short."""
 
     drop: float = 0.3
@@ -71,7 +73,7 @@ class EvidencePolicy:
         if upper is not None and upper > self.midpoint + self.upper_margin:
             weight = min(weight, 0.0)
         weight = max(-self.cap, min(self.cap, weight))
-        if weight > 0 and not ev.get("calibrated", True):
+        if not ev.get("calibrated", True):
             weight *= self.uncalibrated_share
         return weight
 

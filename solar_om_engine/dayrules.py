@@ -301,7 +301,9 @@ class DayComparison:
     neighbours' sky times the site's level for such a sky.
 
     Neighbours far or few (`dayfacts.close_sky`) tell the kind of day, not
-    the site's own clouds: the spread is `far_factor` wider. A site nobody
+    the site's own clouds: the spread is `far_factor` wider, unless it was
+    measured over the site's own good days (judged under the same sky, their
+    scatter holds it already). A site nobody
     near tells the sky is compared on a day whose power follows its roof's
     clear-sky shape (a misfit of at most `clear_residual` over at least
     `clear_kept` of its lit steps, the rest set aside as clouds): a clear
@@ -327,7 +329,7 @@ class DayComparison:
     min_hour_share: float = 0.15
     min_due_kwh_per_kwp: float = 0.3
     far_factor: float = 2.0
-    clear_residual: float = 0.08
+    clear_residual: float = 0.10
     clear_kept: float = 0.6
     min_level: float = 0.8
     min_contrast: float = 2.5
@@ -359,7 +361,9 @@ class DayComparison:
             # not learned yet: as sure as today's neighbours agree, which
             # is measured, at least the learned floor, at most the assumed
             spread = min(spread, max(facts.neighbour_spread, self.spread_floor))
-        spread *= self.far_factor if wider else 1.0
+        # a spread measured over the site's own days holds the sky it is
+        # judged under already (a rural site's days are all far-sky days)
+        spread *= self.far_factor if wider and not level.measured else 1.0
         return replace(level, level=value, spread=spread)
 
     def _neighbours(self, facts: DayFacts) -> Compared | None:

@@ -101,6 +101,9 @@ class Level:
     # learned from days of this kind of sky (else borrowed or assumed)
     calibrated: bool
     days: int
+    # its spread is the scatter of its own good days (enough of them to
+    # measure it), not a floor
+    measured: bool = False
 
     def describe(self) -> str:
         if not self.calibrated:
@@ -145,7 +148,8 @@ def learn(
             mad = statistics.median(abs(r / level - 1.0) for r in recent)
             spread = max(spread, 1.4826 * mad)
         spread *= 1.0 + policy.few_days / len(recent)
-        learned[name] = Level(_clamp(level, policy), spread, True, len(recent))
+        measured = len(recent) >= policy.spread_days
+        learned[name] = Level(_clamp(level, policy), spread, True, len(recent), measured)
     levels = {}
     for name in BINS:
         if name in learned:

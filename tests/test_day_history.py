@@ -127,9 +127,13 @@ def test_a_short_day_whose_better_hours_were_fine_adds_nothing():
     assert policy.of_day(short) > 0
 
 
-def test_an_uncalibrated_day_weighs_its_share_of_a_calibrated_one():
+@pytest.mark.parametrize("ratio", [0.8, 0.95], ids=["short", "above the midpoint"])
+def test_an_uncalibrated_day_weighs_its_share_of_a_calibrated_one(ratio):
+    # short or not: one day under a sky the site is not known under neither
+    # opens a ticket nor wipes out the short days before it
     policy = EvidencePolicy()
-    sure, unsure = verdict(0.8, 0.1), verdict(0.8, 0.1, calibrated=False)
+    sure, unsure = verdict(ratio, 0.1), verdict(ratio, 0.1, calibrated=False)
+    assert policy.of_day(sure) != 0.0
     assert policy.of_day(unsure) == pytest.approx(policy.uncalibrated_share * policy.of_day(sure))
 
 

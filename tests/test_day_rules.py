@@ -7,6 +7,7 @@ follow the rules; what they assert is what a user sees: the day's kind, and
 the figure its reason gives.
 """
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -49,9 +50,12 @@ def north(lat):
     return (lat, 18.0, "Europe/Stockholm")
 
 
-def calibrated(spread, level=1.0, days=14):
-    """A site whose good days taught it `level` with `spread` in every sky."""
-    return SiteKnowledge(levels=Levels({b: Level(level, spread, True, days) for b in BINS}))
+def calibrated(spread, level=1.0, days=14, measured=False):
+    """A site whose good days taught it `level` with `spread` in every sky
+    (`measured`: the spread is their scatter, not the floor)."""
+    return SiteKnowledge(
+        levels=Levels({b: Level(level, spread, True, days, measured) for b in BINS})
+    )
 
 
 # --- SilentAllDay -------------------------------------------------------------
@@ -385,6 +389,28 @@ def test_far_neighbours_widen_the_spread_by_the_far_factor():
     near = COMPARISON(day_facts(power(), knowledge=calibrated(0.03)))
     far = COMPARISON(day_facts(power(), knowledge=calibrated(0.03), peers=neighbours(4, FAR)))
     assert far.level.spread == pytest.approx(near.level.spread * COMPARISON.far_factor)
+
+
+def test_a_spread_measured_over_the_sites_own_days_is_not_widened_by_far_neighbours():
+    # a rural site's good days were all judged under far neighbours' sky:
+    # their scatter holds it already
+    sure = calibrated(0.05, measured=True)
+    near = COMPARISON(day_facts(power(), knowledge=sure))
+    far = COMPARISON(day_facts(power(), knowledge=sure, peers=neighbours(4, FAR)))
+    assert far.source == "far neighbours"
+    assert far.level.spread == pytest.approx(near.level.spread)
+
+
+@pytest.mark.parametrize("margin, compared", [(-0.005, True), (0.005, False)])
+def test_a_site_nobody_near_is_compared_on_a_day_within_the_clear_misfit(margin, compared):
+    # the misfit of the day's power to its roof's clear-sky shape, over the
+    # lit steps kept as clear
+    facts = replace(
+        day_facts(power(1.0), peers={}),
+        clear_fit=(COMPARISON.clear_residual + margin, 0.7, COMPARISON.clear_kept + 0.1),
+    )
+    result = COMPARISON(facts)
+    assert (result is not None and result.source == "clear sky") is compared
 
 
 def test_a_roof_not_known_is_short_only_of_the_least_plausible_roof_and_deeply():
