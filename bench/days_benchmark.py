@@ -23,6 +23,11 @@ It prints, per run (with arrays, without arrays):
 - per fault kind (and cause), the share of faulty sites ticketed within
   0/1/2/3 days of the onset day: a site counts for N days only if its fault
   still acts on day onset+N (before its repair day and the period's end);
+- the faults counted for 3 days and not ticketed by then, by what the 3
+  days after the onset day could tell (the fault there from the period's
+  first day; no day compared with what was due; compared but within the
+  site's spread), per setting: a measured bound on what comparing
+  production with what was due can catch;
 - which kind the verdict named on the first ticketed day, against the
   truth (string/MLPE faults on sites without device data may be named
   underperformance);
@@ -169,6 +174,9 @@ class Score:
     by_setting: Counter = field(default_factory=Counter)
     closed: list = field(default_factory=lambda: [0, 0])  # within 2 days, eligible
     misses: list = field(default_factory=list)
+    # faults counted for 3 days and not ticketed by then:
+    # {(what the days could tell, setting): count}
+    missed_why: Counter = field(default_factory=Counter)
     false_detail: list = field(default_factory=list)
 
     def merge(self, other: Score) -> Score:
@@ -187,6 +195,7 @@ class Score:
         out.false_named = self.false_named + other.false_named
         out.healthy_kinds = self.healthy_kinds + other.healthy_kinds
         out.by_setting = self.by_setting + other.by_setting
+        out.missed_why = self.missed_why + other.missed_why
         for name in ("named_right", "unjudged", "closed"):
             setattr(
                 out,
@@ -206,6 +215,26 @@ class Score:
 def _open(verdicts: dict, site: str, day: str) -> bool:
     line = verdicts.get((site, day))
     return bool(line and line["ticket_open"])
+
+
+# why a fault was not ticketed within 3 days, from its labels and the lines
+# of the 3 days after its onset day
+FROM_THE_START = "the fault was there from the period's first day (no history before it)"
+NOT_COMPARED = "no day compared with what was due (too dark, or nobody near and not clear)"
+WITHIN_SPREAD = "compared, but not short enough for its level and spread"
+
+
+def _why_missed(fault: dict, first_day: dict, window: list[dict]) -> str:
+    if first_day["state"] in ("fault", "ramp"):
+        return FROM_THE_START
+    compared = [
+        line
+        for line in window
+        if line.get("kind") not in (None, "indeterminate")
+        and "not compared" not in line.get("reason", "")
+        and "bad input" not in line.get("reason", "")
+    ]
+    return WITHIN_SPREAD if compared else NOT_COMPARED
 
 
 def score(labels: dict, verdicts: dict, tag: str = "") -> Score:  # noqa: C901 - one pass per site
@@ -276,6 +305,10 @@ def score(labels: dict, verdicts: dict, tag: str = "") -> Score:  # noqa: C901 -
                 out.detection[key][w][1] += caught_on is not None and caught_on <= onset + w
         out.detection[key]["ever"][0] += 1
         out.detection[key]["ever"][1] += caught_on is not None
+        if onset + 3 <= last and (caught_on is None or caught_on > onset + 3):
+            # the onset day may hold the fault for a few hours only
+            window = [verdicts.get((ref, dates[i]), {}) for i in range(onset + 1, onset + 4)]
+            out.missed_why[(_why_missed(fault, days[dates[0]], window), setting)] += 1
         if caught_on is None or caught_on > onset + 3:
             when = "never" if caught_on is None else f"on day +{caught_on - onset}"
             shown = dates[min(onset + 1, last)]
@@ -484,6 +517,19 @@ def report(runs: list[Run], variant: str) -> str:  # noqa: C901 - one table per 
                 d = total.detection[key]
                 cells = " | ".join(_share((d[w][1], d[w][0])) for w in (*WINDOWS, "ever"))
                 lines.append(f"| &nbsp; {key[1]} | {d['ever'][0]} | {cells} | | |")
+    if total.missed_why:
+        lines += [
+            "",
+            "Faults counted for 3 days and not ticketed by then, by what the 3 days after their"
+            " onset day could tell:",
+            "",
+            "| what the days could tell | cluster | rural | isolated |",
+            "|---|---|---|---|",
+        ]
+        for why in (FROM_THE_START, NOT_COMPARED, WITHIN_SPREAD):
+            cells = [total.missed_why.get((why, s), 0) for s in ("cluster", "rural", "isolated")]
+            if any(cells):
+                lines.append(row(why, *cells))
     lines += ["", "Kind named on the first ticketed day (rows: truth):", ""]
     named_cols = sorted({k for c in total.named.values() for k in c} | set(total.false_named))
     lines.append("| truth | " + " | ".join(named_cols) + " |")

@@ -127,6 +127,24 @@ def test_a_repaired_fault_closed_on_repair_plus_3_is_not_within_2_days():
     assert unseen.closed == [0, 0]
 
 
+def test_a_fault_missed_for_3_days_says_what_those_days_could_tell():
+    labels = _labels(A=_fault(onset=3), B=_fault(onset=3), C=_fault(onset=0), D=_fault(onset=3))
+    verdicts = _verdicts(labels, {"D": {6}})
+    for i in range(4, 7):
+        # A: compared and found within its spread; B: nothing due to compare
+        verdicts[("A", DATES[i])]["reason"] = "producing normally: 95% of what was due"
+        verdicts[("B", DATES[i])]["reason"] = "reporting: 0.3 kWh today; not compared: dark"
+    s = bench.score(labels, verdicts)
+    assert s.missed_why == {
+        (bench.WITHIN_SPREAD, "cluster"): 1,
+        (bench.NOT_COMPARED, "cluster"): 1,
+        (bench.FROM_THE_START, "cluster"): 1,
+    }
+    # D, ticketed on onset+3, is not a miss; the report counts them by setting
+    text = bench.report([bench.Run("with arrays", "jun", 40, 1.0, 1.0, 0, [], s)], "with arrays")
+    assert f"| {bench.NOT_COMPARED} | 1 | 0 | 0 |" in text
+
+
 def test_a_ticket_opened_again_after_the_repair_is_false():
     labels = _labels(F=_fault(onset=2, repair=5))
     s = bench.score(labels, _verdicts(labels, {"F": {2, 3, 4, 8}}))
