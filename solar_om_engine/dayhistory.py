@@ -122,15 +122,16 @@ class SiteHistory:
     device_shares: tuple[tuple[float, ...], ...] = ()
 
     def levels(self, roof: int | None, policy: HistoryPolicy = DEFAULT_POLICY) -> Levels:
-        """The levels learned on the roof now in use (`roof_key`); before
-        any good day, an inferred roof starts from its fit's scale."""
+        """The levels learned on the roof now in use (`roof_key`); an
+        inferred roof starts from its fit's scale, and counts it as a good
+        day while its days are few."""
         good = (
             GoodDay(r.day, r.sky, r.model_ratio)
             for r in self.records
             if r.good and r.model_ratio is not None and r.roof == roof
         )
         prior = self.roof.scale() if roof is not None and roof >= 0 else None
-        return learn(good, policy.levels, prior or 1.0)
+        return learn(good, policy.levels, prior or 1.0, prior_is_a_day=prior is not None)
 
     def to_json(self) -> dict:
         """The history as JSON-able data (what the addon stores on the site)."""

@@ -51,7 +51,9 @@ class LevelPolicy:
     `spread_floor` (bright, mixed, dark), widened while the days are few
     (times 1 + `few_days` / their number). A kind without enough days
     borrows half the way from the model to the nearest kind's level, with
-    the wider `spread_uncalibrated`. A day teaches the level unless it was
+    the wider `spread_uncalibrated`. An inferred roof's fit scale (measured
+    on the site's clear days) counts as one more good day while a kind has
+    fewer than `spread_days`. A day teaches the level unless it was
     `good_sigmas` spreads below it; a level is at most `max_level`."""
 
     # a day's sky (the neighbours' clear-sky index over the day) at least
@@ -129,11 +131,17 @@ class Levels:
 
 
 def learn(
-    good: Iterable[GoodDay], policy: LevelPolicy = DEFAULT_LEVELS, prior: float = 1.0
+    good: Iterable[GoodDay],
+    policy: LevelPolicy = DEFAULT_LEVELS,
+    prior: float = 1.0,
+    prior_is_a_day: bool = False,
 ) -> Levels:
     """The levels that a site's good days (oldest first) teach; `prior` is
     what is assumed before any (the model itself, 1, or what an inferred
-    roof's fit to the site's clear days showed)."""
+    roof's fit to the site's clear days showed). With `prior_is_a_day` (an
+    inferred roof: its fit's scale was measured on the site's clear days),
+    the prior counts as one more good day while a kind has fewer than
+    `spread_days`, so one odd day among two does not set the level."""
     per_bin: dict[str, list[float]] = {name: [] for name in BINS}
     for day in good:
         per_bin[policy.bin(day.sky)].append(day.model_ratio)
@@ -142,7 +150,8 @@ def learn(
         recent = ratios[-policy.max_days :]
         if len(recent) < policy.min_days:
             continue
-        level = statistics.median(recent)
+        few = len(recent) < policy.spread_days
+        level = statistics.median([*recent, prior] if few and prior_is_a_day else recent)
         spread = policy.floor(name, True)
         if len(recent) >= policy.spread_days:
             mad = statistics.median(abs(r / level - 1.0) for r in recent)

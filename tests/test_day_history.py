@@ -284,6 +284,18 @@ def test_the_spread_is_the_scatter_of_the_good_days_once_there_are_enough():
     assert level.spread == pytest.approx(mad * (1 + policy.few_days / len(ratios)))
 
 
+def test_an_inferred_roofs_fit_counts_as_a_good_day_while_the_days_are_few():
+    # two bright days that disagree (one lifted by cloud edges): the fit's
+    # scale, measured on the site's clear days, settles the level
+    policy = LevelPolicy()
+    two = [GoodDay(DAY, 0.9, 1.04), GoodDay(DAY, 0.9, 1.22)]
+    assert learn(two).at(0.9).level == pytest.approx(1.13)
+    assert learn(two, prior=1.04, prior_is_a_day=True).at(0.9).level == pytest.approx(1.04)
+    # once the days are enough to measure, they alone teach it
+    enough = two + [GoodDay(DAY, 0.9, 1.2)] * (policy.spread_days - 2)
+    assert learn(enough, prior=1.04, prior_is_a_day=True).at(0.9).level == pytest.approx(1.2)
+
+
 def test_only_the_last_max_days_teach_a_lasting_rise():
     policy = LevelPolicy()
     before, after = good(0.9, 0.8, policy.max_days), good(0.9, 1.0, policy.max_days)
