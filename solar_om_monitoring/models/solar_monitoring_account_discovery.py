@@ -28,7 +28,7 @@ from solar_om_engine import onboarding, planner
 from solar_om_engine.clients.discovery import discover, read_devices
 from solar_om_engine.onboarding import SystemState
 
-from .bulk_insert import insert_rows, precomputed
+from .bulk_insert import in_one_statement, insert_rows
 from .health_run import naive_utc, sql_values
 
 _logger = logging.getLogger(__name__)
@@ -816,26 +816,25 @@ class SolarAccountDiscovery(models.AbstractModel):
         Partner = self.env["res.partner"].sudo()
         chosen = {s.id: s.partner_id for s in systems if s.partner_id}
         new = systems.filtered(lambda s: not s.partner_id)
-        created = Partner.create(
-            precomputed(
-                Partner,
-                [
-                    {
-                        "name": s.name,
-                        "street": s.street or False,
-                        "zip": s.zip or False,
-                        "city": s.city or False,
-                        "country_id": countries.get(s.id, False),
-                        "state_id": states.get(s.id, False),
-                        "email": s.vendor_email or False,
-                        "tz": s.tz or False,
-                        "company_id": self.company_id.id,
-                    }
-                    for s in new
-                ],
-            )
+        # their create() as it is (chatter, follower, contact sync), its
+        # INSERTs in one statement each, not one per 100 rows
+        created = in_one_statement(Partner).create(
+            [
+                {
+                    "name": s.name,
+                    "street": s.street or False,
+                    "zip": s.zip or False,
+                    "city": s.city or False,
+                    "country_id": countries.get(s.id, False),
+                    "state_id": states.get(s.id, False),
+                    "email": s.vendor_email or False,
+                    "tz": s.tz or False,
+                    "company_id": self.company_id.id,
+                }
+                for s in new
+            ]
         )
-        chosen.update(dict(zip(new.ids, created, strict=True)))
+        chosen.update(dict(zip(new.ids, Partner.browse(created.ids), strict=True)))
         return chosen
 
     def _onboard_places(self, systems):

@@ -17,7 +17,7 @@ from odoo.tools import SQL, clean_context
 
 from solar_om_engine.kinds import UNRANKED, URGENCY
 
-from .bulk_insert import insert_rows, precomputed
+from .bulk_insert import in_one_statement, insert_rows
 from .solar_site_onboarding import IMPORT_TEMPLATE
 
 LOCATION_FIELDS = {
@@ -188,37 +188,31 @@ class SolarSite(models.Model):
             own = {name for name in values[0] if not Location._fields[name].inherited}
             # (`creating_fsm_location`: fieldservice makes no location of its
             # own for such a contact; the batch below does)
-            # (their names computed before the INSERT, `precomputed`: the
-            # flush then finds nothing to write)
+            # (their create() as it is, its INSERT in one statement, not one
+            # per 100 rows: `in_one_statement`)
             Contact = self.env["res.partner"].sudo().with_context(creating_fsm_location=True)
-            contacts = Contact.create(
-                precomputed(
-                    Contact,
-                    [
-                        {
-                            **{k: v for k, v in vals.items() if k not in own},
-                            "parent_id": vals["owner_id"] or False,
-                            "type": "fsm_location",
-                            "fsm_location": True,
-                        }
-                        for vals in values
-                    ],
-                )
+            contacts = in_one_statement(Contact).create(
+                [
+                    {
+                        **{k: v for k, v in vals.items() if k not in own},
+                        "parent_id": vals["owner_id"] or False,
+                        "type": "fsm_location",
+                        "fsm_location": True,
+                    }
+                    for vals in values
+                ]
             )
             # the default stage once, not once per location
             stage = Location._default_stage_id()
             # no "created" note or stage tracking per location: the site's
             # own chatter tells its story
-            Location = Location.with_context(tracking_disable=True)
+            Location = in_one_statement(Location.with_context(tracking_disable=True))
             locations = Location.create(
-                precomputed(
-                    Location,
-                    [
-                        {**{k: v for k, v in vals.items() if k in own}, "partner_id": contact.id}
-                        | {"stage_id": stage.id}
-                        for vals, contact in zip(values, contacts, strict=True)
-                    ],
-                )
+                [
+                    {**{k: v for k, v in vals.items() if k in own}, "partner_id": contact.id}
+                    | {"stage_id": stage.id}
+                    for vals, contact in zip(values, contacts, strict=True)
+                ]
             )
             self.env.cr.execute(
                 SQL(
