@@ -80,6 +80,16 @@ def _system_values(system):
     }
 
 
+# what a row holds of the engine's suggestion of its customer
+SUGGESTION = [
+    "suggested_partner_id",
+    "partner_id",
+    "match_rule",
+    "match_reason",
+    "match_rank",
+    "create_partner",
+]
+
 # the group that holds an account's credentials and may list its systems
 MANAGERS = "solar_om.group_solar_om_manager"
 
@@ -201,6 +211,12 @@ class SolarAccountDiscovery(models.AbstractModel):
         date; with `daily`, also act on what changed (stop, resume, device
         refreshes, queued creations). Returns a summary dict."""
         self.ensure_one()
+        # the caller said who may discover (`action_discover`: O&M managers;
+        # the daily job: superuser): the account, its systems and its sites
+        # are read and written as superuser, as its credentials are
+        return self.sudo()._discover_listed(daily, at)
+
+    def _discover_listed(self, daily, at):
         at = at or datetime.now(timezone.utc)
         ledger = self._ledger()
         spent_before = ledger.month_used
@@ -220,7 +236,6 @@ class SolarAccountDiscovery(models.AbstractModel):
             complete=result.complete,
         )
         new_refs = self._upsert_systems(result.systems, found, known, at)
-        self._suggest_customers()
         stopped = self._stop_monitoring(found, known)
         resumed = self._resume_monitoring(found, known)
         summary = {
@@ -300,20 +315,22 @@ class SolarAccountDiscovery(models.AbstractModel):
         return {row["vendor_site_ref"]: row for row in sites}
 
     def _upsert_systems(self, systems, found, known, at):
-        """One row per listed system, created or updated in two statements;
-        returns {vendor id: name} of the systems never seen before."""
+        """One row per listed system, created or updated in two statements,
+        each not monitored yet and without a chosen customer with the
+        engine's suggestion (`_suggest_customers`); returns {vendor id:
+        name} of the systems never seen before."""
         Systems = self.env["solar.vendor.system"].sudo()
         existing = {
             row["vendor_ref"]: row
             for row in Systems.search_read(
-                [("account_id", "=", self.id)], ["vendor_ref", "state", "site_id"]
+                [("account_id", "=", self.id)], ["vendor_ref", "state", "site_id", "partner_id"]
             )
         }
         state_of = {s.vendor_ref: SystemState.NEW.value for s in found.new}
         state_of |= {s.vendor_ref: SystemState.KNOWN.value for s in found.known}
         state_of |= {s.vendor_ref: SystemState.DEACTIVATED.value for s in found.deactivated}
         now = naive_utc(at)
-        creates, updates, fresh = [], [], {}
+        creates, updates, fresh, waiting = [], [], {}, {}
         for system in systems:
             values = _system_values(system)
             state = state_of[system.vendor_ref]
@@ -335,6 +352,8 @@ class SolarAccountDiscovery(models.AbstractModel):
                 continue
             if state == SystemState.NEW.value and row["state"] in ("queued", "ignored"):
                 state = row["state"]  # the back office's decision stands
+            if state == SystemState.NEW.value and not row["partner_id"]:
+                waiting[row["id"]] = dict(values, account_id=self.id, vendor_ref=system.vendor_ref)
             updates.append(
                 (
                     row["id"],
@@ -344,8 +363,16 @@ class SolarAccountDiscovery(models.AbstractModel):
                     *[values[c] if values[c] is not False else None for c in SYSTEM_COLUMNS],
                 )
             )
+        # the suggestions of the new rows in their INSERT, of the rows
+        # waiting for a customer in one UPDATE (one read of the customers)
+        suggestions = self._suggest_customers(
+            [vals for vals in creates if vals["state"] == SystemState.NEW.value]
+            + list(waiting.values())
+        )
         if creates:
-            insert_rows(Systems, creates)
+            insert_rows(
+                Systems, [dict(vals, **suggestions.get(vals["vendor_ref"], {})) for vals in creates]
+            )
         if updates:
             columns = ["id", "state", "site_id", "last_seen_at", *SYSTEM_COLUMNS]
             types = {
@@ -373,19 +400,41 @@ class SolarAccountDiscovery(models.AbstractModel):
                     SQL(", ").join(SQL.identifier(c) for c in columns),
                 )
             )
+        if waiting:
+            rows = []
+            for system_id, vals in waiting.items():
+                suggestion = suggestions[vals["vendor_ref"]]
+                rows.append(
+                    (
+                        system_id,
+                        suggestion["partner_id"] or None,
+                        suggestion["match_rule"],
+                        suggestion["match_reason"],
+                        suggestion["match_rank"],
+                    )
+                )
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE solar_vendor_system AS t SET suggested_partner_id = v.partner::int,"
+                    " partner_id = v.partner::int, match_rule = v.rule, match_reason = v.reason,"
+                    " match_rank = v.rank::int, create_partner = (v.partner IS NULL)"
+                    " FROM (VALUES %s) AS v(id, partner, rule, reason, rank) WHERE t.id = v.id",
+                    sql_values(rows),
+                )
+            )
+        if updates or waiting:
             Systems.invalidate_model()
         self.invalidate_recordset(["not_monitored_count"])
         return fresh
 
-    def _suggest_customers(self):
-        """The engine's suggestion for every system not monitored yet whose
-        customer is not chosen: one read of the customers, one index."""
+    def _suggest_customers(self, vals_list):
+        """vendor id -> the engine's suggestion of a customer for each
+        system of `vals_list` (a listed system's row values), as the row's
+        values (SUGGESTION): one read of the customers, one index."""
+        if not vals_list:
+            return {}
         Systems = self.env["solar.vendor.system"].sudo()
-        todo = Systems.search(
-            [("account_id", "=", self.id), ("state", "=", "new"), ("partner_id", "=", False)]
-        )
-        if not todo:
-            return
+        todo = Systems.concat(*(Systems.new(vals) for vals in vals_list))
         partners = (
             self.env["res.partner"]
             .sudo()
@@ -413,28 +462,24 @@ class SolarAccountDiscovery(models.AbstractModel):
             for p in partners
         ]
         matches = onboarding.match_customers([s._engine_system() for s in todo], candidates)
-        rows = []
-        for system in todo:
-            match = matches[system.vendor_ref]
-            rows.append(
-                (
-                    system.id,
-                    match.partner_id,
-                    match.rule.value,
-                    match.reason,
-                    list(onboarding.MatchRule).index(match.rule),
+        rules = list(onboarding.MatchRule)
+        return {
+            ref: dict(
+                zip(
+                    SUGGESTION,
+                    (
+                        match.partner_id or False,
+                        match.partner_id or False,
+                        match.rule.value,
+                        match.reason,
+                        rules.index(match.rule),
+                        match.partner_id is None,
+                    ),
+                    strict=True,
                 )
             )
-        self.env.cr.execute(
-            SQL(
-                "UPDATE solar_vendor_system AS t SET suggested_partner_id = v.partner::int,"
-                " partner_id = v.partner::int, match_rule = v.rule, match_reason = v.reason,"
-                " match_rank = v.rank::int, create_partner = (v.partner IS NULL)"
-                " FROM (VALUES %s) AS v(id, partner, rule, reason, rank) WHERE t.id = v.id",
-                sql_values(rows),
-            )
-        )
-        todo.invalidate_recordset()
+            for ref, match in matches.items()
+        }
 
     def _stop_monitoring(self, found, known):
         """Sites whose system the vendor deactivated (or no longer lists):
