@@ -121,7 +121,6 @@ def create_rows(model, data_list):
     for data, record in zip(data_list, records, strict=True):
         data["record"] = record
     _cache_rows(records, rows, [data["inherited"] for data in data_list])
-    records._parent_store_create()
     with env.protecting([(data["protected"], data["record"]) for data in data_list]):
         records.modified(Model._fields, create=True)
         if others:
@@ -203,22 +202,26 @@ def _compute_stored(Model, vals_list, fields):
 
 def _insert(Model, columns, vals_list):
     """The rows of `vals_list` inserted, BATCH_SIZE a statement; their ids,
-    in order (a _SELF value in `vals_list` replaced by its row's id)."""
-    ids = []
+    in order (a _SELF value in `vals_list` replaced by its row's id, the
+    parent path of a hierarchy's row added to its values)."""
+    rows = []
     for start in range(0, len(vals_list), BATCH_SIZE):
-        ids += _insert_batch(Model, columns, vals_list[start : start + BATCH_SIZE])
-    for vals, id_ in zip(vals_list, ids, strict=True):
+        rows += _insert_batch(Model, columns, vals_list[start : start + BATCH_SIZE])
+    for vals, (id_, path) in zip(vals_list, rows, strict=True):
         for name, value in vals.items():
             if value is _SELF:
                 vals[name] = id_
-    return ids
+        if Model._parent_store:
+            vals["parent_path"] = path
+    return [id_ for id_, _path in rows]
 
 
 def _insert_batch(Model, columns, vals_list):
     """One batch, one statement: each row takes its id from the table's
     sequence and is inserted from one array per column (a column naming the
-    row itself, _SELF, from its id); the ids come back in the order of the
-    rows (by their ordinality, not RETURNING's order)."""
+    row itself, _SELF, from its id; in a hierarchy, its parent path from its
+    parent's, as `_parent_store_create` sets it); (id, parent path) come
+    back in the order of the rows (by their ordinality, not RETURNING's)."""
     names, arrays, selected = [], [], []
     for index, field in enumerate(columns):
         name = SQL.identifier(field.name)
@@ -237,22 +240,37 @@ def _insert_batch(Model, columns, vals_list):
             selected.append(SQL("CASE WHEN %s THEN id ELSE %s END", flag, name))
         else:
             selected.append(name)
-    # volatile nextval(): the CTE is computed once, read by both statements
+    targets = [SQL.identifier(f.name) for f in columns]
+    path = SQL("NULL::varchar")
+    if Model._parent_store:
+        parent = Model._parent_name
+        path = SQL("concat(id, '/')")
+        if parent in (f.name for f in columns):
+            path = SQL(
+                "concat((SELECT p.parent_path FROM %s p WHERE p.id = rows.%s), id, '/')",
+                SQL.identifier(Model._table),
+                SQL.identifier(parent),
+            )
+        targets.append(SQL.identifier("parent_path"))
+        selected.append(SQL.identifier("__path"))
+    # volatile nextval(): the CTEs are computed once, read by both statements
     Model.env.cr.execute(
         SQL(
             "WITH rows AS (SELECT nextval(%s) AS id, * FROM unnest(%s) WITH ORDINALITY"
             " AS u(%s, __position)),"
-            " inserted AS (INSERT INTO %s (id, %s) SELECT id, %s FROM rows)"
-            " SELECT id FROM rows ORDER BY __position",
+            " ready AS (SELECT *, %s AS __path FROM rows),"
+            " inserted AS (INSERT INTO %s (id, %s) SELECT id, %s FROM ready)"
+            " SELECT id, __path FROM ready ORDER BY __position",
             f"{Model._table}_id_seq",
             SQL(", ").join(arrays),
             SQL(", ").join(names),
+            path,
             SQL.identifier(Model._table),
-            SQL(", ").join(SQL.identifier(f.name) for f in columns),
+            SQL(", ").join(targets),
             SQL(", ").join(selected),
         )
     )
-    return [row[0] for row in Model.env.cr.fetchall()]
+    return Model.env.cr.fetchall()
 
 
 def _cache_rows(records, vals_list, inherited_list=None):
@@ -261,9 +279,7 @@ def _cache_rows(records, vals_list, inherited_list=None):
     the values of `inherited_list` ({parent model: values}, `_inherits`),
     the inverse one2manys of their many2ones updated."""
     inverses = {}
-    fields = [
-        f for f in records._fields.values() if f.store and f.name not in ("id", "parent_path")
-    ]
+    fields = [f for f in records._fields.values() if f.store and f.name != "id"]
     for index, (record, vals) in enumerate(zip(records, vals_list, strict=True)):
         for values in (inherited_list[index] if inherited_list else {}).values():
             for name, value in values.items():

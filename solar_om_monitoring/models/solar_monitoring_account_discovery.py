@@ -678,12 +678,13 @@ class SolarAccountDiscovery(models.AbstractModel):
         }
         sites = self.env["solar.site"]
         for account in systems.account_id:
-            result = account._onboard_create_one(
-                systems.filtered(lambda s, a=account: s.account_id == a), at
+            # (checked above: the rest is written as superuser)
+            result = account.sudo()._onboard_create_one(
+                systems.filtered(lambda s, a=account: s.account_id == a).sudo(), at
             )
             for key in total:
                 total[key] += result.get(key, 0)
-            sites |= result["sites"]
+            sites |= result["sites"].with_env(self.env)
         total["sites"] = sites
         return total
 
@@ -738,8 +739,13 @@ class SolarAccountDiscovery(models.AbstractModel):
             failed.append((system.id, devices.errors[system.vendor_ref][:250]))
         systems = systems.filtered(lambda s: s.vendor_ref not in devices.errors)
         countries, states = self._onboard_places(systems)
+        # the chosen customers, the company's contact and the user's (the
+        # author of the notes) in one read: their time zones, what their
+        # locations' contacts and the notes read of them
+        company_partner = self.company_id.partner_id
+        (company_partner | self.env.user.partner_id | systems.partner_id).fetch()
         partners = self._onboard_partners(systems, countries, states)
-        company_tz = self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+        company_tz = company_partner.tz or self.env.user.tz or "UTC"
         plans, todo = {}, self.env["solar.vendor.system"]
         for system in systems:
             partner = partners[system.id]
@@ -755,8 +761,9 @@ class SolarAccountDiscovery(models.AbstractModel):
             todo |= system
         coordinates = self._onboard_geolocate(todo, plans, countries, states)
         places = self._onboard_service(todo, partners, countries, states)
-        # the site's default level, read once for the batch
-        level = self.env["solar.contract.level"].search([], limit=1)
+        # the site's default level, read once for the batch (the levels are
+        # every company's: no record rule)
+        level = self.env["solar.contract.level"].sudo().search([], limit=1)
         vals_list = []
         for system in todo:
             plan = plans[system.id]
@@ -792,16 +799,22 @@ class SolarAccountDiscovery(models.AbstractModel):
                 }
             )
         # one set-based insert (a site's create() adds its service location,
-        # made below for the batch, and checks the time zone, checked here;
-        # no "created" note or tracking: the note below tells the story)
+        # made first here for the batch, and checks the time zone, checked
+        # here; no "created" note or tracking: the note below tells the story)
         for vals in vals_list:
             Site._check_timezone_value(vals)
-        sites = insert_rows(Site.sudo(), vals_list)
         # the service locations: OCA fieldservice's create() (its contacts and
-        # their chatter are its own), in the no-chatter context of the sites
-        sites.with_context(
+        # their chatter are its own), in the no-chatter context of the sites,
+        # from the sites' values (`_fsm_location_values` of the site to be)
+        quiet = Site.sudo().with_context(
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True
-        )._sync_fsm_location()
+        )
+        locations = quiet._solar_create_fsm_locations(
+            [quiet.new(vals)._fsm_location_values() for vals in vals_list]
+        )
+        for vals, location in zip(vals_list, locations, strict=True):
+            vals["fsm_location_id"] = location.id
+        sites = insert_rows(Site.sudo(), vals_list)
         self._onboard_devices(sites, devices)
         # the notes, worded while the systems are in the cache
         bodies = {
@@ -859,7 +872,7 @@ class SolarAccountDiscovery(models.AbstractModel):
         followers are its create()'s). `countries` and `states`: the
         systems' places (`_onboard_places`)."""
         Partner = self.env["res.partner"].sudo()
-        chosen = {s.id: s.partner_id for s in systems if s.partner_id}
+        chosen = {s.id: Partner.browse(s.partner_id.id) for s in systems if s.partner_id}
         new = systems.filtered(lambda s: not s.partner_id)
         # their create() as it is (chatter, follower, contact sync), its
         # INSERTs in one statement each, not one per 100 rows
@@ -891,7 +904,7 @@ class SolarAccountDiscovery(models.AbstractModel):
         Country = self.env["res.country"].sudo()
         by_key = {}
         # every country, once (about 250 rows): codes and names the vendors use
-        for country in Country.search([("code", "!=", False)]):
+        for country in Country.search_fetch([("code", "!=", False)], ["code", "name"]):
             by_key[country.code.upper()] = country.id
             by_key[(country.name or "").upper()] = country.id
         countries = {
@@ -906,7 +919,10 @@ class SolarAccountDiscovery(models.AbstractModel):
             for state in (
                 self.env["res.country.state"]
                 .sudo()
-                .search([("country_id", "in", list(set(countries.values())))])
+                .search_fetch(
+                    [("country_id", "in", list(set(countries.values())))],
+                    ["country_id", "code", "name"],
+                )
             ):
                 state_key[(state.country_id.id, state.code.upper())] = state.id
                 state_key[(state.country_id.id, state.name.upper())] = state.id

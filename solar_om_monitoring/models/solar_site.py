@@ -179,12 +179,33 @@ class SolarSite(models.Model):
         Its contact is a new child of the customer's, never the customer's
         own contact (which fieldservice would rename after the site)."""
         missing = self.filtered(lambda s: not s.fsm_location_id)
-        Location = self.env["fsm.location"].sudo()
         if missing:
+            locations = self._solar_create_fsm_locations(
+                [site._fsm_location_values() for site in missing]
+            )
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE solar_site s SET fsm_location_id = v.location"
+                    " FROM (VALUES %s) AS v(site, location) WHERE s.id = v.site",
+                    SQL(", ").join(
+                        SQL("(%s, %s)", site.id, location.id)
+                        for site, location in zip(missing, locations, strict=True)
+                    ),
+                )
+            )
+            missing.invalidate_recordset(["fsm_location_id"])
+        for site in self - missing:
+            site.fsm_location_id.sudo().write(site._fsm_location_values())
+
+    @api.model
+    def _solar_create_fsm_locations(self, values):
+        """The service locations of `values` (`_fsm_location_values` each),
+        in batches: new sites', or onboarding's before its sites exist."""
+        Location = self.env["fsm.location"].sudo()
+        if values:
             # the locations' contacts made first, in one batch, as children
             # of the customer (fieldservice would otherwise re-parent each
             # new location's contact one by one, several queries a site)
-            values = [site._fsm_location_values() for site in missing]
             own = {name for name in values[0] if not Location._fields[name].inherited}
             # (`creating_fsm_location`: fieldservice makes no location of its
             # own for such a contact; the batch below does)
@@ -207,26 +228,14 @@ class SolarSite(models.Model):
             # no "created" note or stage tracking per location: the site's
             # own chatter tells its story
             Location = in_one_statement(Location.with_context(tracking_disable=True))
-            locations = Location.create(
+            return Location.create(
                 [
                     {**{k: v for k, v in vals.items() if k in own}, "partner_id": contact.id}
                     | {"stage_id": stage.id}
                     for vals, contact in zip(values, contacts, strict=True)
                 ]
             )
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE solar_site s SET fsm_location_id = v.location"
-                    " FROM (VALUES %s) AS v(site, location) WHERE s.id = v.site",
-                    SQL(", ").join(
-                        SQL("(%s, %s)", site.id, location.id)
-                        for site, location in zip(missing, locations, strict=True)
-                    ),
-                )
-            )
-            missing.invalidate_recordset(["fsm_location_id"])
-        for site in self - missing:
-            site.fsm_location_id.sudo().write(site._fsm_location_values())
+        return Location
 
     def _message_create(self, values_list):
         """With `solar_set_based_notes` (onboarding's creation notes, one a
