@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -739,9 +739,12 @@ class SolarAccountDiscovery(models.AbstractModel):
             failed.append((system.id, devices.errors[system.vendor_ref][:250]))
         systems = systems.filtered(lambda s: s.vendor_ref not in devices.errors)
         countries, states = self._onboard_places(systems)
-        # the chosen customers, the company's contact and the user's (the
-        # author of the notes) in one read: their time zones, what their
-        # locations' contacts and the notes read of them
+        # the user and the superuser (whose contact a new customer's "shared"
+        # flag is compared with) in one read; the chosen customers, the
+        # company's contact and the user's (the author of the notes) in
+        # another: their time zones, what their locations' contacts and the
+        # notes read of them
+        self.env["res.users"].browse([self.env.uid, SUPERUSER_ID]).fetch()
         company_partner = self.company_id.partner_id
         (company_partner | self.env.user.partner_id | systems.partner_id).fetch()
         partners = self._onboard_partners(systems, countries, states)
