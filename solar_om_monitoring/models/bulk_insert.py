@@ -30,6 +30,7 @@ INSERT of the rows, 100 a statement, is made in one statement per batch
 
 from operator import attrgetter
 
+from odoo.fields import Command
 from odoo.tools import SQL, OrderedSet, clean_context
 
 # rows a statement: ~20 columns of 20,000 rows is a statement of a few MB
@@ -49,6 +50,17 @@ def in_one_statement(model):
     records' followers and notes, insert their rows in one statement a
     batch (`create_rows`)."""
     return model.with_context(**{ONE_STATEMENT: (model._name, *CHATTER)})
+
+
+class Row:
+    """A many2one value of `insert_rows` naming another row of the same
+    values list (its index): a row before it (a device's gateway listed
+    with it), whose id the INSERT gives it."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
 
 
 def insert_rows(model, vals_list):
@@ -72,8 +84,7 @@ def insert_rows(model, vals_list):
         for field in fields.values()
         if field.store and field.column_type and any(field.name in v for v in vals_list)
     ]
-    ids = _insert(Model, columns, vals_list)
-    records = Model.browse(ids)
+    records = Model.browse(_insert(Model, columns, vals_list))
     _cache_rows(records, vals_list)
     computed = [f for f in fields.values() if f.store and f.compute]
     with env.protecting(computed, records):
@@ -117,12 +128,24 @@ def create_rows(model, data_list):
         for name in data["stored"]
         if not Model._fields[name].column_type or Model._fields[name].type == "properties"
     )
-    records = Model.browse(_insert(Model, columns, rows))
+    # the many2manys that only link existing records (a follower's
+    # subtypes) are inserted by the rows' statement
+    links = {}
+    for field in list(others):
+        targets = _links(field, data_list)
+        if targets is not None:
+            links[field] = targets
+            others.discard(field)
+    records = Model.browse(_insert(Model, columns, rows, links))
     for data, record in zip(data_list, records, strict=True):
         data["record"] = record
     _cache_rows(records, rows, [data["inherited"] for data in data_list])
+    for field, targets in links.items():
+        _cache_links(field, records, targets)
     with env.protecting([(data["protected"], data["record"]) for data in data_list]):
         records.modified(Model._fields, create=True)
+        if links:
+            records.modified([field.name for field in links], create=True)
         if others:
             clean = records.with_context(clean_context(env.context))
             for field in sorted(others, key=attrgetter("_sequence")):
@@ -139,11 +162,61 @@ def create_rows(model, data_list):
     return records
 
 
+def _links(field, data_list):
+    """[ids linked] for each row of `data_list`, where `field` is a stored
+    many2many whose values only set or link existing records (ids, SET,
+    LINK, CLEAR commands); else None (the field writes them itself)."""
+    if field.type != "many2many" or not field.store:
+        return None
+    result = []
+    for data in data_list:
+        ids = []
+        for command in data["stored"].get(field.name) or ():
+            if isinstance(command, int):
+                ids.append(command)
+            elif command[0] == Command.SET:
+                ids = list(command[2])
+            elif command[0] == Command.LINK:
+                ids.append(command[1])
+            elif command[0] == Command.CLEAR:
+                ids = []
+            else:
+                return None
+        result.append(list(dict.fromkeys(ids)))
+    return result
+
+
+def _cache_links(field, records, targets):
+    """The many2many `field` of new `records` linked to `targets` (its rows
+    inserted), as the field's own write leaves it: the links in the cache,
+    the linked records' inverse fields to read again, the linked records
+    readable by whoever links them."""
+    comodel = records.env[field.comodel_name]
+    linked = comodel.browse({id_ for ids in targets for id_ in ids})
+    if not records.env.su:
+        linked.check_access("read")
+    for record, ids in zip(records, targets, strict=True):
+        field._update_cache(record, tuple(ids))
+    inverses = [f.name for f in records.pool.field_inverses[field]]
+    if inverses and linked:
+        linked.invalidate_recordset(inverses)
+        linked.modified(inverses)
+
+
 def _check_columns(Model, vals_list):
     for name in {name for vals in vals_list for name in vals}:
         field = Model._fields.get(name)
         if field is None or not (field.store and field.column_type) or field.inherited:
             raise ValueError(f"insert_rows: {Model._name}.{name} is not a stored column")
+    for index, vals in enumerate(vals_list):
+        for name, value in vals.items():
+            if isinstance(value, Row) and not (
+                Model._fields[name].comodel_name == Model._name and 0 <= value.index < index
+            ):
+                raise ValueError(
+                    f"insert_rows: {Model._name}.{name} of row {index} names row "
+                    f"{value.index}, not a row of the model before it"
+                )
 
 
 def _fill_stored(Model, vals_list):
@@ -151,7 +224,15 @@ def _fill_stored(Model, vals_list):
     compute method (see `_compute_stored`); a value naming a row not yet
     inserted (a record that is its own parent) cannot be inserted here."""
     fields = [f for f in Model._fields.values() if f.store and f.column_type and f.compute]
-    for vals, computed in zip(vals_list, _compute_stored(Model, vals_list, fields), strict=True):
+    # (a value naming another row, Row, is not known before the INSERT)
+    rows = {name for vals in vals_list for name, v in vals.items() if isinstance(v, Row)}
+    for field in fields:
+        if any(path.split(".")[0] in rows for path in Model.pool.field_depends[field]):
+            raise ValueError(
+                f"insert_rows: {Model._name}.{field.name} depends on a row being inserted"
+            )
+    known = [{k: v for k, v in vals.items() if not isinstance(v, Row)} for vals in vals_list]
+    for vals, computed in zip(vals_list, _compute_stored(Model, known, fields), strict=True):
         for name, value in computed.items():
             if value is _NEW:  # (_SELF, the row's own id, is inserted)
                 raise ValueError(
@@ -200,34 +281,50 @@ def _compute_stored(Model, vals_list, fields):
     return result
 
 
-def _insert(Model, columns, vals_list):
-    """The rows of `vals_list` inserted, BATCH_SIZE a statement; their ids,
-    in order (a _SELF value in `vals_list` replaced by its row's id, the
-    parent path of a hierarchy's row added to its values)."""
+def _insert(Model, columns, vals_list, links=None):
+    """The rows of `vals_list` inserted, BATCH_SIZE a statement (with the
+    rows of `links`, {many2many: [ids linked] a row}); their ids, in order
+    (a _SELF value in `vals_list` replaced by its row's id, the parent path
+    of a hierarchy's row added to its values)."""
     rows = []
     for start in range(0, len(vals_list), BATCH_SIZE):
-        rows += _insert_batch(Model, columns, vals_list[start : start + BATCH_SIZE])
+        end = start + BATCH_SIZE
+        batch = vals_list[start:end]
+        # a row of an earlier batch is named by its id, one of this batch
+        # by its position in it
+        for vals in batch:
+            for name, value in vals.items():
+                if isinstance(value, Row) and value.index < start:
+                    vals[name] = rows[value.index][0]
+        batch_links = {field: targets[start:end] for field, targets in (links or {}).items()}
+        rows += _insert_batch(Model, columns, batch, batch_links, start)
     for vals, (id_, path) in zip(vals_list, rows, strict=True):
         for name, value in vals.items():
             if value is _SELF:
                 vals[name] = id_
+            elif isinstance(value, Row):
+                vals[name] = rows[value.index][0]
         if Model._parent_store:
             vals["parent_path"] = path
     return [id_ for id_, _path in rows]
 
 
-def _insert_batch(Model, columns, vals_list):
+def _insert_batch(Model, columns, vals_list, links, start=0):
     """One batch, one statement: each row takes its id from the table's
     sequence and is inserted from one array per column (a column naming the
-    row itself, _SELF, from its id; in a hierarchy, its parent path from its
+    row itself, _SELF, from its id; one naming another row of the batch,
+    Row, from that row's; in a hierarchy, its parent path from its
     parent's, as `_parent_store_create` sets it); (id, parent path) come
-    back in the order of the rows (by their ordinality, not RETURNING's)."""
-    names, arrays, selected = [], [], []
+    back in the order of the rows (by their ordinality, not RETURNING's).
+    `start`: the batch's first row in the whole list."""
+    names, arrays, selected, resolved, joins = [], [], [], [], []
     for index, field in enumerate(columns):
         name = SQL.identifier(field.name)
         values = [
             field.convert_to_column_insert(vals[field.name], Model, vals)
-            if field.name in vals and vals[field.name] is not _SELF
+            if field.name in vals
+            and vals[field.name] is not _SELF
+            and not isinstance(vals[field.name], Row)
             else None
             for vals in vals_list
         ]
@@ -238,36 +335,74 @@ def _insert_batch(Model, columns, vals_list):
             names.append(flag)
             arrays.append(SQL("%s::bool[]", [vals.get(field.name) is _SELF for vals in vals_list]))
             selected.append(SQL("CASE WHEN %s THEN id ELSE %s END", flag, name))
+        elif any(isinstance(vals.get(field.name), Row) for vals in vals_list):
+            # the row named, by its position in the batch
+            ref, alias = SQL.identifier(f"__row_{index}"), SQL.identifier(f"__named_{index}")
+            names.append(ref)
+            arrays.append(
+                SQL(
+                    "%s::int4[]",
+                    [
+                        vals[field.name].index - start + 1
+                        if isinstance(vals.get(field.name), Row)
+                        else None
+                        for vals in vals_list
+                    ],
+                )
+            )
+            joins.append(SQL(" LEFT JOIN rows AS %s ON %s.__position = rows.%s", alias, alias, ref))
+            named = SQL.identifier(f"__id_{index}")
+            resolved.append(SQL(", COALESCE(%s.id, rows.%s) AS %s", alias, name, named))
+            selected.append(named)
         else:
             selected.append(name)
     targets = [SQL.identifier(f.name) for f in columns]
     path = SQL("NULL::varchar")
     if Model._parent_store:
         parent = Model._parent_name
-        path = SQL("concat(id, '/')")
+        path = SQL("concat(rows.id, '/')")
         if parent in (f.name for f in columns):
             path = SQL(
-                "concat((SELECT p.parent_path FROM %s p WHERE p.id = rows.%s), id, '/')",
+                "concat((SELECT p.parent_path FROM %s p WHERE p.id = rows.%s), rows.id, '/')",
                 SQL.identifier(Model._table),
                 SQL.identifier(parent),
             )
         targets.append(SQL.identifier("parent_path"))
         selected.append(SQL.identifier("__path"))
-    # volatile nextval(): the CTEs are computed once, read by both statements
+    # each many2many's rows: (row position, id linked), as its write
+    # inserts them (ON CONFLICT DO NOTHING)
+    linked = [
+        SQL(
+            ", %s AS (INSERT INTO %s (%s, %s) SELECT ready.id, l.target"
+            " FROM unnest(%s::int4[], %s::int4[]) AS l(position, target)"
+            " JOIN ready ON ready.__position = l.position ON CONFLICT DO NOTHING)",
+            SQL.identifier(f"__linked_{index}"),
+            SQL.identifier(field.relation),
+            SQL.identifier(field.column1),
+            SQL.identifier(field.column2),
+            [position for position, ids in enumerate(rows_ids, 1) for _id in ids],
+            [id_ for ids in rows_ids for id_ in ids],
+        )
+        for index, (field, rows_ids) in enumerate(links.items())
+    ]
+    # volatile nextval(): the CTEs are computed once, read by every statement
     Model.env.cr.execute(
         SQL(
             "WITH rows AS (SELECT nextval(%s) AS id, * FROM unnest(%s) WITH ORDINALITY"
             " AS u(%s, __position)),"
-            " ready AS (SELECT *, %s AS __path FROM rows),"
-            " inserted AS (INSERT INTO %s (id, %s) SELECT id, %s FROM ready)"
+            " ready AS (SELECT rows.*, %s AS __path%s FROM rows%s),"
+            " inserted AS (INSERT INTO %s (id, %s) SELECT id, %s FROM ready)%s"
             " SELECT id, __path FROM ready ORDER BY __position",
             f"{Model._table}_id_seq",
             SQL(", ").join(arrays),
             SQL(", ").join(names),
             path,
+            SQL("").join(resolved),
+            SQL("").join(joins),
             SQL.identifier(Model._table),
             SQL(", ").join(targets),
             SQL(", ").join(selected),
+            SQL("").join(linked),
         )
     )
     return Model.env.cr.fetchall()

@@ -28,7 +28,7 @@ from solar_om_engine import onboarding, planner
 from solar_om_engine.clients.discovery import discover, read_devices
 from solar_om_engine.onboarding import SystemState
 
-from .bulk_insert import in_one_statement, insert_rows
+from .bulk_insert import Row, in_one_statement, insert_rows
 from .health_run import naive_utc, sql_values
 
 _logger = logging.getLogger(__name__)
@@ -1033,19 +1033,20 @@ class SolarAccountDiscovery(models.AbstractModel):
 
     def _onboard_devices(self, sites, devices):
         """Each new site's devices, with their serials: gateways and
-        inverters first, then what hangs off them (two set-based inserts)."""
+        inverters first, then what hangs off them (one set-based insert)."""
         Device = self.env["solar.device"].sudo()
         firsts, seconds = [], []
         for site in sites:
             for device in devices.devices.get(site.vendor_site_ref, []):
                 (seconds if device.parent_serial else firsts).append((site, device))
-        parents = Device._solar_create_listed([self._device_values(s, d, {}) for s, d in firsts])
-        parent_of = {
-            (s.id, d.serial): parent.id for (s, d), parent in zip(firsts, parents, strict=True)
-        }
+        # the parents first, each child naming its parent's row (`Row`)
+        position = {(s.id, d.serial): index for index, (s, d) in enumerate(firsts)}
         Device._solar_create_listed(
-            [
-                self._device_values(s, d, {d.parent_serial: parent_of.get((s.id, d.parent_serial))})
+            [self._device_values(s, d, {}) for s, d in firsts]
+            + [
+                self._device_values(s, d, {d.parent_serial: Row(position[s.id, d.parent_serial])})
+                if (s.id, d.parent_serial) in position
+                else self._device_values(s, d, {})
                 for s, d in seconds
             ]
         )

@@ -8,6 +8,7 @@ coordinates is listed and not judged, and the spreadsheet import refuses a
 bad row naming its row and column while importing the others."""
 
 import base64
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
@@ -17,8 +18,9 @@ from odoo.addons.base.tests.common import BaseCommon
 from solar_om_engine.simulator import Simulator
 from solar_om_engine.simulator.fleet import device_serials, onboarding_fleet
 
+from ..models import bulk_insert
 from ..models.base_geocoder import NOMINATIM_URL_PARAM
-from ..models.bulk_insert import in_one_statement, insert_rows
+from ..models.bulk_insert import Row, in_one_statement, insert_rows
 from ..models.solar_health_check import NO_COORDINATES
 from .common import NOON
 
@@ -369,6 +371,41 @@ class TestCreatedRowsReadBack(OnboardingCommon):
             insert_rows(self.env["solar.device"], [dict(values, child_ids=[(6, 0, [])])])
         (device,) = insert_rows(self.env["solar.device"], [values])
         self.assertEqual(device.site_id, site)
+
+    def test_a_row_names_the_row_it_hangs_off_in_its_batch_or_an_earlier_one(self):
+        self.discover().action_create_sites()
+        site = self.env["solar.site"].search([("account_id", "=", self.account.id)], limit=1)
+        Device = self.env["solar.device"].with_user(self.manager)
+
+        def device(serial, kind, parent=False):
+            return {
+                "site_id": site.id,
+                "brand": "Enphase",
+                "serial_number": serial,
+                "device_type": kind,
+                "parent_id": parent,
+            }
+
+        # two rows a statement: micro 2 names a gateway of the first
+        # statement, micro 4 the gateway of the one before its own
+        with patch.object(bulk_insert, "BATCH_SIZE", 2):
+            rows = insert_rows(
+                Device,
+                [
+                    device("G1", "gateway"),
+                    device("M1", "microinverter", Row(0)),
+                    device("M2", "microinverter", Row(0)),
+                    device("G2", "gateway"),
+                    device("M3", "microinverter", Row(3)),
+                ],
+            )
+        self.env.invalidate_all()
+        g1, m1, m2, g2, m3 = rows
+        self.assertEqual((m1.parent_id, m2.parent_id, m3.parent_id), (g1, g1, g2))
+        self.assertEqual((g1.child_ids, g2.child_ids), (m1 | m2, m3))
+        self.assertFalse(g1.parent_id | g2.parent_id)
+        with self.assertRaisesRegex(ValueError, r"row 0 names row 1, not a row of the model"):
+            insert_rows(Device, [device("M9", "microinverter", Row(1)), device("G9", "gateway")])
 
 
 class TestCreateInOneStatement(BaseCommon):
