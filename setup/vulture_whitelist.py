@@ -19,6 +19,8 @@ _._table_query
 # Odoo's HttpCase reads these class attributes of a tour test
 _.browser_size
 _.touch_enabled
+# Odoo's BaseCommon calls this class method for its tests' context
+_.default_env_context
 # pytest reads these module attributes
 _.pytestmark
 # tests: an OCA field set on the company; a user made for its login

@@ -120,8 +120,12 @@ class SolarDevice(models.Model):
                         parent=device.parent_id.display_name,
                     )
                 )
-        # one query for the whole batch (a site's devices are created together)
-        linked = self.filtered("parent_id")
+        # one query for the whole batch (a site's devices are created
+        # together), for the devices whose chain goes on past their parent:
+        # one hanging off a device that hangs off nothing closes no loop
+        linked = self.filtered(
+            lambda d: d.parent_id and (d.parent_id == d or d.parent_id.parent_id)
+        )
         if linked and linked._has_cycle():
             raise ValidationError(self.env._("A device cannot be connected to itself."))
 

@@ -1,3 +1,4 @@
+from . import base
 from . import helpdesk_ticket_category
 
 # A model extended by concerns in files of their own: the concerns (abstract

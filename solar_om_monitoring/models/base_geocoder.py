@@ -15,6 +15,8 @@ from odoo.exceptions import UserError
 _logger = logging.getLogger(__name__)
 
 NOMINATIM_URL_PARAM = "solar_om_monitoring.nominatim_url"
+# base_geolocalize's setting: the provider's id
+PROVIDER_PARAM = "base_geolocalize.geo_provider"
 TIMEOUT = 10
 
 
@@ -50,6 +52,17 @@ class BaseGeocoder(models.AbstractModel):
             return None
 
     @api.model
+    def _solar_provider(self):
+        """The provider chosen in Settings (whoever geocodes), read in one
+        query; base_geolocalize's `_get_provider` where it is gone."""
+        Provider = self.env["base.geo_provider"].sudo()
+        chosen = self.env["ir.config_parameter"].sudo().get_param(PROVIDER_PARAM)
+        provider = Provider
+        if chosen and chosen.isdigit():
+            provider = Provider.search_fetch([("id", "=", int(chosen))], ["tech_name"])
+        return provider or self.sudo()._get_provider()
+
+    @api.model
     def _solar_geocode(self, addresses):
         """(latitude, longitude) or None for each address dict (street, zip,
         city, state, country), with the provider chosen in Settings read
@@ -58,7 +71,7 @@ class BaseGeocoder(models.AbstractModel):
         rest stay without coordinates, listed, not lost)."""
         if not addresses:
             return []
-        provider = self._get_provider().tech_name
+        provider = self._solar_provider().tech_name
         make_query = getattr(self, f"_geo_query_address_{provider}", None)
         call = getattr(self, f"_call_{provider}", None)
         if call is None:

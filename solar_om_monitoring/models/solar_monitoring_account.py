@@ -13,7 +13,6 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
 
 from solar_om_engine import planner, quota
 from solar_om_engine.clients import CLIENTS
@@ -171,30 +170,19 @@ class SolarMonitoringAccount(models.Model):
 
     def _health_plans(self, at, ledgers=None):
         """Each account's polling plan for the rest of `at`'s month, from its
-        sites' places and count (one query for all the accounts), the sites
-        worth a daily device pass (one more), the daily discovery where the
-        account lists its systems (solar_monitoring_account_discovery.py) and
-        what its ledger has spent."""
-        cells, counts = defaultdict(list), defaultdict(int)
-        if self.ids:
-            self.env["solar.site"].flush_model(
-                ["account_id", "active", "latitude", "longitude", "monitoring_stopped"]
-            )
-            self.env.cr.execute(
-                SQL(
-                    "SELECT account_id, round(latitude), 2 * round(longitude / 2), count(*)"
-                    " FROM solar_site WHERE account_id = ANY(%s) AND active"
-                    # a site whose vendor deactivated it is not watched: not in the plan
-                    " AND monitoring_stopped IS NOT TRUE GROUP BY 1, 2, 3",
-                    self.ids,
-                )
-            )
-            for account_id, lat, lon, count in self.env.cr.fetchall():
-                counts[account_id] += count
-                if lat is not None and lon is not None:
-                    cells[account_id].append((float(lat), float(lon)))
+        sites' places and count and the sites worth a daily device pass (one
+        query for all the accounts), the daily discovery where the account
+        lists its systems (solar_monitoring_account_discovery.py) and what
+        its ledger has spent."""
+        cells, counts = defaultdict(dict), defaultdict(int)
+        # (a site whose vendor deactivated it is not watched: not in the plan)
+        rows = self.env["solar.site"]._solar_plan_rows(self.ids)
+        for account_id, lat, lon, _vendor, _known, count in rows:
+            counts[account_id] += count
+            if lat is not None and lon is not None:
+                cells[account_id][float(lat), float(lon)] = True
         # the sites whose devices are compared each day (solar_site_devices.py)
-        device_sites = self.env["solar.site"]._solar_device_pass_sites(self.ids)
+        device_sites = self.env["solar.site"]._solar_device_pass_sites(self.ids, rows)
         plans = {}
         for account in self:
             if not account.vendor or not account.quota_tier:
@@ -205,7 +193,7 @@ class SolarMonitoringAccount(models.Model):
                 account._tier(),
                 counts[account.id],
                 at,
-                locations=cells.get(account.id) or None,
+                locations=list(cells.get(account.id, ())) or None,
                 month_used=ledger.month_used if ledger.month == at.strftime("%Y-%m") else 0,
                 device_sites=device_sites.get(account.id, 0),
                 **account._discovery_plan_args(counts[account.id]),

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -28,7 +28,7 @@ from solar_om_engine import onboarding, planner
 from solar_om_engine.clients.discovery import discover, read_devices
 from solar_om_engine.onboarding import SystemState
 
-from .bulk_insert import insert_rows, precomputed
+from .bulk_insert import Row, in_one_statement, insert_rows
 from .health_run import naive_utc, sql_values
 
 _logger = logging.getLogger(__name__)
@@ -79,6 +79,16 @@ def _system_values(system):
         "connection": system.connection or False,
     }
 
+
+# what a row holds of the engine's suggestion of its customer
+SUGGESTION = [
+    "suggested_partner_id",
+    "partner_id",
+    "match_rule",
+    "match_reason",
+    "match_rank",
+    "create_partner",
+]
 
 # the group that holds an account's credentials and may list its systems
 MANAGERS = "solar_om.group_solar_om_manager"
@@ -201,6 +211,12 @@ class SolarAccountDiscovery(models.AbstractModel):
         date; with `daily`, also act on what changed (stop, resume, device
         refreshes, queued creations). Returns a summary dict."""
         self.ensure_one()
+        # the caller said who may discover (`action_discover`: O&M managers;
+        # the daily job: superuser): the account, its systems and its sites
+        # are read and written as superuser, as its credentials are
+        return self.sudo()._discover_listed(daily, at)
+
+    def _discover_listed(self, daily, at):
         at = at or datetime.now(timezone.utc)
         ledger = self._ledger()
         spent_before = ledger.month_used
@@ -220,7 +236,6 @@ class SolarAccountDiscovery(models.AbstractModel):
             complete=result.complete,
         )
         new_refs = self._upsert_systems(result.systems, found, known, at)
-        self._suggest_customers()
         stopped = self._stop_monitoring(found, known)
         resumed = self._resume_monitoring(found, known)
         summary = {
@@ -300,20 +315,22 @@ class SolarAccountDiscovery(models.AbstractModel):
         return {row["vendor_site_ref"]: row for row in sites}
 
     def _upsert_systems(self, systems, found, known, at):
-        """One row per listed system, created or updated in two statements;
-        returns {vendor id: name} of the systems never seen before."""
+        """One row per listed system, created or updated in two statements,
+        each not monitored yet and without a chosen customer with the
+        engine's suggestion (`_suggest_customers`); returns {vendor id:
+        name} of the systems never seen before."""
         Systems = self.env["solar.vendor.system"].sudo()
         existing = {
             row["vendor_ref"]: row
             for row in Systems.search_read(
-                [("account_id", "=", self.id)], ["vendor_ref", "state", "site_id"]
+                [("account_id", "=", self.id)], ["vendor_ref", "state", "site_id", "partner_id"]
             )
         }
         state_of = {s.vendor_ref: SystemState.NEW.value for s in found.new}
         state_of |= {s.vendor_ref: SystemState.KNOWN.value for s in found.known}
         state_of |= {s.vendor_ref: SystemState.DEACTIVATED.value for s in found.deactivated}
         now = naive_utc(at)
-        creates, updates, fresh = [], [], {}
+        creates, updates, fresh, waiting = [], [], {}, {}
         for system in systems:
             values = _system_values(system)
             state = state_of[system.vendor_ref]
@@ -335,6 +352,8 @@ class SolarAccountDiscovery(models.AbstractModel):
                 continue
             if state == SystemState.NEW.value and row["state"] in ("queued", "ignored"):
                 state = row["state"]  # the back office's decision stands
+            if state == SystemState.NEW.value and not row["partner_id"]:
+                waiting[row["id"]] = dict(values, account_id=self.id, vendor_ref=system.vendor_ref)
             updates.append(
                 (
                     row["id"],
@@ -344,8 +363,16 @@ class SolarAccountDiscovery(models.AbstractModel):
                     *[values[c] if values[c] is not False else None for c in SYSTEM_COLUMNS],
                 )
             )
+        # the suggestions of the new rows in their INSERT, of the rows
+        # waiting for a customer in one UPDATE (one read of the customers)
+        suggestions = self._suggest_customers(
+            [vals for vals in creates if vals["state"] == SystemState.NEW.value]
+            + list(waiting.values())
+        )
         if creates:
-            insert_rows(Systems, creates)
+            insert_rows(
+                Systems, [dict(vals, **suggestions.get(vals["vendor_ref"], {})) for vals in creates]
+            )
         if updates:
             columns = ["id", "state", "site_id", "last_seen_at", *SYSTEM_COLUMNS]
             types = {
@@ -373,19 +400,41 @@ class SolarAccountDiscovery(models.AbstractModel):
                     SQL(", ").join(SQL.identifier(c) for c in columns),
                 )
             )
+        if waiting:
+            rows = []
+            for system_id, vals in waiting.items():
+                suggestion = suggestions[vals["vendor_ref"]]
+                rows.append(
+                    (
+                        system_id,
+                        suggestion["partner_id"] or None,
+                        suggestion["match_rule"],
+                        suggestion["match_reason"],
+                        suggestion["match_rank"],
+                    )
+                )
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE solar_vendor_system AS t SET suggested_partner_id = v.partner::int,"
+                    " partner_id = v.partner::int, match_rule = v.rule, match_reason = v.reason,"
+                    " match_rank = v.rank::int, create_partner = (v.partner IS NULL)"
+                    " FROM (VALUES %s) AS v(id, partner, rule, reason, rank) WHERE t.id = v.id",
+                    sql_values(rows),
+                )
+            )
+        if updates or waiting:
             Systems.invalidate_model()
         self.invalidate_recordset(["not_monitored_count"])
         return fresh
 
-    def _suggest_customers(self):
-        """The engine's suggestion for every system not monitored yet whose
-        customer is not chosen: one read of the customers, one index."""
+    def _suggest_customers(self, vals_list):
+        """vendor id -> the engine's suggestion of a customer for each
+        system of `vals_list` (a listed system's row values), as the row's
+        values (SUGGESTION): one read of the customers, one index."""
+        if not vals_list:
+            return {}
         Systems = self.env["solar.vendor.system"].sudo()
-        todo = Systems.search(
-            [("account_id", "=", self.id), ("state", "=", "new"), ("partner_id", "=", False)]
-        )
-        if not todo:
-            return
+        todo = Systems.concat(*(Systems.new(vals) for vals in vals_list))
         partners = (
             self.env["res.partner"]
             .sudo()
@@ -413,28 +462,24 @@ class SolarAccountDiscovery(models.AbstractModel):
             for p in partners
         ]
         matches = onboarding.match_customers([s._engine_system() for s in todo], candidates)
-        rows = []
-        for system in todo:
-            match = matches[system.vendor_ref]
-            rows.append(
-                (
-                    system.id,
-                    match.partner_id,
-                    match.rule.value,
-                    match.reason,
-                    list(onboarding.MatchRule).index(match.rule),
+        rules = list(onboarding.MatchRule)
+        return {
+            ref: dict(
+                zip(
+                    SUGGESTION,
+                    (
+                        match.partner_id or False,
+                        match.partner_id or False,
+                        match.rule.value,
+                        match.reason,
+                        rules.index(match.rule),
+                        match.partner_id is None,
+                    ),
+                    strict=True,
                 )
             )
-        self.env.cr.execute(
-            SQL(
-                "UPDATE solar_vendor_system AS t SET suggested_partner_id = v.partner::int,"
-                " partner_id = v.partner::int, match_rule = v.rule, match_reason = v.reason,"
-                " match_rank = v.rank::int, create_partner = (v.partner IS NULL)"
-                " FROM (VALUES %s) AS v(id, partner, rule, reason, rank) WHERE t.id = v.id",
-                sql_values(rows),
-            )
-        )
-        todo.invalidate_recordset()
+            for ref, match in matches.items()
+        }
 
     def _stop_monitoring(self, found, known):
         """Sites whose system the vendor deactivated (or no longer lists):
@@ -633,12 +678,13 @@ class SolarAccountDiscovery(models.AbstractModel):
         }
         sites = self.env["solar.site"]
         for account in systems.account_id:
-            result = account._onboard_create_one(
-                systems.filtered(lambda s, a=account: s.account_id == a), at
+            # (checked above: the rest is written as superuser)
+            result = account.sudo()._onboard_create_one(
+                systems.filtered(lambda s, a=account: s.account_id == a).sudo(), at
             )
             for key in total:
                 total[key] += result.get(key, 0)
-            sites |= result["sites"]
+            sites |= result["sites"].with_env(self.env)
         total["sites"] = sites
         return total
 
@@ -693,8 +739,16 @@ class SolarAccountDiscovery(models.AbstractModel):
             failed.append((system.id, devices.errors[system.vendor_ref][:250]))
         systems = systems.filtered(lambda s: s.vendor_ref not in devices.errors)
         countries, states = self._onboard_places(systems)
+        # the user and the superuser (whose contact a new customer's "shared"
+        # flag is compared with) in one read; the chosen customers, the
+        # company's contact and the user's (the author of the notes) in
+        # another: their time zones, what their locations' contacts and the
+        # notes read of them
+        self.env["res.users"].browse([self.env.uid, SUPERUSER_ID]).fetch()
+        company_partner = self.company_id.partner_id
+        (company_partner | self.env.user.partner_id | systems.partner_id).fetch()
         partners = self._onboard_partners(systems, countries, states)
-        company_tz = self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+        company_tz = company_partner.tz or self.env.user.tz or "UTC"
         plans, todo = {}, self.env["solar.vendor.system"]
         for system in systems:
             partner = partners[system.id]
@@ -710,8 +764,9 @@ class SolarAccountDiscovery(models.AbstractModel):
             todo |= system
         coordinates = self._onboard_geolocate(todo, plans, countries, states)
         places = self._onboard_service(todo, partners, countries, states)
-        # the site's default level, read once for the batch
-        level = self.env["solar.contract.level"].search([], limit=1)
+        # the site's default level, read once for the batch (the levels are
+        # every company's: no record rule)
+        level = self.env["solar.contract.level"].sudo().search([], limit=1)
         vals_list = []
         for system in todo:
             plan = plans[system.id]
@@ -747,16 +802,22 @@ class SolarAccountDiscovery(models.AbstractModel):
                 }
             )
         # one set-based insert (a site's create() adds its service location,
-        # made below for the batch, and checks the time zone, checked here;
-        # no "created" note or tracking: the note below tells the story)
+        # made first here for the batch, and checks the time zone, checked
+        # here; no "created" note or tracking: the note below tells the story)
         for vals in vals_list:
             Site._check_timezone_value(vals)
-        sites = insert_rows(Site.sudo(), vals_list)
         # the service locations: OCA fieldservice's create() (its contacts and
-        # their chatter are its own), in the no-chatter context of the sites
-        sites.with_context(
+        # their chatter are its own), in the no-chatter context of the sites,
+        # from the sites' values (`_fsm_location_values` of the site to be)
+        quiet = Site.sudo().with_context(
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True
-        )._sync_fsm_location()
+        )
+        locations = quiet._solar_create_fsm_locations(
+            [quiet.new(vals)._fsm_location_values() for vals in vals_list]
+        )
+        for vals, location in zip(vals_list, locations, strict=True):
+            vals["fsm_location_id"] = location.id
+        sites = insert_rows(Site.sudo(), vals_list)
         self._onboard_devices(sites, devices)
         # the notes, worded while the systems are in the cache
         bodies = {
@@ -814,28 +875,27 @@ class SolarAccountDiscovery(models.AbstractModel):
         followers are its create()'s). `countries` and `states`: the
         systems' places (`_onboard_places`)."""
         Partner = self.env["res.partner"].sudo()
-        chosen = {s.id: s.partner_id for s in systems if s.partner_id}
+        chosen = {s.id: Partner.browse(s.partner_id.id) for s in systems if s.partner_id}
         new = systems.filtered(lambda s: not s.partner_id)
-        created = Partner.create(
-            precomputed(
-                Partner,
-                [
-                    {
-                        "name": s.name,
-                        "street": s.street or False,
-                        "zip": s.zip or False,
-                        "city": s.city or False,
-                        "country_id": countries.get(s.id, False),
-                        "state_id": states.get(s.id, False),
-                        "email": s.vendor_email or False,
-                        "tz": s.tz or False,
-                        "company_id": self.company_id.id,
-                    }
-                    for s in new
-                ],
-            )
+        # their create() as it is (chatter, follower, contact sync), its
+        # INSERTs in one statement each, not one per 100 rows
+        created = in_one_statement(Partner).create(
+            [
+                {
+                    "name": s.name,
+                    "street": s.street or False,
+                    "zip": s.zip or False,
+                    "city": s.city or False,
+                    "country_id": countries.get(s.id, False),
+                    "state_id": states.get(s.id, False),
+                    "email": s.vendor_email or False,
+                    "tz": s.tz or False,
+                    "company_id": self.company_id.id,
+                }
+                for s in new
+            ]
         )
-        chosen.update(dict(zip(new.ids, created, strict=True)))
+        chosen.update(dict(zip(new.ids, Partner.browse(created.ids), strict=True)))
         return chosen
 
     def _onboard_places(self, systems):
@@ -847,7 +907,7 @@ class SolarAccountDiscovery(models.AbstractModel):
         Country = self.env["res.country"].sudo()
         by_key = {}
         # every country, once (about 250 rows): codes and names the vendors use
-        for country in Country.search([("code", "!=", False)]):
+        for country in Country.search_fetch([("code", "!=", False)], ["code", "name"]):
             by_key[country.code.upper()] = country.id
             by_key[(country.name or "").upper()] = country.id
         countries = {
@@ -862,7 +922,10 @@ class SolarAccountDiscovery(models.AbstractModel):
             for state in (
                 self.env["res.country.state"]
                 .sudo()
-                .search([("country_id", "in", list(set(countries.values())))])
+                .search_fetch(
+                    [("country_id", "in", list(set(countries.values())))],
+                    ["country_id", "code", "name"],
+                )
             ):
                 state_key[(state.country_id.id, state.code.upper())] = state.id
                 state_key[(state.country_id.id, state.name.upper())] = state.id
@@ -970,19 +1033,20 @@ class SolarAccountDiscovery(models.AbstractModel):
 
     def _onboard_devices(self, sites, devices):
         """Each new site's devices, with their serials: gateways and
-        inverters first, then what hangs off them (two set-based inserts)."""
+        inverters first, then what hangs off them (one set-based insert)."""
         Device = self.env["solar.device"].sudo()
         firsts, seconds = [], []
         for site in sites:
             for device in devices.devices.get(site.vendor_site_ref, []):
                 (seconds if device.parent_serial else firsts).append((site, device))
-        parents = Device._solar_create_listed([self._device_values(s, d, {}) for s, d in firsts])
-        parent_of = {
-            (s.id, d.serial): parent.id for (s, d), parent in zip(firsts, parents, strict=True)
-        }
+        # the parents first, each child naming its parent's row (`Row`)
+        position = {(s.id, d.serial): index for index, (s, d) in enumerate(firsts)}
         Device._solar_create_listed(
-            [
-                self._device_values(s, d, {d.parent_serial: parent_of.get((s.id, d.parent_serial))})
+            [self._device_values(s, d, {}) for s, d in firsts]
+            + [
+                self._device_values(s, d, {d.parent_serial: Row(position[s.id, d.parent_serial])})
+                if (s.id, d.parent_serial) in position
+                else self._device_values(s, d, {})
                 for s, d in seconds
             ]
         )

@@ -17,7 +17,7 @@ from odoo.tools import SQL, clean_context
 
 from solar_om_engine.kinds import UNRANKED, URGENCY
 
-from .bulk_insert import insert_rows, precomputed
+from .bulk_insert import in_one_statement, insert_rows
 from .solar_site_onboarding import IMPORT_TEMPLATE
 
 LOCATION_FIELDS = {
@@ -179,46 +179,9 @@ class SolarSite(models.Model):
         Its contact is a new child of the customer's, never the customer's
         own contact (which fieldservice would rename after the site)."""
         missing = self.filtered(lambda s: not s.fsm_location_id)
-        Location = self.env["fsm.location"].sudo()
         if missing:
-            # the locations' contacts made first, in one batch, as children
-            # of the customer (fieldservice would otherwise re-parent each
-            # new location's contact one by one, several queries a site)
-            values = [site._fsm_location_values() for site in missing]
-            own = {name for name in values[0] if not Location._fields[name].inherited}
-            # (`creating_fsm_location`: fieldservice makes no location of its
-            # own for such a contact; the batch below does)
-            # (their names computed before the INSERT, `precomputed`: the
-            # flush then finds nothing to write)
-            Contact = self.env["res.partner"].sudo().with_context(creating_fsm_location=True)
-            contacts = Contact.create(
-                precomputed(
-                    Contact,
-                    [
-                        {
-                            **{k: v for k, v in vals.items() if k not in own},
-                            "parent_id": vals["owner_id"] or False,
-                            "type": "fsm_location",
-                            "fsm_location": True,
-                        }
-                        for vals in values
-                    ],
-                )
-            )
-            # the default stage once, not once per location
-            stage = Location._default_stage_id()
-            # no "created" note or stage tracking per location: the site's
-            # own chatter tells its story
-            Location = Location.with_context(tracking_disable=True)
-            locations = Location.create(
-                precomputed(
-                    Location,
-                    [
-                        {**{k: v for k, v in vals.items() if k in own}, "partner_id": contact.id}
-                        | {"stage_id": stage.id}
-                        for vals, contact in zip(values, contacts, strict=True)
-                    ],
-                )
+            locations = self._solar_create_fsm_locations(
+                [site._fsm_location_values() for site in missing]
             )
             self.env.cr.execute(
                 SQL(
@@ -233,6 +196,46 @@ class SolarSite(models.Model):
             missing.invalidate_recordset(["fsm_location_id"])
         for site in self - missing:
             site.fsm_location_id.sudo().write(site._fsm_location_values())
+
+    @api.model
+    def _solar_create_fsm_locations(self, values):
+        """The service locations of `values` (`_fsm_location_values` each),
+        in batches: new sites', or onboarding's before its sites exist."""
+        Location = self.env["fsm.location"].sudo()
+        if values:
+            # the locations' contacts made first, in one batch, as children
+            # of the customer (fieldservice would otherwise re-parent each
+            # new location's contact one by one, several queries a site)
+            own = {name for name in values[0] if not Location._fields[name].inherited}
+            # (`creating_fsm_location`: fieldservice makes no location of its
+            # own for such a contact; the batch below does)
+            # (their create() as it is, its INSERT in one statement, not one
+            # per 100 rows: `in_one_statement`)
+            Contact = self.env["res.partner"].sudo().with_context(creating_fsm_location=True)
+            contacts = in_one_statement(Contact).create(
+                [
+                    {
+                        **{k: v for k, v in vals.items() if k not in own},
+                        "parent_id": vals["owner_id"] or False,
+                        "type": "fsm_location",
+                        "fsm_location": True,
+                    }
+                    for vals in values
+                ]
+            )
+            # the default stage once, not once per location
+            stage = Location._default_stage_id()
+            # no "created" note or stage tracking per location: the site's
+            # own chatter tells its story
+            Location = in_one_statement(Location.with_context(tracking_disable=True))
+            return Location.create(
+                [
+                    {**{k: v for k, v in vals.items() if k in own}, "partner_id": contact.id}
+                    | {"stage_id": stage.id}
+                    for vals, contact in zip(values, contacts, strict=True)
+                ]
+            )
+        return Location
 
     def _message_create(self, values_list):
         """With `solar_set_based_notes` (onboarding's creation notes, one a

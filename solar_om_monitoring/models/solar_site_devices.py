@@ -252,34 +252,45 @@ class SolarSiteDevices(models.AbstractModel):
             )
         self.env["solar.device.energy"].invalidate_model(["down", "usual_share"])
 
-    def _solar_device_pass_sites(self, account_ids):
-        """Account id -> how many of its watched sites are worth a daily
-        device pass (`costs.device_pass_wanted`), for its plan: one query.
-        A site whose monitoring was stopped (the vendor deactivated it) is
-        not read, so not counted, as in the plan's own site count."""
+    def _solar_plan_rows(self, account_ids):
+        """What the accounts' polling plans are made of, in one query: rows
+        (account id, rounded latitude, rounded longitude, vendor, devices
+        compared up to 10, sites) of their watched sites (active, monitoring
+        not stopped: a site the vendor deactivated is neither polled nor
+        read), each site counted once."""
         if not account_ids:
-            return {}
+            return []
         self._solar_flush_devices()
-        self.flush_model(["account_id", "vendor", "active", "monitoring_stopped"])
-        rows = self.env.execute_query(
+        self.flush_model(
+            ["account_id", "vendor", "active", "latitude", "longitude", "monitoring_stopped"]
+        )
+        return self.env.execute_query(
             SQL(
                 """
-                SELECT account_id, vendor, LEAST(n, 10), count(*) FROM (
-                    SELECT s.account_id, s.vendor, count(d.id) AS n
+                SELECT account_id, lat, lon, vendor, LEAST(n, 10), count(*) FROM (
+                    SELECT s.account_id, round(s.latitude) AS lat,
+                        2 * round(s.longitude / 2) AS lon, s.vendor, count(d.id) AS n
                     FROM solar_site s
                     LEFT JOIN solar_device d ON d.site_id = s.id AND d.state = 'in_service'
                         AND d.device_type IN %s
-                    WHERE s.account_id = ANY(%s) AND s.active AND s.vendor IS NOT NULL
+                    WHERE s.account_id = ANY(%s) AND s.active
                         AND s.monitoring_stopped IS NOT TRUE
                     GROUP BY s.id
-                ) AS t GROUP BY 1, 2, 3
+                ) AS t GROUP BY 1, 2, 3, 4, 5
                 """,
                 PRODUCING,
                 list(account_ids),
             )
         )
+
+    def _solar_device_pass_sites(self, account_ids, rows=None):
+        """Account id -> how many of its watched sites are worth a daily
+        device pass (`costs.device_pass_wanted`), for its plan, from
+        `_solar_plan_rows` (read here when not given)."""
         out = defaultdict(int)
-        for account_id, vendor, known, sites in rows:
+        for account_id, _lat, _lon, vendor, known, sites in (
+            self._solar_plan_rows(account_ids) if rows is None else rows
+        ):
             if vendor in vendor_costs.COSTS and vendor_costs.device_pass_wanted(vendor, known):
                 out[account_id] += sites
         return out

@@ -8,6 +8,7 @@ coordinates is listed and not judged, and the spreadsheet import refuses a
 bad row naming its row and column while importing the others."""
 
 import base64
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
@@ -17,8 +18,9 @@ from odoo.addons.base.tests.common import BaseCommon
 from solar_om_engine.simulator import Simulator
 from solar_om_engine.simulator.fleet import device_serials, onboarding_fleet
 
+from ..models import bulk_insert
 from ..models.base_geocoder import NOMINATIM_URL_PARAM
-from ..models.bulk_insert import insert_rows
+from ..models.bulk_insert import Row, in_one_statement, insert_rows
 from ..models.solar_health_check import NO_COORDINATES
 from .common import NOON
 
@@ -314,7 +316,7 @@ class TestCreatedRowsReadBack(OnboardingCommon):
             self.assertEqual(site.health_state, "unknown")
             self.assertTrue(site.active)
             # the service location and its contact, their names computed
-            # before their INSERT (`precomputed`) as the ORM computes them
+            # before their INSERT (`bulk_insert.create_rows`) as the ORM computes them
             location = site.fsm_location_id
             self.assertEqual((location.name, location.complete_name), (site.name, site.name))
             contact = location.partner_id
@@ -369,6 +371,160 @@ class TestCreatedRowsReadBack(OnboardingCommon):
             insert_rows(self.env["solar.device"], [dict(values, child_ids=[(6, 0, [])])])
         (device,) = insert_rows(self.env["solar.device"], [values])
         self.assertEqual(device.site_id, site)
+
+    def test_a_row_names_the_row_it_hangs_off_in_its_batch_or_an_earlier_one(self):
+        self.discover().action_create_sites()
+        site = self.env["solar.site"].search([("account_id", "=", self.account.id)], limit=1)
+        Device = self.env["solar.device"].with_user(self.manager)
+
+        def device(serial, kind, parent=False):
+            return {
+                "site_id": site.id,
+                "brand": "Enphase",
+                "serial_number": serial,
+                "device_type": kind,
+                "parent_id": parent,
+            }
+
+        # two rows a statement: micro 2 names a gateway of the first
+        # statement, micro 4 the gateway of the one before its own
+        with patch.object(bulk_insert, "BATCH_SIZE", 2):
+            rows = insert_rows(
+                Device,
+                [
+                    device("G1", "gateway"),
+                    device("M1", "microinverter", Row(0)),
+                    device("M2", "microinverter", Row(0)),
+                    device("G2", "gateway"),
+                    device("M3", "microinverter", Row(3)),
+                ],
+            )
+        self.env.invalidate_all()
+        g1, m1, m2, g2, m3 = rows
+        self.assertEqual((m1.parent_id, m2.parent_id, m3.parent_id), (g1, g1, g2))
+        self.assertEqual((g1.child_ids, g2.child_ids), (m1 | m2, m3))
+        self.assertFalse(g1.parent_id | g2.parent_id)
+        with self.assertRaisesRegex(ValueError, r"row 0 names row 1, not a row of the model"):
+            insert_rows(Device, [device("M9", "microinverter", Row(1)), device("G9", "gateway")])
+
+
+class TestCreateInOneStatement(BaseCommon):
+    """Onboarding's customers and service locations go through their
+    create() with its INSERTs in one statement (`in_one_statement`): what
+    is stored, the chatter and the followers are what the ORM's create()
+    makes of the same values, 100 rows a statement."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env, login="one_statement_manager", groups="solar_om.group_solar_om_manager"
+        )
+        cls.owner = cls.env["res.partner"].create({"name": "Owner Ltd", "is_company": True})
+
+    def stored(self, records, *apart):
+        """Every stored column, the chatter and the followers of `records`,
+        read back from the database; the record itself written "self"; the
+        fields `apart` (naming other records made for the comparison) left
+        out."""
+        records.env.flush_all()
+        records.env.invalidate_all()
+        names = [
+            f.name
+            for f in records._fields.values()
+            if f.store
+            and f.name not in ("id", "message_ids", *apart)
+            # (not the moments of creation: the ORM's and the database's now)
+            and f.type not in ("one2many", "binary", "datetime")
+        ]
+        rows = []
+        for record in records:
+            row = {}
+            for name in names:
+                value = record[name]
+                if getattr(value, "_name", None) == record._name and value == record:
+                    value = "self"
+                elif name == "parent_path":
+                    value = value.replace(str(record.id), "self")
+                row[name] = value
+            row["chatter"] = [
+                (m.message_type, m.subtype_id, m.author_id, str(m.body), m.create_uid)
+                for m in record.message_ids
+            ]
+            row["followers"] = sorted(
+                (f.partner_id.id, tuple(sorted(f.subtype_ids.ids)))
+                for f in record.message_follower_ids
+            )
+            rows.append(row)
+        return rows
+
+    def customers(self, count, prefix):
+        return [
+            {
+                "name": f"{prefix} {i}",
+                "street": f"Lindenstraße {i}",
+                "zip": "80331",
+                "city": "Munich",
+                "email": f"{prefix.lower()}{i}@example.com",
+                "tz": "Europe/Berlin",
+                "company_id": self.env.company.id,
+            }
+            for i in range(count)
+        ]
+
+    @classmethod
+    def default_env_context(cls):
+        # the chatter as a user gets it (BaseCommon's tests disable it)
+        return {}
+
+    def test_customers_and_locations_are_what_create_makes_of_them(self):
+        Partner = self.env["res.partner"].with_user(self.manager).sudo()
+        # more than the ORM's 100 rows a statement
+        by_orm = Partner.create(self.customers(130, "Customer"))
+        by_one = in_one_statement(Partner).create(self.customers(130, "Customer"))
+        self.assertEqual(self.stored(by_one), self.stored(by_orm))
+        one = self.stored(by_one)[0]
+        # (what is compared: a customer's own commercial partner, its
+        # "created" note by the manager, the manager following it)
+        self.assertEqual(one["commercial_partner_id"], "self")
+        self.assertEqual(len(one["chatter"]), 1)
+        self.assertEqual(one["followers"][0][0], self.manager.partner_id.id)
+
+        # a service location and its contact, as the sites make them
+        def locations(Contact, Location, customers):
+            contacts = Contact.with_context(creating_fsm_location=True).create(
+                [
+                    {
+                        "name": f"{c.name} home",
+                        "parent_id": c.id,
+                        "type": "fsm_location",
+                        "fsm_location": True,
+                        "city": "Munich",
+                    }
+                    for c in customers
+                ]
+            )
+            return Location.with_context(tracking_disable=True).create(
+                [{"partner_id": c.id, "owner_id": c.parent_id.id} for c in contacts]
+            )
+
+        Location = self.env["fsm.location"].with_user(self.manager).sudo()
+        orm_locations = locations(Partner, Location, by_orm)
+        one_locations = locations(in_one_statement(Partner), in_one_statement(Location), by_one)
+        self.assertEqual(
+            self.stored(one_locations, "partner_id", "owner_id"),
+            self.stored(orm_locations, "partner_id", "owner_id"),
+        )
+        self.assertEqual(
+            self.stored(one_locations.partner_id, "parent_id", "commercial_partner_id"),
+            self.stored(orm_locations.partner_id, "parent_id", "commercial_partner_id"),
+        )
+        self.assertEqual(one_locations.owner_id, by_one)
+        self.assertEqual(one_locations.partner_id.parent_id, by_one)
+        self.assertEqual(one_locations.partner_id.commercial_partner_id, by_one)
+        contact = one_locations[0].partner_id
+        self.assertEqual(contact.complete_name, "Customer 0, Customer 0 home")
+        self.assertEqual(one_locations[0].parent_path, f"{one_locations[0].id}/")
 
 
 class TestSpreadsheetImport(BaseCommon):
