@@ -161,6 +161,15 @@ class HelpdeskTicket(models.Model):
                     first_stage[vals["team_id"]] = team._get_applicable_stages()[:1].id
                 vals["stage_id"] = first_stage[vals["team_id"]]
 
+    def _creation_subtype(self):
+        # helpdesk_mgmt's env.ref checks that the subtype exists: a query
+        # per ticket created; its id is cached by ir.model.data
+        return self.env["mail.message.subtype"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                "helpdesk_mgmt.hlp_tck_created", raise_if_not_found=True
+            )
+        )
+
     @api.onchange("solar_site_id")
     def _onchange_solar_site_id(self):
         site = self.solar_site_id
