@@ -131,11 +131,12 @@ class HelpdeskTicket(models.Model):
                 continue
             # next_by_code's search, in next_by_code's environment
             Drawn = Sequence.with_company(company)
-            sequence = Drawn.search(
+            sequence = Drawn.search_fetch(
                 [
                     ("code", "=", "helpdesk.ticket.sequence"),
                     ("company_id", "in", [Drawn.env.company.id, False]),
                 ],
+                ["implementation", "use_date_range", "prefix", "suffix", "padding"],
                 order="company_id",
                 limit=1,
             )
