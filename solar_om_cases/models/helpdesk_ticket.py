@@ -168,17 +168,19 @@ class HelpdeskTicket(models.Model):
         "resolution_path", "resolution_outcome", "stage_id.closed", "fsm_order_ids.stage_id"
     )
     def _compute_solar_service(self):
+        # looked up once: env.ref checks that the stage exists, a query a ticket
+        cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
         for ticket in self:
-            state = ticket._solar_service_state()
+            state = ticket._solar_service_state(cancelled)
             fixed = service.first_time_fix(state)
             ticket.solar_service_phase = service.service_phase(state)
             ticket.solar_visit_count = state.open_visits + state.done_visits
             ticket.solar_return_visit_count = service.return_visits(state)
             ticket.solar_first_time_fix = None if fixed is None else ("yes" if fixed else "no")
 
-    def _solar_service_state(self):
+    def _solar_service_state(self, cancelled=None):
         self.ensure_one()
-        cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
+        cancelled = cancelled or self.env.ref("fieldservice.fsm_stage_cancelled")
         visits = self.fsm_order_ids.filtered(lambda o: o.stage_id != cancelled)
         done = visits.filtered("is_closed")
         return service.ServiceState(

@@ -3,6 +3,8 @@
 """The sales representative and the operations manager kept in the loop:
 followers of the site's cases, told of its service milestones."""
 
+from collections import defaultdict
+
 from odoo import models
 
 
@@ -12,12 +14,16 @@ class SolarTicketFollowers(models.AbstractModel):
 
     def _solar_subscribe_service_followers(self):
         subtype = self.env.ref("solar_om_cases.mt_solar_milestone")
+        # the tickets with the same people to subscribe, subscribed together
+        # (a batch of new tickets on one installer's sites: one call, not one
+        # a ticket)
+        by_partners = defaultdict(lambda: self.browse())
         for ticket in self.filtered("solar_site_id"):
             users = ticket.solar_sales_user_id | ticket.solar_operations_manager_id
             if users:
-                ticket.sudo().message_subscribe(
-                    partner_ids=users.partner_id.ids, subtype_ids=subtype.ids
-                )
+                by_partners[tuple(users.partner_id.ids)] |= ticket
+        for partner_ids, tickets in by_partners.items():
+            tickets.sudo().message_subscribe(partner_ids=list(partner_ids), subtype_ids=subtype.ids)
 
     def _solar_milestone(self, body):
         """A point the service documents name (RMA part arrived, visit

@@ -8,9 +8,12 @@ name; the `_inherit` list below is the order in which their methods call
 each other through super() (a concern extending another's method comes
 before it): nothing depends on the order of imports."""
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 from solar_om_engine import cases
 
@@ -99,9 +102,74 @@ class HelpdeskTicket(models.Model):
             ):
                 if not vals.get(fname) and value:
                     vals[fname] = value
+        self._solar_prefill_batch(vals_list)
         tickets = super().create(vals_list)
         tickets._solar_assign_owner()
         return tickets
+
+    def _solar_prefill_batch(self, vals_list):
+        """What helpdesk_mgmt's create() fills ticket by ticket (a sequence
+        search and a nextval for the number, a stage search for the team's
+        first stage: three queries a ticket), filled once for a batch of
+        new tickets (the health check's, the daily close's), with the same
+        values: the numbers drawn in one statement from the sequence
+        next_by_code would use, in the order of `vals_list`; the first stage
+        of each team searched once. Anything else is left to helpdesk_mgmt."""
+        if len(vals_list) < 2:
+            return
+        # the numbers: one sequence per company the numbers are drawn in
+        Sequence = self.env["ir.sequence"]
+        todo = defaultdict(list)
+        for vals in vals_list:
+            if vals.get("number", "/") == "/":
+                # helpdesk_mgmt's with_company(), when the values name one
+                todo[vals["company_id"] if "company_id" in vals else False].append(vals)
+        if todo:
+            Sequence.browse().check_access("read")
+        for company, group in todo.items():
+            if len(group) < 2:
+                continue
+            # next_by_code's search, in next_by_code's environment
+            Drawn = Sequence.with_company(company)
+            sequence = Drawn.search_fetch(
+                [
+                    ("code", "=", "helpdesk.ticket.sequence"),
+                    ("company_id", "in", [Drawn.env.company.id, False]),
+                ],
+                ["implementation", "use_date_range", "prefix", "suffix", "padding"],
+                order="company_id",
+                limit=1,
+            )
+            # none, or a date-range or no-gap one: drawn by helpdesk_mgmt as before
+            if sequence.implementation != "standard" or sequence.use_date_range:
+                continue
+            numbers = self.env.execute_query(
+                SQL(
+                    "SELECT nextval(%s) FROM generate_series(1, %s)",
+                    f"ir_sequence_{sequence.id:03d}",
+                    len(group),
+                )
+            )
+            for vals, (number,) in zip(group, sorted(numbers), strict=True):
+                vals["number"] = sequence.get_next_char(number)
+        # the stages: the team's first applicable one, as helpdesk_mgmt picks it
+        Team = self.env["helpdesk.ticket.team"]
+        first_stage = {}
+        for vals in vals_list:
+            if vals.get("team_id") and "stage_id" not in vals:
+                if vals["team_id"] not in first_stage:
+                    team = Team.browse(vals["team_id"])
+                    first_stage[vals["team_id"]] = team._get_applicable_stages()[:1].id
+                vals["stage_id"] = first_stage[vals["team_id"]]
+
+    def _creation_subtype(self):
+        # helpdesk_mgmt's env.ref checks that the subtype exists: a query
+        # per ticket created; its id is cached by ir.model.data
+        return self.env["mail.message.subtype"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                "helpdesk_mgmt.hlp_tck_created", raise_if_not_found=True
+            )
+        )
 
     @api.onchange("solar_site_id")
     def _onchange_solar_site_id(self):

@@ -23,3 +23,4 @@ from . import test_onboarding_tour
 from . import test_customer_messages
 from . import test_first_hour
 from . import test_day_close
+from . import test_ticket_batch

@@ -1,0 +1,152 @@
+"""SQL queries per new monitoring ticket (figures, not a test).
+
+    PYTHONPATH=$ODOO_SRC $ODOO_PYTHON bench/ticket_queries_benchmark.py DB [N] [--detail]
+
+On an existing database DB with the addons installed (for example one made
+with `-i solar_om,solar_om_cases,solar_om_monitoring --with-demo`), opens
+new site faults and their tickets the way the health check and the daily
+close do (`solar.fault._health_open_for_sites`, one ticket a fault, one
+create() for the batch), flushes and runs the pre-commit hooks (tracking),
+counts the queries, then rolls everything back. It prints the queries of a
+warm-up batch of N tickets (default 20), of a second batch of N and of a
+batch of one, the queries a ticket (the second batch's, and the marginal
+one: (batch of N - batch of 1) / (N - 1)); with `--detail`, the second
+batch's and the single ticket's queries grouped by statement, table and
+calling frames (the nearest frames outside the ORM and the database layer).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import traceback
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+from types import SimpleNamespace
+
+AT = datetime(2026, 6, 21, 10, 0, tzinfo=timezone.utc)
+# frames that say nothing about who asked for a query
+PLUMBING = (
+    "/odoo/orm/",
+    "/odoo/models",
+    "/odoo/fields",
+    "/odoo/api",
+    "/odoo/tools/",
+    "/odoo/sql_db",
+    "/odoo/modules/registry",
+    "contextlib",
+    "ticket_queries_benchmark",
+)
+
+
+def caller(stack, depth=3):
+    """The nearest `depth` frames of `stack` outside PLUMBING, innermost first."""
+    chain = []
+    for frame in reversed(stack):
+        if any(part in frame.filename for part in PLUMBING):
+            continue
+        found = re.search(r"addons/([^/]+)/(?:.*/)?([^/]+)\.py", frame.filename)
+        where = f"{found.group(1)}/{found.group(2)}" if found else frame.filename
+        chain.append(f"{where}:{frame.name}")
+        if len(chain) == depth:
+            break
+    return " < ".join(chain)
+
+
+def statement(query):
+    """A query's verb and first table: `INSERT mail_message`."""
+    text = re.sub(r"\s+", " ", getattr(query, "code", None) or str(query)).strip()
+    table = re.search(r"\b(FROM|INTO|UPDATE) \"?(\w+)", text)
+    return f"{text.split(' ')[0]} {table.group(2) if table else '?'}"
+
+
+def main(argv):
+    from odoo import SUPERUSER_ID, api, sql_db
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    from solar_om_engine.classify import Verdict
+    from solar_om_engine.kinds import FaultKind
+
+    detail = "--detail" in argv
+    args = [a for a in argv if not a.startswith("--")]
+    if not args:
+        sys.exit(__doc__)
+    db, size = args[0], int(args[1]) if len(args) > 1 else 20
+    config.parse_config(["--log-level=warn"])
+
+    log = None
+    execute = sql_db.Cursor.execute
+
+    def counted(cursor, query, params=None, log_exceptions=True):
+        if log is not None:
+            log.append((statement(query), caller(traceback.extract_stack()[:-1])))
+        return execute(cursor, query, params, log_exceptions)
+
+    sql_db.Cursor.execute = counted
+    with Registry(db).cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        model = env["solar.site"].search([("partner_id", "!=", False)], limit=1)
+        if not model:
+            sys.exit(f"{db} has no site with a customer to copy")
+
+        def sites(count, tag):
+            made = env["solar.site"].create(
+                [
+                    {
+                        "name": f"Bench {tag} {i}",
+                        "partner_id": model.partner_id.id,
+                        "vendor": model.vendor,
+                        "account_id": model.account_id.id,
+                        "vendor_site_ref": f"bench-{tag}-{i}",
+                        "latitude": model.latitude,
+                        "longitude": model.longitude,
+                        "tz": model.tz,
+                        "capacity_dc_kwp": 5.0,
+                    }
+                    for i in range(count)
+                ]
+            )
+            env.flush_all()
+            return made
+
+        def open_tickets(count, tag):
+            nonlocal log
+            made = sites(count, tag)
+            verdicts = [
+                Verdict(str(s.id), FaultKind.INVERTER_FAULT, "Bench: no production at noon")
+                for s in made
+            ]
+            batch = [{"id": s.id, "company_id": s.company_id.id} for s in made]
+            run = SimpleNamespace(at=AT, naive_at=AT.replace(tzinfo=None), stats=defaultdict(int))
+            log = []
+            env["solar.fault"]._health_open_for_sites(
+                verdicts, batch, SimpleNamespace(readings={}), run
+            )
+            env.flush_all()
+            cr.precommit.run()
+            env.flush_all()
+            queries, log = log, None
+            if run.stats["tickets_opened"] != count:
+                sys.exit(f"{count} faults opened {run.stats['tickets_opened']} tickets")
+            return queries
+
+        figures = {}
+        for tag, count in (("warm-up", size), ("batch", size), ("single", 1)):
+            queries = open_tickets(count, tag)
+            figures[tag] = len(queries)
+            print(
+                f"{tag}: {count} new tickets, {len(queries)} queries, "
+                f"{len(queries) / count:.1f} a ticket"
+            )
+            if detail and tag != "warm-up":
+                for (what, where), n in sorted(Counter(queries).items(), key=lambda kv: -kv[1]):
+                    print(f"  {n:4d}  {what:36s} {where}")
+        if size > 1:
+            marginal = (figures["batch"] - figures["single"]) / (size - 1)
+            print(f"marginal: {marginal:.1f} queries a new ticket in a batch of {size}")
+        cr.rollback()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
