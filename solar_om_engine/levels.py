@@ -150,14 +150,15 @@ def learn(
         recent = ratios[-policy.max_days :]
         if len(recent) < policy.min_days:
             continue
-        few = len(recent) < policy.spread_days
-        level = statistics.median([*recent, prior] if few and prior_is_a_day else recent)
+        # enough days to measure their scatter (else the floor, and an
+        # inferred roof's fit counts as one more day)
+        measured = len(recent) >= policy.spread_days
+        level = statistics.median(recent if measured or not prior_is_a_day else [*recent, prior])
         spread = policy.floor(name, True)
-        if len(recent) >= policy.spread_days:
+        if measured:
             mad = statistics.median(abs(r / level - 1.0) for r in recent)
             spread = max(spread, 1.4826 * mad)
         spread *= 1.0 + policy.few_days / len(recent)
-        measured = len(recent) >= policy.spread_days
         learned[name] = Level(_clamp(level, policy), spread, True, len(recent), measured)
     levels = {}
     for name in BINS:
