@@ -17,6 +17,42 @@ MIDNIGHT = datetime(2026, 6, 21, 22, 0, tzinfo=timezone.utc)
 STEP = timedelta(minutes=20)
 
 
+def stored_rows(records, *apart):
+    """Every stored column, the chatter and the followers of `records`, read
+    back from the database (what two ways of creating the same records are
+    compared on); a record naming itself written "self"; the fields `apart`
+    (naming other records made for the comparison) and the moments of
+    creation (the ORM's and the database's now) left out."""
+    records.env.flush_all()
+    records.env.invalidate_all()
+    names = [
+        f.name
+        for f in records._fields.values()
+        if f.store
+        and f.name not in ("id", "message_ids", *apart)
+        and f.type not in ("one2many", "binary", "datetime")
+    ]
+    rows = []
+    for record in records:
+        row = {}
+        for name in names:
+            value = record[name]
+            if getattr(value, "_name", None) == record._name and value == record:
+                value = "self"
+            elif name == "parent_path":
+                value = value.replace(str(record.id), "self")
+            row[name] = value
+        row["chatter"] = [
+            (m.message_type, m.subtype_id, m.author_id, str(m.body), m.create_uid)
+            for m in record.message_ids
+        ]
+        row["followers"] = sorted(
+            (f.partner_id.id, tuple(sorted(f.subtype_ids.ids))) for f in record.message_follower_ids
+        )
+        rows.append(row)
+    return rows
+
+
 class MonitoringCommon(BaseCommon):
     """A real simulator on 127.0.0.1 and Odoo sites that match its fleet:
     six SolarEdge sites around Munich (neighbours for each other) and three

@@ -22,7 +22,7 @@ from ..models import bulk_insert
 from ..models.base_geocoder import NOMINATIM_URL_PARAM
 from ..models.bulk_insert import Row, in_one_statement, insert_rows
 from ..models.solar_health_check import NO_COORDINATES
-from .common import NOON
+from .common import NOON, stored_rows
 
 OWNERS = (("Sonnenschein", "Munich"), ("Kowalski", "Munich"), ("Navarro", "Madrid"))
 
@@ -422,42 +422,6 @@ class TestCreateInOneStatement(BaseCommon):
         )
         cls.owner = cls.env["res.partner"].create({"name": "Owner Ltd", "is_company": True})
 
-    def stored(self, records, *apart):
-        """Every stored column, the chatter and the followers of `records`,
-        read back from the database; the record itself written "self"; the
-        fields `apart` (naming other records made for the comparison) left
-        out."""
-        records.env.flush_all()
-        records.env.invalidate_all()
-        names = [
-            f.name
-            for f in records._fields.values()
-            if f.store
-            and f.name not in ("id", "message_ids", *apart)
-            # (not the moments of creation: the ORM's and the database's now)
-            and f.type not in ("one2many", "binary", "datetime")
-        ]
-        rows = []
-        for record in records:
-            row = {}
-            for name in names:
-                value = record[name]
-                if getattr(value, "_name", None) == record._name and value == record:
-                    value = "self"
-                elif name == "parent_path":
-                    value = value.replace(str(record.id), "self")
-                row[name] = value
-            row["chatter"] = [
-                (m.message_type, m.subtype_id, m.author_id, str(m.body), m.create_uid)
-                for m in record.message_ids
-            ]
-            row["followers"] = sorted(
-                (f.partner_id.id, tuple(sorted(f.subtype_ids.ids)))
-                for f in record.message_follower_ids
-            )
-            rows.append(row)
-        return rows
-
     def customers(self, count, prefix):
         return [
             {
@@ -482,8 +446,8 @@ class TestCreateInOneStatement(BaseCommon):
         # more than the ORM's 100 rows a statement
         by_orm = Partner.create(self.customers(130, "Customer"))
         by_one = in_one_statement(Partner).create(self.customers(130, "Customer"))
-        self.assertEqual(self.stored(by_one), self.stored(by_orm))
-        one = self.stored(by_one)[0]
+        self.assertEqual(stored_rows(by_one), stored_rows(by_orm))
+        one = stored_rows(by_one)[0]
         # (what is compared: a customer's own commercial partner, its
         # "created" note by the manager, the manager following it)
         self.assertEqual(one["commercial_partner_id"], "self")
@@ -512,12 +476,12 @@ class TestCreateInOneStatement(BaseCommon):
         orm_locations = locations(Partner, Location, by_orm)
         one_locations = locations(in_one_statement(Partner), in_one_statement(Location), by_one)
         self.assertEqual(
-            self.stored(one_locations, "partner_id", "owner_id"),
-            self.stored(orm_locations, "partner_id", "owner_id"),
+            stored_rows(one_locations, "partner_id", "owner_id"),
+            stored_rows(orm_locations, "partner_id", "owner_id"),
         )
         self.assertEqual(
-            self.stored(one_locations.partner_id, "parent_id", "commercial_partner_id"),
-            self.stored(orm_locations.partner_id, "parent_id", "commercial_partner_id"),
+            stored_rows(one_locations.partner_id, "parent_id", "commercial_partner_id"),
+            stored_rows(orm_locations.partner_id, "parent_id", "commercial_partner_id"),
         )
         self.assertEqual(one_locations.owner_id, by_one)
         self.assertEqual(one_locations.partner_id.parent_id, by_one)

@@ -10,6 +10,8 @@ from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
 
+from .common import stored_rows
+
 
 class TestTicketBatch(BaseCommon):
     @classmethod
@@ -52,33 +54,6 @@ class TestTicketBatch(BaseCommon):
             **Ticket._solar_monitoring_values(site.company_id, 3),
         }
 
-    def stored(self, tickets, *apart):
-        """Every stored column but `apart` and the moments of creation, the
-        chatter and the followers of `tickets`, read back from the database."""
-        tickets.env.flush_all()
-        tickets.env.invalidate_all()
-        names = [
-            f.name
-            for f in tickets._fields.values()
-            if f.store
-            and f.name not in ("id", "message_ids", *apart)
-            and f.type not in ("one2many", "binary", "datetime")
-        ]
-        return [
-            {
-                **{name: ticket[name] for name in names},
-                "chatter": [
-                    (m.message_type, m.subtype_id, m.author_id, str(m.body), m.create_uid)
-                    for m in ticket.message_ids
-                ],
-                "followers": sorted(
-                    (f.partner_id.id, tuple(sorted(f.subtype_ids.ids)))
-                    for f in ticket.message_follower_ids
-                ),
-            }
-            for ticket in tickets
-        ]
-
     def test_a_batch_of_tickets_is_what_one_create_each_makes(self):
         # as the check opens them: the system, on behalf of whoever runs it
         Ticket = self.env["helpdesk.ticket"].with_user(self.manager).sudo()
@@ -88,7 +63,7 @@ class TestTicketBatch(BaseCommon):
         batch = Ticket.create([self.values(site) for site in self.sites])
         after = Ticket.create([self.values(self.sites[0])])
 
-        self.assertEqual(self.stored(batch, "number"), self.stored(alone, "number"))
+        self.assertEqual(stored_rows(batch, "number"), stored_rows(alone, "number"))
         # numbered from the same sequence, in order: helpdesk_mgmt's next
         # ticket follows the batch
         numbers = [int(re.search(r"\d+", t.number).group()) for t in alone + batch + after]
