@@ -168,19 +168,23 @@ class HelpdeskTicket(models.Model):
         "resolution_path", "resolution_outcome", "stage_id.closed", "fsm_order_ids.stage_id"
     )
     def _compute_solar_service(self):
-        # looked up once: env.ref checks that the stage exists, a query a ticket
-        cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
         for ticket in self:
-            state = ticket._solar_service_state(cancelled)
+            state = ticket._solar_service_state()
             fixed = service.first_time_fix(state)
             ticket.solar_service_phase = service.service_phase(state)
             ticket.solar_visit_count = state.open_visits + state.done_visits
             ticket.solar_return_visit_count = service.return_visits(state)
             ticket.solar_first_time_fix = None if fixed is None else ("yes" if fixed else "no")
 
-    def _solar_service_state(self, cancelled=None):
+    def _solar_service_state(self):
         self.ensure_one()
-        cancelled = cancelled or self.env.ref("fieldservice.fsm_stage_cancelled")
+        # the stage's id as ir.model.data caches it (env.ref would check that
+        # it exists: a query a ticket, in a compute over a batch of tickets)
+        cancelled = self.env["fsm.stage"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                "fieldservice.fsm_stage_cancelled", raise_if_not_found=True
+            )
+        )
         visits = self.fsm_order_ids.filtered(lambda o: o.stage_id != cancelled)
         done = visits.filtered("is_closed")
         return service.ServiceState(
