@@ -248,7 +248,11 @@ class SolarDayClose(models.AbstractModel):
         """The part's faults still open, as the engine's `OpenFault`s (the
         ticket where it is still open), and the ids of those whose ticket
         waits in Verifying: one query."""
-        verifying = self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying").id
+        # the stage's id as ir.model.data caches it (env.ref would check that
+        # it exists: a query a part)
+        verifying = self.env["ir.model.data"]._xmlid_to_res_id(
+            "solar_om_monitoring.helpdesk_ticket_stage_verifying", raise_if_not_found=True
+        )
         faults, signed_off = [], set()
         for fault_id, site_id, kind, streak, ticket, closed, stage in self.env.execute_query(
             SQL(
