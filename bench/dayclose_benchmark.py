@@ -3,7 +3,9 @@ addon's real close (`solar.day.close`) into PostgreSQL.
 
     PYTHONPATH=$ODOO_SRC $ODOO_PYTHON bench/dayclose_benchmark.py [SITES ...]
     (default: 10000 100000; --write-docs puts the table into docs/benchmarks.md;
-    --days N closes only the first N of the three days, in a section of its own)
+    --days N closes only the first N of the three days, in a section of its own;
+    --sql FILE writes each day's queries, grouped by statement and calling
+    frames, into FILE)
 
 The fleet: the simulator's physics (`simulator.fleet.make_fleet`: sites in
 20 cities over the world, every kind of roof, clouds shared by a city) for
@@ -25,6 +27,7 @@ day notes posted. Not a test: figures, for docs/benchmarks.md.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -209,7 +212,9 @@ def load(env, sites, series, days=DAYS):
     return env["solar.monitoring.account"].browse([a.id for a in accounts])
 
 
-def measure(env, accounts, day):
+def measure(env, accounts, day, sql=None):
+    from sql_profile import recording, report
+
     cr = env.cr
     tickets0 = env["helpdesk.ticket"].search_count([])
     notes0 = env["mail.message"].search_count([("model", "=", "helpdesk.ticket")])
@@ -217,7 +222,11 @@ def measure(env, accounts, day):
     queries0, cpu0, wall0 = cr.sql_log_count, time.process_time(), time.perf_counter()
     # long after the day: every zone's day is over, nothing else is due
     at = datetime.combine(day + timedelta(days=2), dtime(12), tzinfo=timezone.utc)
-    stats = env["solar.day.close"]._replay_days([day], accounts, at, commit=True)
+    with recording() if sql else contextlib.nullcontext() as log:
+        stats = env["solar.day.close"]._replay_days([day], accounts, at, commit=True)
+    if sql:
+        with sql.open("a") as out:
+            out.write(report(log, f"close of {day}") + "\n\n")
     figures = {
         "wall_s": time.perf_counter() - wall0,
         "cpu_s": time.process_time() - cpu0,
@@ -233,13 +242,13 @@ def measure(env, accounts, day):
     return figures
 
 
-def bench(n_sites, days=DAYS):
-    from fleet_benchmark import install_db
+def bench(n_sites, days=DAYS, sql=None):
+    from fleet_benchmark import PREFIX, install_db
 
     import odoo
     from odoo.modules.registry import Registry
 
-    db = f"dayclose_bench_{n_sites}"
+    db = f"{PREFIX}_dayclose_bench_{n_sites}"
     install_db(db)
     start = time.perf_counter()
     sites, series = build(n_sites, days)
@@ -252,7 +261,7 @@ def bench(n_sites, days=DAYS):
             del series
             print(f"{n_sites:,} sites set up in {time.perf_counter() - start:.0f} s", flush=True)
             for day in days:
-                figures = measure(env, accounts, day)
+                figures = measure(env, accounts, day, sql)
                 print(n_sites, day, {k: v for k, v in figures.items() if k != "stats"}, flush=True)
                 results.append({"sites": n_sites, "day": day, **figures})
     finally:
@@ -309,11 +318,16 @@ def main(argv):
         count = int(argv.pop(argv.index("--days") + 1))
         argv.remove("--days")
     days = DAYS[:count]
+    sql = None
+    if "--sql" in argv:
+        sql = Path(argv.pop(argv.index("--sql") + 1)).resolve()
+        argv.remove("--sql")
+        sql.write_text("")
     sizes = [int(a) for a in argv if a.isdigit()] or [10_000, 100_000]
     config.parse_config([f"--addons-path={REPO}", "--log-level=warn", "--http-interface=127.0.0.1"])
     results = []
     for n in sizes:
-        results += bench(n, days)
+        results += bench(n, days, sql)
     text = table(results)
     print(text)
     if write:

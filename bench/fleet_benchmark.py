@@ -4,6 +4,9 @@
     setup/bench.sh [--repeat N] [SITES ...]      (default: 1000 10000)
     setup/bench.sh --profile FILE [SITES ...]   (the cold check under cProfile;
                                                  CPU figures then include its cost)
+    setup/bench.sh --sql FILE [SITES ...]       (the cold and warm checks' queries
+                                                 grouped by statement and calling
+                                                 frames into FILE; docs not written)
 
 For each fleet size it prints and returns: wall time of a full check (cold:
 faults and tickets opened; warm: the same fault seen again), SQL queries per
@@ -19,6 +22,7 @@ figures, for the documentation.
 
 from __future__ import annotations
 
+import contextlib
 import cProfile
 import json
 import os
@@ -52,6 +56,8 @@ PREFIX = os.environ.get("SOLAR_OM_BENCH_PREFIX") or (
 )
 # `--profile FILE`: the cold check's cProfile statistics go to FILE
 PROFILE: Path | None = None
+# `--sql FILE`: the cold and warm checks' queries, grouped by caller, go to FILE
+SQL: Path | None = None
 
 
 def free_port(start: int) -> int:
@@ -118,16 +124,22 @@ def install_db(db):
     )
 
 
-def measure(env, at, profile: Path | None = None):
+def measure(env, at, profile: Path | None = None, label="check"):
+    from sql_profile import recording, report
+
     cr = env.cr
     profiler = cProfile.Profile() if profile else None
     queries0, cpu0, wall0 = cr.sql_log_count, time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()
-    stats = env["solar.health.check"].run(at=at, force=True, commit=True)
+    with recording() if SQL else contextlib.nullcontext() as log:
+        stats = env["solar.health.check"].run(at=at, force=True, commit=True)
     if profiler:
         profiler.disable()
         profiler.dump_stats(profile)
+    if SQL:
+        with SQL.open("a") as out:
+            out.write(report(log, label) + "\n\n")
     return {
         "wall_s": time.perf_counter() - wall0,
         "cpu_s": time.process_time() - cpu0,
@@ -198,9 +210,9 @@ def bench(n_sites, port):
                     },
                 )
             calls0 = http(f"{url}/_sim/stats")["calls"]
-            cold = measure(env, AT, PROFILE)
+            cold = measure(env, AT, PROFILE, f"{n_sites} sites, cold check")
             calls1 = http(f"{url}/_sim/stats")["calls"]
-            warm = measure(env, AT.replace(minute=20))
+            warm = measure(env, AT.replace(minute=20), label=f"{n_sites} sites, warm check")
             calls2 = http(f"{url}/_sim/stats")["calls"]
             cold["api_calls"], warm["api_calls"] = calls1 - calls0, calls2 - calls1
             env["ir.config_parameter"].set_param("solar_om_monitoring.claim_size", 1000)
@@ -506,12 +518,15 @@ def write_section(path: Path, heading: str, body: str) -> None:
 
 
 def main(argv):
-    global PROFILE
+    global PROFILE, SQL
     from odoo.tools import config
 
     command = " ".join(["setup/bench.sh", *argv])
     if argv[:1] == ["--profile"]:
         PROFILE, argv = Path(argv[1]).resolve(), argv[2:]
+    if argv[:1] == ["--sql"]:
+        SQL, argv = Path(argv[1]).resolve(), argv[2:]
+        SQL.write_text("")
     repeat = 1
     if argv[:1] == ["--repeat"]:
         repeat, argv = max(int(argv[1]), 1), argv[2:]
@@ -593,6 +608,9 @@ def main(argv):
     out = REPO / "var" / "benchmark.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text(text + "\n")
+    if SQL:
+        print(f"\n(written to {out}; the queries by caller to {SQL})")
+        return
     load = os.getloadavg()
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     doc = REPO / "docs" / "benchmarks.md"

@@ -17,47 +17,18 @@ calling frames (the nearest frames outside the ORM and the database layer).
 
 from __future__ import annotations
 
-import re
 import sys
 import traceback
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
+from pathlib import Path
 from types import SimpleNamespace
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sql_profile import caller, statement  # noqa: E402
+
 AT = datetime(2026, 6, 21, 10, 0, tzinfo=timezone.utc)
-# frames that say nothing about who asked for a query
-PLUMBING = (
-    "/odoo/orm/",
-    "/odoo/models",
-    "/odoo/fields",
-    "/odoo/api",
-    "/odoo/tools/",
-    "/odoo/sql_db",
-    "/odoo/modules/registry",
-    "contextlib",
-    "ticket_queries_benchmark",
-)
-
-
-def caller(stack, depth=3):
-    """The nearest `depth` frames of `stack` outside PLUMBING, innermost first."""
-    chain = []
-    for frame in reversed(stack):
-        if any(part in frame.filename for part in PLUMBING):
-            continue
-        found = re.search(r"addons/([^/]+)/(?:.*/)?([^/]+)\.py", frame.filename)
-        where = f"{found.group(1)}/{found.group(2)}" if found else frame.filename
-        chain.append(f"{where}:{frame.name}")
-        if len(chain) == depth:
-            break
-    return " < ".join(chain)
-
-
-def statement(query):
-    """A query's verb and first table: `INSERT mail_message`."""
-    text = re.sub(r"\s+", " ", getattr(query, "code", None) or str(query)).strip()
-    table = re.search(r"\b(FROM|INTO|UPDATE) \"?(\w+)", text)
-    return f"{text.split(' ')[0]} {table.group(2) if table else '?'}"
 
 
 def main(argv):

@@ -48,11 +48,14 @@ class SolarTicketMonitoring(models.AbstractModel):
         code = CASE_TYPES.get(kind)
         if not code:
             return self.env["helpdesk.ticket.category"]
+        # its team, which the ticket is routed to, in the search's own query
         return (
             self.env["helpdesk.ticket.category"]
             .sudo()
-            .search(
-                [("solar_case_code", "=", code), ("company_id", "in", [company.id, False])], limit=1
+            .search_fetch(
+                [("solar_case_code", "=", code), ("company_id", "in", [company.id, False])],
+                ["solar_team_id"],
+                limit=1,
             )
         )
 

@@ -122,23 +122,28 @@ class SolarTicketRecovery(models.AbstractModel):
     def _solar_auto_dispatch(self, run):
         """Monitoring tickets of a type set to dispatch, still open and without
         a work order after its grace period, get one."""
-        tickets = self.sudo().search_fetch(
-            [
-                ("solar_monitoring", "=", True),
-                ("solar_site_id", "!=", False),
-                ("closed", "=", False),
-                ("fsm_order_ids", "=", False),
-                ("category_id.solar_dispatch_after_hours", ">", 0),
-            ],
-            ["create_date", "category_id"],
-        )
+        domain = [
+            ("solar_monitoring", "=", True),
+            ("solar_site_id", "!=", False),
+            ("closed", "=", False),
+            ("fsm_order_ids", "=", False),
+            ("category_id.solar_dispatch_after_hours", ">", 0),
+        ]
+        # each waiting ticket with its type's grace period in one query (a
+        # read grouped by ticket joins the type), every check
         now = naive_utc(run.at)
-        due = tickets.filtered(
-            lambda t: ticket_rules.dispatch_due(
-                t.create_date, now, t.category_id.solar_dispatch_after_hours
+        due_ids = [
+            ticket.id
+            for ticket, grace_hours, opened_at in self.sudo()._read_group(
+                domain,
+                ["id", "category_id.solar_dispatch_after_hours"],
+                ["create_date:max"],
             )
-        )
-        if due:
+            if ticket_rules.dispatch_due(opened_at, now, grace_hours)
+        ]
+        if due_ids:
+            # in the tickets' own order, as the work orders are numbered
+            due = self.sudo().search([("id", "in", due_ids)])
             due._solar_create_orders()
             run.stats["orders_dispatched"] += len(due)
 

@@ -151,7 +151,7 @@ class SolarDayClose(models.AbstractModel):
         rows, stored, histories = self._read_part(site_ids, day)
         captures, unjudged, fetched = self._captures(rows, stored, day, run)
         specs, series = {}, {}
-        energies = self._device_energies(rows, day, run)
+        energies, device_sites = self._device_energies(rows, day, run)
         for site_id, row in rows.items():
             if site_id in unjudged:
                 continue
@@ -186,10 +186,16 @@ class SolarDayClose(models.AbstractModel):
         count = self.env["solar.production.daily"]._day_write(day_rows, run.at)
         self._apply(rows, closed, open_faults, signed_off, day_rows, run)
         self._write_sites(specs, closed)
-        Site.browse([int(k) for k in closed.verdicts])._solar_record_device_verdicts(
+        # the devices' rows of the day: only sites that have some (one UPDATE
+        # that would touch no row, and the read before it, are left out)
+        Site.browse(sorted(device_sites))._solar_record_device_verdicts(
             day,
-            closed.verdicts,
-            {k: h.usual_shares() for k, h in closed.histories.items() if h.usual_shares()},
+            {k: v for k, v in closed.verdicts.items() if int(k) in device_sites},
+            {
+                k: h.usual_shares()
+                for k, h in closed.histories.items()
+                if h.usual_shares() and int(k) in device_sites
+            },
         )
         Site.browse(site_ids)._health_show_open_faults()
         run.stats["days_closed"] += count
@@ -212,6 +218,8 @@ class SolarDayClose(models.AbstractModel):
                        s.longitude, s.tz, s.capacity_dc_kwp, s.capacity_ac_kw, s.connection,
                        s.meter_expected, s.vendor, s.day_history,
                        d.series_json, d.series_at,
+                       EXISTS (SELECT 1 FROM solar_device_energy e
+                               WHERE e.site_id = s.id AND e.day = %s) AS device_rows,
                        CASE WHEN s.roof_orientation = 'arrays' THEN (
                            SELECT json_agg(json_build_object(
                                'dc_kwp', a.dc_kwp, 'tilt', a.tilt, 'azimuth', a.azimuth)
@@ -221,6 +229,7 @@ class SolarDayClose(models.AbstractModel):
                 LEFT JOIN solar_production_daily d ON d.site_id = s.id AND d.day = %s
                 WHERE s.id = ANY(%s)
                 """,
+                day,
                 day,
                 list(site_ids),
             )
@@ -248,7 +257,11 @@ class SolarDayClose(models.AbstractModel):
         """The part's faults still open, as the engine's `OpenFault`s (the
         ticket where it is still open), and the ids of those whose ticket
         waits in Verifying: one query."""
-        verifying = self.env.ref("solar_om_monitoring.helpdesk_ticket_stage_verifying").id
+        # the stage's id as ir.model.data caches it (env.ref would check that
+        # it exists: a query a part)
+        verifying = self.env["ir.model.data"]._xmlid_to_res_id(
+            "solar_om_monitoring.helpdesk_ticket_stage_verifying", raise_if_not_found=True
+        )
         faults, signed_off = [], set()
         for fault_id, site_id, kind, streak, ticket, closed, stage in self.env.execute_query(
             SQL(
@@ -340,7 +353,9 @@ class SolarDayClose(models.AbstractModel):
     def _device_energies(self, rows, day, run):
         """Each site's devices' energy of the day (Wh, in the site's fixed
         device order), read now from the vendor for the accounts whose plan
-        pays the daily device pass (`plan.devices_daily`)."""
+        pays the daily device pass (`plan.devices_daily`), and the ids of
+        the sites that may have device rows of the day (stored before the
+        close, or read now): no query when no site has any."""
         sites = self.env["solar.site"].sudo().browse(list(rows))
         paid = [
             row["id"]
@@ -349,7 +364,9 @@ class SolarDayClose(models.AbstractModel):
         ]
         for site_id, why in sites.browse(paid)._solar_fetch_device_energies(day, run.at).items():
             _logger.warning("day close %s: site %s: devices not read: %s", day, site_id, why)
-        return sites._solar_device_day_energies(day) or {}
+        # a site without a device row of the day has no energies to compare
+        with_rows = {row["id"] for row in rows.values() if row["device_rows"]} | set(paid)
+        return sites.browse(sorted(with_rows))._solar_device_day_energies(day) or {}, with_rows
 
     @api.model
     def _spec_data(self, row, arrays):

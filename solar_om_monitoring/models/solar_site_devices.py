@@ -217,7 +217,18 @@ class SolarSiteDevices(models.AbstractModel):
         # the engine keys sites by str(id)
         verdicts = {int(k): v for k, v in verdicts.items()}
         usual_shares = {int(k): v for k, v in (usual_shares or {}).items()}
-        ordered = self.browse(list(verdicts) + list(usual_shares))._solar_devices_in_order()
+        named = [
+            site_id
+            for site_id, verdict in verdicts.items()
+            if (getattr(verdict, "evidence", verdict) or {}).get("devices_down")
+        ]
+        # the devices in order only where a verdict names some down or a
+        # share is known (a day closed without devices reads none)
+        ordered = (
+            self.browse(named + list(usual_shares))._solar_devices_in_order()
+            if named or usual_shares
+            else {}
+        )
         down_ids, usual = [], []
         for site_id, verdict in verdicts.items():
             evidence = getattr(verdict, "evidence", verdict) or {}

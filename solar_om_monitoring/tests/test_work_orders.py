@@ -58,6 +58,44 @@ class TestWorkOrders(MonitoringCommon):
         self.assertIn("Welcome call before the visit", follow_up)
         self.assertIn("Text the customer on the day of the visit", follow_up)
 
+    def _opened_at(self, ticket, moment):
+        """The ticket as if opened at `moment` (the checks judge a simulated
+        noon while the database stamps tickets with the real time)."""
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
+            (moment.replace(tzinfo=None), ticket.id),
+        )
+        ticket.invalidate_recordset(["create_date"])
+
+    def test_a_case_type_set_to_dispatch_sends_the_work_orders_after_its_grace(self):
+        self.fleet.inject("SE1", "zero_production", NOON - STEP)
+        self.fleet.inject("SE2", "zero_production", NOON - STEP)
+        ticket = self.faulty_ticket()
+        second, third = self.tickets(self.sites[1]), self.tickets(self.sites[2])
+        self.assertEqual(ticket.category_id, second.category_id | third.category_id)
+        ticket.category_id.solar_dispatch_after_hours = 4
+        # the first two opened five hours before the next check, the third one
+        self._opened_at(ticket, NOON + STEP - timedelta(hours=5))
+        self._opened_at(second, NOON + STEP - timedelta(hours=5))
+        self._opened_at(third, NOON + STEP - timedelta(hours=1))
+        stats = self.check(NOON + STEP)
+        self.assertEqual(stats["orders_dispatched"], 2)
+        self.assertTrue(ticket.fsm_order_ids)
+        self.assertTrue(second.fsm_order_ids)
+        self.assertFalse(third.fsm_order_ids, "an hour into a four-hour grace: not yet")
+        self.assertEqual(ticket.fsm_order_ids.location_id, self.site.fsm_location_id)
+        self.assertIn(
+            f"Work order {second.fsm_order_ids.name} created.", second.message_ids[0].body
+        )
+        # numbered in the tickets' own order (the list's first ticket first)
+        first, other = self.env["helpdesk.ticket"].search([("id", "in", (ticket | second).ids)])
+        self.assertLess(first.fsm_order_ids.id, other.fsm_order_ids.id)
+        # an order already sent is not sent again; the third's grace runs out
+        stats = self.check(NOON + STEP * 2 + timedelta(hours=3))
+        self.assertEqual(stats["orders_dispatched"], 1)
+        self.assertEqual(len(ticket.fsm_order_ids), 1)
+        self.assertTrue(third.fsm_order_ids)
+
     def test_sign_off_waits_for_monitoring_and_reopens_if_still_faulty(self):
         ticket = self.faulty_ticket()
         order = self._dispatch(ticket)
