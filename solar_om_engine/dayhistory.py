@@ -261,10 +261,14 @@ def remember(
 ) -> SiteHistory:
     """The history after one more day."""
     model_ratio = verdict.evidence.get("model_ratio")
+    # the level as sure as the day's comparison took it (a share of the
+    # neighbours' yield is learned over more days than a roof's level)
+    level = facts.level
+    level = replace(level, calibrated=level.calibrated and verdict.evidence.get("calibrated", True))
     good = (
         verdict.kind == "ok"
         and model_ratio is not None
-        and is_good(facts.level, model_ratio, policy.levels)
+        and is_good(level, model_ratio, policy.levels)
     )
     record = DayRecord(
         facts.day,

@@ -312,7 +312,9 @@ class DayComparison:
     sure as the neighbours' own ratios agree today (their spread, at least
     `spread_floor`, at most the level's assumed spread); before its level
     is learned, a roof facing the sun (`min_contrast`) is judged on any
-    shortfall if its arrays were entered, on a deep one if inferred. A
+    shortfall if its arrays were entered, on a deep one if inferred (an
+    inferred roof's fit, measured on the site's clear days, is its bright
+    level only on such a roof). A
     level below `min_level` is taken as `min_level` on entered arrays (a
     site making less than that since its first day is underperforming, not
     calibrated; an
@@ -352,6 +354,10 @@ class DayComparison:
         return compared
 
     def _level(self, facts: DayFacts, level: Level, wider: bool) -> Level:
+        if facts.roof == ROOF_INFERRED and level.calibrated and not level.days:
+            # the fit's scale as the bright level (`levels.learn`): learned
+            # only on a roof facing the sun, where the fit is surest
+            level = replace(level, calibrated=self.firm(facts, deep=True))
         # an inferred roof's scale is its fit's (a flat roof fits a steep
         # one's shape at another scale): no floor
         floor = facts.roof == ROOF_ENTERED and self.firm(facts)

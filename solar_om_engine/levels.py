@@ -53,7 +53,8 @@ class LevelPolicy:
     borrows half the way from the model to the nearest kind's level, with
     the wider `spread_uncalibrated`. An inferred roof's fit scale (measured
     on the site's clear days) counts as one more good day while a kind has
-    fewer than `spread_days`. A day teaches the level unless it was
+    fewer than `spread_days`, and is the bright level before the first
+    bright good day. A day teaches the level unless it was
     `good_sigmas` spreads below it; a level is at most `max_level`."""
 
     # a day's sky (the neighbours' clear-sky index over the day) at least
@@ -141,14 +142,22 @@ def learn(
     roof's fit to the site's clear days showed). With `prior_is_a_day` (an
     inferred roof: its fit's scale was measured on the site's clear days),
     the prior counts as one more good day while a kind has fewer than
-    `spread_days`, so one odd day among two does not set the level."""
+    `spread_days`, so one odd day among two does not set the level, and is
+    the bright level (learned from no day of its own: `days` 0) before the
+    first bright good day."""
     per_bin: dict[str, list[float]] = {name: [] for name in BINS}
     for day in good:
         per_bin[policy.bin(day.sky)].append(day.model_ratio)
     learned: dict[str, Level] = {}
     for name, ratios in per_bin.items():
         recent = ratios[-policy.max_days :]
-        if len(recent) < policy.min_days:
+        if not recent and prior_is_a_day and name == BRIGHT:
+            # an inferred roof's fit was measured on the site's clear days:
+            # its bright level until its own bright days say otherwise
+            spread = policy.floor(name, True) * (1.0 + policy.few_days)
+            learned[name] = Level(_clamp(prior, policy), spread, True, 0)
+            continue
+        if len(recent) < policy.min_days and not (prior_is_a_day and name == BRIGHT):
             continue
         # enough days to measure their scatter (else the floor, and an
         # inferred roof's fit counts as one more day)

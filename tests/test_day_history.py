@@ -32,6 +32,7 @@ from solar_om_engine.levels import (
     learn,
 )
 from solar_om_engine.orientation import CANDIDATES, RoofEvidence
+from solar_om_engine.readings import Array
 from solar_om_engine.replay import Replay, close_day
 
 
@@ -296,6 +297,16 @@ def test_an_inferred_roofs_fit_counts_as_a_good_day_while_the_days_are_few():
     assert learn(enough, prior=1.04, prior_is_a_day=True).at(0.9).level == pytest.approx(1.2)
 
 
+def test_an_inferred_roofs_fit_is_its_bright_level_before_its_first_bright_day():
+    levels = learn((), prior=0.9, prior_is_a_day=True)
+    bright = levels.at(0.9)
+    assert bright.calibrated and bright.days == 0 and bright.level == pytest.approx(0.9)
+    # other skies treat a roof otherwise: not learned, the fit's scale assumed
+    assert not levels.at(0.1).calibrated and levels.at(0.1).level == pytest.approx(0.9)
+    # a prior that is the model itself, not a measurement: nothing learned
+    assert not learn((), prior=0.9).at(0.9).calibrated
+
+
 def test_only_the_last_max_days_teach_a_lasting_rise():
     policy = LevelPolicy()
     before, after = good(0.9, 0.8, policy.max_days), good(0.9, 1.0, policy.max_days)
@@ -314,6 +325,33 @@ def test_a_day_well_below_a_learned_level_does_not_teach_it():
     assert is_good(level, edge + 0.01)
     assert not is_good(level, edge - 0.01)
     assert is_good(Level(1.0, 0.05, False, 0), 0.5)  # not learned: any ok day teaches
+
+
+def test_a_share_of_the_neighbours_yield_is_learned_over_its_days_not_held_short():
+    # a roof not known (an unequal east/west split no candidate fits) made
+    # one share of its neighbours' yield on two days, then less on the next
+    # ones: a share swings with the weather, so it is learned over
+    # `peer_days` days; the days after the first two teach it too
+    split = (Array(3.6, 40.0, 90.0), Array(2.4, 40.0, 270.0))
+    specs = {"S": spec("S", arrays=()), **neighbours()}
+    replay = Replay(specs)
+    lines = []
+    for day, factor in zip(days(DAY, 8), [1.0, 1.0] + [0.78] * 6, strict=True):
+        day_series = {
+            name: series(
+                name,
+                power(factor=factor, day=day, arrays=split) if name == "S" else power(day=day),
+                day,
+            )
+            for name in specs
+        }
+        lines += [line for line in replay.day(day, day_series) if line.site == "S"]
+    history = replay.histories["S"]
+    assert history.roof.chosen is None  # compared with its neighbours' yield all along
+    assert [r.good for r in history.records] == [True] * 8
+    assert all(line.kind == "ok" and not line.ticket_open for line in lines)
+    assert lines[-1].reason.startswith("producing normally")
+    assert "over 7 good days" in lines[-1].reason
 
 
 def test_a_site_learns_its_level_from_good_days_and_says_so():

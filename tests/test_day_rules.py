@@ -15,6 +15,7 @@ import pytest
 from daykit import (
     CAPACITY_W,
     FAR,
+    ROOF,
     SKY,
     day_facts,
     judge,
@@ -25,7 +26,7 @@ from daykit import (
     spec,
 )
 
-from solar_om_engine.dayfacts import SiteKnowledge
+from solar_om_engine.dayfacts import ROOF_INFERRED, SiteKnowledge
 from solar_om_engine.dayrules import (
     COMPARISON,
     DeadDevices,
@@ -37,7 +38,7 @@ from solar_om_engine.dayrules import (
     ZeroProduction,
     judge_day,
 )
-from solar_om_engine.levels import BINS, Level, Levels
+from solar_om_engine.levels import BINS, Level, Levels, learn
 from solar_om_engine.readings import Array
 
 # a high-latitude winter solstice: the sun's height and the lit hours of the
@@ -438,6 +439,25 @@ def test_a_roof_facing_away_from_the_sun_is_not_judged_before_its_level_is_learn
         power(factor=0.7, arrays=away), spec("S", arrays=away), knowledge=calibrated(0.03)
     )
     assert judge_day(learned).kind == "underperformance"
+
+
+@pytest.mark.parametrize("facing_the_sun", [True, False])
+def test_an_inferred_roofs_fit_judges_a_bright_day_only_on_a_roof_facing_the_sun(facing_the_sun):
+    # no good day yet on the inferred roof: its fit's scale, measured on the
+    # site's clear days, is its bright level where the fit is surest
+    roof = ROOF if facing_the_sun else (Array(6.0, 45.0, 0.0),)
+    known = SiteKnowledge(levels=learn((), prior=1.0, prior_is_a_day=True), inferred_roof=roof)
+    facts = day_facts(power(factor=0.7, arrays=roof), spec("S", arrays=()), knowledge=known)
+    assert facts.roof == ROOF_INFERRED
+    assert (facts.contrast >= COMPARISON.min_contrast) is facing_the_sun
+    verdict = judge_day(facts)
+    assert verdict.kind == ("underperformance" if facing_the_sun else "ok")
+    assert verdict.evidence["calibrated"] is facing_the_sun
+    # without the fit's scale (a roof entered, or nothing inferred yet) the
+    # same bright day is not judged on a moderate shortfall either
+    unsure = SiteKnowledge(inferred_roof=roof)
+    facts = day_facts(power(factor=0.7, arrays=roof), spec("S", arrays=()), knowledge=unsure)
+    assert judge_day(facts).kind == "ok"
 
 
 # --- Unjudged ------------------------------------------------------------------
