@@ -400,7 +400,7 @@ def _hourly(values: np.ndarray, step_minutes: int, valid: np.ndarray) -> tuple:
 
 def _peer_yield(m: _Modelled, near) -> tuple[np.ndarray, int, float | None]:
     """What the site's kWp makes at each step as its nearest MAX_PEERS
-    producing neighbours do per kWp (their median), NaN where none reports."""
+    reporting neighbours do per kWp (their median), NaN where none reports."""
     steps = len(m.power)
     if not near:
         return np.full(steps, np.nan), 0, None
@@ -508,13 +508,13 @@ def fleet_day_facts(
         for site, s in series.items()
     ]
     near = _neighbours(modelled, lambda m: np.isfinite(m.sky).any())
-    # a roof not known yet is compared with what its neighbours make per kWp
+    # a roof not known yet is compared with what its neighbours make per kWp:
+    # every one that reports, an open fault or not: its days counted while
+    # its fault was being confirmed, and dropping it once its ticket opened
+    # moved the median (a healthy east/west roof among south roofs in winter
+    # looked short when its east/west neighbours dropped out)
     unknown = any(m.model is None for m in modelled)
-    producers = (
-        _neighbours(modelled, lambda m: not m.faulty and np.isfinite(m.power).any())
-        if unknown
-        else {}
-    )
+    producers = _neighbours(modelled, lambda m: np.isfinite(m.power).any()) if unknown else {}
     facts = {}
     for m in modelled:
         facts[m.spec.site] = _facts(m, near[m.spec.site], producers.get(m.spec.site, ()))

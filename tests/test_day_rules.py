@@ -23,10 +23,11 @@ from daykit import (
     model,
     neighbours,
     power,
+    series,
     spec,
 )
 
-from solar_om_engine.dayfacts import ROOF_INFERRED, SiteKnowledge
+from solar_om_engine.dayfacts import ROOF_INFERRED, SiteKnowledge, fleet_day_facts
 from solar_om_engine.dayrules import (
     COMPARISON,
     DeadDevices,
@@ -458,6 +459,28 @@ def test_an_inferred_roofs_fit_judges_a_bright_day_only_on_a_roof_facing_the_sun
     unsure = SiteKnowledge(inferred_roof=roof)
     facts = day_facts(power(factor=0.7, arrays=roof), spec("S", arrays=()), knowledge=unsure)
     assert judge_day(facts).kind == "ok"
+
+
+def test_a_neighbours_open_fault_does_not_move_what_an_unknown_roof_is_due():
+    # neighbours facing every way (their yields per kWp differ); one of them
+    # is short, first unconfirmed, then with its fault open: what the site
+    # without a roof is due stays the same
+    roofs = {
+        "N0": ROOF,
+        "N1": (Array(6.0, 30.0, 90.0),),
+        "N2": (Array(6.0, 30.0, 270.0),),
+        "N3": (Array(6.0, 5.0, 180.0),),
+    }
+    specs = {"S": spec("S", arrays=()), **{n: spec(n, arrays=r) for n, r in roofs.items()}}
+    day = {"S": series("S", power())}
+    for name, roof in roofs.items():
+        day[name] = series(name, power(factor=0.6 if name == "N1" else 1.0, arrays=roof))
+
+    def due(neighbour_faulty):
+        known = {"N1": SiteKnowledge(faulty=neighbour_faulty)}
+        return judge_day(fleet_day_facts(specs, day, known)["S"]).evidence["due_wh"]
+
+    assert due(True) == due(False)
 
 
 # --- Unjudged ------------------------------------------------------------------
