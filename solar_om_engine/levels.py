@@ -111,6 +111,8 @@ class Level:
     def describe(self) -> str:
         if not self.calibrated:
             return f"{self.level:.0%} (not yet learned for this sky)"
+        if not self.days:
+            return f"{self.level:.0%} ± {self.spread:.0%} (what its clear days showed)"
         return f"{self.level:.0%} ± {self.spread:.0%} over {self.days} good days"
 
 

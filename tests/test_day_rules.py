@@ -454,6 +454,8 @@ def test_an_inferred_roofs_fit_judges_a_bright_day_only_on_a_roof_facing_the_sun
     verdict = judge_day(facts)
     assert verdict.kind == ("underperformance" if facing_the_sun else "ok")
     assert verdict.evidence["calibrated"] is facing_the_sun
+    if facing_the_sun:
+        assert "at its usual level of 100% ± 9% (what its clear days showed)" in verdict.reason
     # without the fit's scale (a roof entered, or nothing inferred yet) the
     # same bright day is not judged on a moderate shortfall either
     unsure = SiteKnowledge(inferred_roof=roof)
