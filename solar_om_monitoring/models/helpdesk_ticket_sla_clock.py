@@ -133,17 +133,15 @@ class SolarTicketSlaClock(models.AbstractModel):
     # ------------------------------------------------------------ the clocks
     def _solar_sla_targets(self):
         """{ticket id: {clock: hours}}: the strictest target of each clock
-        among the SLAs that apply, all SLAs read in one search."""
-        slas = self.env["helpdesk.sla"].sudo().search([("solar_clock", "!=", False)])
+        among the SLAs that apply (kept by `helpdesk.sla` until one changes)."""
         targets = {ticket.id: {} for ticket in self}
-        for sla in slas:
+        for rule in self.env["helpdesk.sla"]._solar_clock_rules():
             tickets = self
-            if sla.domain and sla.domain.replace(" ", "") != "[]":
-                tickets = self.filtered_domain(safe_eval(sla.domain))
-            hours = sla._solar_target_hours()
-            for ticket in tickets.filtered(sla._solar_applies_to):
+            if rule.domain and rule.domain.replace(" ", "") != "[]":
+                tickets = self.filtered_domain(safe_eval(rule.domain))
+            for ticket in tickets.filtered(rule.applies_to):
                 by_clock = targets[ticket.id]
-                by_clock[sla.solar_clock] = min(hours, by_clock.get(sla.solar_clock, hours))
+                by_clock[rule.clock] = min(rule.hours, by_clock.get(rule.clock, rule.hours))
         return targets
 
     def _solar_milestones(self):
