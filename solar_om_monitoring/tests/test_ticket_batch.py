@@ -18,8 +18,6 @@ APART = ("number", "access_token")
 
 
 class TestTicketBatch(BaseCommon):
-    maxDiff = None
-
     @classmethod
     def default_env_context(cls):
         # the chatter as a user gets it (BaseCommon's tests disable it)
