@@ -1,6 +1,8 @@
 # Copyright 2026 Solar O&M
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from typing import NamedTuple
+
+from odoo import api, fields, models, tools
 
 from solar_om_engine import sla as sla_rules
 
@@ -10,6 +12,36 @@ SLA_CLOCKS = [
     (sla_rules.Clock.FIX.value, "Time to Fix"),
     (sla_rules.Clock.VERIFY.value, "Time to Verify"),
 ]
+
+
+class ClockRule(NamedTuple):
+    """An SLA with a monitoring clock, as plain values (kept in a cache)."""
+
+    clock: str
+    hours: float
+    domain: str
+    company_id: int
+    team_ids: frozenset
+    category_ids: frozenset
+    tag_ids: frozenset
+    level_ids: frozenset
+
+    def applies_to(self, ticket):
+        """Whether this clock target applies to `ticket` (its case type's
+        parents and its tags read only when the rule asks for them)."""
+        if self.company_id and self.company_id != ticket.company_id.id:
+            return False
+        if self.team_ids and ticket.team_id.id not in self.team_ids:
+            return False
+        if self.level_ids and ticket.solar_contract_level_id.id not in self.level_ids:
+            return False
+        if self.category_ids:
+            categories = ticket.category_id
+            while categories[-1:].parent_id:
+                categories |= categories[-1].parent_id
+            if not self.category_ids.intersection(categories.ids):
+                return False
+        return not self.tag_ids or bool(self.tag_ids.intersection(ticket.tag_ids.ids))
 
 
 class HelpdeskSla(models.Model):
@@ -37,24 +69,54 @@ class HelpdeskSla(models.Model):
         "ticket the other filters select.",
     )
 
-    def _solar_target_hours(self):
-        self.ensure_one()
-        return sla_rules.target_hours(self.days, self.hours)
-
-    def _solar_applies_to(self, ticket):
-        """Whether this clock target applies to `ticket` (no query: the SLAs
-        and tickets are read once for all)."""
-        self.ensure_one()
-        categories = ticket.category_id
-        while categories[-1:].parent_id:
-            categories |= categories[-1].parent_id
-        return (
-            (not self.company_id or self.company_id == ticket.company_id)
-            and (not self.team_ids or ticket.team_id in self.team_ids)
-            and (not self.category_ids or bool(self.category_ids & categories))
-            and (not self.tag_ids or bool(self.tag_ids & ticket.tag_ids))
-            and (
-                not self.solar_contract_level_ids
-                or ticket.solar_contract_level_id in self.solar_contract_level_ids
+    @api.model
+    @tools.ormcache(cache="stable")
+    def _solar_clock_rules(self):
+        """Every active SLA with a monitoring clock (`ClockRule`s), read in
+        one search and kept until an SLA changes: the clocks of the tickets
+        each part of a daily close or a check opens are computed without
+        reading the SLAs, their teams, case types, tags and levels again."""
+        slas = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search_fetch(
+                [("solar_clock", "!=", False)],
+                [
+                    "solar_clock",
+                    "days",
+                    "hours",
+                    "domain",
+                    "company_id",
+                    "team_ids",
+                    "category_ids",
+                    "tag_ids",
+                    "solar_contract_level_ids",
+                ],
             )
         )
+        return tuple(
+            ClockRule(
+                clock=sla.solar_clock,
+                hours=sla_rules.target_hours(sla.days, sla.hours),
+                domain=sla.domain or "",
+                company_id=sla.company_id.id,
+                team_ids=frozenset(sla.team_ids.ids),
+                category_ids=frozenset(sla.category_ids.ids),
+                tag_ids=frozenset(sla.tag_ids.ids),
+                level_ids=frozenset(sla.solar_contract_level_ids.ids),
+            )
+            for sla in slas
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache("stable")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache("stable")
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache("stable")
+        return super().unlink()

@@ -10,12 +10,18 @@ before it): nothing depends on the order of imports."""
 
 from collections import defaultdict
 
+from markupsafe import Markup, escape
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
 from solar_om_engine import cases
+
+# the context key under which a batch's create() keeps the subscriptions
+# mail.thread asks for (`HelpdeskTicket._solar_auto_subscribe`)
+DEFERRED = "solar_deferred_subscriptions"
 
 
 class HelpdeskTicket(models.Model):
@@ -103,7 +109,20 @@ class HelpdeskTicket(models.Model):
                 if not vals.get(fname) and value:
                     vals[fname] = value
         self._solar_prefill_batch(vals_list)
-        tickets = super().create(vals_list)
+        if not self._solar_chatter_in_batch(vals_list):
+            tickets = super().create(vals_list)
+        else:
+            # mail.thread's create() makes the rows and subscribes the
+            # creator; who else follows, and the "created" note, follow here
+            # for the whole batch
+            subscriptions = []
+            tickets = super(
+                HelpdeskTicket,
+                self.with_context(mail_create_nolog=True, **{DEFERRED: subscriptions}),
+            ).create(vals_list)
+            tickets = tickets.with_env(self.env)
+            tickets._solar_auto_subscribe(subscriptions)
+            tickets._solar_log_creation()
         tickets._solar_assign_owner()
         return tickets
 
@@ -161,6 +180,119 @@ class HelpdeskTicket(models.Model):
                     team = Team.browse(vals["team_id"])
                     first_stage[vals["team_id"]] = team._get_applicable_stages()[:1].id
                 vals["stage_id"] = first_stage[vals["team_id"]]
+
+    # ------------------------------------------------------------ chatter
+    # mail.thread's create() follows and notes each new ticket alone: a
+    # subscription search, a message_post (its parent search, alias and
+    # reply-to reads, INSERT, followers to notify) a ticket, six queries.
+    # The monitoring's batches (the check's, the daily close's) get the same
+    # followers and the same notes from Odoo's own methods called once a
+    # batch: the same values message_post computes, the same notifications.
+    def _solar_chatter_in_batch(self, vals_list):
+        """Whether create() follows and notes these tickets in one go: a
+        batch (one ticket is made by mail.thread as it is) of the
+        monitoring's, with the chatter mail.thread would write (not disabled,
+        a creation subtype: the "created" note is posted, not logged)."""
+        context = self.env.context
+        return (
+            len(vals_list) > 1
+            and all(vals.get("solar_monitoring") for vals in vals_list)
+            and not context.get("tracking_disable")
+            and not context.get("mail_create_nolog")
+            and DEFERRED not in context
+            and bool(self._creation_subtype())
+        )
+
+    def _message_auto_subscribe(self, updated_values, followers_existing_policy="skip"):
+        # inside a batch's create(): what mail.thread's create() asks for
+        # each ticket is kept for `_solar_auto_subscribe`
+        deferred = self.env.context.get(DEFERRED)
+        if deferred is not None and followers_existing_policy == "update" and len(self) == 1:
+            deferred.append((self.id, updated_values))
+            return True
+        return super()._message_auto_subscribe(updated_values, followers_existing_policy)
+
+    def _solar_auto_subscribe(self, subscriptions):
+        """mail.thread's auto-subscription of each new ticket, `(id, create
+        values)`, made once for the tickets whose values it reads are the
+        same: the relations whose followers are followers of the ticket (the
+        team's) and the owner."""
+        relation = self.env["mail.message.subtype"]._get_auto_subscription_subtypes(self._name)[4]
+        fnames = sorted({fname for fnames in relation.values() for fname in fnames} | {"user_id"})
+        groups = defaultdict(list)
+        for ticket_id, values in subscriptions:
+            key = tuple((fname, values.get(fname)) for fname in fnames)
+            try:
+                groups[key].append(ticket_id)
+            except TypeError:  # a value that is no id: the ticket alone
+                self.browse(ticket_id)._message_auto_subscribe(values, "update")
+        for key, ticket_ids in groups.items():
+            self.browse(ticket_ids)._message_auto_subscribe(dict(key), "update")
+
+    def _solar_log_creation(self):
+        """The "created" note of each new ticket, as mail.thread's create()
+        posts it (message_post in sudo, by the creator, the ticket's
+        creation subtype), its values computed once for all: the tickets
+        are new, so no earlier message is a parent. Followers of the subtype
+        other than the author are notified by Odoo's own _notify_thread."""
+        if not self:
+            return
+        subtype = self._creation_subtype()
+        threads = self.sudo()._fallback_lang()
+        author_id, email_from = threads._message_compute_author(self.env.user.partner_id.id, None)
+        domains = threads._mail_get_alias_domains(default_company=threads.env.company)
+        companies = threads._mail_get_companies(default=threads.env.company)
+        reply_to = threads._notify_get_reply_to(default=email_from, author_id=author_id)
+        values_list = []
+        for ticket, thread in zip(self, threads, strict=True):
+            body = Markup('<div summary="o_mail_notification"><p>%s</p></div>') % (
+                ticket._creation_message()
+            )
+            values = {
+                "email_add_signature": True,
+                "author_id": author_id,
+                "author_guest_id": False,
+                "email_from": email_from,
+                "model": self._name,
+                "res_id": thread.id,
+                "body": escape(body),
+                "message_type": "notification",
+                "parent_id": False,
+                "subject": False,
+                "subtype_id": subtype.id,
+                "partner_ids": [],
+                "incoming_email_to": False,
+                "incoming_email_cc": False,
+                "outgoing_email_to": False,
+                "record_alias_domain_id": domains[thread.id].id,
+                "record_company_id": companies[thread.id].id,
+                "reply_to": reply_to[thread.id],
+            }
+            values.update(thread._process_attachments_for_post(None, [], values))
+            values_list.append(values)
+        messages = threads._message_create(values_list)
+        # who follows the subtype, for all the tickets in one query; a note
+        # nobody but its author (never notified of their own) or an archived
+        # partner would get needs no notification: message_post's would
+        # find no recipient either
+        followers = self.env["mail.followers"]._get_recipient_data(
+            threads, "notification", subtype.id
+        )
+        context = self.env.context
+        skip = (
+            False
+            if context.get("mail_notify_author") or context.get("mail_notify_author_mention")
+            else threads._message_compute_real_author(author_id).id
+        )
+        for thread, message, values in zip(threads, messages, values_list, strict=True):
+            thread._message_post_after_hook(message, values)
+            recipients = [
+                pid
+                for pid, data in followers.get(thread.id, {}).items()
+                if pid != skip and data["active"] is not False
+            ]
+            if recipients:
+                thread._notify_thread(message, values)
 
     def _creation_subtype(self):
         # helpdesk_mgmt's env.ref checks that the subtype exists: a query

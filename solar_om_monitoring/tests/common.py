@@ -18,9 +18,10 @@ STEP = timedelta(minutes=20)
 
 
 def stored_rows(records, *apart):
-    """Every stored column, the chatter and the followers of `records`, read
-    back from the database (what two ways of creating the same records are
-    compared on); a record naming itself written "self"; the fields `apart`
+    """Every stored column (and of a mail.thread, the chatter and the
+    followers) of `records`, read back from the database (what two ways of
+    creating the same records are compared on); a record naming itself
+    written "self"; the fields `apart`
     (naming other records made for the comparison) and the moments of
     creation (the ORM's and the database's now) left out."""
     records.env.flush_all()
@@ -42,13 +43,15 @@ def stored_rows(records, *apart):
             elif name == "parent_path":
                 value = value.replace(str(record.id), "self")
             row[name] = value
-        row["chatter"] = [
-            (m.message_type, m.subtype_id, m.author_id, str(m.body), m.create_uid)
-            for m in record.message_ids
-        ]
-        row["followers"] = sorted(
-            (f.partner_id.id, tuple(sorted(f.subtype_ids.ids))) for f in record.message_follower_ids
-        )
+        if "message_ids" in record._fields:
+            row["chatter"] = [
+                (m.message_type, m.subtype_id, m.author_id, str(m.body), m.create_uid)
+                for m in record.message_ids
+            ]
+            row["followers"] = sorted(
+                (f.partner_id.id, tuple(sorted(f.subtype_ids.ids)))
+                for f in record.message_follower_ids
+            )
         rows.append(row)
     return rows
 

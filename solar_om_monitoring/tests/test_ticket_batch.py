@@ -12,6 +12,10 @@ from odoo.addons.base.tests.common import BaseCommon
 
 from .common import stored_rows
 
+# the columns two tickets made alike differ in: their number, the portal
+# link's random token (made when a follower is mailed the "created" note)
+APART = ("number", "access_token")
+
 
 class TestTicketBatch(BaseCommon):
     @classmethod
@@ -43,6 +47,19 @@ class TestTicketBatch(BaseCommon):
                 for i in range(3)
             ]
         )
+        # who follows the service team's new tickets: an agent (notified in
+        # Odoo) and a dispatcher without a user (notified by email)
+        cls.agent = new_test_user(
+            cls.env,
+            login="batch_agent",
+            groups="solar_om.group_solar_om_user,helpdesk_mgmt.group_helpdesk_user",
+            notification_type="inbox",
+        )
+        cls.dispatcher = cls.env["res.partner"].create(
+            {"name": "Dora Dispatch", "email": "dora@example.com"}
+        )
+        cls.team = cls.env.ref("solar_om_monitoring.helpdesk_team_solar_service")
+        cls.team.message_subscribe(partner_ids=(cls.agent.partner_id | cls.dispatcher).ids)
 
     def values(self, site):
         """A monitoring ticket's values, as the check gives them."""
@@ -63,7 +80,7 @@ class TestTicketBatch(BaseCommon):
         batch = Ticket.create([self.values(site) for site in self.sites])
         after = Ticket.create([self.values(self.sites[0])])
 
-        self.assertEqual(stored_rows(batch, "number"), stored_rows(alone, "number"))
+        self.assertEqual(stored_rows(batch, *APART), stored_rows(alone, *APART))
         # numbered from the same sequence, in order: helpdesk_mgmt's next
         # ticket follows the batch
         numbers = [int(re.search(r"\d+", t.number).group()) for t in alone + batch + after]
@@ -74,7 +91,7 @@ class TestTicketBatch(BaseCommon):
         )
         # what the team sees: the team's first stage, the "created" note by
         # the manager, the manager following
-        team = self.env.ref("solar_om_monitoring.helpdesk_team_solar_service")
+        team = self.team
         self.assertEqual(batch.team_id, team)
         self.assertEqual(batch.stage_id, team._get_applicable_stages()[:1])
         created = self.env.ref("helpdesk_mgmt.hlp_tck_created")
@@ -83,3 +100,62 @@ class TestTicketBatch(BaseCommon):
             self.assertEqual(ticket.message_ids.author_id, self.manager.partner_id)
             self.assertIn(self.manager.partner_id, ticket.message_partner_ids)
             self.assertEqual(ticket.partner_id, self.customer)
+
+    def test_a_batch_notes_and_notifies_as_one_create_each(self):
+        Ticket = self.env["helpdesk.ticket"].with_user(self.manager).sudo()
+        alone = Ticket.browse()
+        for site in self.sites:
+            alone |= Ticket.create([self.values(site)])
+        batch = Ticket.create([self.values(site) for site in self.sites])
+        self.assertEqual(stored_rows(batch, *APART), stored_rows(alone, *APART))
+
+        # the team's followers follow each ticket, for its creation
+        created = self.env.ref("helpdesk_mgmt.hlp_tck_created")
+        for ticket in batch:
+            followers = ticket.message_follower_ids
+            self.assertEqual(
+                followers.partner_id,
+                self.manager.partner_id | self.agent.partner_id | self.dispatcher,
+            )
+            self.assertIn(
+                created, followers.filtered(lambda f: f.partner_id == self.dispatcher).subtype_ids
+            )
+        # each "created" note: every stored column of it (but its ticket,
+        # its unique Message-Id, and the ticket's number in the subject the
+        # mail to the dispatcher gave it), as message_post writes it
+        for one, other in zip(alone, batch, strict=True):
+            self.assertEqual(
+                stored_rows(other.message_ids, "res_id", "message_id", "subject"),
+                stored_rows(one.message_ids, "res_id", "message_id", "subject"),
+            )
+            self.assertEqual(
+                [m.subject.replace(other.number, "#") for m in other.message_ids],
+                [m.subject.replace(one.number, "#") for m in one.message_ids],
+            )
+
+        # and notified alike: the agent in Odoo, the dispatcher by email, the
+        # manager (its author) not at all
+        def notified(tickets):
+            return [
+                sorted(
+                    (
+                        n.res_partner_id.name,
+                        n.notification_type,
+                        n.is_read,
+                        n.notification_status,
+                        n.mail_mail_id.email_to or "",
+                        tuple(n.mail_mail_id.recipient_ids.ids),
+                    )
+                    for n in ticket.message_ids.notification_ids
+                )
+                for ticket in tickets
+            ]
+
+        self.assertEqual(notified(batch), notified(alone))
+        self.assertEqual(
+            notified(batch)[0],
+            [
+                (self.dispatcher.name, "email", True, "ready", "", (self.dispatcher.id,)),
+                (self.agent.name, "inbox", False, "sent", "", ()),
+            ],
+        )
