@@ -451,7 +451,9 @@ class SolarDayClose(models.AbstractModel):
                 if ticket not in ongoing:
                     opened[ticket] = site
         today = {r["site_id"]: r for r in day_rows}
-        self.env["helpdesk.ticket"]._solar_post_days(closed_day(day_rows), opened, ongoing, today)
+        self.env["helpdesk.ticket"]._solar_post_days(
+            closed_day(day_rows), opened, ongoing, today, run.memo
+        )
         closing = [f for f in open_faults if f.id in set(actions.to_close)]
         faults._health_close(actions.to_close, day_run)
         self._show_day_after_close([(int(f.site), f.kind) for f in closing], closed)
