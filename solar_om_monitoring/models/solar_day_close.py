@@ -197,7 +197,11 @@ class SolarDayClose(models.AbstractModel):
                 if h.usual_shares() and int(k) in device_sites
             },
         )
-        Site.browse(site_ids)._health_show_open_faults()
+        # the shown state of the sites with an open fault: none in a part
+        # that had no open fault before the day and opened none (the read
+        # would find no site to show)
+        if open_faults or closed.actions.to_open:
+            Site.browse(site_ids)._health_show_open_faults()
         run.stats["days_closed"] += count
         run.stats["days_unjudged"] += len(unjudged)
         for verdict in closed.verdicts.values():
