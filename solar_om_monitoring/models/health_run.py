@@ -46,6 +46,10 @@ class HealthRun:
     # site key -> the day's series the last poll carried (capture.DayCapture),
     # stored with the day by the production upsert, then dropped
     series: dict = field(default_factory=dict)
+    # values read once a run and kept across its commits (which clear the
+    # ORM's cache), for what the run itself never changes: the day notes'
+    # author and sender (`helpdesk.ticket._solar_post_days`)
+    memo: dict = field(default_factory=dict)
 
     def clock(self) -> float:
         """Epoch seconds of the instant judged, moving on as the run goes:

@@ -69,12 +69,14 @@ class SolarTicketDayNotes(models.AbstractModel):
         return values
 
     @api.model
-    def _solar_post_days(self, day, opened, ongoing, today):
+    def _solar_post_days(self, day, opened, ongoing, today, memo=None):
         """Post the closed `day` in the chatter of the open monitoring
         tickets: `opened` (new ones, with the site's last DAYS_LISTED closed
         days, one read for all of them) and `ongoing` (that day only, from
         `today`: site id -> the day row's values as written), both {ticket
-        id: site id}; the notes in one batched insert."""
+        id: site id}; the notes in one batched insert. `memo` (the run's
+        `HealthRun.memo`) keeps the notes' author and sender from one part
+        to the next: each part's commit clears the cache they were read in."""
         if not opened and not ongoing:
             return
         by_site = defaultdict(list)
@@ -120,8 +122,15 @@ class SolarTicketDayNotes(models.AbstractModel):
                 _days_table(self.env, [line], kinds),
             )
         if bodies:
-            # one batched insert of notes (no notification), however many tickets
-            self.sudo().browse(list(bodies))._message_log_batch(bodies)
+            # one batched insert of notes (no notification), however many
+            # tickets; their author and sender as Odoo's batch log computes
+            # them (the current user's partner and its address), once a run
+            tickets = self.sudo().browse(list(bodies))
+            memo = {} if memo is None else memo
+            if "day_note_author" not in memo:
+                memo["day_note_author"] = tickets._message_compute_author()
+            author_id, email_from = memo["day_note_author"]
+            tickets._message_log_batch(bodies, author_id=author_id, email_from=email_from)
 
 
 def _made_wh(evidence):

@@ -197,7 +197,11 @@ class SolarDayClose(models.AbstractModel):
                 if h.usual_shares() and int(k) in device_sites
             },
         )
-        Site.browse(site_ids)._health_show_open_faults()
+        # the shown state of the sites with an open fault: none in a part
+        # that had no open fault before the day and opened none (the read
+        # would find no site to show)
+        if open_faults or closed.actions.to_open:
+            Site.browse(site_ids)._health_show_open_faults()
         run.stats["days_closed"] += count
         run.stats["days_unjudged"] += len(unjudged)
         for verdict in closed.verdicts.values():
@@ -451,7 +455,9 @@ class SolarDayClose(models.AbstractModel):
                 if ticket not in ongoing:
                     opened[ticket] = site
         today = {r["site_id"]: r for r in day_rows}
-        self.env["helpdesk.ticket"]._solar_post_days(closed_day(day_rows), opened, ongoing, today)
+        self.env["helpdesk.ticket"]._solar_post_days(
+            closed_day(day_rows), opened, ongoing, today, run.memo
+        )
         closing = [f for f in open_faults if f.id in set(actions.to_close)]
         faults._health_close(actions.to_close, day_run)
         self._show_day_after_close([(int(f.site), f.kind) for f in closing], closed)

@@ -103,6 +103,19 @@ class TestDayClose(MonitoringCommon):
         self.close(short3)
         self.assertEqual(len(self.tickets(self.site)), 1, "still the same one ticket")
         self.assertIn(short3.isoformat(), ticket.message_ids[0].body)
+        # the day's note is signed as Odoo's own batch log signs one by the
+        # user the close runs as (its author and sender are read once a run)
+        day_note = ticket.message_ids[0]
+        reference = (
+            self.env["helpdesk.ticket"]
+            .browse(ticket.id)
+            ._message_log_batch({ticket.id: "reference"})
+        )
+        self.assertTrue(day_note.author_id)
+        self.assertEqual(
+            (day_note.author_id, day_note.email_from, day_note.reply_to, day_note.subtype_id),
+            (reference.author_id, reference.email_from, reference.reply_to, reference.subtype_id),
+        )
 
         fixed = short3 + timedelta(days=1)
         self.onset("SE0", None, fixed)
