@@ -65,7 +65,7 @@ class LevelPolicy:
     max_days: int = 14
     spread_days: int = 4
     # the spread of a bin with enough days is never below (bright, mixed, dark)
-    spread_floor: tuple[float, float, float] = (0.03, 0.05, 0.06)
+    spread_floor: tuple[float, float, float] = (0.03, 0.06, 0.06)
     # ... and without (its level borrowed or unknown)
     spread_uncalibrated: tuple[float, float, float] = (0.08, 0.12, 0.15)
     # a day teaches the level unless it was this many spreads low

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from daykit import (
     CAPACITY_W,
+    DAY,
     FAR,
     ROOF,
     SKY,
@@ -39,7 +40,7 @@ from solar_om_engine.dayrules import (
     ZeroProduction,
     judge_day,
 )
-from solar_om_engine.levels import BINS, Level, Levels, learn
+from solar_om_engine.levels import BINS, GoodDay, Level, Levels, learn
 from solar_om_engine.readings import Array
 
 # a high-latitude winter solstice: the sun's height and the lit hours of the
@@ -483,6 +484,16 @@ def test_a_neighbours_open_fault_does_not_move_what_an_unknown_roof_is_due():
         return judge_day(fleet_day_facts(specs, day, known)["S"]).evidence["due_wh"]
 
     assert due(True) == due(False)
+
+
+@pytest.mark.parametrize("factor, short", [(0.66, False), (0.62, True)])
+def test_a_mixed_sky_level_from_two_days_is_only_as_sure_as_its_floor(factor, short):
+    # two good days under a mixed sky (a repaired site's first two after its
+    # repair): partial clouds scatter a site's days more than a clear sky
+    two = SiteKnowledge(levels=learn([GoodDay(DAY, 0.5, 1.0)] * 2))
+    facts = day_facts(power(0.5, factor), sky=0.5, knowledge=two)
+    assert not facts.level.measured and facts.level.spread == pytest.approx(0.12)
+    assert (judge_day(facts).kind == "underperformance") is short
 
 
 # --- Unjudged ------------------------------------------------------------------
