@@ -153,13 +153,14 @@ def learn(
     learned: dict[str, Level] = {}
     for name, ratios in per_bin.items():
         recent = ratios[-policy.max_days :]
-        if not recent and prior_is_a_day and name == BRIGHT:
-            # an inferred roof's fit was measured on the site's clear days:
-            # its bright level until its own bright days say otherwise
+        # an inferred roof's fit was measured on the site's clear days: its
+        # bright level until its own bright days say otherwise
+        from_fit = prior_is_a_day and name == BRIGHT
+        if not recent and from_fit:
             spread = policy.floor(name, True) * (1.0 + policy.few_days)
             learned[name] = Level(_clamp(prior, policy), spread, True, 0)
             continue
-        if len(recent) < policy.min_days and not (prior_is_a_day and name == BRIGHT):
+        if len(recent) < policy.min_days and not from_fit:
             continue
         # enough days to measure their scatter (else the floor, and an
         # inferred roof's fit counts as one more day)
