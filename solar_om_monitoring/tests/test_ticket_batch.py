@@ -71,13 +71,19 @@ class TestTicketBatch(BaseCommon):
             **Ticket._solar_monitoring_values(site.company_id, 3),
         }
 
-    def test_a_batch_of_tickets_is_what_one_create_each_makes(self):
-        # as the check opens them: the system, on behalf of whoever runs it
+    def alone_then_batch(self):
+        """The sites' tickets made one create() each, then the same tickets
+        in one create(), as the check opens them: the system, on behalf of
+        whoever runs it; and the model they were made with."""
         Ticket = self.env["helpdesk.ticket"].with_user(self.manager).sudo()
         alone = Ticket.browse()
         for site in self.sites:
             alone |= Ticket.create([self.values(site)])
         batch = Ticket.create([self.values(site) for site in self.sites])
+        return alone, batch, Ticket
+
+    def test_a_batch_of_tickets_is_what_one_create_each_makes(self):
+        alone, batch, Ticket = self.alone_then_batch()
         after = Ticket.create([self.values(self.sites[0])])
 
         self.assertEqual(stored_rows(batch, *APART), stored_rows(alone, *APART))
@@ -102,11 +108,7 @@ class TestTicketBatch(BaseCommon):
             self.assertEqual(ticket.partner_id, self.customer)
 
     def test_a_batch_notes_and_notifies_as_one_create_each(self):
-        Ticket = self.env["helpdesk.ticket"].with_user(self.manager).sudo()
-        alone = Ticket.browse()
-        for site in self.sites:
-            alone |= Ticket.create([self.values(site)])
-        batch = Ticket.create([self.values(site) for site in self.sites])
+        alone, batch, _ticket = self.alone_then_batch()
         self.assertEqual(stored_rows(batch, *APART), stored_rows(alone, *APART))
 
         # the team's followers follow each ticket, for its creation
