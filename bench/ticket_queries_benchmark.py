@@ -18,21 +18,20 @@ calling frames (the nearest frames outside the ORM and the database layer).
 from __future__ import annotations
 
 import sys
-import traceback
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sql_profile import caller, statement  # noqa: E402
+from sql_profile import recording, report  # noqa: E402
 
 AT = datetime(2026, 6, 21, 10, 0, tzinfo=timezone.utc)
 
 
 def main(argv):
-    from odoo import SUPERUSER_ID, api, sql_db
+    from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
@@ -46,15 +45,6 @@ def main(argv):
     db, size = args[0], int(args[1]) if len(args) > 1 else 20
     config.parse_config(["--log-level=warn"])
 
-    log = None
-    execute = sql_db.Cursor.execute
-
-    def counted(cursor, query, params=None, log_exceptions=True):
-        if log is not None:
-            log.append((statement(query), caller(traceback.extract_stack()[:-1])))
-        return execute(cursor, query, params, log_exceptions)
-
-    sql_db.Cursor.execute = counted
     with Registry(db).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         model = env["solar.site"].search([("partner_id", "!=", False)], limit=1)
@@ -82,7 +72,6 @@ def main(argv):
             return made
 
         def open_tickets(count, tag):
-            nonlocal log
             made = sites(count, tag)
             verdicts = [
                 Verdict(str(s.id), FaultKind.INVERTER_FAULT, "Bench: no production at noon")
@@ -90,14 +79,13 @@ def main(argv):
             ]
             batch = [{"id": s.id, "company_id": s.company_id.id} for s in made]
             run = SimpleNamespace(at=AT, naive_at=AT.replace(tzinfo=None), stats=defaultdict(int))
-            log = []
-            env["solar.fault"]._health_open_for_sites(
-                verdicts, batch, SimpleNamespace(readings={}), run
-            )
-            env.flush_all()
-            cr.precommit.run()
-            env.flush_all()
-            queries, log = log, None
+            with recording() as queries:
+                env["solar.fault"]._health_open_for_sites(
+                    verdicts, batch, SimpleNamespace(readings={}), run
+                )
+                env.flush_all()
+                cr.precommit.run()
+                env.flush_all()
             if run.stats["tickets_opened"] != count:
                 sys.exit(f"{count} faults opened {run.stats['tickets_opened']} tickets")
             return queries
@@ -111,8 +99,7 @@ def main(argv):
                 f"{len(queries) / count:.1f} a ticket"
             )
             if detail and tag != "warm-up":
-                for (what, where), n in sorted(Counter(queries).items(), key=lambda kv: -kv[1]):
-                    print(f"  {n:4d}  {what:36s} {where}")
+                print(report(queries, tag))
         if size > 1:
             marginal = (figures["batch"] - figures["single"]) / (size - 1)
             print(f"marginal: {marginal:.1f} queries a new ticket in a batch of {size}")
